@@ -1,0 +1,22 @@
+// The backup catalog is the tags: the names every backup and copy carries (a contract, see the README).
+// Shared by the infrastructure (default tags, IAM conditions) and the handlers (what they write and read).
+
+export const TAG_STACK = "backup-dr:stack";
+export const TAG_PLAN = "backup-dr:plan";
+export const TAG_SOURCE = "backup-dr:source";
+export const TAG_RUN = "backup-dr:run";
+export const TAG_TIER = "backup-dr:tier";
+export const TAG_EXPIRES = "backup-dr:expires";
+export const TAG_COPY_OF = "backup-dr:copy-of";
+
+/** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
+export const TAG_ENVIRONMENT = "environment";
+
+/** Retention tiers, shortest first. */
+export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** The value of `backup-dr:stack`: `<pulumi project>/<stack>`. */
+export function stackTagValue(project: string, stack: string): string {
+  return `${project}/${stack}`;
+}

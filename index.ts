@@ -1,0 +1,13 @@
+// backup-dr: config -> components -> stack outputs. Wiring only; see infra/ for the pieces.
+import { loadConfig } from "./infra/config";
+import { buildBackupDr } from "./infra/stack";
+
+const stack = buildBackupDr(loadConfig());
+
+export const primaryRegion = stack.primaryRegion;
+export const drRegion = stack.drRegion;
+export const primaryKeyArn = stack.primaryKeyArn;
+export const drKeyArn = stack.drKeyArn;
+export const primaryVaultBucket = stack.primaryVaultBucket;
+export const drVaultBucket = stack.drVaultBucket;
+export const topicArn = stack.topicArn;

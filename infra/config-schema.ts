@@ -1,0 +1,229 @@
+// The stack configuration's schema: every key, its default, and the message a bad value gets.
+// Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
+import { z } from "zod";
+import { TAG_ENVIRONMENT, TAG_STACK } from "../handlers/catalog";
+import {
+  LOG_RETENTION_DAYS,
+  isBucketName,
+  isEmail,
+  isPlanName,
+  isRegion,
+  isScheduleExpression,
+  isTagValue,
+  isTimeZone,
+  isUserTagKey,
+} from "./config-rules";
+
+/** Every config key the program reads, by its full name. */
+export const KEYS = {
+  region: "aws:region",
+  drRegion: "backup-dr:drRegion",
+  environment: "backup-dr:environment",
+  selectionTagKey: "backup-dr:selectionTagKey",
+  plans: "backup-dr:plans",
+  protectedBuckets: "backup-dr:protectedBuckets",
+  notifyEmails: "backup-dr:notifyEmails",
+  notifyOn: "backup-dr:notifyOn",
+  vaultLock: "backup-dr:vaultLock",
+  vaultLifecycle: "backup-dr:vaultLifecycle",
+  cleanup: "backup-dr:cleanup",
+  tags: "backup-dr:tags",
+  kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
+  logRetentionDays: "backup-dr:logRetentionDays",
+  protectStorage: "backup-dr:protectStorage",
+} as const;
+
+/** Keys whose values are YAML lists or maps (passed to the program as JSON). */
+export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
+  KEYS.plans,
+  KEYS.protectedBuckets,
+  KEYS.notifyEmails,
+  KEYS.vaultLock,
+  KEYS.vaultLifecycle,
+  KEYS.cleanup,
+  KEYS.tags,
+]);
+
+// Scalar config arrives as strings ("7", "true"); structured config arrives typed.
+const numberFromString = (v: unknown) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
+const booleanFromString = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
+
+function wholeNumber(min: number, max?: number, unit = "a whole number") {
+  const error = max === undefined ? `expected ${unit} >= ${min}` : `expected ${unit} from ${min} to ${max}`;
+  const n = z.number({ error }).int({ error }).min(min, { error });
+  return z.preprocess(numberFromString, max === undefined ? n : n.max(max, { error }));
+}
+
+const bool = z.preprocess(booleanFromString, z.boolean({ error: "expected true or false" }));
+
+function text(isValid: (value: string) => boolean, error: string) {
+  return z.string({ error }).refine(isValid, { error });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: `expected one of ${values.map((v) => JSON.stringify(v)).join(", ")}` });
+}
+
+/** A map with known keys: a typo is reported with the keys that are allowed. */
+function record<T extends z.ZodRawShape>(shape: T, what: string) {
+  const allowed = Object.keys(shape).join(", ");
+  return z.strictObject(shape, {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown key; allowed: ${allowed}`
+        : `expected ${what}`,
+  });
+}
+
+function listOf<T extends z.ZodType>(item: T, what: string) {
+  return z.array(item, { error: `expected a list of ${what}` });
+}
+
+/** Cross-field checks speak only about values that are otherwise valid. */
+const onlyIfValid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
+
+/** Flags a repeated entry of a list at its second occurrence. */
+function noRepeats<T>(key: (item: T) => string, what: string) {
+  return (items: T[], ctx: z.RefinementCtx) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const first = seen.get(key(item));
+      if (first === undefined) seen.set(key(item), i);
+      else ctx.addIssue({ code: "custom", path: [i], message: `expected each ${what} once (already at [${first}])` });
+    });
+  };
+}
+
+const REGION_MSG = "expected an AWS region name such as us-east-1";
+const TIME_ZONE_MSG = "expected an IANA time zone such as UTC or Europe/Berlin";
+const SCHEDULE_MSG =
+  "expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) " +
+  "with one of the two day fields '?', or rate(N minutes|hours|days)";
+
+const retention = record(
+  {
+    hourly: wholeNumber(0).default(0),
+    daily: wholeNumber(0).default(0),
+    weekly: wholeNumber(0).default(0),
+    monthly: wholeNumber(0).default(0),
+    yearly: wholeNumber(0).default(0),
+  },
+  "a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly",
+).refine((keep) => Object.values(keep).some((n) => n > 0), {
+  error: "expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times",
+  when: onlyIfValid,
+});
+
+const plan = record(
+  {
+    name: text(isPlanName, "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter"),
+    schedule: text(isScheduleExpression, SCHEDULE_MSG),
+    timezone: text(isTimeZone, TIME_ZONE_MSG).default("UTC"),
+    resources: listOf(oneOf(["ec2", "rds", "aurora"]), 'resource types ("ec2", "rds", "aurora")')
+      .min(1, { error: 'expected at least one of "ec2", "rds", "aurora"' })
+      .superRefine(noRepeats((r: string) => r, "resource type")),
+    keep: retention,
+    drKeep: retention.optional(),
+    copyToDr: bool.default(true),
+  },
+  "a plan: a map with name, schedule, timezone, resources, keep, drKeep, copyToDr",
+);
+
+const vaultLock = record(
+  {
+    mode: oneOf(["GOVERNANCE", "COMPLIANCE", "off"]),
+    days: wholeNumber(1, 36500, "a whole number of days").optional(),
+  },
+  "a map with mode (GOVERNANCE, COMPLIANCE or off) and days",
+).superRefine((lock, ctx) => {
+  if (lock.mode !== "off" && lock.days === undefined) {
+    ctx.addIssue({ code: "custom", path: ["days"], message: `expected a whole number of days from 1 to 36500 when mode is ${lock.mode}` });
+  }
+});
+
+const LIFECYCLE_STEPS = ["glacierIrAfterDays", "glacierAfterDays", "deepArchiveAfterDays", "expireAfterDays"] as const;
+
+const vaultLifecycle = record(
+  {
+    glacierIrAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(30),
+    glacierAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(90),
+    deepArchiveAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(180),
+    expireAfterDays: wholeNumber(1, 36500, "a whole number of days").default(730),
+  },
+  "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays",
+).superRefine((steps, ctx) => {
+  // Each step that is on must come after the ones before it.
+  let previous: { step: string; days: number } | undefined;
+  for (const step of LIFECYCLE_STEPS) {
+    const days = steps[step];
+    if (days === 0) continue;
+    if (previous && days <= previous.days) {
+      ctx.addIssue({ code: "custom", path: [step], message: `expected more days than ${previous.step} (${previous.days})` });
+    }
+    previous = { step, days };
+  }
+});
+
+const cleanup = record(
+  {
+    dryRun: bool.default(false),
+    maxDeletionsPerRun: wholeNumber(1, 10000).default(200),
+    minAgeDays: wholeNumber(0, 3650).default(1),
+    maxDeleteFraction: z
+      .preprocess(numberFromString, z.number({ error: "expected a fraction above 0 and at most 1" }))
+      .refine((f) => f > 0 && f <= 1, { error: "expected a fraction above 0 and at most 1" })
+      .default(0.5),
+    schedule: text(isScheduleExpression, SCHEDULE_MSG).default("cron(30 3 * * ? *)"),
+    timezone: text(isTimeZone, TIME_ZONE_MSG).default("UTC"),
+  },
+  "a map with dryRun, maxDeletionsPerRun, minAgeDays, maxDeleteFraction, schedule, timezone",
+);
+
+const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
+
+const tags = z.record(z.string(), z.string({ error: "expected a tag value of text" }), { error: "expected a map of tag keys to values" }).superRefine((map, ctx) => {
+  for (const [key, value] of Object.entries(map)) {
+    if (RESERVED_TAGS.has(key) || key.startsWith("backup-dr:")) {
+      ctx.addIssue({ code: "custom", path: [key], params: { given: key }, message: "expected a tag key the stack does not set itself (backup-dr:* and environment are reserved)" });
+    } else if (!isUserTagKey(key)) {
+      ctx.addIssue({ code: "custom", path: [key], params: { given: key }, message: "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:" });
+    } else if (!isTagValue(value)) {
+      ctx.addIssue({ code: "custom", path: [key], message: "expected a tag value of at most 256 letters, digits, spaces and _.:/=+-@" });
+    }
+  }
+});
+
+export const configSchema = z.strictObject(
+  {
+    [KEYS.region]: text(isRegion, REGION_MSG),
+    [KEYS.drRegion]: text(isRegion, REGION_MSG),
+    [KEYS.environment]: text((v) => /^[a-z][a-z0-9-]{0,31}$/.test(v), "expected an environment name of 1-32 lowercase letters, digits and hyphens").optional(),
+    [KEYS.selectionTagKey]: text(isUserTagKey, "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:").default("backup-plan"),
+    [KEYS.plans]: listOf(plan, "plans").min(1, { error: "expected at least one plan" }).superRefine(noRepeats((p: { name: string }) => p.name, "plan name")),
+    [KEYS.protectedBuckets]: listOf(text(isBucketName, "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"), "S3 bucket names")
+      .superRefine(noRepeats((b: string) => b, "bucket"))
+      .default([]),
+    [KEYS.notifyEmails]: listOf(text(isEmail, "expected an email address"), "email addresses")
+      .superRefine(noRepeats((e: string) => e.toLowerCase(), "address"))
+      .default([]),
+    [KEYS.notifyOn]: oneOf(["failure", "always"]).default("failure"),
+    [KEYS.vaultLock]: vaultLock.prefault({ mode: "GOVERNANCE", days: 30 }),
+    [KEYS.vaultLifecycle]: vaultLifecycle.prefault({}),
+    [KEYS.cleanup]: cleanup.prefault({}),
+    [KEYS.tags]: tags.default({}),
+    [KEYS.kmsDeletionWindowDays]: wholeNumber(7, 30, "a whole number of days").default(30),
+    [KEYS.logRetentionDays]: z
+      .preprocess(numberFromString, z.number({ error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` }))
+      .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` })
+      .default(90),
+    [KEYS.protectStorage]: bool.default(true),
+  },
+  {
+    error: (issue) =>
+      issue.code === "unrecognized_keys"
+        ? `unknown config key; allowed: ${Object.values(KEYS).filter((k) => k.startsWith("backup-dr:")).join(", ")}`
+        : "expected the stack configuration",
+  },
+);
+
+export type ParsedConfig = z.output<typeof configSchema>;

@@ -1,0 +1,172 @@
+// The one module that reads the stack configuration: raw values in, a typed, validated config out.
+// A bad value fails `pulumi preview` with every problem at once: key path, value given, what is allowed.
+import * as pulumi from "@pulumi/pulumi";
+import type { z } from "zod";
+import { stackTagValue, type Tier } from "../handlers/catalog";
+import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig } from "./config-schema";
+
+export type ResourceKind = "ec2" | "rds" | "aurora";
+export type Retention = Record<Tier, number>;
+
+export interface Plan {
+  name: string;
+  /** EventBridge Scheduler expression, `cron(...)` or `rate(...)`. */
+  schedule: string;
+  timezone: string;
+  resources: ResourceKind[];
+  /** How many backups of each tier to keep in the primary region. */
+  keep: Retention;
+  /** The same for the DR region (defaults to `keep`). */
+  drKeep: Retention;
+  copyToDr: boolean;
+}
+
+export interface VaultLock {
+  mode: "GOVERNANCE" | "COMPLIANCE" | "off";
+  /** Default retention of every object version in the vault; absent when mode is off. */
+  days?: number;
+}
+
+/** Days after which noncurrent vault object versions move tier or expire; 0 skips a transition. */
+export interface VaultLifecycle {
+  glacierIrAfterDays: number;
+  glacierAfterDays: number;
+  deepArchiveAfterDays: number;
+  expireAfterDays: number;
+}
+
+export interface CleanupSettings {
+  dryRun: boolean;
+  maxDeletionsPerRun: number;
+  minAgeDays: number;
+  maxDeleteFraction: number;
+  schedule: string;
+  timezone: string;
+}
+
+export interface BackupDrConfig {
+  project: string;
+  stack: string;
+  /** Value of the `backup-dr:stack` tag: `<project>/<stack>`. */
+  stackTag: string;
+  environment: string;
+  region: string;
+  drRegion: string;
+  selectionTagKey: string;
+  plans: Plan[];
+  protectedBuckets: string[];
+  notifyEmails: string[];
+  notifyOn: "failure" | "always";
+  vaultLock: VaultLock;
+  vaultLifecycle: VaultLifecycle;
+  cleanup: CleanupSettings;
+  tags: Record<string, string>;
+  kmsDeletionWindowDays: number;
+  logRetentionDays: number;
+  /** Protect keys and buckets from `pulumi destroy` and keep them on delete (prod); else destroyable (dev). */
+  protectStorage: boolean;
+}
+
+/** The stack configuration is invalid; `problems` holds one line per bad value. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid backup-dr stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n  ${problems.join("\n  ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+/** Validates raw config (full key -> value, structured values already parsed) into the typed config. */
+export function parseConfig(raw: Record<string, unknown>, context: { project: string; stack: string }): BackupDrConfig {
+  const problems: string[] = [];
+  const result = configSchema.safeParse(raw);
+  if (result.success) {
+    problems.push(...crossKeyProblems(result.data));
+  } else {
+    problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(problems);
+  return toConfig(result.data, context);
+}
+
+/** Reads the stack's config through the Pulumi runtime and validates it. */
+export function loadConfig(): BackupDrConfig {
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+    if (key === KEYS.region || key.startsWith("backup-dr:")) raw[key] = STRUCTURED_KEYS.has(key) ? parseJson(value) : value;
+  }
+  return parseConfig(raw, { project: pulumi.getProject(), stack: pulumi.getStack() });
+}
+
+function parseJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value; // the schema reports it with what was expected
+  }
+}
+
+function crossKeyProblems(c: ParsedConfig): string[] {
+  if (c[KEYS.drRegion] === c[KEYS.region]) {
+    return [`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`];
+  }
+  return [];
+}
+
+function toConfig(c: ParsedConfig, context: { project: string; stack: string }): BackupDrConfig {
+  return {
+    project: context.project,
+    stack: context.stack,
+    stackTag: stackTagValue(context.project, context.stack),
+    environment: c[KEYS.environment] ?? context.stack,
+    region: c[KEYS.region],
+    drRegion: c[KEYS.drRegion],
+    selectionTagKey: c[KEYS.selectionTagKey],
+    plans: c[KEYS.plans].map((p) => ({ ...p, drKeep: p.drKeep ?? p.keep })),
+    protectedBuckets: c[KEYS.protectedBuckets],
+    notifyEmails: c[KEYS.notifyEmails],
+    notifyOn: c[KEYS.notifyOn],
+    vaultLock: c[KEYS.vaultLock],
+    vaultLifecycle: c[KEYS.vaultLifecycle],
+    cleanup: c[KEYS.cleanup],
+    tags: c[KEYS.tags],
+    kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
+    logRetentionDays: c[KEYS.logRetentionDays],
+    protectStorage: c[KEYS.protectStorage],
+  };
+}
+
+function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${issue.message}`);
+  }
+  // A check may name the offending input itself (a tag key); otherwise it is the value at the path.
+  const given = issue.code === "custom" && issue.params?.given !== undefined ? issue.params.given : valueAt(raw, issue.path);
+  return [`${formatPath(issue.path)}: ${issue.message}, got ${describeValue(given)}`];
+}
+
+/** `["backup-dr:plans", 1, "keep", "daily"]` -> `backup-dr:plans[1].keep.daily`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((segment, i) => {
+      if (typeof segment === "number") return `[${segment}]`;
+      const name = String(segment);
+      if (i === 0) return name;
+      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+    })
+    .join("");
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}

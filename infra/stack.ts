@@ -1,0 +1,79 @@
+// Builds the whole stack from a validated config: providers, keys, vaults, topic. Returns the outputs.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { TAG_ENVIRONMENT, TAG_STACK } from "../handlers/catalog";
+import type { BackupDrConfig } from "./config";
+import { RegionKey } from "./kms";
+import { Notifications, TOPIC_PUBLISHERS } from "./notifications";
+import type { Account } from "./policy-documents";
+import { Vault } from "./vault";
+
+export interface BackupDrOutputs {
+  primaryRegion: string;
+  drRegion: string;
+  primaryKeyArn: pulumi.Output<string>;
+  drKeyArn: pulumi.Output<string>;
+  primaryVaultBucket: pulumi.Output<string>;
+  drVaultBucket: pulumi.Output<string>;
+  topicArn: pulumi.Output<string>;
+}
+
+/** Tags every resource of the stack carries, through the providers' default tags. */
+export function defaultTags(config: BackupDrConfig): Record<string, string> {
+  return { ...config.tags, [TAG_STACK]: config.stackTag, [TAG_ENVIRONMENT]: config.environment };
+}
+
+export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
+  const tags = defaultTags(config);
+  const primary = new aws.Provider("primary", { region: config.region as aws.Region, defaultTags: { tags } });
+  const dr = new aws.Provider("dr", { region: config.drRegion as aws.Region, defaultTags: { tags } });
+
+  const identity = aws.getCallerIdentityOutput({}, { provider: primary });
+  const partition = aws.getPartitionOutput({}, { provider: primary });
+  const account: pulumi.Output<Account> = pulumi
+    .all([identity.accountId, partition.partition, partition.dnsSuffix])
+    .apply(([accountId, partitionName, dnsSuffix]) => ({ accountId, partition: partitionName, dnsSuffix }));
+
+  const keyArgs = {
+    account,
+    aliasName: `alias/backup-dr/${config.stack}`,
+    deletionWindowInDays: config.kmsDeletionWindowDays,
+    protect: config.protectStorage,
+  };
+  const primaryKey = new RegionKey(
+    "primary-key",
+    { ...keyArgs, region: config.region, description: `backup-dr ${config.stackTag}: primary region backups and vault`, topicPublishers: TOPIC_PUBLISHERS },
+    { providers: [primary] },
+  );
+  const drKey = new RegionKey(
+    "dr-key",
+    { ...keyArgs, region: config.drRegion, description: `backup-dr ${config.stackTag}: DR region copies and vault`, topicPublishers: [] },
+    { providers: [dr] },
+  );
+
+  const vaultArgs = {
+    account,
+    lock: config.vaultLock,
+    lifecycle: config.vaultLifecycle,
+    accessLogDays: config.logRetentionDays,
+    destroyable: !config.protectStorage,
+  };
+  const primaryVault = new Vault("primary-vault", { ...vaultArgs, kmsKeyArn: primaryKey.keyArn }, { providers: [primary] });
+  const drVault = new Vault("dr-vault", { ...vaultArgs, kmsKeyArn: drKey.keyArn }, { providers: [dr] });
+
+  const notifications = new Notifications(
+    "notifications",
+    { kmsKeyArn: primaryKey.keyArn, account, emails: config.notifyEmails },
+    { providers: [primary] },
+  );
+
+  return {
+    primaryRegion: config.region,
+    drRegion: config.drRegion,
+    primaryKeyArn: primaryKey.keyArn,
+    drKeyArn: drKey.keyArn,
+    primaryVaultBucket: primaryVault.bucketName,
+    drVaultBucket: drVault.bucketName,
+    topicArn: notifications.topicArn,
+  };
+}

@@ -1,0 +1,25 @@
+// Loads a shipped stack file (Pulumi.<stack>.yaml) as the CLI hands it to the program: key -> string,
+// structured values as JSON.
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+export function stackFiles(): string[] {
+  return fs
+    .readdirSync(ROOT)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+export function stackValues(stack: string): Record<string, unknown> {
+  const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+  return { ...(doc.config ?? {}) };
+}
+
+/** Config values as strings, the way the Pulumi CLI passes them to the program. */
+export function asCliConfig(values: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
