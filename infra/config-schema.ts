@@ -82,14 +82,14 @@ function listOf<T extends z.ZodType>(item: T, what: string) {
 /** Cross-field checks speak only about values that are otherwise valid. */
 const onlyIfValid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
 
-/** Flags a repeated entry of a list at its second occurrence. */
-function noRepeats<T>(key: (item: T) => string, what: string) {
+/** Flags a repeated entry of a list at its second occurrence (at `field` of it, when given). */
+function noRepeats<T>(key: (item: T) => string, what: string, field?: string) {
   return (items: T[], ctx: z.RefinementCtx) => {
     const seen = new Map<string, number>();
     items.forEach((item, i) => {
       const first = seen.get(key(item));
       if (first === undefined) seen.set(key(item), i);
-      else ctx.addIssue({ code: "custom", path: [i], message: `expected each ${what} once (already at [${first}])` });
+      else ctx.addIssue({ code: "custom", path: field === undefined ? [i] : [i, field], message: `expected each ${what} once (already at [${first}])` });
     });
   };
 }
@@ -199,7 +199,7 @@ export const configSchema = z.strictObject(
     [KEYS.drRegion]: text(isRegion, REGION_MSG),
     [KEYS.environment]: text((v) => /^[a-z][a-z0-9-]{0,31}$/.test(v), "expected an environment name of 1-32 lowercase letters, digits and hyphens").optional(),
     [KEYS.selectionTagKey]: text(isUserTagKey, "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:").default("backup-plan"),
-    [KEYS.plans]: listOf(plan, "plans").min(1, { error: "expected at least one plan" }).superRefine(noRepeats((p: { name: string }) => p.name, "plan name")),
+    [KEYS.plans]: listOf(plan, "plans").min(1, { error: "expected at least one plan" }).superRefine(noRepeats((p: { name: string }) => p.name, "plan name", "name")),
     [KEYS.protectedBuckets]: listOf(text(isBucketName, "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"), "S3 bucket names")
       .superRefine(noRepeats((b: string) => b, "bucket"))
       .default([]),

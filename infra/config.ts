@@ -140,7 +140,8 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): s
     return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${issue.message}`);
   }
   // A check may name the offending input itself (a tag key); otherwise it is the value at the path.
-  const given = issue.code === "custom" && issue.params?.given !== undefined ? issue.params.given : valueAt(raw, issue.path);
+  const named: unknown = issue.code === "custom" ? issue.params?.given : undefined;
+  const given = named !== undefined ? named : valueAt(raw, issue.path);
   return [`${formatPath(issue.path)}: ${issue.message}, got ${describeValue(given)}`];
 }
 
