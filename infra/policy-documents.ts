@@ -4,9 +4,11 @@
 export interface PolicyStatement {
   Sid: string;
   Effect: "Allow" | "Deny";
-  Principal: "*" | { AWS: string | string[] } | { Service: string | string[] };
+  /** Resource and trust policies only. */
+  Principal?: "*" | { AWS: string | string[] } | { Service: string | string[] };
   Action: string | string[];
-  Resource: string | string[];
+  /** Absent in trust policies. */
+  Resource?: string | string[];
   Condition?: Record<string, Record<string, string | string[]>>;
 }
 

@@ -1,0 +1,139 @@
+// One backup-dr Lambda: the serialized callback, its own least-privilege role, an encrypted log group,
+// an encrypted on-failure queue, and alarms on errors and on failed invocations, to the topic.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
+import type { Account, PolicyStatement } from "./policy-documents";
+
+/** The Lambda runtime every function is pinned to (set explicitly so upgrades are deployed). */
+export const RUNTIME = "nodejs22.x";
+
+/** Packages the Pulumi program needs but no handler does: kept out of the archives. */
+export const EXCLUDED_FROM_ARCHIVES = ["zod"];
+
+export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+
+export interface BackupDrFunctionArgs {
+  /** The handler exported by handlers/<name>.ts; Pulumi serializes it into the archive. */
+  callback: Handler;
+  description: string;
+  timeoutSeconds: number;
+  memorySize: number;
+  environment: Record<string, pulumi.Input<string>>;
+  /** What this function may do beyond the common base (logs, queue, manifests, topic). */
+  statements: pulumi.Input<PolicyStatement[]>;
+  /** Its run manifests go under `runs/<manifestFolder>/` in the vault. */
+  manifestFolder: string;
+  logGroupName: string;
+  logRetentionDays: number;
+  account: pulumi.Input<Account>;
+  region: string;
+  keyArn: pulumi.Input<string>;
+  vaultArn: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+}
+
+export class BackupDrFunction extends pulumi.ComponentResource {
+  readonly functionArn: pulumi.Output<string>;
+  readonly functionName: pulumi.Output<string>;
+  readonly deadLetterQueueArn: pulumi.Output<string>;
+
+  constructor(name: string, args: BackupDrFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("backup-dr:functions:BackupDrFunction", name, {}, opts);
+    const parent = { parent: this };
+
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-logs`,
+      { name: args.logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn },
+      parent,
+    );
+    const failures = new aws.sqs.Queue(
+      `${name}-failures`,
+      { kmsMasterKeyId: args.keyArn, kmsDataKeyReusePeriodSeconds: 300, messageRetentionSeconds: 14 * 24 * 3600 },
+      parent,
+    );
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `backup-dr ${name}: runs the ${name} function`,
+        assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("lambda.amazonaws.com", a.accountId))),
+      },
+      parent,
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([logGroup.arn, failures.arn, args.keyArn, args.vaultArn, args.topicArn, args.statements])
+          .apply(([logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, statements]) =>
+            JSON.stringify(
+              rolePolicy([
+                ...functionBaseStatements({ logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, manifestFolder: args.manifestFolder }),
+                ...statements,
+              ]),
+            ),
+          ),
+      },
+      parent,
+    );
+    const fn = new aws.lambda.CallbackFunction(
+      name,
+      {
+        callback: args.callback,
+        description: args.description,
+        runtime: RUNTIME,
+        architectures: ["arm64"],
+        timeout: args.timeoutSeconds,
+        memorySize: args.memorySize,
+        role,
+        environment: { variables: args.environment },
+        loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
+        codePathOptions: { extraExcludePackages: EXCLUDED_FROM_ARCHIVES },
+      },
+      { parent: this, dependsOn: [policy] },
+    );
+    new aws.lambda.FunctionEventInvokeConfig(
+      `${name}-async`,
+      {
+        functionName: fn.name,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: failures.arn } },
+      },
+      parent,
+    );
+    const alarm = { namespace: "AWS/Lambda", period: 300, evaluationPeriods: 1, threshold: 0, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching" };
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-errors`,
+      {
+        ...alarm,
+        alarmDescription: `backup-dr ${name}: the function reported an error (a failed backup, copy or cleanup); see its run manifest and logs.`,
+        metricName: "Errors",
+        statistic: "Sum",
+        dimensions: { FunctionName: fn.name },
+        alarmActions: [args.topicArn],
+        okActions: [args.topicArn],
+      },
+      parent,
+    );
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-failed-invocations`,
+      {
+        ...alarm,
+        namespace: "AWS/SQS",
+        alarmDescription: `backup-dr ${name}: an invocation failed after all retries and is waiting in its on-failure queue.`,
+        metricName: "ApproximateNumberOfMessagesVisible",
+        statistic: "Maximum",
+        dimensions: { QueueName: failures.name },
+        alarmActions: [args.topicArn],
+      },
+      parent,
+    );
+
+    this.functionArn = fn.arn;
+    this.functionName = fn.name;
+    this.deadLetterQueueArn = failures.arn;
+    this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, deadLetterQueueArn: this.deadLetterQueueArn });
+  }
+}

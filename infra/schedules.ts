@@ -1,0 +1,73 @@
+// EventBridge Scheduler schedules that invoke one function, with a role that may invoke only it.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { rolePolicy, schedulerStatements, trustPolicy } from "./iam";
+import type { Account } from "./policy-documents";
+
+export interface ScheduleSpec {
+  /** Suffix of the schedule's resource name. */
+  name: string;
+  description: string;
+  /** `cron(...)` or `rate(...)`. */
+  expression: string;
+  timezone: string;
+  /** The event the function receives; may use Scheduler context attributes such as <aws.scheduler.scheduled-time>. */
+  input: Record<string, unknown>;
+}
+
+export interface FunctionSchedulesArgs {
+  functionArn: pulumi.Input<string>;
+  /** Events the scheduler cannot deliver after its retries go here. */
+  deadLetterQueueArn: pulumi.Input<string>;
+  keyArn: pulumi.Input<string>;
+  account: pulumi.Input<Account>;
+  schedules: ScheduleSpec[];
+}
+
+export class FunctionSchedules extends pulumi.ComponentResource {
+  readonly scheduleArns: pulumi.Output<string>[];
+
+  constructor(name: string, args: FunctionSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("backup-dr:schedules:FunctionSchedules", name, {}, opts);
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `backup-dr ${name}: lets EventBridge Scheduler invoke the function`,
+        assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("scheduler.amazonaws.com", a.accountId))),
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.RolePolicy(
+      `${name}-policy`,
+      {
+        role: role.id,
+        policy: pulumi
+          .all([args.functionArn, args.deadLetterQueueArn, args.keyArn])
+          .apply(([fn, queue, key]) => JSON.stringify(rolePolicy(schedulerStatements(fn, queue, key)))),
+      },
+      { parent: this },
+    );
+    this.scheduleArns = args.schedules.map(
+      (s) =>
+        new aws.scheduler.Schedule(
+          `${name}-${s.name}`,
+          {
+            description: s.description,
+            scheduleExpression: s.expression,
+            scheduleExpressionTimezone: s.timezone,
+            flexibleTimeWindow: { mode: "OFF" },
+            state: "ENABLED",
+            target: {
+              arn: args.functionArn,
+              roleArn: role.arn,
+              input: JSON.stringify(s.input),
+              retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 },
+              deadLetterConfig: { arn: args.deadLetterQueueArn },
+            },
+          },
+          { parent: this, dependsOn: [policy] },
+        ).arn,
+    );
+    this.registerOutputs({ scheduleArns: this.scheduleArns });
+  }
+}
