@@ -11,3 +11,6 @@ export const drKeyArn = stack.drKeyArn;
 export const primaryVaultBucket = stack.primaryVaultBucket;
 export const drVaultBucket = stack.drVaultBucket;
 export const topicArn = stack.topicArn;
+export const replicaBuckets = stack.replicaBuckets;
+export const s3ReplicationRoleArn = stack.s3ReplicationRoleArn;
+export const s3BatchReplicationRoleArn = stack.s3BatchReplicationRoleArn;

@@ -9,6 +9,9 @@ export const TAG_TIER = "backup-dr:tier";
 export const TAG_EXPIRES = "backup-dr:expires";
 export const TAG_COPY_OF = "backup-dr:copy-of";
 
+/** On a replica vault: the protected bucket it receives replicas of. */
+export const TAG_REPLICA_OF = "backup-dr:replica-of";
+
 /** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
 export const TAG_ENVIRONMENT = "environment";
 

@@ -11,6 +11,8 @@ export interface HardenedBucketArgs {
   policy: (bucketArn: pulumi.Output<string>) => pulumi.Input<string>;
   /** Destroyable (dev): empty the bucket on delete. Otherwise protected and retained on delete. */
   destroyable: boolean;
+  /** Tags beside the providers' default tags. */
+  tags?: Record<string, string>;
 }
 
 export interface HardenedBucket {
@@ -21,11 +23,15 @@ export interface HardenedBucket {
   ready: pulumi.Resource[];
 }
 
+/** Every bucket the stack creates is named `backup-dr-...`: config refuses to protect (replicate) one of them. */
+export const OWN_BUCKET_PREFIX = "backup-dr-";
+
 export function hardenedBucket(name: string, args: HardenedBucketArgs, parent: pulumi.Resource): HardenedBucket {
   const keep = args.destroyable ? {} : { protect: true, retainOnDelete: true };
+  // Pulumi auto-names the bucket from its resource name plus a random suffix.
   const bucket = new aws.s3.Bucket(
-    name,
-    { objectLockEnabled: args.objectLockEnabled, forceDestroy: args.destroyable },
+    `${OWN_BUCKET_PREFIX}${name}`,
+    { objectLockEnabled: args.objectLockEnabled, forceDestroy: args.destroyable, tags: args.tags },
     { parent, ...keep },
   );
   const opts = { parent };

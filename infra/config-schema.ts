@@ -2,6 +2,7 @@
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
 import { TAG_ENVIRONMENT, TAG_STACK } from "../handlers/catalog";
+import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
   LOG_RETENTION_DAYS,
   isBucketName,
@@ -27,6 +28,7 @@ export const KEYS = {
   vaultLock: "backup-dr:vaultLock",
   vaultLifecycle: "backup-dr:vaultLifecycle",
   cleanup: "backup-dr:cleanup",
+  s3Replication: "backup-dr:s3Replication",
   tags: "backup-dr:tags",
   kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
   logRetentionDays: "backup-dr:logRetentionDays",
@@ -41,6 +43,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.vaultLock,
   KEYS.vaultLifecycle,
   KEYS.cleanup,
+  KEYS.s3Replication,
   KEYS.tags,
 ]);
 
@@ -179,6 +182,18 @@ const cleanup = record(
   "a map with dryRun, maxDeletionsPerRun, minAgeDays, maxDeleteFraction, schedule, timezone",
 );
 
+/** Storage classes S3 replication can write replicas in. */
+export const REPLICA_STORAGE_CLASSES = ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
+
+const s3Replication = record(
+  {
+    storageClass: oneOf(REPLICA_STORAGE_CLASSES).default("STANDARD_IA"),
+    latencyAlarmSeconds: wholeNumber(60, 86400, "a whole number of seconds").default(900),
+    eventNotifications: bool.default(true),
+  },
+  "a map with storageClass, latencyAlarmSeconds, eventNotifications",
+);
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 const tags = z.record(z.string(), z.string({ error: "expected a tag value of text" }), { error: "expected a map of tag keys to values" }).superRefine((map, ctx) => {
@@ -200,7 +215,12 @@ export const configSchema = z.strictObject(
     [KEYS.environment]: text((v) => /^[a-z][a-z0-9-]{0,31}$/.test(v), "expected an environment name of 1-32 lowercase letters, digits and hyphens").optional(),
     [KEYS.selectionTagKey]: text(isUserTagKey, "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:").default("backup-plan"),
     [KEYS.plans]: listOf(plan, "plans").min(1, { error: "expected at least one plan" }).superRefine(noRepeats((p: { name: string }) => p.name, "plan name", "name")),
-    [KEYS.protectedBuckets]: listOf(text(isBucketName, "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)"), "S3 bucket names")
+    [KEYS.protectedBuckets]: listOf(
+      text(isBucketName, "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").refine((b) => !b.startsWith(OWN_BUCKET_PREFIX), {
+        error: `expected a bucket of yours, not one backup-dr creates (names starting with ${OWN_BUCKET_PREFIX} are its vaults, replicas and logs)`,
+      }),
+      "S3 bucket names",
+    )
       .superRefine(noRepeats((b: string) => b, "bucket"))
       .default([]),
     [KEYS.notifyEmails]: listOf(text(isEmail, "expected an email address"), "email addresses")
@@ -210,6 +230,7 @@ export const configSchema = z.strictObject(
     [KEYS.vaultLock]: vaultLock.prefault({ mode: "GOVERNANCE", days: 30 }),
     [KEYS.vaultLifecycle]: vaultLifecycle.prefault({}),
     [KEYS.cleanup]: cleanup.prefault({}),
+    [KEYS.s3Replication]: s3Replication.prefault({}),
     [KEYS.tags]: tags.default({}),
     [KEYS.kmsDeletionWindowDays]: wholeNumber(7, 30, "a whole number of days").default(30),
     [KEYS.logRetentionDays]: z

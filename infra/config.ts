@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackTagValue, type Tier } from "../handlers/catalog";
-import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig } from "./config-schema";
+import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
 export type Retention = Record<Tier, number>;
@@ -44,6 +44,14 @@ export interface CleanupSettings {
   timezone: string;
 }
 
+export interface S3ReplicationSettings {
+  storageClass: (typeof REPLICA_STORAGE_CLASSES)[number];
+  /** ReplicationLatency above this alarms. */
+  latencyAlarmSeconds: number;
+  /** Send replication failure and missed-threshold events to the topic (replaces the bucket's notification configuration). */
+  eventNotifications: boolean;
+}
+
 export interface BackupDrConfig {
   project: string;
   stack: string;
@@ -60,6 +68,7 @@ export interface BackupDrConfig {
   vaultLock: VaultLock;
   vaultLifecycle: VaultLifecycle;
   cleanup: CleanupSettings;
+  s3Replication: S3ReplicationSettings;
   tags: Record<string, string>;
   kmsDeletionWindowDays: number;
   logRetentionDays: number;
@@ -128,6 +137,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     vaultLock: c[KEYS.vaultLock],
     vaultLifecycle: c[KEYS.vaultLifecycle],
     cleanup: c[KEYS.cleanup],
+    s3Replication: c[KEYS.s3Replication],
     tags: c[KEYS.tags],
     kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
     logRetentionDays: c[KEYS.logRetentionDays],

@@ -3,8 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { topicPolicy, type Account } from "./policy-documents";
 
-/** AWS services that publish to the topic: CloudWatch alarms and EventBridge rules. */
-export const TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "events.amazonaws.com"];
+/** AWS services that publish to the topic: CloudWatch alarms, EventBridge rules, S3 replication events. */
+export const TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"];
 
 export interface NotificationsArgs {
   kmsKeyArn: pulumi.Input<string>;

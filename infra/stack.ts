@@ -1,11 +1,12 @@
 // Builds the whole stack from a validated config: providers, keys, vaults, topic. Returns the outputs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { TAG_ENVIRONMENT, TAG_STACK } from "../handlers/catalog";
+import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import type { BackupDrConfig } from "./config";
 import { RegionKey } from "./kms";
 import { Notifications, TOPIC_PUBLISHERS } from "./notifications";
 import type { Account } from "./policy-documents";
+import { S3Replication, replicaVaultName } from "./replication";
 import { Vault } from "./vault";
 
 export interface BackupDrOutputs {
@@ -16,6 +17,10 @@ export interface BackupDrOutputs {
   primaryVaultBucket: pulumi.Output<string>;
   drVaultBucket: pulumi.Output<string>;
   topicArn: pulumi.Output<string>;
+  /** Protected bucket -> its replica vault in the DR region. */
+  replicaBuckets: Record<string, pulumi.Output<string>>;
+  s3ReplicationRoleArn?: pulumi.Output<string>;
+  s3BatchReplicationRoleArn?: pulumi.Output<string>;
 }
 
 /** Tags every resource of the stack carries, through the providers' default tags. */
@@ -67,6 +72,33 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     { providers: [primary] },
   );
 
+  const replicas = config.protectedBuckets.map((bucket) => ({
+    bucket,
+    vault: new Vault(
+      replicaVaultName(bucket),
+      { ...vaultArgs, kmsKeyArn: drKey.keyArn, tags: { [TAG_REPLICA_OF]: bucket } },
+      { providers: [dr] },
+    ),
+  }));
+  const replication =
+    replicas.length === 0
+      ? undefined
+      : new S3Replication(
+          "s3-replication",
+          {
+            buckets: replicas.map((r) => ({ bucket: r.bucket, replicaBucketName: r.vault.bucketName, replicaBucketArn: r.vault.bucketArn })),
+            settings: config.s3Replication,
+            account,
+            region: config.region,
+            drRegion: config.drRegion,
+            drKeyArn: drKey.keyArn,
+            topicArn: notifications.topicArn,
+            reportVaultArn: primaryVault.bucketArn,
+            reportKeyArn: primaryKey.keyArn,
+          },
+          { providers: [primary] },
+        );
+
   return {
     primaryRegion: config.region,
     drRegion: config.drRegion,
@@ -75,5 +107,8 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     primaryVaultBucket: primaryVault.bucketName,
     drVaultBucket: drVault.bucketName,
     topicArn: notifications.topicArn,
+    replicaBuckets: Object.fromEntries(replicas.map((r) => [r.bucket, r.vault.bucketName])),
+    s3ReplicationRoleArn: replication?.roleArn,
+    s3BatchReplicationRoleArn: replication?.batchRoleArn,
   };
 }

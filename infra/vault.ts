@@ -15,6 +15,8 @@ export interface VaultArgs {
   accessLogDays: number;
   /** Destroyable (dev) or protected and retained on delete (prod). */
   destroyable: boolean;
+  /** Tags for the vault bucket beside the default tags (e.g. what a replica vault replicates). */
+  tags?: Record<string, string>;
 }
 
 /** Noncurrent-version transitions, in order, skipping tiers set to 0 days. */
@@ -43,6 +45,7 @@ export class Vault extends pulumi.ComponentResource {
         objectLockEnabled: args.lock.mode !== "off",
         policy: (arn) => toJson(arn.apply(vaultBucketPolicy)),
         destroyable: args.destroyable,
+        tags: args.tags,
       },
       this,
     );

@@ -34,9 +34,11 @@ export async function loadFunctionArchive(fn: Registered): Promise<LoadedArchive
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `backup-dr-${fn.name}-`));
   await Promise.all(Object.entries(assets).map(([name, entry]) => writeEntry(dir, name, entry)));
 
-  const [file, exportName] = String(fn.inputs.handler).split(".");
+  const entry = String(fn.inputs.handler);
+  const [file, exportName] = entry.split(".");
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the written archive is the point
   const loaded = require(path.join(dir, `${file}.js`)) as Record<string, unknown>;
   const handler = loaded[exportName];
-  if (typeof handler !== "function") throw new Error(`${fn.name}: ${fn.inputs.handler} is not a function`);
+  if (typeof handler !== "function") throw new Error(`${fn.name}: ${entry} is not a function`);
   return { dir, entries: Object.keys(assets).sort(), handler: handler as LoadedArchive["handler"] };
 }

@@ -36,6 +36,16 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
       return { keyId: `${name}-key-id`, arn: arn("kms", `key/${name}-key-id`) };
     case "aws:sns/topic:Topic":
       return { name, arn: arn("sns", name) };
+    case "aws:iam/role:Role":
+      return { name, id: name, arn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}` };
+    case "aws:sqs/queue:Queue":
+      return { name, arn: arn("sqs", name), url: `https://sqs.${region}.amazonaws.com/${ACCOUNT_ID}/${name}` };
+    case "aws:cloudwatch/logGroup:LogGroup":
+      return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
+    case "aws:lambda/function:Function":
+      return { name, arn: arn("lambda", `function:${name}`) };
+    case "aws:scheduler/schedule:Schedule":
+      return { arn: arn("scheduler", `schedule/default/${name}`) };
     default:
       return {};
   }

@@ -119,10 +119,10 @@ for (const stack of ["dev", "prod"]) {
 
       describe(`${side} vault`, () => {
         const name = `${side}-vault`;
-        const bucketName = `${name}-1a2b3c4`;
+        const bucketName = `backup-dr-${name}-1a2b3c4`;
 
         it("is a bucket with Object Lock, destroyable in dev and protected in prod", () => {
-          const bucket = one(resources, T.bucket, name);
+          const bucket = one(resources, T.bucket, `backup-dr-${name}`);
           expect(bucket.inputs.objectLockEnabled).to.equal(true);
           expect(bucket.inputs.forceDestroy).to.equal(stack === "dev");
           expect([bucket.protect, bucket.retainOnDelete]).to.deep.equal(stack === "prod" ? [true, true] : [false, false]);
@@ -201,10 +201,10 @@ for (const stack of ["dev", "prod"]) {
 
         it("logs access to its own SSE-S3 log bucket, which accepts S3 log delivery for the vault only", () => {
           const logs = `${name}-access-logs`;
-          const logBucket = one(resources, T.bucket, logs);
+          const logBucket = one(resources, T.bucket, `backup-dr-${logs}`);
           expect(logBucket.inputs.objectLockEnabled).to.equal(false);
           expect(providerName(logBucket)).to.equal(side);
-          expect(one(resources, T.logging, `${name}-logging`).inputs).to.deep.include({ bucket: bucketName, targetBucket: `${logs}-1a2b3c4`, targetPrefix: "vault/" });
+          expect(one(resources, T.logging, `${name}-logging`).inputs).to.deep.include({ bucket: bucketName, targetBucket: `backup-dr-${logs}-1a2b3c4`, targetPrefix: "vault/" });
           expect(one(resources, T.encryption, `${logs}-encryption`).inputs.rules).to.deep.equal([
             { applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: false, blockedEncryptionTypes: ["SSE-C"] },
           ]);
@@ -233,7 +233,7 @@ for (const stack of ["dev", "prod"]) {
       for (const s of subscriptions) expect(s.inputs).to.deep.include({ protocol: "email", topic: `arn:aws:sns:${config.region}:${ACCOUNT_ID}:notifications` });
       const policy = jsonInput<PolicyDocument>(one(resources, T.topicPolicy, "notifications-policy"), "policy");
       expect(policy.Statement.find((s) => s.Sid === "AwsServicesOfThisAccountPublish")?.Principal).to.deep.equal({
-        Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com"],
+        Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"],
       });
     });
 
@@ -252,8 +252,8 @@ for (const stack of ["dev", "prod"]) {
         drRegion: config.drRegion,
         primaryKeyArn: keyArn("primary-key", config.region),
         drKeyArn: keyArn("dr-key", config.drRegion),
-        primaryVaultBucket: "primary-vault-1a2b3c4",
-        drVaultBucket: "dr-vault-1a2b3c4",
+        primaryVaultBucket: "backup-dr-primary-vault-1a2b3c4",
+        drVaultBucket: "backup-dr-dr-vault-1a2b3c4",
         topicArn: `arn:aws:sns:${config.region}:${ACCOUNT_ID}:notifications`,
       });
     });
@@ -264,8 +264,23 @@ describe("stack variants", () => {
   it("with vaultLock off, creates no Object Lock on either vault", async () => {
     const run = await deploy("dev", { ...stackValues("dev"), "backup-dr:vaultLock": { mode: "off" } });
     expect(ofType(run.resources, T.objectLock)).to.deep.equal([]);
-    expect(one(run.resources, T.bucket, "primary-vault").inputs.objectLockEnabled).to.equal(false);
-    expect(one(run.resources, T.bucket, "dr-vault").inputs.objectLockEnabled).to.equal(false);
+    expect(one(run.resources, T.bucket, "backup-dr-primary-vault").inputs.objectLockEnabled).to.equal(false);
+    expect(one(run.resources, T.bucket, "backup-dr-dr-vault").inputs.objectLockEnabled).to.equal(false);
+  });
+
+  it("with no protected buckets, creates no replication, replica vault or S3 notification", async () => {
+    const run = await deploy("dev", { ...stackValues("dev"), "backup-dr:protectedBuckets": [] });
+    for (const type of ["aws:s3/bucketReplicationConfig:BucketReplicationConfig", "aws:s3/bucketNotification:BucketNotification", "backup-dr:replication:S3Replication"]) {
+      expect(ofType(run.resources, type), type).to.deep.equal([]);
+    }
+    expect(ofType(run.resources, T.bucket).map((b) => b.name).sort()).to.deep.equal([
+      "backup-dr-dr-vault",
+      "backup-dr-dr-vault-access-logs",
+      "backup-dr-primary-vault",
+      "backup-dr-primary-vault-access-logs",
+    ]);
+    expect(run.result.outputs.replicaBuckets).to.deep.equal({});
+    expect(run.result.outputs.s3ReplicationRoleArn).to.equal(undefined);
   });
 
   it("with no addresses, creates the topic and no subscription", async () => {
