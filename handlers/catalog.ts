@@ -12,6 +12,9 @@ export const TAG_COPY_OF = "backup-dr:copy-of";
 /** On a replica vault: the protected bucket it receives replicas of. */
 export const TAG_REPLICA_OF = "backup-dr:replica-of";
 
+/** Every RDS and Aurora snapshot identifier the stack derives starts with this (IAM scopes to it). */
+export const RDS_SNAPSHOT_PREFIX = "bdr-";
+
 /** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
 export const TAG_ENVIRONMENT = "environment";
 

@@ -182,3 +182,123 @@ export function batchReplicationStatements(s: AccountScope & { sourceArns: strin
     },
   ];
 }
+
+export interface CopyScope extends BackupScope {
+  drRegion: string;
+  drKeyArn: string;
+}
+
+/**
+ * The DR copy function (its clients run in the DR region): read snapshots in both regions, copy our
+ * snapshots into the DR region only, tag only as part of the copy, replace failed copies of this stack,
+ * decrypt sources through EBS/RDS in the primary region and encrypt copies with the DR key in the DR region.
+ */
+export function copyStatements(s: CopyScope): PolicyStatement[] {
+  const ec2Snapshots = (region: string) => `arn:${s.partition}:ec2:${region}::snapshot/*`;
+  const rds = (region: string, resource: string) => `arn:${s.partition}:rds:${region}:${s.accountId}:${resource}${s.rdsSnapshotPrefix}*`;
+  const ours = { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag };
+  const via = (region: string) => ["ec2", "rds"].map((service) => `${service}.${region}.amazonaws.com`);
+  return [
+    {
+      Sid: "ReadSnapshots",
+      Effect: "Allow",
+      Action: ["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Resource: "*",
+    },
+    { Sid: "CopyEbsSnapshotsIntoDr", Effect: "Allow", Action: "ec2:CopySnapshot", Resource: [ec2Snapshots(s.region), ec2Snapshots(s.drRegion)] },
+    {
+      Sid: "TagEbsCopiesOnlyAtCreation",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2Snapshots(s.drRegion),
+      Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } },
+    },
+    {
+      Sid: "CopyRdsSnapshotsIntoDr",
+      Effect: "Allow",
+      Action: ["rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot"],
+      Resource: [rds(s.region, "snapshot:"), rds(s.drRegion, "snapshot:"), rds(s.region, "cluster-snapshot:"), rds(s.drRegion, "cluster-snapshot:")],
+    },
+    {
+      Sid: "TagRdsCopiesOnlyAtCreation",
+      Effect: "Allow",
+      Action: "rds:AddTagsToResource",
+      Resource: [rds(s.drRegion, "snapshot:"), rds(s.drRegion, "cluster-snapshot:")],
+      Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "ReplaceFailedEbsCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "ec2:DeleteSnapshot",
+      Resource: ec2Snapshots(s.drRegion),
+      Condition: { StringEquals: ours },
+    },
+    {
+      Sid: "ReplaceFailedRdsCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "rds:DeleteDBSnapshot",
+      Resource: rds(s.drRegion, "snapshot:"),
+      Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "ReplaceFailedClusterCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "rds:DeleteDBClusterSnapshot",
+      Resource: rds(s.drRegion, "cluster-snapshot:"),
+      Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DecryptSourcesThroughEbsAndRds",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
+      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": via(s.region) } },
+    },
+    {
+      Sid: "EncryptCopiesWithDrKey",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"],
+      Resource: s.drKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": via(s.drRegion) } },
+    },
+  ];
+}
+
+export interface CleanupScope extends AccountScope {
+  drRegion: string;
+  stackTag: string;
+}
+
+/** The cleanup function: read snapshots and images in both regions; delete only snapshots tagged with this stack. */
+export function cleanupStatements(s: CleanupScope): PolicyStatement[] {
+  const regions = [s.region, s.drRegion];
+  return [
+    {
+      Sid: "ReadSnapshotsAndImages",
+      Effect: "Allow",
+      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Resource: "*",
+    },
+    {
+      Sid: "DeleteOnlyThisStacksEbsSnapshots",
+      Effect: "Allow",
+      Action: "ec2:DeleteSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:ec2:${r}::snapshot/*`),
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DeleteOnlyThisStacksRdsSnapshots",
+      Effect: "Allow",
+      Action: "rds:DeleteDBSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:rds:${r}:${s.accountId}:snapshot:*`),
+      Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DeleteOnlyThisStacksClusterSnapshots",
+      Effect: "Allow",
+      Action: "rds:DeleteDBClusterSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:rds:${r}:${s.accountId}:cluster-snapshot:*`),
+      Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+  ];
+}

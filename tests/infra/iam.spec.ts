@@ -1,6 +1,15 @@
 // IAM trust and role policies, as pure functions, with concrete expected statements.
 import { expect } from "chai";
-import { backupStatements, batchReplicationStatements, functionBaseStatements, replicationStatements, schedulerStatements, trustPolicy } from "../../infra/iam";
+import {
+  backupStatements,
+  batchReplicationStatements,
+  cleanupStatements,
+  copyStatements,
+  functionBaseStatements,
+  replicationStatements,
+  schedulerStatements,
+  trustPolicy,
+} from "../../infra/iam";
 import type { PolicyStatement } from "../../infra/policy-documents";
 
 const scope = { partition: "aws", region: "eu-west-1", accountId: "111122223333" };
@@ -139,5 +148,57 @@ describe("IAM policies", () => {
     expect(sid(s, "InitiateReplication")).to.deep.include({ Action: "s3:InitiateReplication", Resource: ["arn:aws:s3:::orders/*"] });
     expect(sid(s, "WriteCompletionReport").Resource).to.equal("arn:aws:s3:::vault/runs/batch-replication/*");
     expect(sid(s, "EncryptCompletionReport").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } });
+  });
+
+  describe("copyStatements", () => {
+    const s = copyStatements({ ...scope, drRegion: "eu-central-1", drKeyArn: "arn:aws:kms:eu-central-1:111122223333:key/dr", stackTag: "backup-dr/prod", rdsSnapshotPrefix: "bdr-" });
+
+    it("copies into the DR region and tags only as part of the copy", () => {
+      expect(sid(s, "CopyEbsSnapshotsIntoDr").Resource).to.deep.equal(["arn:aws:ec2:eu-west-1::snapshot/*", "arn:aws:ec2:eu-central-1::snapshot/*"]);
+      expect(sid(s, "TagEbsCopiesOnlyAtCreation")).to.deep.include({ Resource: "arn:aws:ec2:eu-central-1::snapshot/*", Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } } });
+      expect(sid(s, "TagRdsCopiesOnlyAtCreation")).to.deep.include({
+        Resource: ["arn:aws:rds:eu-central-1:111122223333:snapshot:bdr-*", "arn:aws:rds:eu-central-1:111122223333:cluster-snapshot:bdr-*"],
+        Condition: { StringEquals: { "aws:RequestTag/backup-dr:stack": "backup-dr/prod" } },
+      });
+    });
+
+    it("deletes only this stack's copies, only in the DR region", () => {
+      const deletes = s.filter((st) => [st.Action].flat().some((a) => /Delete/.test(a)));
+      expect(deletes.map((st) => [st.Resource, st.Condition])).to.deep.equal([
+        ["arn:aws:ec2:eu-central-1::snapshot/*", { StringEquals: { "aws:ResourceTag/backup-dr:stack": "backup-dr/prod" } }],
+        ["arn:aws:rds:eu-central-1:111122223333:snapshot:bdr-*", { StringEquals: { "rds:snapshot-tag/backup-dr:stack": "backup-dr/prod" } }],
+        ["arn:aws:rds:eu-central-1:111122223333:cluster-snapshot:bdr-*", { StringEquals: { "rds:cluster-snapshot-tag/backup-dr:stack": "backup-dr/prod" } }],
+      ]);
+    });
+
+    it("uses source keys only through EBS and RDS of the primary region, and the DR key only in the DR region", () => {
+      expect(sid(s, "DecryptSourcesThroughEbsAndRds").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"] } });
+      expect(sid(s, "EncryptCopiesWithDrKey")).to.deep.include({
+        Resource: "arn:aws:kms:eu-central-1:111122223333:key/dr",
+        Condition: { StringEquals: { "kms:ViaService": ["ec2.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com"] } },
+      });
+      for (const a of actions(s)) expect(a).to.not.match(/\*$/);
+    });
+  });
+
+  describe("cleanupStatements", () => {
+    const s = cleanupStatements({ ...scope, drRegion: "eu-central-1", stackTag: "backup-dr/prod" });
+
+    it("deletes, in both regions, only snapshots tagged with this stack", () => {
+      const deletes = s.filter((st) => [st.Action].flat().some((a) => /Delete/.test(a)));
+      expect(deletes).to.have.length(3);
+      for (const st of deletes) {
+        expect(st.Condition, st.Sid).to.not.equal(undefined);
+        const [key] = Object.keys(st.Condition?.StringEquals ?? {});
+        expect(key, st.Sid).to.match(/^(aws:ResourceTag|rds:snapshot-tag|rds:cluster-snapshot-tag)\/backup-dr:stack$/);
+        expect(st.Condition?.StringEquals[key], st.Sid).to.equal("backup-dr/prod");
+        expect([st.Resource].flat().some((r) => r.includes("eu-central-1")), st.Sid).to.equal(true);
+        expect([st.Resource].flat().some((r) => r.includes("eu-west-1")), st.Sid).to.equal(true);
+      }
+    });
+
+    it("creates, copies and tags nothing", () => {
+      for (const a of actions(s)) expect(a).to.match(/:(Describe|Delete)/);
+    });
   });
 });
