@@ -20,6 +20,17 @@ export default tseslint.config(
     },
   },
   {
+    // Handlers are serialized by Pulumi, whose closure serializer breaks subclasses of built-ins such as
+    // Error (the deployed object has no name and no message): build named errors with handlers/lib/errors.ts.
+    files: ["handlers/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        { selector: "ClassDeclaration[superClass], ClassExpression[superClass]", message: "Pulumi cannot serialize subclasses of built-ins; use a factory (see handlers/lib/errors.ts)." },
+      ],
+    },
+  },
+  {
     // chai's property assertions (`expect(x).to.be.true`) read as unused expressions.
     files: ["tests/**/*.ts"],
     rules: { "@typescript-eslint/no-unused-expressions": "off" },

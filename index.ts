@@ -11,6 +11,7 @@ export const drKeyArn = stack.drKeyArn;
 export const primaryVaultBucket = stack.primaryVaultBucket;
 export const drVaultBucket = stack.drVaultBucket;
 export const topicArn = stack.topicArn;
+export const backupFunctionArn = stack.backupFunctionArn;
 export const replicaBuckets = stack.replicaBuckets;
 export const s3ReplicationRoleArn = stack.s3ReplicationRoleArn;
 export const s3BatchReplicationRoleArn = stack.s3BatchReplicationRoleArn;

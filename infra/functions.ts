@@ -11,7 +11,8 @@ export const RUNTIME = "nodejs22.x";
 /** Packages the Pulumi program needs but no handler does: kept out of the archives. */
 export const EXCLUDED_FROM_ARCHIVES = ["zod"];
 
-export type Handler = (event: unknown, context: unknown) => Promise<unknown>;
+/** A handler module's `handler(event, context)`: it validates its own event, so any event type fits. */
+export type Handler = (event: never, context: aws.lambda.Context) => Promise<unknown>;
 
 export interface BackupDrFunctionArgs {
   /** The handler exported by handlers/<name>.ts; Pulumi serializes it into the archive. */

@@ -1,7 +1,8 @@
-// Builds the whole stack from a validated config: providers, keys, vaults, topic. Returns the outputs.
+// Builds the whole stack from a validated config: providers, keys, vaults, topic, functions, S3 protection.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
+import { Backup } from "./backup";
 import type { BackupDrConfig } from "./config";
 import { RegionKey } from "./kms";
 import { Notifications, TOPIC_PUBLISHERS } from "./notifications";
@@ -17,6 +18,7 @@ export interface BackupDrOutputs {
   primaryVaultBucket: pulumi.Output<string>;
   drVaultBucket: pulumi.Output<string>;
   topicArn: pulumi.Output<string>;
+  backupFunctionArn: pulumi.Output<string>;
   /** Protected bucket -> its replica vault in the DR region. */
   replicaBuckets: Record<string, pulumi.Output<string>>;
   s3ReplicationRoleArn?: pulumi.Output<string>;
@@ -72,6 +74,12 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     { providers: [primary] },
   );
 
+  const backup = new Backup(
+    "backup",
+    { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn },
+    { providers: [primary] },
+  );
+
   const replicas = config.protectedBuckets.map((bucket) => ({
     bucket,
     vault: new Vault(
@@ -107,6 +115,7 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     primaryVaultBucket: primaryVault.bucketName,
     drVaultBucket: drVault.bucketName,
     topicArn: notifications.topicArn,
+    backupFunctionArn: backup.functionArn,
     replicaBuckets: Object.fromEntries(replicas.map((r) => [r.bucket, r.vault.bucketName])),
     s3ReplicationRoleArn: replication?.roleArn,
     s3BatchReplicationRoleArn: replication?.batchRoleArn,

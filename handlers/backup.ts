@@ -1,0 +1,69 @@
+// Lambda entry of the backup function: settings from the environment, clients once per container, then the run.
+//
+// Event: { "plan": "gold", "scheduledTime": "2026-11-22T06:00:00Z" }. scheduledTime is EventBridge Scheduler's
+// <aws.scheduler.scheduled-time>; when absent (manual run) the current time, to the minute, is the slot.
+//
+// Environment variables:
+//   BACKUP_DR_STACK              required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>".
+//   BACKUP_DR_PLANS              required. JSON array of plans: [{ "name", "schedule", "timezone", "resources",
+//                                "keep": { "hourly", "daily", "weekly", "monthly", "yearly" } }]; other plan
+//                                fields (drKeep, copyToDr) are accepted and ignored here.
+//   BACKUP_DR_SELECTION_TAG_KEY  optional, default "backup-plan". Tag key whose value names a resource's plan.
+//   BACKUP_DR_VAULT_BUCKET       required. Primary vault bucket; manifests go to runs/backup/<yyyy>/<mm>/<dd>/.
+//   BACKUP_DR_TOPIC_ARN          required. SNS topic for the run notification.
+//   BACKUP_DR_NOTIFY_ON          optional, "failure" (default) or "always".
+//   BACKUP_DR_CONCURRENCY        optional, 1-50, default 8. Sources backed up at once.
+//   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
+//   POWERTOOLS_LOG_LEVEL         optional, default INFO.
+//
+// Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
+import type { Context } from "aws-lambda";
+import type { BackupCounts } from "./backup/report";
+import { runBackup } from "./backup/run";
+import { readBackupSettings } from "./backup/settings";
+import { createClients } from "./lib/clients";
+import { perContainer } from "./lib/container";
+import { createLogger, createMetrics, publishCounts } from "./lib/observability";
+import { tokenBucket } from "./lib/pace";
+import { manifestKey } from "./lib/run-id";
+
+/** CreateSnapshots budget: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
+const EC2_SNAPSHOTS_PER_SECOND = 4;
+const EC2_SNAPSHOT_BURST = 20;
+
+/** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
+export interface BackupResult {
+  runId: string;
+  plan: string;
+  slot: string;
+  tier: string;
+  expires: string;
+  counts: BackupCounts;
+  manifest: string;
+}
+
+export async function handler(event: unknown, context: Context): Promise<BackupResult> {
+  const { logger, metrics } = perContainer("backup:observability", () => ({ logger: createLogger("backup"), metrics: createMetrics("backup") }));
+  logger.addContext(context);
+  try {
+    const settings = readBackupSettings(process.env);
+    const endpoint = `${process.env.AWS_REGION ?? ""}|${process.env.AWS_ENDPOINT_URL ?? ""}`;
+    const clients = perContainer(`backup:clients:${endpoint}`, () => createClients());
+    const manifest = await runBackup(
+      {
+        clients,
+        now: () => new Date(),
+        log: logger,
+        publishMetrics: (plan, counts) => publishCounts(metrics, plan, counts),
+        paceEc2: tokenBucket(EC2_SNAPSHOTS_PER_SECOND, EC2_SNAPSHOT_BURST),
+      },
+      settings,
+      event,
+    );
+    const key = manifestKey("backup", new Date(manifest.slot), manifest.runId);
+    return { runId: manifest.runId, plan: manifest.plan, slot: manifest.slot, tier: manifest.tier, expires: manifest.expires, counts: manifest.counts, manifest: `s3://${settings.vaultBucket}/${key}` };
+  } catch (error) {
+    logger.error("backup run failed", error instanceof Error ? error : String(error));
+    throw error;
+  }
+}

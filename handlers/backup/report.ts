@@ -1,0 +1,92 @@
+// What a backup run reports: the manifest (audit trail), the metric counts and the message a person reads.
+import { isoSeconds } from "../lib/run-id";
+import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
+
+export interface BackupCounts {
+  created: number;
+  skipped: number;
+  /** Failed sources plus listings that failed (each hides an unknown number of sources). */
+  failed: number;
+}
+
+export interface BackupManifest {
+  function: "backup";
+  stack: string;
+  plan: string;
+  slot: string;
+  timezone: string;
+  runId: string;
+  tier: string;
+  expires: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  counts: BackupCounts;
+  sources: SourceOutcome[];
+  selectionFailures: SelectionFailure[];
+}
+
+export function buildManifest(args: {
+  run: BackupRun;
+  timezone: string;
+  started: Date;
+  finished: Date;
+  outcomes: readonly SourceOutcome[];
+  selectionFailures: readonly SelectionFailure[];
+}): BackupManifest {
+  const { run, outcomes, selectionFailures } = args;
+  const count = (status: SourceOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+  return {
+    function: "backup",
+    stack: run.stackTag,
+    plan: run.plan,
+    slot: isoSeconds(run.slot),
+    timezone: args.timezone,
+    runId: run.runId,
+    tier: run.tier,
+    expires: isoSeconds(run.expires),
+    startedAt: args.started.toISOString(),
+    finishedAt: args.finished.toISOString(),
+    durationMs: args.finished.getTime() - args.started.getTime(),
+    counts: { created: count("created"), skipped: count("skipped"), failed: count("failed") + selectionFailures.length },
+    sources: [...outcomes].sort((a, b) => a.kind.localeCompare(b.kind) || a.source.localeCompare(b.source)),
+    selectionFailures: [...selectionFailures],
+  };
+}
+
+/** One line per failure, for the thrown error and the notification. */
+export function failureLines(manifest: BackupManifest): string[] {
+  return [
+    ...manifest.selectionFailures.map((f) => `listing ${f.kind} resources: ${f.error.name}: ${f.error.message}`),
+    ...manifest.sources.filter((o) => o.status === "failed").map((o) => `${o.kind} ${o.source}: ${o.error?.name ?? "Error"}: ${o.error?.message ?? ""}`),
+  ];
+}
+
+/** Metric name -> value, as CloudWatch gets them. */
+export function metricCounts(counts: BackupCounts): Record<string, number> {
+  return { BackupsCreated: counts.created, BackupsSkipped: counts.skipped, BackupsFailed: counts.failed };
+}
+
+const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
+
+/** Subject and body of the notification: plan, slot, counts, each failure with its reason, where the manifest is. */
+export function notification(manifest: BackupManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
+  const failures = [...failureLines(manifest), ...extraProblems];
+  const { created, skipped, failed } = manifest.counts;
+  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const list = (title: string, items: string[]) =>
+    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
+  const skippedLines = manifest.sources.filter((o) => o.status === "skipped" && o.reason !== "already exists").map((o) => `${o.kind} ${o.source}: ${o.reason ?? ""}`);
+  return {
+    subject: `backup-dr backup ${verdict}: plan ${manifest.plan}, slot ${manifest.slot}`,
+    lines: [
+      `Backup run of plan "${manifest.plan}" for the slot ${manifest.slot} (${manifest.timezone}) on stack ${manifest.stack}: ${verdict}.`,
+      "",
+      `Created: ${created}   Skipped: ${skipped}   Failed: ${failed}`,
+      `Tier: ${manifest.tier}, expires ${manifest.expires}`,
+      `Manifest: ${manifestUri}`,
+      ...list("Failures", failures),
+      ...list("Skipped (not already existing)", skippedLines),
+    ],
+  };
+}

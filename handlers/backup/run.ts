@@ -1,0 +1,83 @@
+// One backup run: event checked first, sources selected, backed up with bounded concurrency, then reported.
+import { runFailedError, describeError } from "../lib/errors";
+import type { AwsClients } from "../lib/clients";
+import { writeManifest } from "../lib/manifest";
+import { notify } from "../lib/notify";
+import type { Log } from "../lib/observability";
+import { unpaced, type Pace } from "../lib/pace";
+import { settleWithConcurrency } from "../lib/pool";
+import { slotRetention } from "../lib/retention";
+import { manifestKey, runIdFor } from "../lib/run-id";
+import { backupSource } from "./backup-source";
+import { parseBackupEvent } from "./event";
+import { buildManifest, failureLines, metricCounts, notification, type BackupManifest } from "./report";
+import { selectPlan } from "./select";
+import type { BackupPlan, BackupRun, BackupSettings, SourceOutcome } from "./types";
+
+export interface BackupDeps {
+  clients: Pick<AwsClients, "ec2" | "rds" | "s3" | "sns">;
+  now: () => Date;
+  log: Log;
+  /** Receives the run's counts by metric name (Powertools Metrics in Lambda). */
+  publishMetrics: (plan: string, counts: Record<string, number>) => void;
+  /** Paces CreateSnapshots (EC2 refills 5 a second per account and region); none when absent. */
+  paceEc2?: Pace;
+}
+
+/** The run of a plan for a slot: its id, tier and expiry, shared by every backup it makes. */
+export function planRun(stackTag: string, plan: BackupPlan, slot: Date): BackupRun {
+  const { tier, expires } = slotRetention(plan.schedule, slot, plan.timezone, plan.keep);
+  return { stackTag, plan: plan.name, slot, runId: runIdFor(plan.name, slot), tier, expires };
+}
+
+/** Runs the backup; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */
+export async function runBackup(deps: BackupDeps, settings: BackupSettings, event: unknown): Promise<BackupManifest> {
+  const started = deps.now();
+  const { plan, slot } = parseBackupEvent(event, settings.plans, started);
+  const run = planRun(settings.stackTag, plan, slot);
+  deps.log.info("backup run started", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources });
+
+  const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
+  for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
+  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced };
+  const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
+  const outcomes: SourceOutcome[] = [
+    ...selection.skipped,
+    ...settled.map((result, i): SourceOutcome => {
+      if (result.status === "fulfilled") return result.value;
+      const { kind, id } = selection.sources[i];
+      return { kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 };
+    }),
+  ];
+  for (const outcome of outcomes) {
+    const attributes = { runId: run.runId, ...outcome };
+    if (outcome.status === "failed") deps.log.error("backup failed", attributes);
+    else deps.log.info(`backup ${outcome.status}`, attributes);
+  }
+
+  const manifest = buildManifest({ run, timezone: plan.timezone, started, finished: deps.now(), outcomes, selectionFailures: selection.failures });
+  const key = manifestKey("backup", slot, run.runId);
+  const manifestUri = `s3://${settings.vaultBucket}/${key}`;
+  const reportProblems: string[] = [];
+  try {
+    await writeManifest(deps.clients.s3, settings.vaultBucket, key, manifest);
+  } catch (error) {
+    const { name, message } = describeError(error);
+    reportProblems.push(`writing the manifest ${manifestUri}: ${name}: ${message}`);
+  }
+  deps.publishMetrics(plan.name, metricCounts(manifest.counts));
+
+  const failures = [...failureLines(manifest), ...reportProblems];
+  if (failures.length > 0 || settings.notifyOn === "always") {
+    const { subject, lines } = notification(manifest, manifestUri, reportProblems);
+    try {
+      await notify(deps.clients.sns, settings.topicArn, subject, lines);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      failures.push(`notifying ${settings.topicArn}: ${name}: ${message}`);
+    }
+  }
+  deps.log.info("backup run finished", { runId: run.runId, counts: manifest.counts, manifest: manifestUri, failures });
+  if (failures.length > 0) throw runFailedError(run.runId, failures);
+  return manifest;
+}

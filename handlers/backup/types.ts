@@ -1,0 +1,71 @@
+// The backup function's vocabulary: plans, sources, per-source outcomes and the run they belong to.
+import type { Tier } from "../catalog";
+import type { Keep } from "../lib/retention";
+import type { Schedule } from "../lib/schedule";
+
+export const RESOURCE_KINDS = ["ec2", "rds", "aurora"] as const;
+/** ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster. */
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+export interface BackupPlan {
+  name: string;
+  schedule: Schedule;
+  timezone: string;
+  resources: ResourceKind[];
+  keep: Keep;
+}
+
+export interface BackupSettings {
+  /** Value of the `backup-dr:stack` tag: `<project>/<stack>`. */
+  stackTag: string;
+  plans: BackupPlan[];
+  selectionTagKey: string;
+  vaultBucket: string;
+  topicArn: string;
+  notifyOn: "failure" | "always";
+  concurrency: number;
+}
+
+/** One plan's run for one slot: what every backup of the run is tagged with. */
+export interface BackupRun {
+  stackTag: string;
+  plan: string;
+  slot: Date;
+  runId: string;
+  tier: Tier;
+  expires: Date;
+}
+
+/** A resource the run backs up. */
+export interface Source {
+  kind: ResourceKind;
+  id: string;
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+}
+
+/** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */
+export interface SourceOutcome {
+  kind: ResourceKind;
+  source: string;
+  status: "created" | "skipped" | "failed";
+  snapshotIds: string[];
+  reason?: string;
+  error?: ErrorInfo;
+  durationMs: number;
+}
+
+/** The sources a listing found, and those it found but cannot back up. */
+export interface Selection {
+  sources: Source[];
+  skipped: SourceOutcome[];
+}
+
+/** A listing that failed: that kind of resource could not be backed up this run. */
+export interface SelectionFailure {
+  kind: ResourceKind;
+  error: ErrorInfo;
+}

@@ -1,0 +1,52 @@
+// Named errors the handlers throw: callers and tests match on `error.name`, never on message text.
+
+// Factories, not `class ... extends Error`: Pulumi's closure serializer turns a class into a function that
+// calls Error without initializing the instance, so a deployed subclass throws an object with no name and
+// no message. A plain Error with its `name` set survives serialization (tests/infra/*-archive.spec.ts).
+
+export type NamedError<N extends string, P extends object = object> = Error & { readonly name: N } & Readonly<P>;
+
+function namedError<N extends string, P extends object>(name: N, message: string, props: P): NamedError<N, P> {
+  return Object.assign(new Error(message), props, { name });
+}
+
+/** The invocation event is not what the function accepts; thrown before any AWS call. */
+export function malformedEventError(message: string): NamedError<"MalformedEventError"> {
+  return namedError("MalformedEventError", message, {});
+}
+
+/** The event names a plan the function was not deployed with. */
+export function unknownPlanError(plan: string, known: readonly string[]): NamedError<"UnknownPlanError", { plan: string }> {
+  return namedError("UnknownPlanError", `Unknown plan "${plan}"; this function knows: ${known.join(", ") || "(none)"}`, { plan });
+}
+
+/** A required environment variable is absent or empty. */
+export function missingSettingError(setting: string): NamedError<"MissingSettingError", { setting: string }> {
+  return namedError("MissingSettingError", `Missing setting: environment variable ${setting} is not set`, { setting });
+}
+
+/** An environment variable is present but its value is not acceptable. */
+export function invalidSettingError(setting: string, problem: string): NamedError<"InvalidSettingError", { setting: string }> {
+  return namedError("InvalidSettingError", `Invalid setting ${setting}: ${problem}`, { setting });
+}
+
+/** A schedule expression EventBridge Scheduler would reject, or one this code cannot evaluate. */
+export function invalidScheduleError(expression: string, problem: string): NamedError<"InvalidScheduleError", { expression: string }> {
+  return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
+}
+
+/** A run finished with failures; thrown last so Lambda's error metric, retries and on-failure destination apply. */
+export function runFailedError(runId: string, failures: readonly string[]): NamedError<"RunFailedError", { runId: string; failures: readonly string[] }> {
+  return namedError("RunFailedError", `Run ${runId} finished with ${failures.length} failure${failures.length === 1 ? "" : "s"}: ${failures.join("; ")}`, { runId, failures });
+}
+
+/** `name: message` of anything thrown, for manifests, logs and notifications. */
+export function describeError(error: unknown): { name: string; message: string } {
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: "Error", message: String(error) };
+}
+
+/** The `name` of a thrown value: AWS SDK v3 puts the service's error code there. */
+export function errorName(error: unknown): string {
+  return describeError(error).name;
+}

@@ -1,0 +1,77 @@
+// Catalog tags on every backup, and RDS snapshot identifiers: valid for RDS, stable per slot, unique otherwise.
+import { expect } from "chai";
+import * as fc from "fast-check";
+import { catalogTags, rdsSnapshotIdentifier, validRdsIdentifier } from "../../handlers/backup/catalog-tags";
+import type { BackupRun } from "../../handlers/backup/types";
+import { RDS_IDENTIFIER } from "../helpers/aws-fake-rds";
+
+const run = (over: Partial<BackupRun> = {}): BackupRun => ({
+  stackTag: "backup-dr/prod",
+  plan: "gold",
+  slot: new Date("2026-11-22T06:00:00Z"),
+  runId: "gold@2026-11-22T06:00:00Z",
+  tier: "daily",
+  expires: new Date("2026-12-06T06:00:00.000Z"),
+  ...over,
+});
+
+const isValid = (id: string) => RDS_IDENTIFIER.test(id) && !id.endsWith("-") && id.length <= 255;
+
+// RDS DB identifiers: a letter, then letters, digits and single hyphens, at most 63, no trailing hyphen.
+const identifier = (max: number) => fc.stringMatching(new RegExp(`^[a-z](?:-?[a-z0-9]){0,${Math.floor((max - 1) / 2)}}$`));
+const dbIdentifier = identifier(63);
+const planName = identifier(20);
+const slot = fc.integer({ min: Date.parse("1990-01-01T00:00:00Z"), max: Date.parse("2199-12-31T23:59:00Z") }).map((ms) => new Date(Math.floor(ms / 60_000) * 60_000));
+
+describe("catalog tags", () => {
+  it("every backup carries stack, plan, source, run, tier and expiry (ISO, to the second)", () => {
+    expect(catalogTags(run(), "i-0abc")).to.deep.equal([
+      { Key: "backup-dr:stack", Value: "backup-dr/prod" },
+      { Key: "backup-dr:plan", Value: "gold" },
+      { Key: "backup-dr:source", Value: "i-0abc" },
+      { Key: "backup-dr:run", Value: "gold@2026-11-22T06:00:00Z" },
+      { Key: "backup-dr:tier", Value: "daily" },
+      { Key: "backup-dr:expires", Value: "2026-12-06T06:00:00Z" },
+    ]);
+  });
+});
+
+describe("RDS snapshot identifiers", () => {
+  it("read as prefix, plan, source, slot and a stack hash", () => {
+    expect(rdsSnapshotIdentifier(run(), "orders-db")).to.match(/^bdr-gold-orders-db-20261122t0600-[0-9a-f]{8}$/);
+  });
+
+  it("are valid RDS identifiers for every valid plan, source and slot", () => {
+    fc.assert(
+      fc.property(planName, dbIdentifier, slot, (plan, source, when) => {
+        const id = rdsSnapshotIdentifier(run({ plan, slot: when }), source);
+        expect(isValid(id), id).to.be.true;
+      }),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
+  it("are the same for a rerun and differ by source, slot and stack", () => {
+    fc.assert(
+      fc.property(dbIdentifier, dbIdentifier, slot, slot, (a, b, s1, s2) => {
+        const id = (source: string, when: Date, stackTag = "backup-dr/prod") => rdsSnapshotIdentifier(run({ slot: when, stackTag }), source);
+        expect(id(a, s1)).to.equal(id(a, new Date(s1.getTime())));
+        if (a !== b) expect(id(a, s1)).to.not.equal(id(b, s1));
+        if (s1.getTime() !== s2.getTime()) expect(id(a, s1)).to.not.equal(id(a, s2));
+        expect(id(a, s1)).to.not.equal(id(a, s1, "backup-dr/dev"));
+      }),
+      { numRuns: 300, seed: 11 },
+    );
+  });
+
+  it("sanitizes anything into a valid identifier", () => {
+    fc.assert(
+      fc.property(fc.string({ minLength: 1, maxLength: 400 }), (text) => {
+        const id = validRdsIdentifier(`x${text}`);
+        expect(isValid(id), id).to.be.true;
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+    expect(validRdsIdentifier("9lives--DB_")).to.equal("s-9lives-db");
+  });
+});

@@ -1,0 +1,71 @@
+// The fake RDS API: DescribeDBInstances/Clusters (no tag filters, as in AWS) and snapshot creation with AWS's errors.
+import type { FakeDbSnapshot, RegionState, Tags } from "./aws-fake-state";
+import { AwsFault, el, leaf, pageOffset, pageToken, requireParam, tagsParam, type Params } from "./aws-wire";
+
+/** RDS identifier rules: 1-255 letters, digits, hyphens; a letter first; no "--"; no trailing "-". */
+export const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}$/;
+
+function page<T>(items: T[], params: Params, cap: number): { items: T[]; marker?: string } {
+  const max = params.get("MaxRecords");
+  if (max !== undefined && (Number(max) < 20 || Number(max) > 100)) throw new AwsFault("InvalidParameterValue", 400, `Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
+  if ([...params.keys()].some((k) => k.startsWith("Filters."))) throw new AwsFault("InvalidParameterValue", 400, "This fake does not implement RDS filters");
+  const size = Math.min(max === undefined ? 100 : Number(max), cap);
+  const offset = pageOffset(params.get("Marker"));
+  return { items: items.slice(offset, offset + size), marker: offset + size < items.length ? pageToken(offset + size) : undefined };
+}
+
+const tagList = (tags: Tags) => el("TagList", ...Object.entries(tags).map(([k, v]) => el("Tag", leaf("Key", k), leaf("Value", v))));
+
+function checkIdentifier(id: string, parameter: string): void {
+  if (!RDS_IDENTIFIER.test(id) || id.endsWith("-")) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${parameter}: ${id} is not a valid identifier.`);
+}
+
+function snapshotXml(element: string, s: FakeDbSnapshot, idName: string, sourceName: string): string {
+  return el(element, leaf(idName, s.id), leaf(sourceName, s.source), leaf("Status", s.status), leaf("SnapshotType", "manual"), tagList(s.tags));
+}
+
+export function rdsAction(action: string, params: Params, region: RegionState, cap: number): string {
+  switch (action) {
+    case "DescribeDBInstances": {
+      const { items, marker } = page([...region.dbInstances.values()], params, cap);
+      const xml = items.map((d) =>
+        el("DBInstance", leaf("DBInstanceIdentifier", d.id), leaf("DBInstanceStatus", d.status), leaf("Engine", d.engine), leaf("DBClusterIdentifier", d.clusterId), leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`), tagList(d.tags)),
+      );
+      return el("DBInstances", ...xml) + (leaf("Marker", marker) ?? "");
+    }
+    case "DescribeDBClusters": {
+      const { items, marker } = page([...region.dbClusters.values()], params, cap);
+      const members = (id: string) => [...region.dbInstances.values()].filter((d) => d.clusterId === id).map((d) => el("DBClusterMember", leaf("DBInstanceIdentifier", d.id)));
+      const xml = items.map((c) => el("DBCluster", leaf("DBClusterIdentifier", c.id), leaf("Status", c.status), leaf("Engine", c.engine), el("DBClusterMembers", ...members(c.id)), tagList(c.tags)));
+      return el("DBClusters", ...xml) + (leaf("Marker", marker) ?? "");
+    }
+    case "CreateDBSnapshot": {
+      const id = requireParam(params, "DBSnapshotIdentifier");
+      const source = requireParam(params, "DBInstanceIdentifier");
+      checkIdentifier(id, "DBSnapshotIdentifier");
+      if (region.dbSnapshots.has(id.toLowerCase())) throw new AwsFault("DBSnapshotAlreadyExists", 400, `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
+      const db = region.dbInstances.get(source);
+      if (!db) throw new AwsFault("DBInstanceNotFound", 404, `DBInstance ${source} not found.`);
+      if (db.clusterId !== undefined || !["available", "storage-optimization"].includes(db.status)) {
+        throw new AwsFault("InvalidDBInstanceState", 400, `Cannot create a snapshot of DB instance ${source} in state ${db.status}${db.clusterId ? " (member of a cluster)" : ""}.`);
+      }
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: tagsParam(params, "Tags") };
+      region.dbSnapshots.set(snapshot.id, snapshot);
+      return snapshotXml("DBSnapshot", snapshot, "DBSnapshotIdentifier", "DBInstanceIdentifier");
+    }
+    case "CreateDBClusterSnapshot": {
+      const id = requireParam(params, "DBClusterSnapshotIdentifier");
+      const source = requireParam(params, "DBClusterIdentifier");
+      checkIdentifier(id, "DBClusterSnapshotIdentifier");
+      if (region.dbClusterSnapshots.has(id.toLowerCase())) throw new AwsFault("DBClusterSnapshotAlreadyExistsFault", 400, `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`);
+      const cluster = region.dbClusters.get(source);
+      if (!cluster) throw new AwsFault("DBClusterNotFoundFault", 404, `DBCluster ${source} not found.`);
+      if (cluster.status !== "available") throw new AwsFault("InvalidDBClusterStateFault", 400, `DBCluster ${source} is in state ${cluster.status}.`);
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: tagsParam(params, "Tags") };
+      region.dbClusterSnapshots.set(snapshot.id, snapshot);
+      return snapshotXml("DBClusterSnapshot", snapshot, "DBClusterSnapshotIdentifier", "DBClusterIdentifier");
+    }
+    default:
+      throw new AwsFault("InvalidAction", 400, `Could not find operation ${action} for version 2014-10-31`);
+  }
+}

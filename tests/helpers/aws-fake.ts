@@ -1,0 +1,110 @@
+// An in-memory AWS (EC2, RDS, S3, SNS) that answers signed SDK requests over the real wire formats.
+// It sits below the SDK's retry layer (as its HTTP handler or an HTTP server), so faults it injects are retried
+// by the SDK's own strategy, exactly as AWS's would be.
+import { ec2Action } from "./aws-fake-ec2";
+import { rdsAction } from "./aws-fake-rds";
+import { RegionState } from "./aws-fake-state";
+import { s3Request, snsAction } from "./aws-fake-storage";
+import { FaultInjector, transientError, type FaultPlan } from "./aws-faults";
+import { AwsFault, RDS_NS, SNS_NS, ec2Response, errorBody, parseQuery, queryResponse, type Params } from "./aws-wire";
+
+export const ACCOUNT_ID = "123456789012";
+export const REGION = "us-east-1";
+
+export interface FakeRequest {
+  method: string;
+  host: string;
+  path: string;
+  headers: Readonly<Record<string, string>>;
+  body: string;
+}
+
+export type FakeReply = { status: number; headers: Record<string, string>; body: string } | { timeout: true };
+
+export interface FakeCall {
+  service: string;
+  region: string;
+  action: string;
+  params: Params;
+  /** The SDK's attempt number for this call (1 = first try), from the amz-sdk-request header. */
+  attempt: number;
+  /** The transient fault injected instead of handling the call, if any. */
+  fault?: string;
+}
+
+export class FakeAws {
+  readonly calls: FakeCall[] = [];
+  /** Most items one page returns: AWS may return fewer than MaxResults, which forces small fleets onto many pages. */
+  readonly pageCap = { ec2: 1000, rds: 100 };
+  /** A permanent error for matching calls, returned on every attempt. */
+  permanent?: (call: FakeCall) => AwsFault | undefined;
+  /** Runs just before a call that reached the service is handled (e.g. to delete a source mid-run). */
+  beforeHandle?: (call: FakeCall, region: RegionState) => void;
+  private faults?: FaultInjector;
+  private readonly regions = new Map<string, RegionState>();
+
+  region(name = REGION): RegionState {
+    const existing = this.regions.get(name);
+    if (existing) return existing;
+    const created = new RegionState(name, ACCOUNT_ID);
+    this.regions.set(name, created);
+    return created;
+  }
+
+  /** Starts injecting transient faults on a share of calls (undefined stops); returns the injector to read counts from. */
+  injectFaults(plan: FaultPlan | undefined): FaultInjector | undefined {
+    this.faults = plan && new FaultInjector(plan);
+    return this.faults;
+  }
+
+  /** Calls that reached the service (no injected fault), optionally of one action. */
+  handled(action?: string): FakeCall[] {
+    return this.calls.filter((c) => c.fault === undefined && (action === undefined || c.action === action));
+  }
+
+  handle(request: FakeRequest): FakeReply {
+    const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
+    // The SigV4 credential scope names the service and region: .../<date>/<region>/<service>/aws4_request.
+    const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(header("authorization"));
+    if (!scope) return { status: 403, headers: {}, body: "<Error><Code>MissingAuthenticationToken</Code><Message>unsigned request</Message></Error>" };
+    const [, regionName, service] = scope;
+    const params = service === "s3" ? new Map<string, string>() : parseQuery(request.body);
+    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method) : (params.get("Action") ?? "");
+    const attempt = Number(/attempt=(\d+)/.exec(header("amz-sdk-request"))?.[1] ?? "1");
+    const call: FakeCall = { service, region: regionName, action, params, attempt };
+    this.calls.push(call);
+    const requestId = `req-${this.calls.length}`;
+    const fail = (fault: AwsFault): FakeReply => ({ status: fault.status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: errorBody(service, fault, requestId) });
+
+    const injected = this.faults?.next();
+    if (injected !== undefined) {
+      call.fault = injected;
+      return injected === "timeout" ? { timeout: true } : fail(transientError(service, injected));
+    }
+    const region = this.region(regionName);
+    try {
+      const permanent = this.permanent?.(call);
+      if (permanent) throw permanent;
+      this.beforeHandle?.(call, region);
+      return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+    } catch (error) {
+      if (error instanceof AwsFault) return fail(error);
+      throw error;
+    }
+  }
+
+  private dispatch(request: FakeRequest, call: FakeCall, region: RegionState, requestId: string): { body: string; headers?: Record<string, string> } {
+    switch (call.service) {
+      case "ec2":
+        return { body: ec2Response(call.action, requestId, ec2Action(call.action, call.params, region, this.pageCap.ec2)) };
+      case "rds":
+        return { body: queryResponse(RDS_NS, call.action, requestId, rdsAction(call.action, call.params, region, this.pageCap.rds)) };
+      case "sns":
+        return { body: queryResponse(SNS_NS, call.action, requestId, snsAction(call.action, call.params, region, requestId)) };
+      case "s3":
+        return { body: "", headers: { "x-amz-request-id": requestId, ...s3Request(request.method, request.host, request.path, request.body, region) } };
+      default:
+        throw new AwsFault("UnknownService", 400, `The fake does not implement ${call.service}`);
+    }
+  }
+}

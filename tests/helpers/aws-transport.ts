@@ -1,0 +1,71 @@
+// Puts the fake AWS beneath the SDK: as the clients' HTTP handler, or as a local HTTP server for AWS_ENDPOINT_URL.
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { HttpResponse, type HttpHandler, type HttpRequest } from "@smithy/core/protocols";
+import type { FakeAws, FakeReply } from "./aws-fake";
+
+async function bodyText(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return "";
+  if (typeof body === "string") return body;
+  if (body instanceof Uint8Array) return Buffer.from(body).toString("utf8");
+  if (body instanceof Readable) {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
+    return Buffer.concat(chunks).toString("utf8");
+  }
+  throw new Error(`the fake cannot read a request body of type ${typeof body}`);
+}
+
+/** What Node's HTTP handler throws when a request times out; the SDK classifies it as transient. */
+function timeoutError(): Error {
+  return Object.assign(new Error("Injected timeout: the request took too long"), { name: "TimeoutError" });
+}
+
+/** An SDK requestHandler answering from the fake: below retry, signing and (de)serialization, like the network. */
+export function fakeRequestHandler(fake: FakeAws): HttpHandler {
+  return {
+    async handle(request: HttpRequest) {
+      const query = new URLSearchParams(Object.entries(request.query ?? {}).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v ?? ""]]))).toString();
+      const reply: FakeReply = fake.handle({
+        method: request.method,
+        host: request.hostname,
+        path: query === "" ? request.path : `${request.path}?${query}`,
+        headers: request.headers,
+        body: await bodyText(request.body),
+      });
+      if ("timeout" in reply) throw timeoutError();
+      return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: Buffer.from(reply.body) }) };
+    },
+    updateHttpClientConfig: () => undefined,
+    httpHandlerConfigs: () => ({}),
+  };
+}
+
+export interface FakeServer {
+  /** `http://127.0.0.1:<port>`, for AWS_ENDPOINT_URL. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves the fake over HTTP on a free local port; an injected timeout drops the connection (ECONNRESET). */
+export async function startFakeServer(fake: FakeAws): Promise<FakeServer> {
+  const server = http.createServer((req, res) => {
+    void (async () => {
+      const body = await bodyText(req);
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, Array.isArray(v) ? v.join(", ") : (v ?? "")]));
+      const reply = fake.handle({ method: req.method ?? "GET", host: (req.headers.host ?? "").replace(/:\d+$/, ""), path: req.url ?? "/", headers, body });
+      if ("timeout" in reply) {
+        req.socket.destroy();
+        return;
+      }
+      res.writeHead(reply.status, reply.headers).end(reply.body);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
+  };
+}

@@ -1,0 +1,92 @@
+// The deployed artifact is the tested artifact: the backup function's code archive, as the program
+// registers it (Pulumi's serializeFunction + the packages it carries), written to a temp dir, required
+// and invoked with the function's own environment, does exactly what the handler does called directly.
+import { expect } from "chai";
+import * as fs from "fs";
+import { handler } from "../../handlers/backup";
+import { loadConfig } from "../../infra/config";
+import { buildBackupDr } from "../../infra/stack";
+import { loadFunctionArchive, type LoadedArchive } from "../helpers/archive";
+import { lambdaContext } from "../helpers/aws-backup-setup";
+import { TEST_CREDENTIALS } from "../helpers/aws-clients";
+import { FakeAws, REGION } from "../helpers/aws-fake";
+import { buildFleet, goldSources } from "../helpers/aws-fleet";
+import { backups } from "../helpers/aws-inspect";
+import { invokeIsolated } from "../helpers/aws-lambda-run";
+import { startFakeServer } from "../helpers/aws-transport";
+import { runProgram } from "../helpers/program";
+import { one } from "../helpers/resources";
+import { asCliConfig, stackValues } from "../helpers/stacks";
+
+const EVENT = { plan: "gold", scheduledTime: "2026-11-22T05:00:00Z" };
+
+describe("backup function archive (prod, serialized, written, required, invoked)", function () {
+  this.timeout(120_000);
+  let archive: LoadedArchive;
+  let environment: Record<string, string>;
+
+  before(async () => {
+    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => buildBackupDr(loadConfig()));
+    const fn = one(run.resources, "aws:lambda/function:Function", "backup");
+    environment = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    archive = await loadFunctionArchive(fn);
+  });
+
+  after(() => fs.rmSync(archive.dir, { recursive: true, force: true }));
+
+  it("carries the runtime packages and leaves out Pulumi and the config validator", () => {
+    expect(archive.entries).to.include.members([
+      "__index.js",
+      "node_modules/@aws-sdk/client-ec2",
+      "node_modules/@aws-sdk/client-rds",
+      "node_modules/@aws-sdk/client-s3",
+      "node_modules/@aws-sdk/client-sns",
+      "node_modules/@aws-lambda-powertools/logger",
+      "node_modules/@aws-lambda-powertools/metrics",
+    ]);
+    expect(archive.entries.filter((e) => /node_modules\/(@pulumi|zod)/.test(e))).to.deep.equal([]);
+  });
+
+  /** Runs `invoke` against a fresh fake AWS holding the same fleet, the vault and the topic the stack deploys. */
+  async function inFreshAccount(invoke: () => Promise<unknown>) {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake);
+    fake.region().addBucket(environment.BACKUP_DR_VAULT_BUCKET);
+    fake.region().addTopic(environment.BACKUP_DR_TOPIC_ARN.split(":").pop() ?? "");
+    const server = await startFakeServer(fake);
+    try {
+      const env = { ...environment, AWS_REGION: REGION, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
+      const outcome = await invokeIsolated(env, invoke);
+      // Concurrency may create them in any order: compare as sorted lists.
+      const made = backups(fake.region())
+        .map((b) => ({ source: b.source, volume: b.kind === "ec2" ? b.volumeId : undefined, tags: b.tags }))
+        .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+      const vault = fake.region().buckets.get(environment.BACKUP_DR_VAULT_BUCKET) ?? new Map<string, string>();
+      return { outcome, made, manifestKeys: [...vault.keys()], fleet };
+    } finally {
+      await server.close();
+    }
+  }
+
+  it("backs up the same sources with the same catalog tags and returns the same result as the handler", async () => {
+    const direct = await inFreshAccount(() => handler(EVENT, lambdaContext()));
+    const deployed = await inFreshAccount(() => archive.handler(EVENT, lambdaContext()));
+
+    expect(direct.outcome.error).to.equal(undefined);
+    expect(deployed.outcome.error).to.equal(undefined);
+    expect(deployed.outcome.result).to.deep.equal(direct.outcome.result);
+    expect(deployed.made.length).to.be.greaterThan(0);
+    expect(new Set(deployed.made.map((b) => b.source))).to.deep.equal(new Set(goldSources(deployed.fleet)));
+    expect(deployed.made).to.deep.equal(direct.made);
+    expect(deployed.manifestKeys).to.deep.equal(["runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json"]);
+    expect(deployed.made[0].tags).to.deep.include({ "backup-dr:stack": "backup-dr/prod", "backup-dr:plan": "gold" });
+  });
+
+  it("rejects a malformed event by name, as the handler does", async () => {
+    const deployed = await inFreshAccount(() => archive.handler({ plan: "gold", scheduledTime: "yesterday" }, lambdaContext()));
+    const direct = await inFreshAccount(() => handler({ plan: "gold", scheduledTime: "yesterday" }, lambdaContext()));
+    expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
+    expect((deployed.outcome.error as Error).message).to.equal((direct.outcome.error as Error).message);
+    expect(deployed.made).to.deep.equal([]);
+  });
+});
