@@ -1,7 +1,10 @@
 // An in-memory AWS (EC2, RDS, S3, SNS) that answers signed SDK requests over the real wire formats.
 // It sits below the SDK's retry layer (as its HTTP handler or an HTTP server), so faults it injects are retried
 // by the SDK's own strategy, exactly as AWS's would be.
+import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
+import { COPY_ACTIONS } from "./aws-fake-copy";
 import { ec2Action } from "./aws-fake-ec2";
+import type { FakeAction } from "./aws-fake-extensions";
 import { rdsAction } from "./aws-fake-rds";
 import { RegionState } from "./aws-fake-state";
 import { s3Request, snsAction } from "./aws-fake-storage";
@@ -93,7 +96,21 @@ export class FakeAws {
     }
   }
 
+  private extension(service: string, action: string): FakeAction | undefined {
+    for (const actions of [COPY_ACTIONS, CLEANUP_ACTIONS]) {
+      const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
+      if (table && Object.hasOwn(table, action)) return table[action];
+    }
+    return undefined;
+  }
+
   private dispatch(request: FakeRequest, call: FakeCall, region: RegionState, requestId: string): { body: string; headers?: Record<string, string> } {
+    const extra = this.extension(call.service, call.action);
+    if (extra) {
+      const cap = call.service === "ec2" ? this.pageCap.ec2 : this.pageCap.rds;
+      const xml = extra({ params: call.params, region, cap, regionNamed: (name) => this.region(name) });
+      return { body: call.service === "ec2" ? ec2Response(call.action, requestId, xml) : queryResponse(RDS_NS, call.action, requestId, xml) };
+    }
     switch (call.service) {
       case "ec2":
         return { body: ec2Response(call.action, requestId, ec2Action(call.action, call.params, region, this.pageCap.ec2)) };
