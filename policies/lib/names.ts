@@ -1,0 +1,27 @@
+// The names the DR and tag policies rely on to find things in a stack. They mirror the program's
+// conventions (infra/stack.ts, handlers/catalog.ts); the pack keeps its own copy so it stays a
+// self-contained package, and tests/policies checks the copies agree.
+
+/** Explicit AWS providers: one per region. Every regional resource is created through one of them. */
+export const PROVIDER_TYPE = "pulumi:providers:aws";
+export const PRIMARY_PROVIDER = "primary";
+export const DR_PROVIDER = "dr";
+
+/** The DR region's customer-managed KMS key (aws:kms/key:Key resource name); the primary's is primary-key. */
+export const DR_KEY = "dr-key";
+
+/** The Lambda functions (aws:lambda/function:Function resource names) the DR rules look for. */
+export const BACKUP_FUNCTION = "backup";
+export const COPY_FUNCTION = "copy";
+
+/** The backup function's environment variable holding the stack's plans as JSON. */
+export const PLANS_VARIABLE = "BACKUP_DR_PLANS";
+
+/** Tags every taggable resource must carry (through the providers' default tags). */
+export const TAG_STACK = "backup-dr:stack";
+export const TAG_ENVIRONMENT = "environment";
+/** On a replica vault: the protected bucket it receives replicas of. */
+export const TAG_REPLICA_OF = "backup-dr:replica-of";
+
+/** Environments (value of the `environment` tag) whose stacks get the strict DR thresholds by default. */
+export const DEFAULT_STRICT_ENVIRONMENTS = ["prod"];

@@ -1,0 +1,72 @@
+// The backup plans, as a stack policy can see them. A policy pack cannot read Pulumi config in a real
+// `pulumi preview --policy-pack` run, so the plans are read where the program puts them: the backup
+// function's BACKUP_DR_PLANS environment variable (the JSON of backup-dr:plans).
+import type { PolicyResource } from "@pulumi/policy";
+import { functionNamed, type FunctionView } from "./functions";
+import { BACKUP_FUNCTION, PLANS_VARIABLE } from "./names";
+
+export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
+export type Tier = (typeof TIERS)[number];
+export type Retention = Record<Tier, number>;
+
+export interface PlanView {
+  name: string;
+  schedule: string | undefined;
+  keep: Retention;
+  /** Defaults to `keep`, as in backup-dr:plans. */
+  drKeep: Retention;
+  /** Defaults to true, as in backup-dr:plans. */
+  copyToDr: boolean;
+}
+
+export type PlansRead = { plans: PlanView[]; backup: FunctionView } | { problem: string; urn?: string };
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+function retention(value: unknown): Retention {
+  const counts = isObject(value) ? value : {};
+  const tier = (t: Tier) => (typeof counts[t] === "number" ? counts[t] : 0);
+  return { hourly: tier("hourly"), daily: tier("daily"), weekly: tier("weekly"), monthly: tier("monthly"), yearly: tier("yearly") };
+}
+
+function plan(entry: unknown): PlanView | undefined {
+  if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return undefined;
+  const keep = retention(entry.keep);
+  return {
+    name: entry.name,
+    schedule: typeof entry.schedule === "string" && entry.schedule.trim() !== "" ? entry.schedule : undefined,
+    keep,
+    drKeep: entry.drKeep === undefined ? keep : retention(entry.drKeep),
+    copyToDr: entry.copyToDr !== false,
+  };
+}
+
+export function readPlans(resources: PolicyResource[]): PlansRead {
+  const backup = functionNamed(resources, BACKUP_FUNCTION);
+  if (backup === undefined) {
+    return { problem: `The stack has no Lambda function "${BACKUP_FUNCTION}" carrying ${PLANS_VARIABLE}, so its plans cannot be checked: add the backup function.` };
+  }
+  const urn = backup.resource.urn;
+  const text = backup.props.environment?.variables?.[PLANS_VARIABLE];
+  if (typeof text !== "string") {
+    return { urn, problem: `The backup function has no ${PLANS_VARIABLE} environment variable: set it to the JSON of backup-dr:plans.` };
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    parsed = undefined;
+  }
+  const plans = Array.isArray(parsed) ? parsed.map(plan) : [];
+  if (plans.length === 0 || plans.some((p) => p === undefined)) {
+    return { urn, problem: `The backup function's ${PLANS_VARIABLE} is not a JSON array of named plans: set it to the JSON of backup-dr:plans.` };
+  }
+  return { plans: plans.filter((p): p is PlanView => p !== undefined), backup };
+}
+
+/** The plans, or `notApplicable` when they cannot be read (dr-plan-schedules reports why). */
+export function plansOrSkip(args: { resources: PolicyResource[]; notApplicable(reason?: string): never }): { plans: PlanView[]; backup: FunctionView } {
+  const read = readPlans(args.resources);
+  if ("problem" in read) args.notApplicable(`plans unreadable: ${read.problem}`);
+  return read;
+}
