@@ -1,5 +1,6 @@
 // Pure checks for the strings the stack config carries: regions, schedules, time zones, names.
 // Each returns true when the value is acceptable; the schema attaches the message.
+import { parseSchedule } from "../handlers/lib/schedule";
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
 
@@ -18,25 +19,14 @@ export function isTimeZone(value: string): boolean {
   }
 }
 
-const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
-const CRON_FIELD = /^[0-9A-Za-z*?,\-/#L W]+$/;
-
-/** EventBridge Scheduler recurring expressions: `rate(N unit)` or six-field `cron(...)`. */
+/** EventBridge Scheduler recurring expressions the functions can also evaluate: `rate(N unit)` or six-field `cron(...)`. */
 export function isScheduleExpression(value: string): boolean {
-  const rate = RATE.exec(value);
-  if (rate) {
-    const amount = Number(rate[1]);
-    const unit = rate[2];
-    if (amount < 1) return false;
-    return amount === 1 ? !unit.endsWith("s") : unit.endsWith("s");
+  try {
+    parseSchedule(value);
+    return true;
+  } catch {
+    return false;
   }
-  const cron = /^cron\((.*)\)$/.exec(value);
-  if (!cron) return false;
-  const fields = cron[1].split(" ");
-  if (fields.length !== 6 || fields.some((f) => f === "" || !CRON_FIELD.test(f))) return false;
-  const [, , dayOfMonth, , dayOfWeek] = fields;
-  // AWS cron requires exactly one of day-of-month and day-of-week to be "?".
-  return (dayOfMonth === "?") !== (dayOfWeek === "?");
 }
 
 /** Plan names end up in snapshot identifiers, schedule names and metric dimensions. */

@@ -29,6 +29,7 @@ export const KEYS = {
   vaultLifecycle: "backup-dr:vaultLifecycle",
   cleanup: "backup-dr:cleanup",
   s3Replication: "backup-dr:s3Replication",
+  copy: "backup-dr:copy",
   tags: "backup-dr:tags",
   kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
   logRetentionDays: "backup-dr:logRetentionDays",
@@ -44,6 +45,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.vaultLifecycle,
   KEYS.cleanup,
   KEYS.s3Replication,
+  KEYS.copy,
   KEYS.tags,
 ]);
 
@@ -194,6 +196,17 @@ const s3Replication = record(
   "a map with storageClass, latencyAlarmSeconds, eventNotifications",
 );
 
+const copy = record(
+  {
+    sweepMinutes: wholeNumber(5, 1440, "a whole number of minutes").default(30),
+    maxEbsCopies: wholeNumber(1, 20).default(20),
+    maxRdsCopies: wholeNumber(1, 20).default(20),
+    maxClusterCopies: wholeNumber(1, 5).default(5),
+    lagAlarmMinutes: wholeNumber(15, 10080, "a whole number of minutes").default(240),
+  },
+  "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
+);
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 const tags = z.record(z.string(), z.string({ error: "expected a tag value of text" }), { error: "expected a map of tag keys to values" }).superRefine((map, ctx) => {
@@ -231,6 +244,7 @@ export const configSchema = z.strictObject(
     [KEYS.vaultLifecycle]: vaultLifecycle.prefault({}),
     [KEYS.cleanup]: cleanup.prefault({}),
     [KEYS.s3Replication]: s3Replication.prefault({}),
+    [KEYS.copy]: copy.prefault({}),
     [KEYS.tags]: tags.default({}),
     [KEYS.kmsDeletionWindowDays]: wholeNumber(7, 30, "a whole number of days").default(30),
     [KEYS.logRetentionDays]: z

@@ -52,6 +52,16 @@ export interface S3ReplicationSettings {
   eventNotifications: boolean;
 }
 
+/** The DR copy function: sweep interval, copies in flight per DR region (AWS's limits are the maximums), DR-lag alarm. */
+export interface CopySettings {
+  sweepMinutes: number;
+  maxEbsCopies: number;
+  maxRdsCopies: number;
+  maxClusterCopies: number;
+  /** OldestUncopiedAgeSeconds above this many minutes alarms. */
+  lagAlarmMinutes: number;
+}
+
 export interface BackupDrConfig {
   project: string;
   stack: string;
@@ -69,6 +79,7 @@ export interface BackupDrConfig {
   vaultLifecycle: VaultLifecycle;
   cleanup: CleanupSettings;
   s3Replication: S3ReplicationSettings;
+  copy: CopySettings;
   tags: Record<string, string>;
   kmsDeletionWindowDays: number;
   logRetentionDays: number;
@@ -138,6 +149,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     vaultLifecycle: c[KEYS.vaultLifecycle],
     cleanup: c[KEYS.cleanup],
     s3Replication: c[KEYS.s3Replication],
+    copy: c[KEYS.copy],
     tags: c[KEYS.tags],
     kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
     logRetentionDays: c[KEYS.logRetentionDays],

@@ -85,6 +85,7 @@ describe("config", () => {
       expect(c.notifyOn).to.equal("failure");
       expect(c.vaultLock).to.deep.equal({ mode: "GOVERNANCE", days: 30 });
       expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730 });
+      expect(c.copy).to.deep.equal({ sweepMinutes: 30, maxEbsCopies: 20, maxRdsCopies: 20, maxClusterCopies: 5, lagAlarmMinutes: 240 });
       expect(c.s3Replication).to.deep.equal({ storageClass: "STANDARD_IA", latencyAlarmSeconds: 900, eventNotifications: true });
       expect(c.cleanup).to.deep.equal({ dryRun: false, maxDeletionsPerRun: 200, minAgeDays: 1, maxDeleteFraction: 0.5, schedule: "cron(30 3 * * ? *)", timezone: "UTC" });
       expect(c.tags).to.deep.equal({});
@@ -147,6 +148,8 @@ describe("config", () => {
       ],
       ["unknown replica storage class", { ...minimal(), "backup-dr:s3Replication": { storageClass: "COLD" } }, 'backup-dr:s3Replication.storageClass: expected one of "STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE", got "COLD"'],
       ["replication latency alarm under a minute", { ...minimal(), "backup-dr:s3Replication": { latencyAlarmSeconds: 5 } }, "backup-dr:s3Replication.latencyAlarmSeconds: expected a whole number of seconds from 60 to 86400, got 5"],
+      ["more Aurora copies in flight than AWS allows", { ...minimal(), "backup-dr:copy": { maxClusterCopies: 6 } }, "backup-dr:copy.maxClusterCopies: expected a whole number from 1 to 5, got 6"],
+      ["cron with a day-of-month AWS never reaches", withPlan({ schedule: "cron(0 2 32 * ? *)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "cron(0 2 32 * ? *)"`],
       ["duplicate bucket", { ...minimal(), "backup-dr:protectedBuckets": ["data-a", "data-a"] }, 'backup-dr:protectedBuckets[1]: expected each bucket once (already at [0]), got "data-a"'],
       ["invalid email", { ...minimal(), "backup-dr:notifyEmails": ["oncall-at-example.com"] }, 'backup-dr:notifyEmails[0]: expected an email address, got "oncall-at-example.com"'],
       ["unknown notifyOn", { ...minimal(), "backup-dr:notifyOn": "sometimes" }, 'backup-dr:notifyOn: expected one of "failure", "always", got "sometimes"'],
@@ -163,7 +166,7 @@ describe("config", () => {
       ["KMS deletion window too short", { ...minimal(), "backup-dr:kmsDeletionWindowDays": "3" }, 'backup-dr:kmsDeletionWindowDays: expected a whole number of days from 7 to 30, got "3"'],
       ["log retention CloudWatch does not offer", { ...minimal(), "backup-dr:logRetentionDays": 10 }, "backup-dr:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10"],
       ["selection tag key in the aws: namespace", { ...minimal(), "backup-dr:selectionTagKey": "aws:plan" }, 'backup-dr:selectionTagKey: expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:, got "aws:plan"'],
-      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage`],
+      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage`],
     ];
 
     for (const [title, raw, message] of cases) {
