@@ -1,0 +1,89 @@
+// Lambda entry of the cleanup function: settings from the environment, clients for both regions once per
+// container, then the run (handlers/cleanup/run.ts; the rules are in handlers/cleanup/decide.ts).
+//
+// Event: { "scheduledTime": "2026-11-22T03:30:00Z" } from the daily schedule (EventBridge Scheduler's
+// <aws.scheduler.scheduled-time>: names the run and its manifest; the rules always use the real clock);
+// { "dryRun": true } for a manual preview (report only, whatever BACKUP_DR_DRY_RUN says; "dryRun": false never
+// overrides a configured dry run); {} runs now. Anything else (unknown field, wrong type, malformed time) is a
+// MalformedEventError before any AWS call.
+//
+// Environment variables (a missing or bad one is MissingSettingError / InvalidSettingError before any AWS call):
+//   BACKUP_DR_STACK                required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>": only
+//                                  snapshots carrying exactly this value can be deleted.
+//   BACKUP_DR_PRIMARY_REGION       required. The primary region (where the function runs, the vault and the topic are).
+//   BACKUP_DR_DR_REGION            required, different from the primary. The DR region, cleaned too.
+//   BACKUP_DR_VAULT_BUCKET         required. Primary vault bucket; manifests go to runs/cleanup/<yyyy>/<mm>/<dd>/<run id>.json.
+//   BACKUP_DR_TOPIC_ARN            required. SNS topic for the run notification.
+//   BACKUP_DR_NOTIFY_ON            optional, "failure" (default) or "always".
+//   BACKUP_DR_DRY_RUN              optional, "true" or "false" (default): true reports what would go and deletes nothing.
+//   BACKUP_DR_MAX_DELETIONS        optional, 1-10000, default 200. Deletions per run, both regions together; the rest
+//                                  (oldest first goes first) is deferred to the next run.
+//   BACKUP_DR_MIN_AGE_DAYS         optional, 0-3650, default 1. Nothing younger (by AWS's creation time) is deleted.
+//   BACKUP_DR_MAX_DELETE_FRACTION  optional, 0 < f <= 1, default 0.5. If in a region more than this share of the
+//                                  stack's backups would be deleted, nothing there is and the run fails.
+//   BACKUP_DR_CONCURRENCY          optional, 1-50, default 8. Deletions in flight at once.
+//   AWS_REGION                     set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
+//   POWERTOOLS_LOG_LEVEL           optional, default INFO.
+//
+// Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
+import type { Context } from "aws-lambda";
+import { publishMetricSet } from "./cleanup/metrics";
+import type { CleanupCounts } from "./cleanup/report";
+import { runCleanup } from "./cleanup/run";
+import { readCleanupSettings } from "./cleanup/settings";
+import { createClients } from "./lib/clients";
+import { perContainer } from "./lib/container";
+import { createLogger, createMetrics } from "./lib/observability";
+import { tokenBucket } from "./lib/pace";
+import { manifestKey } from "./lib/run-id";
+
+/** DeleteSnapshot shares EC2's snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
+const EC2_DELETES_PER_SECOND = 4;
+const EC2_DELETE_BURST = 20;
+
+/** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
+export interface CleanupResult {
+  runId: string;
+  dryRun: boolean;
+  counts: CleanupCounts;
+  regions: { region: string; counts: CleanupCounts; massDeletionStop: boolean }[];
+  timeLimitStop: boolean;
+  manifest: string;
+}
+
+export async function handler(event: unknown, context: Context): Promise<CleanupResult> {
+  const { logger, metrics } = perContainer("cleanup:observability", () => ({ logger: createLogger("cleanup"), metrics: createMetrics("cleanup") }));
+  logger.addContext(context);
+  try {
+    const settings = readCleanupSettings(process.env);
+    const endpoint = process.env.AWS_ENDPOINT_URL ?? "";
+    const clientsFor = (region: string) => perContainer(`cleanup:clients:${region}|${endpoint}`, () => createClients(region));
+    const primary = clientsFor(settings.primaryRegion);
+    const manifest = await runCleanup(
+      {
+        regionClients: (region) => clientsFor(region),
+        s3: primary.s3,
+        sns: primary.sns,
+        now: () => new Date(),
+        remainingMs: () => context.getRemainingTimeInMillis(),
+        log: logger,
+        publishMetrics: (dimensions, values) => publishMetricSet(metrics, dimensions, values),
+        paceEc2: () => tokenBucket(EC2_DELETES_PER_SECOND, EC2_DELETE_BURST),
+      },
+      settings,
+      event,
+    );
+    const key = manifestKey("cleanup", new Date(manifest.slot), manifest.runId);
+    return {
+      runId: manifest.runId,
+      dryRun: manifest.dryRun,
+      counts: manifest.counts,
+      regions: manifest.regions.map((r) => ({ region: r.region, counts: r.counts, massDeletionStop: r.massDeletionStop })),
+      timeLimitStop: manifest.timeLimitStop,
+      manifest: `s3://${settings.vaultBucket}/${key}`,
+    };
+  } catch (error) {
+    logger.error("cleanup run failed", error instanceof Error ? error : String(error));
+    throw error;
+  }
+}

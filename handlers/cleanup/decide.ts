@@ -1,0 +1,150 @@
+// What may be deleted: a pure function of the listed snapshots, the clock and the settings (property-tested).
+//
+// In each region a snapshot is a candidate only when ALL hold:
+//   1. backup-dr:stack equals this stack, and AWS Backup did not make it (no aws:backup:* tag, not its description
+//      or identifier), and for RDS it is a manual snapshot;
+//   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
+//   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
+//   4. it is complete: EBS "completed", RDS and Aurora "available";
+//   5. it names its source (backup-dr:source), and is not part of the newest completed backup of that source in
+//      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
+//      CreateSnapshots; completed = every one of them complete; newest = latest creation time, ties all kept);
+//   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded.
+// Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
+// region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
+// the rest are deferred to the next run.
+import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
+import { parseInstant } from "./instant";
+import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, RegionDecision, RegionListing } from "./types";
+
+const DAY_MS = 86_400_000;
+
+/** Tags AWS Backup puts on what it makes; no one else may use the `aws:` prefix. */
+const AWS_BACKUP_TAG_PREFIX = "aws:backup:";
+/** AWS Backup's EBS snapshot description and RDS snapshot identifier prefix. */
+const AWS_BACKUP_DESCRIPTION = "This snapshot is created by the AWS Backup service";
+const AWS_BACKUP_ID_PREFIX = "awsbackup:";
+
+/** The one state in which a snapshot of each kind is complete (and deletable). */
+export function isComplete(snapshot: Pick<ListedSnapshot, "kind" | "state">): boolean {
+  return snapshot.kind === "ebs" ? snapshot.state === "completed" : snapshot.state === "available";
+}
+
+/** Made by AWS Backup, whatever tags were copied onto it: never ours to delete. */
+export function madeByAwsBackup(snapshot: ListedSnapshot): boolean {
+  return (
+    Object.keys(snapshot.tags).some((key) => key.toLowerCase().startsWith(AWS_BACKUP_TAG_PREFIX)) ||
+    snapshot.snapshotType === "awsbackup" ||
+    snapshot.id.toLowerCase().startsWith(AWS_BACKUP_ID_PREFIX) ||
+    (snapshot.description ?? "").startsWith(AWS_BACKUP_DESCRIPTION)
+  );
+}
+
+const validTime = (date: Date | undefined): date is Date => date !== undefined && !Number.isNaN(date.getTime());
+
+/** Source key within a region: kinds never share a source (an instance id is not a DB id). */
+const sourceKey = (s: ListedSnapshot, source: string) => `${s.kind}\u0000${source}`;
+
+/** The snapshots of the newest completed backup of each source, plus completed backups whose time is unknown. */
+function newestCompleted(snapshots: readonly ListedSnapshot[]): Set<ListedSnapshot> {
+  // source -> backup (run tag, or the snapshot alone when it has none) -> its snapshots
+  const bySource = new Map<string, Map<string, ListedSnapshot[]>>();
+  for (const s of snapshots) {
+    const source = s.tags[TAG_SOURCE];
+    if (!source) continue;
+    const run = s.tags[TAG_RUN];
+    const backupKey = run ? `run\u0000${run}` : `id\u0000${s.id}`;
+    const backups = bySource.get(sourceKey(s, source)) ?? new Map<string, ListedSnapshot[]>();
+    backups.set(backupKey, [...(backups.get(backupKey) ?? []), s]);
+    bySource.set(sourceKey(s, source), backups);
+  }
+  const protectedSnapshots = new Set<ListedSnapshot>();
+  for (const backups of bySource.values()) {
+    const completed = [...backups.values()].filter((members) => members.every(isComplete));
+    const timeOf = (members: ListedSnapshot[]) => (members.every((m) => validTime(m.created)) ? Math.min(...members.map((m) => (m.created as Date).getTime())) : undefined);
+    const known = completed.filter((members) => timeOf(members) !== undefined);
+    const newest = Math.max(...known.map((members) => timeOf(members) as number));
+    for (const members of completed) {
+      const time = timeOf(members);
+      if (time === undefined || time === newest) members.forEach((m) => protectedSnapshots.add(m));
+    }
+  }
+  return protectedSnapshots;
+}
+
+/** Why a snapshot of this stack must stay (and whether a person should look), or undefined when it may go. */
+function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest: Set<ListedSnapshot>, images: ReadonlyMap<string, string[]> | undefined): { reason: string; notice: boolean } | undefined {
+  const expires = s.tags[TAG_EXPIRES];
+  if (expires === undefined || expires.trim() === "") return { reason: `no ${TAG_EXPIRES} tag`, notice: true };
+  const expiry = parseInstant(expires);
+  if (expiry === undefined) return { reason: `${TAG_EXPIRES} is not an ISO-8601 instant: ${JSON.stringify(expires.slice(0, 64))}`, notice: true };
+  if (expiry.getTime() >= now.getTime()) return { reason: "not expired", notice: false };
+  if (!validTime(s.created)) return { reason: "creation time unknown", notice: true };
+  if (now.getTime() - s.created.getTime() < policy.minAgeDays * DAY_MS) return { reason: `younger than the minimum age of ${policy.minAgeDays} days`, notice: false };
+  if (!isComplete(s)) return { reason: `not complete (${s.state || "no state"})`, notice: false };
+  const source = s.tags[TAG_SOURCE];
+  if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
+  if (newest.has(s)) return { reason: `newest completed backup of ${source}`, notice: false };
+  if (s.kind === "ebs") {
+    if (images === undefined) return { reason: "AMI listing failed: cannot tell whether an AMI uses it", notice: true };
+    const using = images.get(s.id);
+    if (using !== undefined) return { reason: `in use by ${using.join(", ")}`, notice: true };
+  }
+  return undefined;
+}
+
+/** 0.5 -> "50%", 0.333 -> "33.3%". */
+const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
+
+const byDeletionOrder = (a: Decision, b: Decision) =>
+  (a.created ?? "").localeCompare(b.created ?? "") || a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id);
+const byPlace = (a: Decision, b: Decision) => a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id);
+
+/** Decides, for every snapshot of this stack in every region listed, whether this run deletes, defers or keeps it. */
+export function decideCleanup(listings: readonly RegionListing[], now: Date, policy: CleanupPolicy): CleanupPlan {
+  const decisions: Decision[] = [];
+  const regions: RegionDecision[] = [];
+  for (const listing of listings) {
+    const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
+    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (s.kind !== "ebs" && s.snapshotType !== "manual"));
+    const ours = tagged.filter((s) => !foreignMade.includes(s));
+    const newest = newestCompleted(ours);
+    let images: Map<string, string[]> | undefined;
+    if (listing.images !== undefined) {
+      images = new Map();
+      for (const use of listing.images) images.set(use.snapshotId, [...(images.get(use.snapshotId) ?? []), use.imageId]);
+    }
+    const decide = (s: ListedSnapshot, verdict: Decision["verdict"], reason: string, notice: boolean): Decision => ({
+      region: listing.region,
+      kind: s.kind,
+      id: s.id,
+      ...(s.tags[TAG_SOURCE] ? { source: s.tags[TAG_SOURCE] } : {}),
+      ...(validTime(s.created) ? { created: s.created.toISOString() } : {}),
+      ...(s.tags[TAG_EXPIRES] !== undefined ? { expires: s.tags[TAG_EXPIRES] } : {}),
+      verdict,
+      reason,
+      notice,
+    });
+    const regional: Decision[] = foreignMade.map((s) =>
+      decide(s, "keep", madeByAwsBackup(s) ? "made by AWS Backup, not by this stack" : `not a manual snapshot (${s.snapshotType ?? "no type"})`, true),
+    );
+    const candidates: Decision[] = [];
+    for (const s of ours) {
+      const keep = keepReason(s, now, policy, newest, images);
+      if (keep) regional.push(decide(s, "keep", keep.reason, keep.notice));
+      else candidates.push(decide(s, "delete", "expired", false));
+    }
+    const massDeletionStop = ours.length > 0 && candidates.length / ours.length > policy.maxDeleteFraction;
+    if (massDeletionStop) {
+      const reason = `mass-deletion stop: ${candidates.length} of ${ours.length} backups in ${listing.region} would be deleted, more than ${percent(policy.maxDeleteFraction)} (maxDeleteFraction)`;
+      for (const c of candidates) Object.assign(c, { verdict: "keep", reason, notice: true });
+    }
+    decisions.push(...regional, ...candidates);
+    regions.push({ region: listing.region, backups: ours.length, candidates: candidates.length, massDeletionStop });
+  }
+  // Oldest first across both regions, up to the per-run budget; the rest waits for the next run.
+  const deletable = decisions.filter((d) => d.verdict === "delete").sort(byDeletionOrder);
+  deletable.slice(policy.maxDeletions).forEach((d) => Object.assign(d, { verdict: "defer", reason: `expired; deferred, maxDeletionsPerRun (${policy.maxDeletions}) reached` }));
+  const rest = decisions.filter((d) => d.verdict !== "delete").sort(byPlace);
+  return { decisions: [...deletable.filter((d) => d.verdict === "delete"), ...rest], regions };
+}

@@ -1,0 +1,98 @@
+// What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
+import { TAG_EXPIRES } from "../catalog";
+import type { CleanupPolicy, ListingFailure, RdsKind, RegionDecision, SnapshotOutcome } from "./types";
+
+export interface CleanupCounts {
+  deleted: number;
+  /** Dry run: what a real run would have deleted (still there). */
+  wouldDelete: number;
+  kept: number;
+  deferred: number;
+  /** Failed deletions, failed listings, and 1 for a mass-deletion stop. */
+  failed: number;
+}
+
+export interface RegionReport extends RegionDecision {
+  role: "primary" | "dr";
+  counts: CleanupCounts;
+  /** Manual snapshots of every owner in the region (the quota is 100 each); absent when that listing failed. */
+  manualSnapshots: Partial<Record<RdsKind, number>>;
+  listingFailures: ListingFailure[];
+}
+
+export interface CleanupManifest {
+  function: "cleanup";
+  stack: string;
+  runId: string;
+  slot: string;
+  dryRun: boolean;
+  settings: CleanupPolicy & { dryRun: boolean; concurrency: number };
+  /** The clock the rules were applied with (expiry and minimum age). */
+  decidedAt: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  /** The Lambda time limit came near: deletions stopped starting; the rest is deferred. */
+  timeLimitStop: boolean;
+  counts: CleanupCounts;
+  regions: RegionReport[];
+  /** Every snapshot carrying this stack's tag, with what happened to it and why. */
+  snapshots: SnapshotOutcome[];
+}
+
+export function countOutcomes(outcomes: readonly SnapshotOutcome[], extraFailures: number): CleanupCounts {
+  const count = (status: SnapshotOutcome["status"]) => outcomes.filter((o) => o.status === status).length;
+  return { deleted: count("deleted"), wouldDelete: count("would-delete"), kept: count("kept"), deferred: count("deferred"), failed: count("failed") + extraFailures };
+}
+
+export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
+  const total: CleanupCounts = { deleted: 0, wouldDelete: 0, kept: 0, deferred: 0, failed: 0 };
+  for (const c of all) for (const key of Object.keys(total) as (keyof CleanupCounts)[]) total[key] += c[key];
+  return total;
+}
+
+/** Metric name -> value for one region (dimension Region). A dry run's would-be deletions are, truthfully, kept. */
+export function regionMetrics(counts: CleanupCounts): Record<string, number> {
+  return { SnapshotsDeleted: counts.deleted, SnapshotsKept: counts.kept + counts.wouldDelete, SnapshotsDeferred: counts.deferred, CleanupFailed: counts.failed };
+}
+
+/** One line per failure, for the thrown error and the notification. */
+export function failureLines(manifest: CleanupManifest): string[] {
+  return [
+    ...manifest.regions.flatMap((r) => r.listingFailures.map((f) => `${f.region}: listing ${f.listing}: ${f.error.name}: ${f.error.message}`)),
+    ...manifest.regions
+      .filter((r) => r.massDeletionStop)
+      .map((r) => `${r.region}: mass-deletion stop: ${r.candidates} of ${r.backups} backups would be deleted, more than maxDeleteFraction ${manifest.settings.maxDeleteFraction}; nothing deleted there (check the clock and the ${TAG_EXPIRES} tags)`),
+    ...manifest.snapshots.filter((o) => o.status === "failed").map((o) => `${o.region} ${o.kind} ${o.id}: ${o.error?.name ?? "Error"}: ${o.error?.message ?? ""}`),
+  ];
+}
+
+const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
+
+export function notification(manifest: CleanupManifest, manifestUri: string, failures: readonly string[]): { subject: string; lines: string[] } {
+  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const mode = manifest.dryRun ? " (dry run)" : "";
+  const list = (title: string, items: string[]) =>
+    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
+  const line = (o: SnapshotOutcome) => `${o.region} ${o.kind} ${o.id}${o.source ? ` (${o.source})` : ""}: ${o.reason}`;
+  const { deleted, wouldDelete, kept, deferred, failed } = manifest.counts;
+  return {
+    subject: `backup-dr cleanup ${verdict}${mode}: ${manifest.stack}`,
+    lines: [
+      `Cleanup run ${manifest.runId} on stack ${manifest.stack}${mode}: ${verdict}.`,
+      "",
+      manifest.dryRun ? `Would delete: ${wouldDelete}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}` : `Deleted: ${deleted}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}`,
+      ...manifest.regions.map(
+        (r) =>
+          `${r.region} (${r.role}): ${r.backups} backups of this stack, ${r.candidates} expired and deletable; deleted ${r.counts.deleted}, ` +
+          `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: rds ${r.manualSnapshots.rds ?? "?"}, aurora ${r.manualSnapshots.aurora ?? "?"} (quota 100 each)`,
+      ),
+      ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
+      `Manifest: ${manifestUri}`,
+      ...list("Failures", [...failures]),
+      ...list("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
+      ...(manifest.dryRun ? list("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),
+    ],
+  };
+}
+

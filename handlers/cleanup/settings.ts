@@ -1,0 +1,45 @@
+// The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
+import { invalidSettingError } from "../lib/errors";
+import { intSetting, oneOfSetting, optionalSetting, requireSetting, type Env } from "../lib/env";
+import type { CleanupSettings } from "./types";
+
+/** Defaults, the same as the stack config's (backup-dr:cleanup); the stack always sets every variable. */
+export const CLEANUP_DEFAULTS = { dryRun: false, maxDeletions: 200, minAgeDays: 1, maxDeleteFraction: 0.5, concurrency: 8 };
+
+/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
+const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
+const DECIMAL = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
+
+function regionSetting(env: Env, name: string): string {
+  const value = requireSetting(env, name).trim();
+  if (!REGION.test(value)) throw invalidSettingError(name, `expected an AWS region name such as us-east-1, got "${value}"`);
+  return value;
+}
+
+/** A fraction above 0 and at most 1, written as a plain decimal. */
+function fractionSetting(env: Env, name: string, fallback: number): number {
+  const value = optionalSetting(env, name, String(fallback)).trim();
+  const number = Number(value);
+  if (!DECIMAL.test(value) || !(number > 0 && number <= 1)) throw invalidSettingError(name, `expected a fraction above 0 and at most 1 (such as 0.5), got "${value}"`);
+  return number;
+}
+
+/** Reads and checks every setting; throws missingSettingError or invalidSettingError naming the variable. */
+export function readCleanupSettings(env: Env): CleanupSettings {
+  const primaryRegion = regionSetting(env, "BACKUP_DR_PRIMARY_REGION");
+  const drRegion = regionSetting(env, "BACKUP_DR_DR_REGION");
+  if (drRegion === primaryRegion) throw invalidSettingError("BACKUP_DR_DR_REGION", `must differ from BACKUP_DR_PRIMARY_REGION (both are "${drRegion}")`);
+  return {
+    stackTag: requireSetting(env, "BACKUP_DR_STACK"),
+    primaryRegion,
+    drRegion,
+    vaultBucket: requireSetting(env, "BACKUP_DR_VAULT_BUCKET"),
+    topicArn: requireSetting(env, "BACKUP_DR_TOPIC_ARN"),
+    notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", ["failure", "always"] as const, "failure"),
+    dryRun: oneOfSetting(env, "BACKUP_DR_DRY_RUN", ["true", "false"] as const, CLEANUP_DEFAULTS.dryRun ? "true" : "false") === "true",
+    maxDeletions: intSetting(env, "BACKUP_DR_MAX_DELETIONS", CLEANUP_DEFAULTS.maxDeletions, 1, 10_000),
+    minAgeDays: intSetting(env, "BACKUP_DR_MIN_AGE_DAYS", CLEANUP_DEFAULTS.minAgeDays, 0, 3650),
+    maxDeleteFraction: fractionSetting(env, "BACKUP_DR_MAX_DELETE_FRACTION", CLEANUP_DEFAULTS.maxDeleteFraction),
+    concurrency: intSetting(env, "BACKUP_DR_CONCURRENCY", CLEANUP_DEFAULTS.concurrency, 1, 50),
+  };
+}

@@ -1,0 +1,128 @@
+// The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
+
+export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
+/** ebs = an EBS snapshot (EC2 backups), rds = a manual DB snapshot, aurora = a manual DB cluster snapshot. */
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+/** RDS kinds, whose manual snapshots count against the per-region quota of 100 each. */
+export const RDS_KINDS = ["rds", "aurora"] as const;
+export type RdsKind = (typeof RDS_KINDS)[number];
+
+/** One snapshot as a listing returned it, reduced to what the rules read. */
+export interface ListedSnapshot {
+  kind: SnapshotKind;
+  id: string;
+  /** EBS State or RDS Status, as AWS reports it (completed, pending, available, creating, ...). */
+  state: string;
+  /** When it was made in this region (EBS StartTime, RDS SnapshotCreateTime); undefined when AWS did not say. */
+  created?: Date;
+  tags: Readonly<Record<string, string>>;
+  /** RDS SnapshotType (manual, automated, awsbackup, ...); undefined for EBS. */
+  snapshotType?: string;
+  /** EBS description (AWS Backup writes its own). */
+  description?: string;
+}
+
+/** An AMI of this account and an EBS snapshot behind it. */
+export interface ImageUse {
+  snapshotId: string;
+  imageId: string;
+}
+
+/** What was listed in one region. A kind whose listing failed has no snapshots here (and nothing of it is deleted). */
+export interface RegionListing {
+  region: string;
+  snapshots: readonly ListedSnapshot[];
+  /** Every EBS snapshot behind an AMI of this account; undefined when the AMI listing failed (no EBS snapshot may go). */
+  images?: readonly ImageUse[];
+}
+
+/** The settings the rules depend on. */
+export interface CleanupPolicy {
+  /** Value of `backup-dr:stack`: only snapshots carrying exactly this are ours. */
+  stackTag: string;
+  /** A snapshot younger than this many days (by its creation time in the region) is kept whatever its tags say. */
+  minAgeDays: number;
+  /** In a region, if the candidates are more than this share of the stack's backups there, nothing there is deleted. */
+  maxDeleteFraction: number;
+  /** Deletions per run, both regions together; the rest is deferred to the next run. */
+  maxDeletions: number;
+}
+
+/** delete: this run deletes it; defer: it may go but waits for a later run; keep: it stays. */
+export type Verdict = "delete" | "defer" | "keep";
+
+export interface Decision {
+  region: string;
+  kind: SnapshotKind;
+  id: string;
+  /** backup-dr:source, when present. */
+  source?: string;
+  /** Creation time, ISO. */
+  created?: string;
+  /** backup-dr:expires as tagged (possibly malformed). */
+  expires?: string;
+  verdict: Verdict;
+  reason: string;
+  /** Kept for a reason a person should look at (bad or missing tags, AWS Backup-made, in use by an AMI, mass-deletion stop). */
+  notice: boolean;
+}
+
+export interface RegionDecision {
+  region: string;
+  /** Snapshots of this stack in the region (carrying the stack tag, not made by AWS Backup). */
+  backups: number;
+  /** Of those, how many every rule allows to be deleted. */
+  candidates: number;
+  /** The candidates exceed maxDeleteFraction of the backups: nothing in the region is deleted and the run fails. */
+  massDeletionStop: boolean;
+}
+
+export interface CleanupPlan {
+  /** One per snapshot of this stack (carrying its tag), in deletion order first, then by region, kind and id. */
+  decisions: Decision[];
+  regions: RegionDecision[];
+}
+
+export interface ErrorInfo {
+  name: string;
+  message: string;
+}
+
+export type OutcomeStatus = "deleted" | "would-delete" | "deferred" | "kept" | "failed";
+
+/** What the run did with one snapshot of this stack. */
+export interface SnapshotOutcome {
+  region: string;
+  kind: SnapshotKind;
+  id: string;
+  source?: string;
+  created?: string;
+  expires?: string;
+  status: OutcomeStatus;
+  reason: string;
+  /** Kept for a reason a person should look at (see Decision.notice). */
+  notice?: boolean;
+  error?: ErrorInfo;
+}
+
+/** A listing that failed (after the SDK's retries): nothing of that kind is deleted in that region this run. */
+export interface ListingFailure {
+  region: string;
+  listing: SnapshotKind | "images";
+  error: ErrorInfo;
+}
+
+export interface CleanupSettings {
+  stackTag: string;
+  primaryRegion: string;
+  drRegion: string;
+  vaultBucket: string;
+  topicArn: string;
+  notifyOn: "failure" | "always";
+  dryRun: boolean;
+  maxDeletions: number;
+  minAgeDays: number;
+  maxDeleteFraction: number;
+  concurrency: number;
+}
