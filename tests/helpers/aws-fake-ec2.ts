@@ -49,7 +49,7 @@ function instanceXml(region: RegionState, i: FakeInstance): string {
 }
 
 function snapshotXml(region: RegionState, s: FakeSnapshot, stateTag: "status" | "state"): string {
-  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", 8), tagSet(s.tags));
+  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", 8), leaf("encrypted", s.encrypted ?? false), leaf("kmsKeyId", s.kmsKeyId), tagSet(s.tags));
 }
 
 export function ec2Action(action: string, params: Params, region: RegionState, cap: number): string {
@@ -62,7 +62,7 @@ export function ec2Action(action: string, params: Params, region: RegionState, c
     }
     case "DescribeSnapshots": {
       const all = filters(params);
-      const found = [...region.snapshots.values()].filter((s) => matches(all, (n) => (n === "status" ? [s.state] : n === "volume-id" ? [s.volumeId] : tagField(s.tags, n))));
+      const found = [...region.snapshots.values()].filter((s) => matches(all, (n) => (n === "status" ? [s.state] : n === "volume-id" ? [s.volumeId] : n === "snapshot-id" ? [s.id] : tagField(s.tags, n))));
       const { items, next } = page(found, params, cap);
       return el("snapshotSet", ...items.map((s) => snapshotXml(region, s, "status"))) + (leaf("nextToken", next) ?? "");
     }

@@ -24,6 +24,9 @@ export interface FakeSnapshot {
   description: string;
   tags: Tags;
   startTime: Date;
+  /** Unencrypted when absent; kmsKeyId is the key of an encrypted snapshot (the DR copy tests read both). */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface FakeDbInstance {

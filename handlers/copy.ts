@@ -1,0 +1,76 @@
+// Lambda entry of the DR copy function: settings from the environment, clients once per container, then the run.
+// The function runs in the primary region; it reads backups there and requests every copy in the DR region.
+//
+// Events (EventBridge, primary region; see handlers/copy/event.ts for the fields read):
+//   EBS Multi-Volume Snapshots Completion Status (aws.ec2, createSnapshots, succeeded)   EBS snapshots of a backup set
+//   EBS Snapshot Notification (aws.ec2, createSnapshot, succeeded)                      one EBS snapshot
+//   RDS DB Snapshot Event (aws.rds, RDS-EVENT-0042)                                     a manual DB snapshot
+//   RDS DB Cluster Snapshot Event (aws.rds, RDS-EVENT-0075)                             a manual DB cluster snapshot
+//   { "sweep": true }                                                                   the sweep schedule
+//
+// Environment variables:
+//   BACKUP_DR_STACK               required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>".
+//   BACKUP_DR_PLANS               required. JSON array of plans, as for the backup function, with "drKeep" (counts per
+//                                 tier kept in the DR region, default "keep") and "copyToDr" (default true).
+//   BACKUP_DR_PRIMARY_REGION      required. Where the backups are (and the vault and topic).
+//   BACKUP_DR_DR_REGION           required. Where the copies are made; not the primary region.
+//   BACKUP_DR_DR_KEY_ARN          required. ARN of the DR region's KMS key every copy is encrypted with.
+//   BACKUP_DR_VAULT_BUCKET        required. Primary vault bucket; manifests go to runs/copy/<yyyy>/<mm>/<dd>/.
+//   BACKUP_DR_TOPIC_ARN           required. SNS topic for the run notification.
+//   BACKUP_DR_NOTIFY_ON           optional, "failure" (default) or "always".
+//   BACKUP_DR_MAX_EBS_COPIES      optional, 1-100, default 20. EBS snapshot copies in flight to the DR region at most.
+//   BACKUP_DR_MAX_RDS_COPIES      optional, 1-100, default 20. DB snapshot copies in flight at most.
+//   BACKUP_DR_MAX_CLUSTER_COPIES  optional, 1-100, default 5. DB cluster snapshot copies in flight at most.
+//   BACKUP_DR_CONCURRENCY         optional, 1-50, default 8. AWS calls (copies, deletions) made at once.
+//   AWS_REGION                    set by Lambda (the primary region). AWS_ENDPOINT_URL (optional) points every client
+//                                 at another endpoint.
+//   POWERTOOLS_LOG_LEVEL          optional, default INFO.
+//
+// Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
+import type { Context } from "aws-lambda";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import type { CopyCounts } from "./copy/report";
+import { runCopy } from "./copy/run";
+import { readCopySettings } from "./copy/settings";
+import { createClients } from "./lib/clients";
+import { perContainer } from "./lib/container";
+import { createLogger, createMetrics, PLAN_DIMENSION } from "./lib/observability";
+
+/** What an invocation returns: enough to find the manifest, free of timings. */
+export interface CopyResult {
+  runId: string;
+  trigger: "sweep" | "event";
+  counts: CopyCounts;
+  /** s3:// URI of the manifest; absent when the run only ignored snapshots that are not this stack's. */
+  manifest?: string;
+}
+
+export async function handler(event: unknown, context: Context): Promise<CopyResult> {
+  const { logger, metrics } = perContainer("copy:observability", () => ({ logger: createLogger("copy"), metrics: createMetrics("copy") }));
+  logger.addContext(context);
+  try {
+    const settings = readCopySettings(process.env);
+    const endpoint = process.env.AWS_ENDPOINT_URL ?? "";
+    const primary = perContainer(`copy:clients:${settings.primaryRegion}|${endpoint}`, () => createClients(settings.primaryRegion));
+    const dr = perContainer(`copy:clients:${settings.drRegion}|${endpoint}`, () => createClients(settings.drRegion));
+    const { manifest, manifestUri } = await runCopy(
+      {
+        primary,
+        dr,
+        now: () => new Date(),
+        log: logger,
+        publishMetrics: (plan, values) => {
+          metrics.addDimension(PLAN_DIMENSION, plan);
+          for (const { name, unit, value } of values) metrics.addMetric(name, unit === "Seconds" ? MetricUnit.Seconds : MetricUnit.Count, value);
+          metrics.publishStoredMetrics();
+        },
+      },
+      settings,
+      event,
+    );
+    return { runId: manifest.runId, trigger: manifest.trigger, counts: manifest.counts, ...(manifestUri ? { manifest: manifestUri } : {}) };
+  } catch (error) {
+    logger.error("copy run failed", error instanceof Error ? error : String(error));
+    throw error;
+  }
+}

@@ -1,0 +1,53 @@
+// Starts copies oldest first within the room each kind has in the DR region; the rest are deferred to the sweep.
+//
+// Room = the limit minus the copies of ours already in flight, counted before starting. A copy that AWS refuses
+// with a limit error (other copies than ours count too) is deferred and closes the kind for the rest of the run.
+import { describeError } from "../lib/errors";
+import { settleWithConcurrency } from "../lib/pool";
+import { isoSeconds } from "../lib/run-id";
+import type { Attempt } from "./start-copy";
+import type { Candidate, CopyOutcome, Limits, SnapshotKind } from "./types";
+
+export interface Room {
+  limits: Limits;
+  /** Copies of ours in flight per kind before the run. */
+  inFlight: Partial<Record<SnapshotKind, number>>;
+}
+
+/** Oldest backup first (by slot, then when it was taken, then id), so deferred copies are started in order. */
+export function oldestFirst(a: Candidate, b: Candidate): number {
+  return a.slot.getTime() - b.slot.getTime() || (a.source.created?.getTime() ?? 0) - (b.source.created?.getTime() ?? 0) || a.source.id.localeCompare(b.source.id);
+}
+
+export async function startWithinLimits(candidates: readonly Candidate[], room: Room, concurrency: number, attempt: (candidate: Candidate) => Promise<Attempt>): Promise<CopyOutcome[]> {
+  const ordered = [...candidates].sort(oldestFirst);
+  const free: Record<SnapshotKind, number> = { ebs: 0, rds: 0, aurora: 0 };
+  for (const kind of Object.keys(free) as SnapshotKind[]) free[kind] = Math.max(0, room.limits[kind] - (room.inFlight[kind] ?? 0));
+  const refused: Record<SnapshotKind, string | undefined> = { ebs: undefined, rds: undefined, aurora: undefined };
+  const deferred = (candidate: Candidate, reason: string): CopyOutcome => ({
+    kind: candidate.source.kind,
+    source: candidate.source.id,
+    ...(candidate.source.arn ? { sourceArn: candidate.source.arn } : {}),
+    plan: candidate.plan.name,
+    status: "deferred",
+    expires: isoSeconds(candidate.expires),
+    reason,
+  });
+  const settled = await settleWithConcurrency(ordered, concurrency, async (candidate): Promise<CopyOutcome> => {
+    const kind = candidate.source.kind;
+    const refusal = refused[kind];
+    if (refusal !== undefined) return deferred(candidate, refusal);
+    if (free[kind] <= 0) return deferred(candidate, `${room.limits[kind]} ${kind} copies (the limit) are in flight to the DR region; the sweep starts it`);
+    free[kind] -= 1;
+    const { outcome, limitReached } = await attempt(candidate);
+    if (limitReached) refused[kind] = outcome.reason;
+    // Only a started copy takes a place in flight.
+    if (outcome.status !== "started") free[kind] += 1;
+    return outcome;
+  });
+  return settled.map((result, i) => {
+    if (result.status === "fulfilled") return result.value;
+    const { source, plan } = ordered[i];
+    return { kind: source.kind, source: source.id, plan: plan.name, status: "failed", error: describeError(result.reason) };
+  });
+}

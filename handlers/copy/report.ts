@@ -1,0 +1,118 @@
+// What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import type { EventInfo } from "./event";
+import type { CopyOutcome, Limits, Problem, ReplacedCopy, SnapshotKind } from "./types";
+
+export interface CopyCounts {
+  started: number;
+  skipped: number;
+  deferred: number;
+  /** Copies that failed (including a failed copy that could not be deleted to make way) and listings that failed. */
+  failed: number;
+  /** Snapshots that are not this stack's copy-enabled backups (foreign, a copy, copyToDr false, unknown plan). */
+  ignored: number;
+  /** Copies started unencrypted (Aurora cluster snapshots that were not encrypted). */
+  unencrypted: number;
+  /** Failed DR copies deleted so their backups are copied again. */
+  replaced: number;
+}
+
+export interface CopyManifest {
+  function: "copy";
+  stack: string;
+  runId: string;
+  trigger: "sweep" | "event";
+  /** The EventBridge event that triggered an event run. */
+  event?: EventInfo & { snapshots: string[]; ignore?: string };
+  primaryRegion: string;
+  drRegion: string;
+  drKeyArn: string;
+  startedAt: string;
+  finishedAt: string;
+  durationMs: number;
+  limits: Limits;
+  /** Copies of ours in flight in the DR region before the run, per kind it looked at. */
+  inFlight: Partial<Record<SnapshotKind, number>>;
+  counts: CopyCounts;
+  copies: CopyOutcome[];
+  replaced: ReplacedCopy[];
+  problems: Problem[];
+  /** Sweeps: per copy-enabled plan, age in seconds of the oldest completed backup without an available DR copy. */
+  oldestUncopiedAgeSeconds?: Record<string, number>;
+}
+
+export function countOutcomes(copies: readonly CopyOutcome[], replaced: readonly ReplacedCopy[], problems: readonly Problem[]): CopyCounts {
+  const count = (status: CopyOutcome["status"]) => copies.filter((c) => c.status === status).length;
+  return {
+    started: count("started"),
+    skipped: count("skipped"),
+    deferred: count("deferred"),
+    failed: count("failed") + problems.length,
+    ignored: count("ignored"),
+    unencrypted: copies.filter((c) => c.status === "started" && c.unencrypted === true).length,
+    replaced: replaced.filter((r) => r.deleted).length,
+  };
+}
+
+/** One line per failure, for the thrown error and the notification. Deferrals are not failures. */
+export function failureLines(manifest: CopyManifest): string[] {
+  return [
+    ...manifest.problems.map((p) => `${p.what}: ${p.error.name}: ${p.error.message}`),
+    ...manifest.copies.filter((c) => c.status === "failed").map((c) => `${c.kind} ${c.source}: ${c.error?.name ?? "Error"}: ${c.error?.message ?? ""}`),
+  ];
+}
+
+export interface PlanMetric {
+  name: string;
+  unit: "Count" | "Seconds";
+  value: number;
+}
+
+/** The metrics of each plan the run concerned: counts for every plan with an outcome, plus DR lag on sweeps. */
+export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): Map<string, PlanMetric[]> {
+  const plans = new Set<string>(manifest.trigger === "sweep" ? copyPlans : []);
+  for (const c of manifest.copies) if (c.plan !== undefined && c.status !== "ignored") plans.add(c.plan);
+  const result = new Map<string, PlanMetric[]>();
+  for (const plan of [...plans].sort()) {
+    const mine = manifest.copies.filter((c) => c.plan === plan);
+    const count = (status: CopyOutcome["status"]) => mine.filter((c) => c.status === status).length;
+    const metrics: PlanMetric[] = [
+      { name: "CopiesStarted", unit: "Count", value: count("started") },
+      { name: "CopiesSkipped", unit: "Count", value: count("skipped") },
+      { name: "CopiesDeferred", unit: "Count", value: count("deferred") },
+      { name: "CopiesFailed", unit: "Count", value: count("failed") },
+      { name: "CopiesUnencrypted", unit: "Count", value: mine.filter((c) => c.status === "started" && c.unencrypted === true).length },
+    ];
+    const age = manifest.oldestUncopiedAgeSeconds?.[plan];
+    if (age !== undefined) metrics.push({ name: "OldestUncopiedAgeSeconds", unit: "Seconds", value: age });
+    result.set(plan, metrics);
+  }
+  return result;
+}
+
+const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
+
+/** Subject and body of the notification: trigger, counts, each failure and deferral with its reason, the manifest. */
+export function notification(manifest: CopyManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
+  const failures = [...failureLines(manifest), ...extraProblems];
+  const { started, skipped, deferred, failed, ignored, unencrypted, replaced } = manifest.counts;
+  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const what = manifest.trigger === "sweep" ? "sweep" : `event ${manifest.event?.detailType ?? ""}`.trim();
+  const list = (title: string, items: string[]) =>
+    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
+  const line = (c: CopyOutcome) => `${c.kind} ${c.source}${c.plan ? ` (plan ${c.plan})` : ""}: ${c.reason ?? ""}`;
+  const ages = Object.entries(manifest.oldestUncopiedAgeSeconds ?? {}).map(([plan, seconds]) => `${plan}: ${seconds} s`);
+  return {
+    subject: `backup-dr copy ${verdict}: ${what} ${manifest.startedAt.slice(0, 19)}Z`,
+    lines: [
+      `DR copy run ${manifest.runId} (${what}) on stack ${manifest.stack}, ${manifest.primaryRegion} -> ${manifest.drRegion}: ${verdict}.`,
+      "",
+      `Started: ${started}   Skipped: ${skipped}   Deferred: ${deferred}   Failed: ${failed}   Ignored: ${ignored}   Replaced: ${replaced}   Unencrypted: ${unencrypted}`,
+      `Manifest: ${manifestUri}`,
+      ...(ages.length > 0 ? [`Oldest backup without a DR copy, per plan: ${ages.join(", ")}`] : []),
+      ...list("Failures", failures),
+      ...list("Copied unencrypted", manifest.copies.filter((c) => c.status === "started" && c.unencrypted === true).map(line)),
+      ...list("Deferred", manifest.copies.filter((c) => c.status === "deferred").map(line)),
+      ...list("Skipped", manifest.copies.filter((c) => c.status === "skipped" && c.reason !== "already copied").map(line)),
+    ],
+  };
+}

@@ -1,0 +1,98 @@
+// One copy run: the event checked first, then the event's snapshots or the sweep, then the manifest, metrics, message.
+import { describeError, runFailedError } from "../lib/errors";
+import { writeManifest } from "../lib/manifest";
+import { notify } from "../lib/notify";
+import { isoSeconds, manifestKey } from "../lib/run-id";
+import { parseCopyEvent, type CopyRequest } from "./event";
+import { copyForEvent } from "./on-event";
+import { countOutcomes, failureLines, notification, planMetrics, type CopyManifest } from "./report";
+import { sweep } from "./sweep";
+import type { CopySettings } from "./types";
+import type { CopyDeps } from "./work";
+
+export interface CopyRun {
+  manifest: CopyManifest;
+  /** Where the manifest was written; undefined when the run only ignored snapshots that are not this stack's. */
+  manifestUri?: string;
+}
+
+/** The run id: `sweep@<start>`, or `event@<event time>-<event id>` (the same for Lambda's retries of one event). */
+export function copyRunId(request: CopyRequest, started: Date): { runId: string; day: Date } {
+  if (request.trigger === "sweep") return { runId: `sweep@${isoSeconds(started)}`, day: started };
+  const time = request.event.time === undefined ? undefined : new Date(request.event.time);
+  const at = time !== undefined && !Number.isNaN(time.getTime()) ? time : started;
+  return { runId: `event@${isoSeconds(at)}${request.event.id ? `-${request.event.id}` : ""}`, day: at };
+}
+
+/** Runs the copy; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */
+export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unknown): Promise<CopyRun> {
+  const request = parseCopyEvent(event);
+  const started = deps.now();
+  const { runId, day } = copyRunId(request, started);
+  deps.log.info("copy run started", { runId, trigger: request.trigger, ...(request.trigger === "event" ? { detailType: request.event.detailType, snapshots: request.snapshots, ignore: request.ignore } : {}) });
+
+  const work = request.trigger === "sweep" ? await sweep(deps, settings, started) : await copyForEvent(deps, settings, request, started);
+  for (const problem of work.problems) deps.log.error("listing failed", { runId, ...problem });
+  for (const outcome of work.copies) {
+    const attributes = { runId, ...outcome };
+    if (outcome.status === "failed") deps.log.error("copy failed", attributes);
+    else if (outcome.unencrypted) deps.log.warn("copy started unencrypted", attributes);
+    else deps.log.info(`copy ${outcome.status}`, attributes);
+  }
+  for (const replaced of work.replaced) deps.log.warn(replaced.deleted ? "failed DR copy deleted" : "failed DR copy not deleted", { runId, ...replaced });
+
+  const finished = deps.now();
+  const manifest: CopyManifest = {
+    function: "copy",
+    stack: settings.stackTag,
+    runId,
+    trigger: request.trigger,
+    ...(request.trigger === "event" ? { event: { ...request.event, snapshots: request.snapshots, ...(request.ignore ? { ignore: request.ignore } : {}) } } : {}),
+    primaryRegion: settings.primaryRegion,
+    drRegion: settings.drRegion,
+    drKeyArn: settings.drKeyArn,
+    startedAt: started.toISOString(),
+    finishedAt: finished.toISOString(),
+    durationMs: finished.getTime() - started.getTime(),
+    limits: settings.limits,
+    inFlight: work.inFlight,
+    counts: countOutcomes(work.copies, work.replaced, work.problems),
+    copies: [...work.copies].sort((a, b) => a.kind.localeCompare(b.kind) || a.source.localeCompare(b.source)),
+    replaced: work.replaced,
+    problems: work.problems,
+    ...(work.oldestUncopiedAgeSeconds ? { oldestUncopiedAgeSeconds: work.oldestUncopiedAgeSeconds } : {}),
+  };
+
+  // An event about snapshots that are not this stack's copy-enabled backups leaves no trace but the log: EBS events
+  // cannot be filtered by tag, and the vault's Object Lock would keep every such manifest for years.
+  const onlyIgnored = request.trigger === "event" && work.problems.length === 0 && work.copies.every((c) => c.status === "ignored");
+  if (onlyIgnored) {
+    deps.log.info("copy run finished", { runId, counts: manifest.counts, ignored: manifest.copies.map((c) => `${c.source}: ${c.reason ?? ""}`), ignore: request.trigger === "event" ? request.ignore : undefined });
+    return { manifest };
+  }
+
+  const key = manifestKey("copy", day, runId);
+  const manifestUri = `s3://${settings.vaultBucket}/${key}`;
+  const reportProblems: string[] = [];
+  try {
+    await writeManifest(deps.primary.s3, settings.vaultBucket, key, manifest);
+  } catch (error) {
+    const { name, message } = describeError(error);
+    reportProblems.push(`writing the manifest ${manifestUri}: ${name}: ${message}`);
+  }
+  for (const [plan, metrics] of planMetrics(manifest, settings.plans.filter((p) => p.copyToDr).map((p) => p.name))) deps.publishMetrics(plan, metrics);
+
+  const failures = [...failureLines(manifest), ...reportProblems];
+  if (failures.length > 0 || settings.notifyOn === "always") {
+    const { subject, lines } = notification(manifest, manifestUri, reportProblems);
+    try {
+      await notify(deps.primary.sns, settings.topicArn, subject, lines);
+    } catch (error) {
+      const { name, message } = describeError(error);
+      failures.push(`notifying ${settings.topicArn}: ${name}: ${message}`);
+    }
+  }
+  deps.log.info("copy run finished", { runId, counts: manifest.counts, manifest: manifestUri, failures });
+  if (failures.length > 0) throw runFailedError(runId, failures);
+  return { manifest, manifestUri };
+}

@@ -1,0 +1,113 @@
+// The DR copy function's vocabulary: plans with their DR retention, snapshots as read from AWS, copy outcomes.
+import type { BackupPlan, ErrorInfo } from "../backup/types";
+import type { Tier } from "../catalog";
+import type { Keep } from "../lib/retention";
+
+export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
+/** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
+export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
+
+/** A plan as the copy function sees it: the backup plan plus how long DR copies are kept and whether to make them. */
+export interface CopyPlan extends BackupPlan {
+  drKeep: Keep;
+  copyToDr: boolean;
+}
+
+/** Copies in flight per DR region and kind that the function starts at most (AWS refuses more). */
+export type Limits = Record<SnapshotKind, number>;
+
+export interface CopySettings {
+  /** Value of the `backup-dr:stack` tag: `<project>/<stack>`. */
+  stackTag: string;
+  plans: CopyPlan[];
+  primaryRegion: string;
+  drRegion: string;
+  /** The DR region's customer-managed key: every copy that can be encrypted is encrypted with it. */
+  drKeyArn: string;
+  vaultBucket: string;
+  topicArn: string;
+  notifyOn: "failure" | "always";
+  limits: Limits;
+  concurrency: number;
+}
+
+export type Tags = Record<string, string>;
+
+/**
+ * Where a snapshot is in its life, whatever the service calls it: `ready` (EBS completed, RDS available),
+ * `in-progress` (pending, creating, copying), `failed` (error, failed), `other` (anything else, e.g. deleting).
+ */
+export type SnapshotState = "ready" | "in-progress" | "failed" | "other";
+
+/** A snapshot as read from AWS, in either region. */
+export interface SnapshotRecord {
+  kind: SnapshotKind;
+  /** `snap-...` or the RDS snapshot identifier. */
+  id: string;
+  /** RDS and Aurora snapshots: the ARN (EBS snapshots are named by id). */
+  arn?: string;
+  state: SnapshotState;
+  /** The service's own status word. */
+  status: string;
+  /** When the snapshot was taken (EBS start time, RDS snapshot create time). */
+  created?: Date;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tags: Tags;
+}
+
+/** A backup of ours that the DR region should hold a copy of, with everything the copy is tagged with. */
+export interface Candidate {
+  source: SnapshotRecord;
+  plan: CopyPlan;
+  /** The value of the copy's `backup-dr:copy-of` tag: the EBS snapshot id, or the RDS/Aurora snapshot ARN. */
+  copyOf: string;
+  /** The backup's slot: from its `backup-dr:run` tag, else when it was taken. */
+  slot: Date;
+  tier: Tier;
+  /** The copy's `backup-dr:expires`: the slot plus the plan's drKeep for its tier (GFS, as in the primary). */
+  expires: Date;
+  /** A failed DR copy of the same backup, deleted so this copy replaces it. */
+  replaces?: string;
+}
+
+export type CopyStatus = "started" | "skipped" | "deferred" | "failed" | "ignored";
+
+/** What happened to one backup: copy started, skipped (with the reason), deferred (limits), failed, or ignored (not ours). */
+export interface CopyOutcome {
+  kind: SnapshotKind;
+  /** The source snapshot id (EBS) or identifier (RDS, Aurora). */
+  source: string;
+  sourceArn?: string;
+  plan?: string;
+  status: CopyStatus;
+  /** The DR copy: started now, or the one that already exists. */
+  copyId?: string;
+  /** The key the copy is encrypted with; absent for an unencrypted Aurora copy. */
+  kmsKeyId?: string;
+  /** Set when the copy could not be encrypted (an unencrypted Aurora cluster snapshot is copied as it is). */
+  unencrypted?: true;
+  /** The copy's `backup-dr:expires`. */
+  expires?: string;
+  /** A failed DR copy deleted before this copy was started. */
+  replaced?: string;
+  reason?: string;
+  error?: ErrorInfo;
+}
+
+/** A failed DR copy found and deleted (or not) so that its backup is copied again. */
+export interface ReplacedCopy {
+  kind: SnapshotKind;
+  plan: string;
+  copyId: string;
+  copyOf: string;
+  status: string;
+  deleted: boolean;
+  error?: ErrorInfo;
+}
+
+/** A listing or count that failed: the copies it would have decided could not be made this run. */
+export interface Problem {
+  what: string;
+  error: ErrorInfo;
+}
