@@ -20,6 +20,8 @@ export interface BackupDrFunctionArgs {
   description: string;
   timeoutSeconds: number;
   memorySize: number;
+  /** Reserved concurrency; absent: the account's unreserved pool. */
+  reservedConcurrency?: number;
   environment: Record<string, pulumi.Input<string>>;
   /** What this function may do beyond the common base (logs, queue, manifests, topic). */
   statements: pulumi.Input<PolicyStatement[]>;
@@ -87,6 +89,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
         architectures: ["arm64"],
         timeout: args.timeoutSeconds,
         memorySize: args.memorySize,
+        reservedConcurrentExecutions: args.reservedConcurrency,
         role,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },

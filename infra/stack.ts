@@ -3,6 +3,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { Backup } from "./backup";
+import { Cleanup } from "./cleanup";
+import { Copy } from "./copy";
 import type { BackupDrConfig } from "./config";
 import { RegionKey } from "./kms";
 import { Notifications, TOPIC_PUBLISHERS } from "./notifications";
@@ -19,6 +21,9 @@ export interface BackupDrOutputs {
   drVaultBucket: pulumi.Output<string>;
   topicArn: pulumi.Output<string>;
   backupFunctionArn: pulumi.Output<string>;
+  /** Absent when no plan copies to DR. */
+  copyFunctionArn?: pulumi.Output<string>;
+  cleanupFunctionArn: pulumi.Output<string>;
   /** Protected bucket -> its replica vault in the DR region. */
   replicaBuckets: Record<string, pulumi.Output<string>>;
   s3ReplicationRoleArn?: pulumi.Output<string>;
@@ -74,11 +79,12 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     { providers: [primary] },
   );
 
-  const backup = new Backup(
-    "backup",
-    { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn },
-    { providers: [primary] },
-  );
+  const functionArgs = { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn };
+  const backup = new Backup("backup", functionArgs, { providers: [primary] });
+
+  // No plan copying to DR: no copy function to run.
+  const copy = config.plans.some((p) => p.copyToDr) ? new Copy("copy", { ...functionArgs, drKeyArn: drKey.keyArn }, { providers: [primary] }) : undefined;
+  const cleanup = new Cleanup("cleanup", functionArgs, { providers: [primary] });
 
   const replicas = config.protectedBuckets.map((bucket) => ({
     bucket,
@@ -116,6 +122,8 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     drVaultBucket: drVault.bucketName,
     topicArn: notifications.topicArn,
     backupFunctionArn: backup.functionArn,
+    copyFunctionArn: copy?.functionArn,
+    cleanupFunctionArn: cleanup.functionArn,
     replicaBuckets: Object.fromEntries(replicas.map((r) => [r.bucket, r.vault.bucketName])),
     s3ReplicationRoleArn: replication?.roleArn,
     s3BatchReplicationRoleArn: replication?.batchRoleArn,

@@ -44,6 +44,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
       return { arn: arn("logs", `log-group:${String(inputs.name)}`) };
     case "aws:lambda/function:Function":
       return { name, arn: arn("lambda", `function:${name}`) };
+    case "aws:cloudwatch/eventRule:EventRule":
+      return { name, arn: arn("events", `rule/${name}`) };
     case "aws:scheduler/schedule:Schedule":
       return { arn: arn("scheduler", `schedule/default/${name}`) };
     default:

@@ -1,0 +1,114 @@
+// The cleanup function: a daily schedule, a role that may delete only snapshots tagged with this stack,
+// and alarms when RDS/Aurora manual snapshots approach the per-region quota.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { handler } from "../handlers/cleanup";
+import type { BackupDrConfig } from "./config";
+import { BackupDrFunction } from "./functions";
+import { cleanupStatements } from "./iam";
+import type { Account } from "./policy-documents";
+import { FunctionSchedules } from "./schedules";
+
+/** AWS's default quota of manual DB snapshots (and, separately, cluster snapshots) per region. */
+export const MANUAL_SNAPSHOT_QUOTA = 100;
+export const QUOTA_ALARM_SHARE = 0.8;
+
+export interface CleanupArgs {
+  config: BackupDrConfig;
+  account: pulumi.Input<Account>;
+  keyArn: pulumi.Input<string>;
+  vaultName: pulumi.Input<string>;
+  vaultArn: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+}
+
+/** The environment the cleanup handler reads (documented in handlers/cleanup.ts and the README). */
+export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
+  return {
+    BACKUP_DR_STACK: config.stackTag,
+    BACKUP_DR_PRIMARY_REGION: config.region,
+    BACKUP_DR_DR_REGION: config.drRegion,
+    BACKUP_DR_VAULT_BUCKET: vaultName,
+    BACKUP_DR_TOPIC_ARN: topicArn,
+    BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    BACKUP_DR_DRY_RUN: String(config.cleanup.dryRun),
+    BACKUP_DR_MAX_DELETIONS: String(config.cleanup.maxDeletionsPerRun),
+    BACKUP_DR_MIN_AGE_DAYS: String(config.cleanup.minAgeDays),
+    BACKUP_DR_MAX_DELETE_FRACTION: String(config.cleanup.maxDeleteFraction),
+  };
+}
+
+export class Cleanup extends pulumi.ComponentResource {
+  readonly functionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: CleanupArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("backup-dr:cleanup:Cleanup", name, {}, opts);
+    const { config } = args;
+    const fn = new BackupDrFunction(
+      name,
+      {
+        callback: handler,
+        description: `backup-dr ${config.stackTag}: deletes this stack's expired backups in ${config.region} and ${config.drRegion}`,
+        timeoutSeconds: 900,
+        memorySize: 512,
+        environment: cleanupEnvironment(config, args.vaultName, args.topicArn),
+        statements: pulumi
+          .output(args.account)
+          .apply((a) => cleanupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, stackTag: config.stackTag })),
+        manifestFolder: "cleanup",
+        logGroupName: `/backup-dr/${config.stack}/${name}`,
+        logRetentionDays: config.logRetentionDays,
+        account: args.account,
+        region: config.region,
+        keyArn: args.keyArn,
+        vaultArn: args.vaultArn,
+        topicArn: args.topicArn,
+      },
+      { parent: this },
+    );
+    new FunctionSchedules(
+      `${name}-schedule`,
+      {
+        functionArn: fn.functionArn,
+        deadLetterQueueArn: fn.deadLetterQueueArn,
+        keyArn: args.keyArn,
+        account: args.account,
+        schedules: [
+          {
+            name: "daily",
+            description: `backup-dr ${config.stackTag}: delete expired backups`,
+            expression: config.cleanup.schedule,
+            timezone: config.cleanup.timezone,
+            input: { scheduledTime: "<aws.scheduler.scheduled-time>" },
+          },
+        ],
+      },
+      { parent: this },
+    );
+    for (const region of [config.region, config.drRegion]) {
+      for (const kind of ["rds", "aurora"]) {
+        new aws.cloudwatch.MetricAlarm(
+          `${name}-quota-${kind}-${region}`,
+          {
+            alarmDescription: `backup-dr ${config.stackTag}: manual ${kind === "rds" ? "DB" : "DB cluster"} snapshots in ${region} are at ${QUOTA_ALARM_SHARE * 100}% of the quota of ${MANUAL_SNAPSHOT_QUOTA}; new backups will fail at the quota. Shorten retention or raise the quota.`,
+            namespace: "BackupDr",
+            metricName: "ManualSnapshotsUsed",
+            dimensions: { Region: region, Kind: kind },
+            statistic: "Maximum",
+            period: 86400,
+            evaluationPeriods: 1,
+            threshold: MANUAL_SNAPSHOT_QUOTA * QUOTA_ALARM_SHARE,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+            // Published once a run (daily): between runs keep the last state.
+            treatMissingData: "ignore",
+            alarmActions: [args.topicArn],
+            okActions: [args.topicArn],
+          },
+          { parent: this },
+        );
+      }
+    }
+    this.functionArn = fn.functionArn;
+    this.registerOutputs({ functionArn: this.functionArn });
+  }
+}

@@ -1,0 +1,154 @@
+// The DR copy function: EventBridge rules for the four "snapshot completed" events, a sweep schedule
+// (the safety net for lost events and deferred copies), its role, and a DR-lag alarm per copying plan.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
+import { handler } from "../handlers/copy";
+import type { BackupDrConfig } from "./config";
+import { BackupDrFunction } from "./functions";
+import { copyStatements } from "./iam";
+import type { Account } from "./policy-documents";
+import { FunctionSchedules } from "./schedules";
+
+/** The completion events that start a copy, one EventBridge rule each. */
+export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {
+  "ebs-multi-volume": {
+    source: ["aws.ec2"],
+    "detail-type": ["EBS Multi-Volume Snapshots Completion Status"],
+    detail: { event: ["createSnapshots"], result: ["succeeded"] },
+  },
+  "ebs-snapshot": { source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], detail: { event: ["createSnapshot"], result: ["succeeded"] } },
+  // Only snapshots named like ours: RDS events can be filtered by name, EBS events only after a lookup.
+  "rds-snapshot": { source: ["aws.rds"], "detail-type": ["RDS DB Snapshot Event"], detail: { EventID: ["RDS-EVENT-0042"], SourceIdentifier: [{ prefix: RDS_SNAPSHOT_PREFIX }] } },
+  "rds-cluster-snapshot": {
+    source: ["aws.rds"],
+    "detail-type": ["RDS DB Cluster Snapshot Event"],
+    detail: { EventID: ["RDS-EVENT-0075"], SourceIdentifier: [{ prefix: RDS_SNAPSHOT_PREFIX }] },
+  },
+};
+
+export interface CopyArgs {
+  config: BackupDrConfig;
+  account: pulumi.Input<Account>;
+  keyArn: pulumi.Input<string>;
+  drKeyArn: pulumi.Input<string>;
+  vaultName: pulumi.Input<string>;
+  vaultArn: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+}
+
+/** The environment the copy handler reads (documented in handlers/copy.ts and the README). */
+export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKeyArn" | "vaultName" | "topicArn">): Record<string, pulumi.Input<string>> {
+  return {
+    BACKUP_DR_STACK: config.stackTag,
+    BACKUP_DR_PLANS: JSON.stringify(config.plans),
+    BACKUP_DR_PRIMARY_REGION: config.region,
+    BACKUP_DR_DR_REGION: config.drRegion,
+    BACKUP_DR_DR_KEY_ARN: a.drKeyArn,
+    BACKUP_DR_VAULT_BUCKET: a.vaultName,
+    BACKUP_DR_TOPIC_ARN: a.topicArn,
+    BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    BACKUP_DR_MAX_EBS_COPIES: String(config.copy.maxEbsCopies),
+    BACKUP_DR_MAX_RDS_COPIES: String(config.copy.maxRdsCopies),
+    BACKUP_DR_MAX_CLUSTER_COPIES: String(config.copy.maxClusterCopies),
+  };
+}
+
+export class Copy extends pulumi.ComponentResource {
+  readonly functionArn: pulumi.Output<string>;
+
+  constructor(name: string, args: CopyArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("backup-dr:copy:Copy", name, {}, opts);
+    const { config } = args;
+    const fn = new BackupDrFunction(
+      name,
+      {
+        callback: handler,
+        description: `backup-dr ${config.stackTag}: copies completed backups to ${config.drRegion} under the DR key`,
+        timeoutSeconds: 900,
+        memorySize: 512,
+        // One at a time: CopySnapshot takes no idempotency token, so an event run racing a sweep could copy twice,
+        // and the in-flight count stays exact. Throttled async events wait in Lambda's retry queue.
+        reservedConcurrency: 1,
+        environment: copyEnvironment(config, args),
+        statements: pulumi.all([args.account, args.drKeyArn]).apply(([a, drKeyArn]) =>
+          copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
+        ),
+        manifestFolder: "copy",
+        logGroupName: `/backup-dr/${config.stack}/${name}`,
+        logRetentionDays: config.logRetentionDays,
+        account: args.account,
+        region: config.region,
+        keyArn: args.keyArn,
+        vaultArn: args.vaultArn,
+        topicArn: args.topicArn,
+      },
+      { parent: this },
+    );
+
+    // A lost or undeliverable event is not retried here: the sweep finds every backup without a copy.
+    for (const [kind, pattern] of Object.entries(COPY_EVENT_PATTERNS)) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${kind}`,
+        { description: `backup-dr ${config.stackTag}: copy to DR when a snapshot completes (${kind})`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
+        { parent: this },
+      );
+      const permission = new aws.lambda.Permission(
+        `${name}-${kind}-invoke`,
+        { function: fn.functionName, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn },
+        { parent: this },
+      );
+      new aws.cloudwatch.EventTarget(
+        `${name}-${kind}-target`,
+        { rule: rule.name, arn: fn.functionArn, retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } },
+        { parent: this, dependsOn: [permission] },
+      );
+    }
+
+    new FunctionSchedules(
+      `${name}-sweep`,
+      {
+        functionArn: fn.functionArn,
+        deadLetterQueueArn: fn.deadLetterQueueArn,
+        keyArn: args.keyArn,
+        account: args.account,
+        schedules: [
+          {
+            name: "every",
+            description: `backup-dr ${config.stackTag}: start deferred and missed DR copies, replace failed ones`,
+            expression: `rate(${config.copy.sweepMinutes} minutes)`,
+            timezone: "UTC",
+            input: { sweep: true },
+          },
+        ],
+      },
+      { parent: this },
+    );
+
+    // Each sweep publishes the age of the oldest backup still waiting; no data means no sweep ran, which is as bad.
+    const period = config.copy.sweepMinutes * 60;
+    for (const plan of config.plans.filter((p) => p.copyToDr)) {
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-lag-${plan.name}`,
+        {
+          alarmDescription: `backup-dr ${config.stackTag}: a backup of plan ${plan.name} has waited more than ${config.copy.lagAlarmMinutes} minutes for its DR copy, or the copy sweep stopped running.`,
+          namespace: "BackupDr",
+          metricName: "OldestUncopiedAgeSeconds",
+          dimensions: { Plan: plan.name },
+          statistic: "Maximum",
+          period,
+          evaluationPeriods: 2,
+          threshold: config.copy.lagAlarmMinutes * 60,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "breaching",
+          alarmActions: [args.topicArn],
+          okActions: [args.topicArn],
+        },
+        { parent: this },
+      );
+    }
+
+    this.functionArn = fn.functionArn;
+    this.registerOutputs({ functionArn: this.functionArn });
+  }
+}

@@ -1,0 +1,116 @@
+// The deployed artifacts of the copy and cleanup functions: each code archive, as the program registers it,
+// written to a temp dir, required and invoked, leaves AWS exactly as the handler called directly does.
+// (The environment wiring of each function is asserted in copy.spec.ts and cleanup.spec.ts.)
+import { expect } from "chai";
+import * as fs from "fs";
+import { handler as cleanupHandler } from "../../handlers/cleanup";
+import { handler as copyHandler } from "../../handlers/copy";
+import { loadConfig } from "../../infra/config";
+import { buildBackupDr } from "../../infra/stack";
+import { loadFunctionArchive, type LoadedArchive } from "../helpers/archive";
+import { lambdaContext } from "../helpers/aws-backup-setup";
+import { TEST_CREDENTIALS } from "../helpers/aws-clients";
+import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
+import { FakeAws } from "../helpers/aws-fake";
+import { invokeIsolated } from "../helpers/aws-lambda-run";
+import { startFakeServer } from "../helpers/aws-transport";
+import { buildScenario, remaining, shiftScenarioToNow, survivors, type Scenario } from "../helpers/cleanup-scenario";
+import { DR, cleanupContext, cleanupEnv } from "../helpers/cleanup-setup";
+import { runProgram } from "../helpers/program";
+import { one } from "../helpers/resources";
+import { asCliConfig, stackValues } from "../helpers/stacks";
+
+const DAY = 86_400_000;
+
+/** Runs `invoke` against the fake AWS `prepare` builds, with `env` plus the fake's endpoint; returns what `observe` sees after. */
+async function inFreshAccount<T>(prepare: (fake: FakeAws) => void, env: Record<string, string | undefined>, invoke: () => Promise<unknown>, observe: (fake: FakeAws) => T) {
+  const fake = new FakeAws();
+  prepare(fake);
+  const server = await startFakeServer(fake);
+  try {
+    const outcome = await invokeIsolated(
+      { ...env, AWS_REGION: PRIMARY, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
+      invoke,
+    );
+    return { outcome, after: observe(fake) };
+  } finally {
+    await server.close();
+  }
+}
+
+describe("copy and cleanup function archives (prod, serialized, written, required, invoked)", function () {
+  this.timeout(120_000);
+  const archives: Record<string, LoadedArchive> = {};
+
+  before(async () => {
+    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => buildBackupDr(loadConfig()));
+    for (const name of ["copy", "cleanup"]) archives[name] = await loadFunctionArchive(one(run.resources, "aws:lambda/function:Function", name));
+  });
+
+  after(() => {
+    for (const a of Object.values(archives)) fs.rmSync(a.dir, { recursive: true, force: true });
+  });
+
+  describe("copy", () => {
+    // Yesterday's slot: within the plans' DR retention whatever day the suite runs.
+    const slot = () => new Date(Math.floor((Date.now() - DAY) / DAY) * DAY + 5 * 3_600_000);
+    const prepare = (fake: FakeAws) => {
+      primaryRegion(fake);
+      addEbsBackup(fake, { slot: slot() });
+      addDbBackup(fake, "rds", { slot: slot() });
+      addDbBackup(fake, "aurora", { slot: slot() });
+    };
+    const observe = (fake: FakeAws) => drCopies(fake).map((c) => ({ ...c, id: undefined })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+
+    it("a sweep makes the same DR copies, encrypted and tagged the same, as the handler", async () => {
+      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(SWEEP, lambdaContext()), observe);
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext()), observe);
+      expect(direct.outcome.error).to.equal(undefined);
+      expect(deployed.outcome.error).to.equal(undefined);
+      expect(deployed.after).to.have.length(3);
+      expect(deployed.after).to.deep.equal(direct.after);
+      const counts = (r: unknown) => (r as { counts: unknown }).counts;
+      expect(counts(deployed.outcome.result)).to.deep.equal(counts(direct.outcome.result));
+    });
+
+    it("rejects a malformed event by name before any AWS call, as the handler does", async () => {
+      const bad = { sweep: "yes" };
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(bad, lambdaContext()), (fake) => fake.calls.length);
+      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(bad, lambdaContext()), (fake) => fake.calls.length);
+      expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
+      expect((deployed.outcome.error as Error).message).to.equal((direct.outcome.error as Error).message);
+      expect(deployed.after).to.equal(0);
+    });
+  });
+
+  describe("cleanup", () => {
+    const event = { scheduledTime: "2026-11-22T03:30:00Z" };
+    let scenario: Scenario | undefined;
+    const prepare = (fake: FakeAws) => {
+      scenario = buildScenario(fake);
+      shiftScenarioToNow(fake, event.scheduledTime, [PRIMARY, DR]);
+    };
+    const observe = (fake: FakeAws) => {
+      if (!scenario) throw new Error("no scenario prepared");
+      return { remaining: remaining(fake, scenario), survivors: survivors(scenario), total: scenario.all.length };
+    };
+
+    it("deletes exactly what the handler deletes, and keeps the same survivors", async () => {
+      const direct = await inFreshAccount(prepare, cleanupEnv(), () => cleanupHandler(event, cleanupContext()), observe);
+      const deployed = await inFreshAccount(prepare, cleanupEnv(), () => archives.cleanup.handler(event, cleanupContext()), observe);
+      expect(direct.outcome.error).to.equal(undefined);
+      expect(deployed.outcome.error).to.equal(undefined);
+      expect(deployed.outcome.result).to.deep.equal(direct.outcome.result);
+      expect(deployed.after.remaining).to.deep.equal(deployed.after.survivors);
+      expect(deployed.after.remaining.length).to.be.lessThan(deployed.after.total);
+      expect(deployed.after.remaining).to.deep.equal(direct.after.remaining);
+    });
+
+    it("rejects a malformed event by name before any AWS call, as the handler does", async () => {
+      const bad = { dryRun: "yes" };
+      const deployed = await inFreshAccount(prepare, cleanupEnv(), () => archives.cleanup.handler(bad, cleanupContext()), (fake) => fake.calls.length);
+      expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
+      expect(deployed.after).to.equal(0);
+    });
+  });
+});

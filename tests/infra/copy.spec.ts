@@ -1,0 +1,129 @@
+// The DR copy function's infrastructure under mocks (prod): four completion-event rules, the sweep
+// schedule, a role that copies only into the DR region, and a DR-lag alarm per copying plan.
+import { expect } from "chai";
+import { loadConfig, type BackupDrConfig } from "../../infra/config";
+import type { PolicyDocument } from "../../infra/policy-documents";
+import { buildBackupDr } from "../../infra/stack";
+import { ACCOUNT_ID, runProgram, type Registered } from "../helpers/program";
+import { jsonInput, ofType, one, providerName } from "../helpers/resources";
+import { asCliConfig, stackValues } from "../helpers/stacks";
+
+async function deploy(values: Record<string, unknown>) {
+  const run = await runProgram("prod", asCliConfig(values), () => {
+    const c = loadConfig();
+    buildBackupDr(c);
+    return c;
+  });
+  return { resources: run.resources, config: run.result };
+}
+
+describe("DR copy function infrastructure (prod)", () => {
+  let resources: Registered[];
+  let config: BackupDrConfig;
+  const arn = (service: string, resource: string) => `arn:aws:${service}:${config.region}:${ACCOUNT_ID}:${resource}`;
+  const topicArn = () => arn("sns", "notifications");
+
+  before(async () => {
+    ({ resources, config } = await deploy(stackValues("prod")));
+  });
+
+  it("is a Lambda in the primary region with the copy settings in its environment", () => {
+    const fn = one(resources, "aws:lambda/function:Function", "copy");
+    expect(providerName(fn)).to.equal("primary");
+    expect(fn.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], timeout: 900, reservedConcurrentExecutions: 1, role: `arn:aws:iam::${ACCOUNT_ID}:role/copy-role` });
+    expect(fn.inputs.environment).to.deep.equal({
+      variables: {
+        BACKUP_DR_STACK: "backup-dr/prod",
+        BACKUP_DR_PLANS: JSON.stringify(config.plans),
+        BACKUP_DR_PRIMARY_REGION: "us-east-1",
+        BACKUP_DR_DR_REGION: "us-west-2",
+        BACKUP_DR_DR_KEY_ARN: `arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/dr-key-key-id`,
+        BACKUP_DR_VAULT_BUCKET: "backup-dr-primary-vault-1a2b3c4",
+        BACKUP_DR_TOPIC_ARN: topicArn(),
+        BACKUP_DR_NOTIFY_ON: "failure",
+        BACKUP_DR_MAX_EBS_COPIES: "20",
+        BACKUP_DR_MAX_RDS_COPIES: "20",
+        BACKUP_DR_MAX_CLUSTER_COPIES: "5",
+      },
+    });
+    expect(one(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "copy-async").inputs.destinationConfig).to.deep.equal({
+      onFailure: { destination: arn("sqs", "copy-failures") },
+    });
+    expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "copy-errors").inputs.dimensions).to.deep.equal({ FunctionName: "copy" });
+  });
+
+  it("has one rule per completion event, in the primary region, each invoking the function", () => {
+    const expected: Record<string, unknown> = {
+      "copy-ebs-multi-volume": { source: ["aws.ec2"], "detail-type": ["EBS Multi-Volume Snapshots Completion Status"], detail: { event: ["createSnapshots"], result: ["succeeded"] } },
+      "copy-ebs-snapshot": { source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], detail: { event: ["createSnapshot"], result: ["succeeded"] } },
+      "copy-rds-snapshot": { source: ["aws.rds"], "detail-type": ["RDS DB Snapshot Event"], detail: { EventID: ["RDS-EVENT-0042"], SourceIdentifier: [{ prefix: "bdr-" }] } },
+      "copy-rds-cluster-snapshot": { source: ["aws.rds"], "detail-type": ["RDS DB Cluster Snapshot Event"], detail: { EventID: ["RDS-EVENT-0075"], SourceIdentifier: [{ prefix: "bdr-" }] } },
+    };
+    const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
+    expect(rules.map((r) => r.name).sort()).to.deep.equal(Object.keys(expected).sort());
+    for (const [name, pattern] of Object.entries(expected)) {
+      const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", name);
+      expect(JSON.parse(String(rule.inputs.eventPattern)), name).to.deep.equal(pattern);
+      expect(providerName(rule)).to.equal("primary");
+      expect(one(resources, "aws:cloudwatch/eventTarget:EventTarget", `${name}-target`).inputs).to.deep.include({ rule: name, arn: arn("lambda", "function:copy") });
+      expect(one(resources, "aws:lambda/permission:Permission", `${name}-invoke`).inputs).to.deep.include({
+        function: "copy",
+        action: "lambda:InvokeFunction",
+        principal: "events.amazonaws.com",
+      });
+    }
+  });
+
+  it("sweeps every sweepMinutes with {sweep: true}", () => {
+    const sweep = one(resources, "aws:scheduler/schedule:Schedule", "copy-sweep-every");
+    expect(sweep.inputs).to.deep.include({ scheduleExpression: "rate(30 minutes)", scheduleExpressionTimezone: "UTC", state: "ENABLED" });
+    const target = sweep.inputs.target as { arn: string; input: string };
+    expect(target.arn).to.equal(arn("lambda", "function:copy"));
+    expect(JSON.parse(target.input)).to.deep.equal({ sweep: true });
+  });
+
+  it("copies and tags only into the DR region, and deletes only this stack's failed DR copies", () => {
+    const statements = jsonInput<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "copy-policy"), "policy").Statement;
+    for (const s of statements) for (const a of [s.Action].flat()) expect(a, s.Sid).to.not.match(/\*/);
+    const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tag/.test(a)));
+    for (const s of tagging) for (const r of [s.Resource ?? []].flat()) expect(r, s.Sid).to.include(":us-west-2:");
+    const deletes = statements.filter((s) => [s.Action].flat().some((a) => /Delete/.test(a)));
+    expect(deletes).to.have.length(3);
+    for (const s of deletes) {
+      expect(JSON.stringify(s.Condition), s.Sid).to.include('"backup-dr/prod"');
+      for (const r of [s.Resource ?? []].flat()) expect(r, s.Sid).to.include(":us-west-2:");
+    }
+    const encrypt = statements.find((s) => s.Sid === "EncryptCopiesWithDrKey");
+    expect(encrypt?.Resource).to.equal(`arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/dr-key-key-id`);
+  });
+
+  it("alarms per copying plan when the oldest uncopied backup is older than lagAlarmMinutes, or sweeps stop", () => {
+    for (const plan of config.plans) {
+      expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", `copy-lag-${plan.name}`).inputs).to.deep.include({
+        namespace: "BackupDr",
+        metricName: "OldestUncopiedAgeSeconds",
+        dimensions: { Plan: plan.name },
+        statistic: "Maximum",
+        period: 1800,
+        threshold: 240 * 60,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "breaching",
+        alarmActions: [topicArn()],
+      });
+    }
+  });
+});
+
+describe("DR copy function switches", () => {
+  it("is not deployed when no plan copies to DR, and a plan without copyToDr gets no lag alarm", async () => {
+    const plans = (stackValues("prod")["backup-dr:plans"] as Record<string, unknown>[]).map((p) => ({ ...p, copyToDr: false }));
+    const none = await deploy({ ...stackValues("prod"), "backup-dr:plans": plans });
+    expect(none.resources.filter((r) => r.name.startsWith("copy"))).to.deep.equal([]);
+
+    const mixed = await deploy({ ...stackValues("prod"), "backup-dr:plans": [plans[0], { ...plans[1], copyToDr: true }], "backup-dr:copy": { sweepMinutes: 15, lagAlarmMinutes: 60, maxEbsCopies: 10 } });
+    expect(ofType(mixed.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("copy-lag-")).map((a) => a.name)).to.deep.equal(["copy-lag-silver"]);
+    expect(one(mixed.resources, "aws:scheduler/schedule:Schedule", "copy-sweep-every").inputs.scheduleExpression).to.equal("rate(15 minutes)");
+    const env = (one(mixed.resources, "aws:lambda/function:Function", "copy").inputs.environment as { variables: Record<string, string> }).variables;
+    expect(env.BACKUP_DR_MAX_EBS_COPIES).to.equal("10");
+  });
+});
