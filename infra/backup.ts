@@ -3,22 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/backup";
 import type { BackupDrConfig } from "./config";
-import { BackupDrFunction } from "./functions";
+import { BackupDrFunction, type FunctionContext } from "./functions";
+import { SCHEDULED_TIME } from "./schedules";
 import { backupStatements } from "./iam";
-import type { Account } from "./policy-documents";
-import { FunctionSchedules } from "./schedules";
-
-/** Scheduler fills this in with the slot's time, so a retried invocation lands in the same slot. */
-export const SCHEDULED_TIME = "<aws.scheduler.scheduled-time>";
-
-export interface BackupArgs {
-  config: BackupDrConfig;
-  account: pulumi.Input<Account>;
-  keyArn: pulumi.Input<string>;
-  vaultName: pulumi.Input<string>;
-  vaultArn: pulumi.Input<string>;
-  topicArn: pulumi.Input<string>;
-}
 
 /** The environment the backup handler reads (documented in handlers/backup.ts and the README). */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
@@ -35,12 +22,13 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
 export class Backup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
 
-  constructor(name: string, args: BackupArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:backup:Backup", name, {}, opts);
     const { config } = args;
     const fn = new BackupDrFunction(
       name,
       {
+        ...args,
         callback: handler,
         description: `backup-dr ${config.stackTag}: snapshots the EC2 instances, RDS instances and Aurora clusters of each plan`,
         timeoutSeconds: 900,
@@ -49,33 +37,19 @@ export class Backup extends pulumi.ComponentResource {
         statements: pulumi
           .output(args.account)
           .apply((a) => backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX })),
-        manifestFolder: "backup",
-        logGroupName: `/backup-dr/${config.stack}/${name}`,
-        logRetentionDays: config.logRetentionDays,
-        account: args.account,
-        region: config.region,
-        keyArn: args.keyArn,
-        vaultArn: args.vaultArn,
-        topicArn: args.topicArn,
       },
       { parent: this },
     );
-    new FunctionSchedules(
+    fn.schedule(
       `${name}-schedules`,
-      {
-        functionArn: fn.functionArn,
-        deadLetterQueueArn: fn.deadLetterQueueArn,
-        keyArn: args.keyArn,
-        account: args.account,
-        schedules: config.plans.map((plan) => ({
-          name: plan.name,
-          description: `backup-dr ${config.stackTag}: back up plan ${plan.name}`,
-          expression: plan.schedule,
-          timezone: plan.timezone,
-          input: { plan: plan.name, scheduledTime: SCHEDULED_TIME },
-        })),
-      },
-      { parent: this },
+      config.plans.map((plan) => ({
+        name: plan.name,
+        description: `backup-dr ${config.stackTag}: back up plan ${plan.name}`,
+        expression: plan.schedule,
+        timezone: plan.timezone,
+        input: { plan: plan.name, scheduledTime: SCHEDULED_TIME },
+      })),
+      this,
     );
     this.functionArn = fn.functionArn;
     this.registerOutputs({ functionArn: this.functionArn });

@@ -4,23 +4,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { handler } from "../handlers/cleanup";
 import type { BackupDrConfig } from "./config";
-import { BackupDrFunction } from "./functions";
+import { BackupDrFunction, type FunctionContext } from "./functions";
 import { cleanupStatements } from "./iam";
-import type { Account } from "./policy-documents";
-import { FunctionSchedules } from "./schedules";
+import { SCHEDULED_TIME } from "./schedules";
 
 /** AWS's default quota of manual DB snapshots (and, separately, cluster snapshots) per region. */
 export const MANUAL_SNAPSHOT_QUOTA = 100;
 export const QUOTA_ALARM_SHARE = 0.8;
-
-export interface CleanupArgs {
-  config: BackupDrConfig;
-  account: pulumi.Input<Account>;
-  keyArn: pulumi.Input<string>;
-  vaultName: pulumi.Input<string>;
-  vaultArn: pulumi.Input<string>;
-  topicArn: pulumi.Input<string>;
-}
 
 /** The environment the cleanup handler reads (documented in handlers/cleanup.ts and the README). */
 export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
@@ -41,12 +31,13 @@ export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inp
 export class Cleanup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
 
-  constructor(name: string, args: CleanupArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:cleanup:Cleanup", name, {}, opts);
     const { config } = args;
     const fn = new BackupDrFunction(
       name,
       {
+        ...args,
         callback: handler,
         description: `backup-dr ${config.stackTag}: deletes this stack's expired backups in ${config.region} and ${config.drRegion}`,
         timeoutSeconds: 900,
@@ -55,35 +46,21 @@ export class Cleanup extends pulumi.ComponentResource {
         statements: pulumi
           .output(args.account)
           .apply((a) => cleanupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, stackTag: config.stackTag })),
-        manifestFolder: "cleanup",
-        logGroupName: `/backup-dr/${config.stack}/${name}`,
-        logRetentionDays: config.logRetentionDays,
-        account: args.account,
-        region: config.region,
-        keyArn: args.keyArn,
-        vaultArn: args.vaultArn,
-        topicArn: args.topicArn,
       },
       { parent: this },
     );
-    new FunctionSchedules(
+    fn.schedule(
       `${name}-schedule`,
-      {
-        functionArn: fn.functionArn,
-        deadLetterQueueArn: fn.deadLetterQueueArn,
-        keyArn: args.keyArn,
-        account: args.account,
-        schedules: [
-          {
-            name: "daily",
-            description: `backup-dr ${config.stackTag}: delete expired backups`,
-            expression: config.cleanup.schedule,
-            timezone: config.cleanup.timezone,
-            input: { scheduledTime: "<aws.scheduler.scheduled-time>" },
-          },
-        ],
-      },
-      { parent: this },
+      [
+        {
+          name: "daily",
+          description: `backup-dr ${config.stackTag}: delete expired backups`,
+          expression: config.cleanup.schedule,
+          timezone: config.cleanup.timezone,
+          input: { scheduledTime: SCHEDULED_TIME },
+        },
+      ],
+      this,
     );
     for (const region of [config.region, config.drRegion]) {
       for (const kind of ["rds", "aurora"]) {

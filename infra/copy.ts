@@ -5,10 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
 import type { BackupDrConfig } from "./config";
-import { BackupDrFunction } from "./functions";
+import { BackupDrFunction, type FunctionContext } from "./functions";
 import { copyStatements } from "./iam";
-import type { Account } from "./policy-documents";
-import { FunctionSchedules } from "./schedules";
 
 /** The completion events that start a copy, one EventBridge rule each. */
 export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {
@@ -27,14 +25,8 @@ export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {
   },
 };
 
-export interface CopyArgs {
-  config: BackupDrConfig;
-  account: pulumi.Input<Account>;
-  keyArn: pulumi.Input<string>;
+export interface CopyArgs extends FunctionContext {
   drKeyArn: pulumi.Input<string>;
-  vaultName: pulumi.Input<string>;
-  vaultArn: pulumi.Input<string>;
-  topicArn: pulumi.Input<string>;
 }
 
 /** The environment the copy handler reads (documented in handlers/copy.ts and the README). */
@@ -63,6 +55,7 @@ export class Copy extends pulumi.ComponentResource {
     const fn = new BackupDrFunction(
       name,
       {
+        ...args,
         callback: handler,
         description: `backup-dr ${config.stackTag}: copies completed backups to ${config.drRegion} under the DR key`,
         timeoutSeconds: 900,
@@ -74,14 +67,6 @@ export class Copy extends pulumi.ComponentResource {
         statements: pulumi.all([args.account, args.drKeyArn]).apply(([a, drKeyArn]) =>
           copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
         ),
-        manifestFolder: "copy",
-        logGroupName: `/backup-dr/${config.stack}/${name}`,
-        logRetentionDays: config.logRetentionDays,
-        account: args.account,
-        region: config.region,
-        keyArn: args.keyArn,
-        vaultArn: args.vaultArn,
-        topicArn: args.topicArn,
       },
       { parent: this },
     );
@@ -105,24 +90,18 @@ export class Copy extends pulumi.ComponentResource {
       );
     }
 
-    new FunctionSchedules(
+    fn.schedule(
       `${name}-sweep`,
-      {
-        functionArn: fn.functionArn,
-        deadLetterQueueArn: fn.deadLetterQueueArn,
-        keyArn: args.keyArn,
-        account: args.account,
-        schedules: [
-          {
-            name: "every",
-            description: `backup-dr ${config.stackTag}: start deferred and missed DR copies, replace failed ones`,
-            expression: `rate(${config.copy.sweepMinutes} minutes)`,
-            timezone: "UTC",
-            input: { sweep: true },
-          },
-        ],
-      },
-      { parent: this },
+      [
+        {
+          name: "every",
+          description: `backup-dr ${config.stackTag}: start deferred and missed DR copies, replace failed ones`,
+          expression: `rate(${config.copy.sweepMinutes} minutes)`,
+          timezone: "UTC",
+          input: { sweep: true },
+        },
+      ],
+      this,
     );
 
     // Each sweep publishes the age of the oldest backup still waiting; no data means no sweep ran, which is as bad.

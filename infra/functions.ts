@@ -2,7 +2,9 @@
 // an encrypted on-failure queue, and alarms on errors and on failed invocations, to the topic.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { BackupDrConfig } from "./config";
 import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
+import { FunctionSchedules, type ScheduleSpec } from "./schedules";
 import type { Account, PolicyStatement } from "./policy-documents";
 
 /** The Lambda runtime every function is pinned to (set explicitly so upgrades are deployed). */
@@ -14,7 +16,17 @@ export const EXCLUDED_FROM_ARCHIVES = ["zod"];
 /** A handler module's `handler(event, context)`: it validates its own event, so any event type fits. */
 export type Handler = (event: never, context: aws.lambda.Context) => Promise<unknown>;
 
-export interface BackupDrFunctionArgs {
+/** What every function of the stack shares: the config, the account, and the primary key, vault and topic. */
+export interface FunctionContext {
+  config: BackupDrConfig;
+  account: pulumi.Input<Account>;
+  keyArn: pulumi.Input<string>;
+  vaultName: pulumi.Input<string>;
+  vaultArn: pulumi.Input<string>;
+  topicArn: pulumi.Input<string>;
+}
+
+export interface BackupDrFunctionArgs extends FunctionContext {
   /** The handler exported by handlers/<name>.ts; Pulumi serializes it into the archive. */
   callback: Handler;
   description: string;
@@ -25,29 +37,26 @@ export interface BackupDrFunctionArgs {
   environment: Record<string, pulumi.Input<string>>;
   /** What this function may do beyond the common base (logs, queue, manifests, topic). */
   statements: pulumi.Input<PolicyStatement[]>;
-  /** Its run manifests go under `runs/<manifestFolder>/` in the vault. */
-  manifestFolder: string;
-  logGroupName: string;
-  logRetentionDays: number;
-  account: pulumi.Input<Account>;
-  region: string;
-  keyArn: pulumi.Input<string>;
-  vaultArn: pulumi.Input<string>;
-  topicArn: pulumi.Input<string>;
 }
 
+/**
+ * Named `name`: its log group is `/backup-dr/<stack>/<name>`, its run manifests go under `runs/<name>/`
+ * of the vault, and its schedules (see `schedule`) invoke it.
+ */
 export class BackupDrFunction extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly deadLetterQueueArn: pulumi.Output<string>;
+  private readonly context: FunctionContext;
 
   constructor(name: string, args: BackupDrFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:functions:BackupDrFunction", name, {}, opts);
     const parent = { parent: this };
+    this.context = args;
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
-      { name: args.logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: args.keyArn },
+      { name: `/backup-dr/${args.config.stack}/${name}`, retentionInDays: args.config.logRetentionDays, kmsKeyId: args.keyArn },
       parent,
     );
     const failures = new aws.sqs.Queue(
@@ -72,7 +81,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
           .apply(([logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, statements]) =>
             JSON.stringify(
               rolePolicy([
-                ...functionBaseStatements({ logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, manifestFolder: args.manifestFolder }),
+                ...functionBaseStatements({ logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, manifestFolder: name }),
                 ...statements,
               ]),
             ),
@@ -139,5 +148,11 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     this.functionName = fn.name;
     this.deadLetterQueueArn = failures.arn;
     this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, deadLetterQueueArn: this.deadLetterQueueArn });
+  }
+
+  /** Schedules that invoke this function, dead-lettering to its on-failure queue; children of `parent`. */
+  schedule(name: string, schedules: ScheduleSpec[], parent: pulumi.Resource): FunctionSchedules {
+    const { keyArn, account } = this.context;
+    return new FunctionSchedules(name, { functionArn: this.functionArn, deadLetterQueueArn: this.deadLetterQueueArn, keyArn, account, schedules }, { parent });
   }
 }

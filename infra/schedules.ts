@@ -4,6 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { rolePolicy, schedulerStatements, trustPolicy } from "./iam";
 import type { Account } from "./policy-documents";
 
+/** Scheduler fills this in with the slot's time, so a retried invocation lands in the same slot. */
+export const SCHEDULED_TIME = "<aws.scheduler.scheduled-time>";
+
 export interface ScheduleSpec {
   /** Suffix of the schedule's resource name. */
   name: string;
