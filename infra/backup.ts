@@ -5,7 +5,7 @@ import { handler } from "../handlers/backup";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
-import { backupStatements } from "./iam";
+import { backupStatements } from "./iam-snapshots";
 
 /** The environment the backup handler reads (documented in handlers/backup.ts and the README). */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {

@@ -5,7 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { handler } from "../handlers/cleanup";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
-import { cleanupStatements } from "./iam";
+import { cleanupStatements } from "./iam-snapshots";
 import { SCHEDULED_TIME } from "./schedules";
 
 /** AWS's default quota of manual DB snapshots (and, separately, cluster snapshots) per region. */

@@ -6,7 +6,7 @@ import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
-import { copyStatements } from "./iam";
+import { copyStatements } from "./iam-snapshots";
 
 /** The completion events that start a copy, one EventBridge rule each. */
 export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {

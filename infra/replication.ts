@@ -5,7 +5,8 @@ import { createHash } from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { S3ReplicationSettings } from "./config";
-import { batchReplicationStatements, replicationStatements, rolePolicy, trustPolicy } from "./iam";
+import { rolePolicy, trustPolicy } from "./iam";
+import { batchReplicationStatements, replicationStatements } from "./iam-replication";
 import type { Account } from "./policy-documents";
 
 /** The one rule of each replication configuration; also the RuleId dimension of its metrics. */

@@ -1,15 +1,8 @@
 // IAM trust and role policies, as pure functions, with concrete expected statements.
 import { expect } from "chai";
-import {
-  backupStatements,
-  batchReplicationStatements,
-  cleanupStatements,
-  copyStatements,
-  functionBaseStatements,
-  replicationStatements,
-  schedulerStatements,
-  trustPolicy,
-} from "../../infra/iam";
+import { functionBaseStatements, schedulerStatements, trustPolicy } from "../../infra/iam";
+import { batchReplicationStatements, replicationStatements } from "../../infra/iam-replication";
+import { backupStatements, cleanupStatements, copyStatements } from "../../infra/iam-snapshots";
 import type { PolicyStatement } from "../../infra/policy-documents";
 
 const scope = { partition: "aws", region: "eu-west-1", accountId: "111122223333" };

@@ -2,7 +2,7 @@
 // own locked replica vault in the DR region, with alarms, events and a least-privilege role.
 import { expect } from "chai";
 import { loadConfig, type BackupDrConfig } from "../../infra/config";
-import { replicationStatements } from "../../infra/iam";
+import { replicationStatements } from "../../infra/iam-replication";
 import type { PolicyDocument } from "../../infra/policy-documents";
 import { REPLICATION_RULE_ID, replicaVaultName } from "../../infra/replication";
 import { buildBackupDr, type BackupDrOutputs } from "../../infra/stack";

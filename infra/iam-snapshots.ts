@@ -1,0 +1,182 @@
+// IAM statements of the three snapshot functions (backup, DR copy, cleanup), as pure functions.
+import { TAG_STACK } from "../handlers/catalog";
+import type { AccountScope } from "./iam";
+import type { PolicyStatement } from "./policy-documents";
+
+export interface BackupScope extends AccountScope {
+  /** Value of `backup-dr:stack`: tags are only ever written with it. */
+  stackTag: string;
+  /** Every RDS and Aurora snapshot identifier the function derives starts with this. */
+  rdsSnapshotPrefix: string;
+}
+
+/**
+ * The backup function: read the fleet, create snapshots, and tag snapshots only as part of creating
+ * them (EC2: `ec2:CreateAction`; RDS: only its own snapshot names, only with this stack's tag).
+ */
+export function backupStatements(s: BackupScope): PolicyStatement[] {
+  const ec2 = (resource: string, account = s.accountId) => `arn:${s.partition}:ec2:${s.region}:${account}:${resource}`;
+  const rds = (resource: string) => `arn:${s.partition}:rds:${s.region}:${s.accountId}:${resource}`;
+  return [
+    {
+      // Describe calls support no resource-level permissions.
+      Sid: "ReadFleet",
+      Effect: "Allow",
+      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+      Resource: "*",
+    },
+    {
+      Sid: "SnapshotInstanceVolumes",
+      Effect: "Allow",
+      Action: "ec2:CreateSnapshots",
+      Resource: [ec2("instance/*"), ec2("volume/*"), ec2("snapshot/*", "")],
+    },
+    {
+      Sid: "TagSnapshotsOnlyAtCreation",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2("snapshot/*", ""),
+      Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshots" } },
+    },
+    {
+      Sid: "SnapshotDatabases",
+      Effect: "Allow",
+      Action: "rds:CreateDBSnapshot",
+      Resource: [rds("db:*"), rds(`snapshot:${s.rdsSnapshotPrefix}*`)],
+    },
+    {
+      Sid: "SnapshotClusters",
+      Effect: "Allow",
+      Action: "rds:CreateDBClusterSnapshot",
+      Resource: [rds("cluster:*"), rds(`cluster-snapshot:${s.rdsSnapshotPrefix}*`)],
+    },
+    {
+      // RDS authorizes tags on create as AddTagsToResource; allow it only on our own new snapshots.
+      Sid: "TagDatabaseSnapshotsOnlyAtCreation",
+      Effect: "Allow",
+      Action: "rds:AddTagsToResource",
+      Resource: [rds(`snapshot:${s.rdsSnapshotPrefix}*`), rds(`cluster-snapshot:${s.rdsSnapshotPrefix}*`)],
+      Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
+    },
+  ];
+}
+
+export interface CopyScope extends BackupScope {
+  drRegion: string;
+  drKeyArn: string;
+}
+
+/**
+ * The DR copy function (its clients run in the DR region): read snapshots in both regions, copy our
+ * snapshots into the DR region only, tag only as part of the copy, replace failed copies of this stack,
+ * decrypt sources through EBS/RDS in the primary region and encrypt copies with the DR key in the DR region.
+ */
+export function copyStatements(s: CopyScope): PolicyStatement[] {
+  const ec2Snapshots = (region: string) => `arn:${s.partition}:ec2:${region}::snapshot/*`;
+  const rds = (region: string, resource: string) => `arn:${s.partition}:rds:${region}:${s.accountId}:${resource}${s.rdsSnapshotPrefix}*`;
+  const ours = { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag };
+  const via = (region: string) => ["ec2", "rds"].map((service) => `${service}.${region}.amazonaws.com`);
+  return [
+    {
+      Sid: "ReadSnapshots",
+      Effect: "Allow",
+      Action: ["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Resource: "*",
+    },
+    { Sid: "CopyEbsSnapshotsIntoDr", Effect: "Allow", Action: "ec2:CopySnapshot", Resource: [ec2Snapshots(s.region), ec2Snapshots(s.drRegion)] },
+    {
+      Sid: "TagEbsCopiesOnlyAtCreation",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2Snapshots(s.drRegion),
+      Condition: { StringEquals: { "ec2:CreateAction": "CopySnapshot" } },
+    },
+    {
+      Sid: "CopyRdsSnapshotsIntoDr",
+      Effect: "Allow",
+      Action: ["rds:CopyDBSnapshot", "rds:CopyDBClusterSnapshot"],
+      Resource: [rds(s.region, "snapshot:"), rds(s.drRegion, "snapshot:"), rds(s.region, "cluster-snapshot:"), rds(s.drRegion, "cluster-snapshot:")],
+    },
+    {
+      Sid: "TagRdsCopiesOnlyAtCreation",
+      Effect: "Allow",
+      Action: "rds:AddTagsToResource",
+      Resource: [rds(s.drRegion, "snapshot:"), rds(s.drRegion, "cluster-snapshot:")],
+      Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "ReplaceFailedEbsCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "ec2:DeleteSnapshot",
+      Resource: ec2Snapshots(s.drRegion),
+      Condition: { StringEquals: ours },
+    },
+    {
+      Sid: "ReplaceFailedRdsCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "rds:DeleteDBSnapshot",
+      Resource: rds(s.drRegion, "snapshot:"),
+      Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "ReplaceFailedClusterCopiesOfThisStack",
+      Effect: "Allow",
+      Action: "rds:DeleteDBClusterSnapshot",
+      Resource: rds(s.drRegion, "cluster-snapshot:"),
+      Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DecryptSourcesThroughEbsAndRds",
+      Effect: "Allow",
+      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
+      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
+      Condition: { StringEquals: { "kms:ViaService": via(s.region) } },
+    },
+    {
+      Sid: "EncryptCopiesWithDrKey",
+      Effect: "Allow",
+      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"],
+      Resource: s.drKeyArn,
+      Condition: { StringEquals: { "kms:ViaService": via(s.drRegion) } },
+    },
+  ];
+}
+
+export interface CleanupScope extends AccountScope {
+  drRegion: string;
+  stackTag: string;
+}
+
+/** The cleanup function: read snapshots and images in both regions; delete only snapshots tagged with this stack. */
+export function cleanupStatements(s: CleanupScope): PolicyStatement[] {
+  const regions = [s.region, s.drRegion];
+  return [
+    {
+      Sid: "ReadSnapshotsAndImages",
+      Effect: "Allow",
+      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Resource: "*",
+    },
+    {
+      Sid: "DeleteOnlyThisStacksEbsSnapshots",
+      Effect: "Allow",
+      Action: "ec2:DeleteSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:ec2:${r}::snapshot/*`),
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DeleteOnlyThisStacksRdsSnapshots",
+      Effect: "Allow",
+      Action: "rds:DeleteDBSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:rds:${r}:${s.accountId}:snapshot:*`),
+      Condition: { StringEquals: { [`rds:snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+    {
+      Sid: "DeleteOnlyThisStacksClusterSnapshots",
+      Effect: "Allow",
+      Action: "rds:DeleteDBClusterSnapshot",
+      Resource: regions.map((r) => `arn:${s.partition}:rds:${r}:${s.accountId}:cluster-snapshot:*`),
+      Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
+    },
+  ];
+}
