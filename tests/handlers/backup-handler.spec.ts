@@ -3,11 +3,10 @@ import { expect } from "chai";
 import { handler } from "../../handlers/backup";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupEnv, lambdaContext } from "../helpers/aws-backup-setup";
-import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { buildFleet, goldSources, type Fleet } from "../helpers/aws-fleet";
 import { backups, manifests, notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { startFakeServer, type FakeServer } from "../helpers/aws-transport";
+import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { AwsFault } from "../helpers/aws-wire";
 
 const EVENT = { plan: "gold", scheduledTime: "2026-11-22T05:00:00Z" };
@@ -25,10 +24,7 @@ describe("backup handler (Lambda entry)", () => {
 
   const env = (overrides: Record<string, string | undefined> = {}) => ({
     ...backupEnv(),
-    AWS_REGION: REGION,
-    AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...fakeEndpointEnv(server, REGION),
     POWERTOOLS_LOG_LEVEL: "INFO",
     ...overrides,
   });

@@ -3,10 +3,9 @@
 import { expect } from "chai";
 import { handler } from "../../handlers/cleanup";
 import { FakeAws } from "../helpers/aws-fake";
-import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { startFakeServer, type FakeServer } from "../helpers/aws-transport";
+import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { DR, PRIMARY, cleanupContext, cleanupEnv, cleanupManifests } from "../helpers/cleanup-setup";
 import { buildScenario, remaining, shiftScenarioToNow, survivors, type Scenario } from "../helpers/cleanup-scenario";
 
@@ -26,10 +25,7 @@ describe("cleanup handler (Lambda entry)", () => {
 
   const env = (overrides: Record<string, string | undefined> = {}) => ({
     ...cleanupEnv(),
-    AWS_REGION: PRIMARY,
-    AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...fakeEndpointEnv(server, PRIMARY),
     POWERTOOLS_LOG_LEVEL: "INFO",
     ...overrides,
   });

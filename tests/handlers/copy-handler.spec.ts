@@ -4,11 +4,10 @@ import { expect } from "chai";
 import { handler, type CopyResult } from "../../handlers/copy";
 import { FakeAws } from "../helpers/aws-fake";
 import { lambdaContext } from "../helpers/aws-backup-setup";
-import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { addDbBackup, addEbsBackup, copiesOf, copyEnv, DR_KEY_ARN, drCopies, multiVolumeEvent, PRIMARY, primaryRegion, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
 import { manifests, notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { startFakeServer, type FakeServer } from "../helpers/aws-transport";
+import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { AwsFault } from "../helpers/aws-wire";
 
 const DAY = 86_400_000;
@@ -27,10 +26,7 @@ describe("copy handler (Lambda entry)", () => {
 
   const env = (overrides: Record<string, string | undefined> = {}) => ({
     ...copyEnv(),
-    AWS_REGION: PRIMARY,
-    AWS_ENDPOINT_URL: server.url,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...fakeEndpointEnv(server, PRIMARY),
     POWERTOOLS_LOG_LEVEL: "INFO",
     ...overrides,
   });

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HttpResponse, type HttpHandler, type HttpRequest } from "@smithy/core/protocols";
 import type { FakeAws, FakeReply } from "./aws-fake";
+import { TEST_CREDENTIALS } from "./aws-clients";
 
 async function bodyText(body: unknown): Promise<string> {
   if (body === undefined || body === null) return "";
@@ -68,4 +69,9 @@ export async function startFakeServer(fake: FakeAws): Promise<FakeServer> {
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** What a Lambda in `region` needs to reach the fake server instead of AWS: region, endpoint, credentials. */
+export function fakeEndpointEnv(server: FakeServer, region: string): Record<string, string> {
+  return { AWS_REGION: region, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
 }

@@ -4,19 +4,15 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { handler } from "../../handlers/backup";
-import { loadConfig } from "../../infra/config";
-import { buildBackupDr } from "../../infra/stack";
 import { loadFunctionArchive, type LoadedArchive } from "../helpers/archive";
 import { lambdaContext } from "../helpers/aws-backup-setup";
-import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { buildFleet, goldSources } from "../helpers/aws-fleet";
 import { backups } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { startFakeServer } from "../helpers/aws-transport";
-import { runProgram } from "../helpers/program";
+import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import { deployStack } from "../helpers/deploy";
 import { one } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
 
 const EVENT = { plan: "gold", scheduledTime: "2026-11-22T05:00:00Z" };
 
@@ -26,7 +22,7 @@ describe("backup function archive (prod, serialized, written, required, invoked)
   let environment: Record<string, string>;
 
   before(async () => {
-    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => buildBackupDr(loadConfig()));
+    const run = await deployStack("prod");
     const fn = one(run.resources, "aws:lambda/function:Function", "backup");
     environment = (fn.inputs.environment as { variables: Record<string, string> }).variables;
     archive = await loadFunctionArchive(fn);
@@ -55,8 +51,7 @@ describe("backup function archive (prod, serialized, written, required, invoked)
     fake.region().addTopic(environment.BACKUP_DR_TOPIC_ARN.split(":").pop() ?? "");
     const server = await startFakeServer(fake);
     try {
-      const env = { ...environment, AWS_REGION: REGION, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey };
-      const outcome = await invokeIsolated(env, invoke);
+      const outcome = await invokeIsolated({ ...environment, ...fakeEndpointEnv(server, REGION) }, invoke);
       // Concurrency may create them in any order: compare as sorted lists.
       const made = backups(fake.region())
         .map((b) => ({ source: b.source, volume: b.kind === "ec2" ? b.volumeId : undefined, tags: b.tags }))

@@ -1,12 +1,11 @@
 // The backup function's infrastructure under mocks (prod): the Lambda, its role, log group,
 // on-failure queue, alarms, and one schedule per plan.
 import { expect } from "chai";
-import { loadConfig, type BackupDrConfig } from "../../infra/config";
+import type { BackupDrConfig } from "../../infra/config";
 import type { PolicyDocument } from "../../infra/policy-documents";
-import { buildBackupDr } from "../../infra/stack";
-import { ACCOUNT_ID, runProgram, type Registered } from "../helpers/program";
+import { deployStack } from "../helpers/deploy";
+import { ACCOUNT_ID, type Registered } from "../helpers/program";
 import { jsonInput, ofType, one, providerName } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
 
 describe("backup function infrastructure (prod)", () => {
   let resources: Registered[];
@@ -16,13 +15,9 @@ describe("backup function infrastructure (prod)", () => {
   const topicArn = () => arn("sns", "notifications");
 
   before(async () => {
-    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => {
-      const c = loadConfig();
-      buildBackupDr(c);
-      return c;
-    });
+    const run = await deployStack("prod");
     resources = run.resources;
-    config = run.result;
+    config = run.result.config;
   });
 
   it("is a nodejs22.x arm64 Lambda with explicit timeout, memory, role, JSON logs to its own log group", () => {

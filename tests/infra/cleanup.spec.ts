@@ -1,12 +1,11 @@
 // The cleanup function's infrastructure under mocks (prod): daily schedule, settings, a role whose
 // deletes are conditioned on the stack tag in both regions, and the manual-snapshot quota alarms.
 import { expect } from "chai";
-import { loadConfig, type BackupDrConfig } from "../../infra/config";
+import type { BackupDrConfig } from "../../infra/config";
 import type { PolicyDocument } from "../../infra/policy-documents";
-import { buildBackupDr } from "../../infra/stack";
-import { ACCOUNT_ID, runProgram, type Registered } from "../helpers/program";
+import { deployStack } from "../helpers/deploy";
+import { ACCOUNT_ID, type Registered } from "../helpers/program";
 import { jsonInput, ofType, one, providerName } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
 
 describe("cleanup function infrastructure (prod)", () => {
   let resources: Registered[];
@@ -15,13 +14,9 @@ describe("cleanup function infrastructure (prod)", () => {
   const topicArn = () => arn("sns", "notifications");
 
   before(async () => {
-    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => {
-      const c = loadConfig();
-      buildBackupDr(c);
-      return c;
-    });
+    const run = await deployStack("prod");
     resources = run.resources;
-    config = run.result;
+    config = run.result.config;
   });
 
   it("is a Lambda in the primary region with the cleanup settings in its environment", () => {

@@ -5,20 +5,16 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
-import { loadConfig } from "../../infra/config";
-import { buildBackupDr } from "../../infra/stack";
 import { loadFunctionArchive, type LoadedArchive } from "../helpers/archive";
 import { lambdaContext } from "../helpers/aws-backup-setup";
-import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
 import { FakeAws } from "../helpers/aws-fake";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { startFakeServer } from "../helpers/aws-transport";
+import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
 import { buildScenario, remaining, shiftScenarioToNow, survivors, type Scenario } from "../helpers/cleanup-scenario";
 import { DR, cleanupContext, cleanupEnv } from "../helpers/cleanup-setup";
-import { runProgram } from "../helpers/program";
+import { deployStack } from "../helpers/deploy";
 import { one } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
 
 const DAY = 86_400_000;
 
@@ -28,10 +24,7 @@ async function inFreshAccount<T>(prepare: (fake: FakeAws) => void, env: Record<s
   prepare(fake);
   const server = await startFakeServer(fake);
   try {
-    const outcome = await invokeIsolated(
-      { ...env, AWS_REGION: PRIMARY, AWS_ENDPOINT_URL: server.url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey },
-      invoke,
-    );
+    const outcome = await invokeIsolated({ ...env, ...fakeEndpointEnv(server, PRIMARY) }, invoke);
     return { outcome, after: observe(fake) };
   } finally {
     await server.close();
@@ -43,7 +36,7 @@ describe("copy and cleanup function archives (prod, serialized, written, require
   const archives: Record<string, LoadedArchive> = {};
 
   before(async () => {
-    const run = await runProgram("prod", asCliConfig(stackValues("prod")), () => buildBackupDr(loadConfig()));
+    const run = await deployStack("prod");
     for (const name of ["copy", "cleanup"]) archives[name] = await loadFunctionArchive(one(run.resources, "aws:lambda/function:Function", name));
   });
 

@@ -1,20 +1,16 @@
 // The DR copy function's infrastructure under mocks (prod): four completion-event rules, the sweep
 // schedule, a role that copies only into the DR region, and a DR-lag alarm per copying plan.
 import { expect } from "chai";
-import { loadConfig, type BackupDrConfig } from "../../infra/config";
+import type { BackupDrConfig } from "../../infra/config";
 import type { PolicyDocument } from "../../infra/policy-documents";
-import { buildBackupDr } from "../../infra/stack";
-import { ACCOUNT_ID, runProgram, type Registered } from "../helpers/program";
+import { deployStack } from "../helpers/deploy";
+import { ACCOUNT_ID, type Registered } from "../helpers/program";
 import { jsonInput, ofType, one, providerName } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
+import { stackValues } from "../helpers/stacks";
 
 async function deploy(values: Record<string, unknown>) {
-  const run = await runProgram("prod", asCliConfig(values), () => {
-    const c = loadConfig();
-    buildBackupDr(c);
-    return c;
-  });
-  return { resources: run.resources, config: run.result };
+  const run = await deployStack("prod", values);
+  return { resources: run.resources, config: run.result.config };
 }
 
 describe("DR copy function infrastructure (prod)", () => {

@@ -1,30 +1,27 @@
 // S3 protection under mocks: two protected buckets, each replicated natively (with RTC) into its
 // own locked replica vault in the DR region, with alarms, events and a least-privilege role.
 import { expect } from "chai";
-import { loadConfig, type BackupDrConfig } from "../../infra/config";
+import type { BackupDrConfig } from "../../infra/config";
 import { replicationStatements } from "../../infra/iam-replication";
 import type { PolicyDocument } from "../../infra/policy-documents";
 import { REPLICATION_RULE_ID, replicaVaultName } from "../../infra/replication";
-import { buildBackupDr, type BackupDrOutputs } from "../../infra/stack";
-import { ACCOUNT_ID, promiseOf, runProgram, type ProgramRun, type Registered } from "../helpers/program";
+import { deployStack, type Deployed } from "../helpers/deploy";
+import { ACCOUNT_ID, promiseOf, type Registered } from "../helpers/program";
 import { jsonInput, ofType, one, providerName } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
+import { stackValues } from "../helpers/stacks";
 
 const BUCKETS = ["orders-data", "invoices.archive"];
 const replicaName = (bucket: string) => `backup-dr-${replicaVaultName(bucket)}-1a2b3c4`;
 const drKey = (region: string) => `arn:aws:kms:${region}:${ACCOUNT_ID}:key/dr-key-key-id`;
 
 describe("S3 protection (prod with two protected buckets)", () => {
-  let run: ProgramRun<{ config: BackupDrConfig; outputs: BackupDrOutputs }>;
+  let run: Deployed;
   let resources: Registered[];
   let config: BackupDrConfig;
 
   before(async () => {
     const values = { ...stackValues("prod"), "backup-dr:protectedBuckets": BUCKETS, "backup-dr:s3Replication": { storageClass: "GLACIER_IR", latencyAlarmSeconds: 1200 } };
-    run = await runProgram("prod", asCliConfig(values), () => {
-      const c = loadConfig();
-      return { config: c, outputs: buildBackupDr(c) };
-    });
+    run = await deployStack("prod", values);
     resources = run.resources;
     config = run.result.config;
   });
@@ -159,7 +156,7 @@ describe("S3 protection (prod with two protected buckets)", () => {
 describe("S3 protection switches", () => {
   it("with eventNotifications off, leaves the buckets' notification configuration alone", async () => {
     const values = { ...stackValues("dev"), "backup-dr:protectedBuckets": ["orders-data"], "backup-dr:s3Replication": { eventNotifications: false } };
-    const run = await runProgram("dev", asCliConfig(values), () => buildBackupDr(loadConfig()));
+    const run = await deployStack("dev", values);
     expect(ofType(run.resources, "aws:s3/bucketNotification:BucketNotification")).to.deep.equal([]);
     expect(ofType(run.resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).to.have.length(1);
   });

@@ -1,12 +1,12 @@
 // The program under mocks, for each shipped stack: providers, keys, vaults, topic and outputs,
 // with every input that matters and the provider (region) each resource is created with.
 import { expect } from "chai";
-import { loadConfig, parseConfig, type BackupDrConfig } from "../../infra/config";
+import { parseConfig, type BackupDrConfig } from "../../infra/config";
 import type { PolicyDocument } from "../../infra/policy-documents";
-import { buildBackupDr, type BackupDrOutputs } from "../../infra/stack";
-import { ACCOUNT_ID, promiseOf, runProgram, type ProgramRun, type Registered } from "../helpers/program";
+import { deployStack, type Deployed } from "../helpers/deploy";
+import { ACCOUNT_ID, promiseOf, type Registered } from "../helpers/program";
 import { jsonInput, ofType, one, providerName } from "../helpers/resources";
-import { asCliConfig, stackValues } from "../helpers/stacks";
+import { stackValues } from "../helpers/stacks";
 
 const T = {
   provider: "pulumi:providers:aws",
@@ -26,25 +26,17 @@ const T = {
   subscription: "aws:sns/topicSubscription:TopicSubscription",
 };
 
-async function deploy(stack: string, values: Record<string, unknown> = stackValues(stack)) {
-  const run = await runProgram(stack, asCliConfig(values), () => {
-    const config = loadConfig();
-    return { config, outputs: buildBackupDr(config) };
-  });
-  return run;
-}
-
 const keyArn = (name: string, region: string) => `arn:aws:kms:${region}:${ACCOUNT_ID}:key/${name}-key-id`;
 
 for (const stack of ["dev", "prod"]) {
   describe(`stack ${stack} (Pulumi.${stack}.yaml under mocks)`, () => {
-    let run: ProgramRun<{ config: BackupDrConfig; outputs: BackupDrOutputs }>;
+    let run: Deployed;
     let config: BackupDrConfig;
     let resources: Registered[];
     const regions = () => ({ primary: config.region, dr: config.drRegion });
 
     before(async () => {
-      run = await deploy(stack);
+      run = await deployStack(stack);
       config = run.result.config;
       resources = run.resources;
     });
@@ -262,14 +254,14 @@ for (const stack of ["dev", "prod"]) {
 
 describe("stack variants", () => {
   it("with vaultLock off, creates no Object Lock on either vault", async () => {
-    const run = await deploy("dev", { ...stackValues("dev"), "backup-dr:vaultLock": { mode: "off" } });
+    const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:vaultLock": { mode: "off" } });
     expect(ofType(run.resources, T.objectLock)).to.deep.equal([]);
     expect(one(run.resources, T.bucket, "backup-dr-primary-vault").inputs.objectLockEnabled).to.equal(false);
     expect(one(run.resources, T.bucket, "backup-dr-dr-vault").inputs.objectLockEnabled).to.equal(false);
   });
 
   it("with no protected buckets, creates no replication, replica vault or S3 notification", async () => {
-    const run = await deploy("dev", { ...stackValues("dev"), "backup-dr:protectedBuckets": [] });
+    const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:protectedBuckets": [] });
     for (const type of ["aws:s3/bucketReplicationConfig:BucketReplicationConfig", "aws:s3/bucketNotification:BucketNotification", "backup-dr:replication:S3Replication"]) {
       expect(ofType(run.resources, type), type).to.deep.equal([]);
     }
@@ -284,7 +276,7 @@ describe("stack variants", () => {
   });
 
   it("with no addresses, creates the topic and no subscription", async () => {
-    const run = await deploy("dev", { ...stackValues("dev"), "backup-dr:notifyEmails": [] });
+    const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:notifyEmails": [] });
     expect(ofType(run.resources, T.topic)).to.have.length(1);
     expect(ofType(run.resources, T.subscription)).to.deep.equal([]);
   });
