@@ -8,6 +8,13 @@ export const TAG_RUN = "backup-dr:run";
 export const TAG_TIER = "backup-dr:tier";
 export const TAG_EXPIRES = "backup-dr:expires";
 export const TAG_COPY_OF = "backup-dr:copy-of";
+/**
+ * When the recovery point's data was taken (ISO instant): on a backup, AWS's creation time; on a DR copy, the source
+ * snapshot's creation time as AWS reported it when the copy was made. "Newest" and "age" always mean this.
+ */
+export const TAG_TAKEN = "backup-dr:taken";
+/** On every snapshot of an EC2 backup set: how many volume snapshots the set had when it was created. */
+export const TAG_SET_SIZE = "backup-dr:set-size";
 
 /** On a replica vault: the protected bucket it receives replicas of. */
 export const TAG_REPLICA_OF = "backup-dr:replica-of";
