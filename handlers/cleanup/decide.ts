@@ -6,9 +6,11 @@
 //   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
 //   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
 //   4. it is complete: EBS "completed", RDS and Aurora "available";
-//   5. it names its source (backup-dr:source), and is not part of the newest completed backup of that source in
+//   5. it names its source (backup-dr:source), and is not part of a newest completed backup of that source in
 //      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
-//      CreateSnapshots; completed = every one of them complete; newest = latest creation time, ties all kept);
+//      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
+//      taken (handlers/taken.ts; a short set, fewer members than backup-dr:set-size, is never it) AND the newest by
+//      creation time in the region (the rule before the taken tag, so no tag edit deletes more); ties all kept;
 //   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded.
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
