@@ -48,7 +48,7 @@ async function create(ctx: SourceContext, source: Source): Promise<string[]> {
   switch (source.kind) {
     case "ec2":
       await ctx.paceEc2();
-      return snapshotInstance(ctx.ec2, ctx.run, source.id);
+      return snapshotInstance(ctx.ec2, ctx.run, source.id, source.volumes);
     case "rds":
       return [await snapshotDbInstance(ctx.rds, ctx.run, source.id)];
     case "aurora":

@@ -22,7 +22,7 @@ export async function selectInstances(ec2: EC2Client, tagKey: string, plan: stri
       if (volumes.length === 0) {
         selection.skipped.push({ kind: "ec2", source: id, status: "skipped", snapshotIds: [], reason: "no EBS volumes attached (instance store only)", durationMs: 0 });
       } else {
-        selection.sources.push({ kind: "ec2", id });
+        selection.sources.push({ kind: "ec2", id, volumes: volumes.length });
       }
     }
   }

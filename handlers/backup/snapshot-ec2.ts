@@ -1,6 +1,6 @@
 // EC2 backups: the run's existing snapshots (for reruns), and one crash-consistent CreateSnapshots per instance.
 import { CreateSnapshotsCommand, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
-import { TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
+import { TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK } from "../catalog";
 import { catalogTags } from "./catalog-tags";
 import type { BackupRun } from "./types";
 
@@ -31,14 +31,18 @@ export async function existingRunSnapshots(ec2: EC2Client, run: BackupRun): Prom
   return bySource;
 }
 
-/** Snapshots every EBS volume attached to the instance in one set; volume tags are copied, catalog tags added. */
-export async function snapshotInstance(ec2: EC2Client, run: BackupRun, instanceId: string): Promise<string[]> {
+/**
+ * Snapshots every EBS volume attached to the instance in one set; volume tags are copied, catalog tags added, and
+ * the set's size (volumes attached when listed) so cleanup can tell a set with members missing from a whole one.
+ */
+export async function snapshotInstance(ec2: EC2Client, run: BackupRun, instanceId: string, setSize?: number): Promise<string[]> {
+  const size = setSize === undefined ? [] : [{ Key: TAG_SET_SIZE, Value: String(setSize) }];
   const result = await ec2.send(
     new CreateSnapshotsCommand({
       InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
       CopyTagsFromSource: "volume",
       Description: `backup-dr ${run.runId} ${instanceId}`,
-      TagSpecifications: [{ ResourceType: "snapshot", Tags: catalogTags(run, instanceId) }],
+      TagSpecifications: [{ ResourceType: "snapshot", Tags: [...catalogTags(run, instanceId), ...size] }],
     }),
   );
   return (result.Snapshots ?? []).flatMap((s) => (s.SnapshotId === undefined ? [] : [s.SnapshotId]));

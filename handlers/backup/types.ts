@@ -40,6 +40,8 @@ export interface BackupRun {
 export interface Source {
   kind: ResourceKind;
   id: string;
+  /** ec2: the EBS volumes attached when the instance was listed, recorded on the set as backup-dr:set-size. */
+  volumes?: number;
 }
 
 export interface ErrorInfo {

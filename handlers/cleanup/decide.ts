@@ -6,16 +6,19 @@
 //   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
 //   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
 //   4. it is complete: EBS "completed", RDS and Aurora "available";
-//   5. it names its source (backup-dr:source), and is not part of the newest completed backup of that source in
+//   5. it names its source (backup-dr:source), and is not part of a newest completed backup of that source in
 //      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
-//      CreateSnapshots; completed = every one of them complete; newest = latest creation time, ties all kept);
+//      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
+//      taken (handlers/taken.ts; a short set, fewer members than backup-dr:set-size, is never it) AND the newest by
+//      creation time in the region (the rule before the taken tag, so no tag edit deletes more); ties all kept;
 //   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded.
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
-import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
+import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
+import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "./instant";
-import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, RegionDecision, RegionListing } from "./types";
+import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, RegionDecision, RegionListing, ShortSet } from "./types";
 
 const DAY_MS = 86_400_000;
 
@@ -45,35 +48,109 @@ const validTime = (date: Date | undefined): date is Date => date !== undefined &
 /** Source key within a region: kinds never share a source (an instance id is not a DB id). */
 const sourceKey = (s: ListedSnapshot, source: string) => `${s.kind}\u0000${source}`;
 
-/** The snapshots of the newest completed backup of each source, plus completed backups whose time is unknown. */
-function newestCompleted(snapshots: readonly ListedSnapshot[]): Set<ListedSnapshot> {
+/** Why a snapshot is part of a newest backup of its source (both may hold: both are said). */
+interface NewestWhy {
+  /** Newest completed whole backup by when its data was taken (the catalog's definition, handlers/taken.ts). */
+  byTaken?: Taken;
+  /** Newest completed backup by its creation time in this region (the rule before the taken tag; still kept). */
+  byCreated?: true;
+  /** Its time (taken or created) is unknown: kept, as it cannot be ordered. */
+  unknown?: true;
+  short?: ShortSet;
+}
+
+/** `backup-dr:set-size` as a positive whole number, or undefined (absent or unreadable: as before the tag). */
+function setSizeOf(s: ListedSnapshot): number | undefined {
+  const text = s.tags[TAG_SET_SIZE];
+  return text !== undefined && /^[1-9]\d{0,3}$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
+/** A set whose members are fewer than its recorded size: a member deleted, or its DR copy not made (yet). */
+function shortSet(members: readonly ListedSnapshot[], source: string): ShortSet | undefined {
+  const sizes = members.map(setSizeOf).filter((n): n is number => n !== undefined);
+  if (sizes.length === 0) return undefined;
+  const size = Math.max(...sizes);
+  // Distinct volumes: two DR copies of one volume snapshot are one member, not two.
+  const present = new Set(members.map((m) => m.tags[TAG_COPY_OF] ?? m.id)).size;
+  return present < size ? { kind: members[0].kind, source, run: members[0].tags[TAG_RUN] ?? "", members: present, size } : undefined;
+}
+
+/**
+ * The snapshots of the newest completed backup of each source, with why; and the short sets. Kept: the newest whole
+ * backup by when its data was taken, AND (as before the taken tag) the newest by creation time in the region, so no
+ * tag edit makes cleanup delete more than it did; ties all kept; completed backups whose time is unknown kept.
+ */
+function newestCompleted(snapshots: readonly ListedSnapshot[]): { newest: Map<ListedSnapshot, NewestWhy>; short: ShortSet[] } {
   // source -> backup (run tag, or the snapshot alone when it has none) -> its snapshots
-  const bySource = new Map<string, Map<string, ListedSnapshot[]>>();
+  const bySource = new Map<string, { source: string; backups: Map<string, ListedSnapshot[]> }>();
   for (const s of snapshots) {
     const source = s.tags[TAG_SOURCE];
     if (!source) continue;
     const run = s.tags[TAG_RUN];
     const backupKey = run ? `run\u0000${run}` : `id\u0000${s.id}`;
-    const backups = bySource.get(sourceKey(s, source)) ?? new Map<string, ListedSnapshot[]>();
-    backups.set(backupKey, [...(backups.get(backupKey) ?? []), s]);
-    bySource.set(sourceKey(s, source), backups);
+    const entry = bySource.get(sourceKey(s, source)) ?? { source, backups: new Map<string, ListedSnapshot[]>() };
+    entry.backups.set(backupKey, [...(entry.backups.get(backupKey) ?? []), s]);
+    bySource.set(sourceKey(s, source), entry);
   }
-  const protectedSnapshots = new Set<ListedSnapshot>();
-  for (const backups of bySource.values()) {
+  const newest = new Map<ListedSnapshot, NewestWhy>();
+  const short: ShortSet[] = [];
+  const mark = (members: readonly ListedSnapshot[], why: NewestWhy) => members.forEach((m) => newest.set(m, { ...newest.get(m), ...why }));
+  for (const { source, backups } of bySource.values()) {
+    const gaps = new Map([...backups.values()].map((members) => [members, shortSet(members, source)]));
+    for (const gap of gaps.values()) if (gap) short.push(gap);
     const completed = [...backups.values()].filter((members) => members.every(isComplete));
-    const timeOf = (members: ListedSnapshot[]) => (members.every((m) => validTime(m.created)) ? Math.min(...members.map((m) => (m.created as Date).getTime())) : undefined);
-    const known = completed.filter((members) => timeOf(members) !== undefined);
-    const newest = Math.max(...known.map((members) => timeOf(members) as number));
+    // As before: newest by creation time in this region, whatever the tags say.
+    const createdOf = (members: ListedSnapshot[]) => (members.every((m) => validTime(m.created)) ? Math.min(...members.map((m) => (m.created as Date).getTime())) : undefined);
+    const newestCreated = Math.max(...completed.map(createdOf).filter((t): t is number => t !== undefined));
     for (const members of completed) {
-      const time = timeOf(members);
-      if (time === undefined || time === newest) members.forEach((m) => protectedSnapshots.add(m));
+      const time = createdOf(members);
+      if (time === undefined) mark(members, { unknown: true });
+      else if (time === newestCreated) mark(members, { byCreated: true });
+    }
+    // Newest whole backup by when its data was taken; a short set is never it.
+    const whole: { members: ListedSnapshot[]; taken?: Taken }[] = [];
+    for (const members of completed) {
+      const gap = gaps.get(members);
+      if (gap) {
+        mark(members, { short: gap });
+        continue;
+      }
+      // A backup's data was taken when its earliest member's was; unknown if any member's is.
+      const times = members.map(takenTime);
+      const known = times.filter((t): t is Taken => t !== undefined);
+      const earliest = known.length === times.length ? known.reduce((a, t) => (t.at.getTime() < a.at.getTime() ? t : a)) : undefined;
+      whole.push({ members, ...(earliest ? { taken: earliest } : {}) });
+    }
+    const newestTaken = Math.max(...whole.flatMap((w) => (w.taken ? [w.taken.at.getTime()] : [])));
+    for (const w of whole) {
+      if (w.taken === undefined) mark(w.members, { unknown: true });
+      else if (w.taken.at.getTime() === newestTaken) mark(w.members, { byTaken: w.taken });
     }
   }
-  return protectedSnapshots;
+  // A short set's members that are not kept for a reason above carry the gap only: drop them from the newest.
+  for (const [s, why] of newest) if (!why.byTaken && !why.byCreated && !why.unknown) newest.delete(s);
+  return { newest, short };
+}
+
+const BASIS: Record<TakenBasis, string> = {
+  created: "its creation time",
+  "taken-tag": `the copy's ${TAG_TAKEN} tag`,
+  slot: `its slot (${TAG_RUN})`,
+  "copy-created": "the copy's own creation time",
+};
+
+/** Why a newest backup's snapshot stays, in words. */
+function newestReason(source: string, why: NewestWhy): string {
+  const parts: string[] = [];
+  if (why.byTaken) parts.push(`newest completed backup of ${source} by when its data was taken (${why.byTaken.at.toISOString()}, from ${BASIS[why.byTaken.from]})`);
+  if (why.byCreated) parts.push(`${parts.length > 0 ? "also " : ""}the newest completed backup of ${source} made in this region (by creation time)`);
+  if (why.unknown) parts.push(`a completed backup of ${source} whose time is unknown`);
+  if (why.short) parts.push(`a short set (${why.short.members} of ${why.short.size} snapshots), never counted as the newest whole backup`);
+  return parts.join("; ");
 }
 
 /** Why a snapshot of this stack must stay (and whether a person should look), or undefined when it may go. */
-function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest: Set<ListedSnapshot>, images: ReadonlyMap<string, string[]> | undefined): { reason: string; notice: boolean } | undefined {
+function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest: ReadonlyMap<ListedSnapshot, NewestWhy>, images: ReadonlyMap<string, string[]> | undefined): { reason: string; notice: boolean } | undefined {
   const expires = s.tags[TAG_EXPIRES];
   if (expires === undefined || expires.trim() === "") return { reason: `no ${TAG_EXPIRES} tag`, notice: true };
   const expiry = parseInstant(expires);
@@ -84,7 +161,8 @@ function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest:
   if (!isComplete(s)) return { reason: `not complete (${s.state || "no state"})`, notice: false };
   const source = s.tags[TAG_SOURCE];
   if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
-  if (newest.has(s)) return { reason: `newest completed backup of ${source}`, notice: false };
+  const why = newest.get(s);
+  if (why) return { reason: newestReason(source, why), notice: false };
   if (s.kind === "ebs") {
     if (images === undefined) return { reason: "AMI listing failed: cannot tell whether an AMI uses it", notice: true };
     const using = images.get(s.id);
@@ -92,6 +170,15 @@ function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest:
   }
   return undefined;
 }
+
+/** What the manifest says of when a snapshot's data was taken, and from what (only for the stack's own). */
+function takenFields(s: ListedSnapshot): Pick<Decision, "taken" | "takenFrom" | "takenTagIgnored"> {
+  const taken = takenTime(s);
+  if (taken === undefined) return {};
+  return { taken: taken.at.toISOString(), takenFrom: taken.from, ...(taken.ignoredTag ? { takenTagIgnored: taken.ignoredTag } : {}) };
+}
+
+const byShortSet = (a: ShortSet, b: ShortSet) => a.kind.localeCompare(b.kind) || a.source.localeCompare(b.source) || a.run.localeCompare(b.run);
 
 /** 0.5 -> "50%", 0.333 -> "33.3%". */
 const percent = (fraction: number) => `${Math.round(fraction * 1000) / 10}%`;
@@ -108,7 +195,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
     const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (s.kind !== "ebs" && s.snapshotType !== "manual"));
     const ours = tagged.filter((s) => !foreignMade.includes(s));
-    const newest = newestCompleted(ours);
+    const { newest, short } = newestCompleted(ours);
     let images: Map<string, string[]> | undefined;
     if (listing.images !== undefined) {
       images = new Map();
@@ -120,6 +207,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
       id: s.id,
       ...(s.tags[TAG_SOURCE] ? { source: s.tags[TAG_SOURCE] } : {}),
       ...(validTime(s.created) ? { created: s.created.toISOString() } : {}),
+      ...takenFields(s),
       ...(s.tags[TAG_EXPIRES] !== undefined ? { expires: s.tags[TAG_EXPIRES] } : {}),
       verdict,
       reason,
@@ -140,7 +228,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
       for (const c of candidates) Object.assign(c, { verdict: "keep", reason, notice: true });
     }
     decisions.push(...regional, ...candidates);
-    regions.push({ region: listing.region, backups: ours.length, candidates: candidates.length, massDeletionStop });
+    regions.push({ region: listing.region, backups: ours.length, candidates: candidates.length, massDeletionStop, shortSets: short.sort(byShortSet) });
   }
   // Oldest first across both regions, up to the per-run budget; the rest waits for the next run.
   const deletable = decisions.filter((d) => d.verdict === "delete").sort(byDeletionOrder);

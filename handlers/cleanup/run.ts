@@ -47,8 +47,21 @@ export function cleanupRunId(slot: Date, dryRun: boolean): string {
 }
 
 function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: string, extra: Partial<SnapshotOutcome> = {}): SnapshotOutcome {
-  const { region, kind, id, source, created, expires, notice } = d;
-  return { region, kind, id, ...(source === undefined ? {} : { source }), ...(created === undefined ? {} : { created }), ...(expires === undefined ? {} : { expires }), status, reason, ...(notice ? { notice } : {}), ...extra };
+  const { region, kind, id, source, created, expires, taken, takenFrom, takenTagIgnored, notice } = d;
+  return {
+    region,
+    kind,
+    id,
+    ...(source === undefined ? {} : { source }),
+    ...(created === undefined ? {} : { created }),
+    ...(expires === undefined ? {} : { expires }),
+    ...(taken === undefined ? {} : { taken, takenFrom }),
+    ...(takenTagIgnored === undefined ? {} : { takenTagIgnored }),
+    status,
+    reason,
+    ...(notice ? { notice } : {}),
+    ...extra,
+  };
 }
 
 /** Runs the cleanup; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */

@@ -1,4 +1,5 @@
 // The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
+import type { TakenBasis } from "../taken";
 
 export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
 /** ebs = an EBS snapshot (EC2 backups), rds = a manual DB snapshot, aurora = a manual DB cluster snapshot. */
@@ -62,6 +63,11 @@ export interface Decision {
   created?: string;
   /** backup-dr:expires as tagged (possibly malformed). */
   expires?: string;
+  /** When its data was taken (handlers/taken.ts), ISO, and from what: the rule for "newest" reads this. */
+  taken?: string;
+  takenFrom?: TakenBasis;
+  /** A backup-dr:taken tag that was present but not used, and why. */
+  takenTagIgnored?: string;
   verdict: Verdict;
   reason: string;
   /** Kept for a reason a person should look at (bad or missing tags, AWS Backup-made, in use by an AMI, mass-deletion stop). */
@@ -76,6 +82,20 @@ export interface RegionDecision {
   candidates: number;
   /** The candidates exceed maxDeleteFraction of the backups: nothing in the region is deleted and the run fails. */
   massDeletionStop: boolean;
+  /** EBS sets with fewer snapshots here than backup-dr:set-size says: never the newest whole backup of their source. */
+  shortSets: ShortSet[];
+}
+
+/** A backup set with members missing in a region (deleted by a person; in DR, a member's copy deferred or failed). */
+export interface ShortSet {
+  kind: SnapshotKind;
+  source: string;
+  /** Its backup-dr:run. */
+  run: string;
+  /** Distinct snapshots of the set in the region. */
+  members: number;
+  /** backup-dr:set-size: the snapshots the set had when it was made. */
+  size: number;
 }
 
 export interface CleanupPlan {
@@ -99,6 +119,9 @@ export interface SnapshotOutcome {
   source?: string;
   created?: string;
   expires?: string;
+  taken?: string;
+  takenFrom?: TakenBasis;
+  takenTagIgnored?: string;
   status: OutcomeStatus;
   reason: string;
   /** Kept for a reason a person should look at (see Decision.notice). */

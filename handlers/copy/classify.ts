@@ -1,11 +1,10 @@
 // Decides what a primary snapshot is to the copy function: a backup of ours to copy (a Candidate), or why not.
-import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SOURCE, TAG_STACK, TAG_TIER, TIERS } from "../catalog";
+import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER, TIERS } from "../catalog";
 import type { Tag } from "../backup/catalog-tags";
 import { slotRetention, type Retention } from "../lib/retention";
 import { isoSeconds } from "../lib/run-id";
+import { slotOfRun, takenTime } from "../taken";
 import type { Candidate, CopyOutcome, CopyPlan, SnapshotRecord } from "./types";
-
-const RUN_SLOT = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
 
 export interface Classifier {
   /** A Candidate, or the outcome (ignored, skipped, deferred) that says why the snapshot is not copied now. */
@@ -21,10 +20,7 @@ export function copyOfValue(snapshot: SnapshotRecord): string {
 
 /** The backup's slot, from its run tag (`<plan>@<ISO slot>`), else when the snapshot was taken. */
 export function slotOf(snapshot: SnapshotRecord): Date | undefined {
-  const match = RUN_SLOT.exec(snapshot.tags[TAG_RUN] ?? "");
-  const slot = match ? new Date(match[1]) : undefined;
-  if (slot !== undefined && !Number.isNaN(slot.getTime())) return slot;
-  return snapshot.created;
+  return slotOfRun(snapshot.tags[TAG_RUN]) ?? snapshot.created;
 }
 
 /** One per run: retention is computed once per plan and slot (a run's backups share both). */
@@ -63,12 +59,18 @@ export function classifier(stackTag: string, plans: readonly CopyPlan[], now: Da
   };
 }
 
-/** The copy's tags: the source's catalog tags, copy-of, and the DR expiry (written explicitly, not copied). */
+/**
+ * The copy's tags: the source's catalog tags (set size included), copy-of, the DR expiry (written explicitly, not
+ * copied), and when the data was taken: the source's creation time as AWS reports it (never the slot), so the copy's
+ * own creation time in the DR region, which says only when the copy was made, never stands in for it.
+ */
 export function copyTags(candidate: Candidate): Tag[] {
   const { tags } = candidate.source;
-  const carried = [TAG_STACK, TAG_PLAN, TAG_SOURCE, TAG_RUN].flatMap((key) => (tags[key] === undefined ? [] : [{ Key: key, Value: tags[key] }]));
+  const carried = [TAG_STACK, TAG_PLAN, TAG_SOURCE, TAG_RUN, TAG_SET_SIZE].flatMap((key) => (tags[key] === undefined ? [] : [{ Key: key, Value: tags[key] }]));
+  const taken = takenTime(candidate.source);
   return [
     ...carried,
+    ...(taken?.from === "created" ? [{ Key: TAG_TAKEN, Value: taken.at.toISOString() }] : []),
     { Key: TAG_TIER, Value: candidate.tier },
     { Key: TAG_EXPIRES, Value: isoSeconds(candidate.expires) },
     { Key: TAG_COPY_OF, Value: candidate.copyOf },

@@ -2,6 +2,7 @@
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
 import { TAG_PLAN, TAG_STACK } from "../catalog";
 import { describeError } from "../lib/errors";
+import { takenTime } from "../taken";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
 import { matchExisting } from "./existing";
@@ -47,14 +48,15 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
   const target = copyTarget(deps, settings);
   work.copies.push(...(await startWithinLimits(toStart, { limits: settings.limits, inFlight: work.inFlight }, settings.concurrency, (c) => startCopy(target, c))));
 
-  // DR lag: the oldest completed backup whose DR copy is not available yet (none, deferred, failed or still copying).
+  // DR lag: the oldest completed backup whose DR copy is not available yet (none, deferred, failed or still copying),
+  // aged by when its data was taken (the catalog's one definition).
   const ages: Record<string, number> = Object.fromEntries(plans.map((p) => [p.name, 0]));
   for (const found of perKind) {
     if (found === undefined) continue;
     const available = new Set(found.matched.copied.filter(({ copy }) => copy.state === "ready").map(({ candidate }) => candidate.source.id));
     for (const candidate of found.candidates) {
       if (available.has(candidate.source.id)) continue;
-      const taken = candidate.source.created ?? candidate.slot;
+      const taken = takenTime(candidate.source)?.at ?? candidate.slot;
       const age = Math.max(0, Math.floor((now.getTime() - taken.getTime()) / 1000));
       ages[candidate.plan.name] = Math.max(ages[candidate.plan.name] ?? 0, age);
     }

@@ -1,6 +1,7 @@
 // Acceptance (property-based): over random fleets in both regions — ours with random expiries, states and ages,
-// other stacks', untagged, AWS Backup-made, AMI-backing, malformed expiry tags — the cleanup deletes exactly what the
-// rules allow: the pure decision over hundreds of fleets, and whole runs against the fake AWS over fewer.
+// other stacks', untagged, AWS Backup-made, AMI-backing, malformed expiry tags, DR copies made out of order (taken
+// tags before, after or unreadable), short EBS sets — the cleanup deletes exactly what the rules allow: the pure
+// decision over hundreds of fleets, and whole runs against the fake AWS over fewer.
 import { expect } from "chai";
 import fc from "fast-check";
 import { decideCleanup } from "../../handlers/cleanup/decide";
@@ -28,6 +29,9 @@ describe("cleanup rules (property-based)", () => {
         // Only snapshots carrying exactly this stack's tag get a decision at all.
         for (const d of plan.decisions) expect(byPlace.get(place(d))?.tags["backup-dr:stack"]).to.equal(fleet.policy.stackTag);
 
+        // Every short set (fewer members than its backup-dr:set-size) is reported, and no other.
+        const reported = plan.regions.flatMap((r) => r.shortSets.map((g) => [r.region, g.kind, g.source, g.run].join("|"))).sort();
+        expect(reported).to.deep.equal([...expected.short].map((key) => key.replace(/\|#[^|]*$/, "|")).sort());
         // The mass-deletion stop fires exactly when the eligible share of a region's backups exceeds the fraction.
         for (const r of plan.regions) {
           expect(r.massDeletionStop, r.region).to.equal(expected.stopped.has(r.region));

@@ -39,7 +39,8 @@ describe("copy on completion events", () => {
   });
 
   it("EBS Multi-Volume Snapshots Completion Status: one encrypted, tagged DR copy of each snapshot of the set", async () => {
-    const volumes = [addEbsBackup(fake, { source: "i-0a1" }), addEbsBackup(fake, { source: "i-0a1", encrypted: false })];
+    const set = { "backup-dr:set-size": "2" };
+    const volumes = [addEbsBackup(fake, { source: "i-0a1", extraTags: set }), addEbsBackup(fake, { source: "i-0a1", encrypted: false, extraTags: set })];
     const { manifest, recorded } = await run(multiVolumeEvent(volumes.map((v) => v.id)));
     expect(manifest.counts).to.include({ started: 2, failed: 0, deferred: 0 });
     expect(drCopies(fake)).to.have.length(2);
@@ -47,7 +48,8 @@ describe("copy on completion events", () => {
       const [copy, ...more] = copiesOf(fake, volume.id);
       expect(more, volume.id).to.deep.equal([]);
       expect(copy).to.deep.include({ kind: "ebs", encrypted: true, kmsKeyId: DR_KEY_ARN, copiedFrom: `${PRIMARY}:${volume.id}` });
-      expect(copy.tags).to.deep.equal({ ...volume.tags, "backup-dr:expires": DR_EXPIRES, "backup-dr:copy-of": volume.id });
+      // The set size is carried; when the data was taken is the source's StartTime, to the millisecond.
+      expect(copy.tags).to.deep.equal({ ...volume.tags, "backup-dr:expires": DR_EXPIRES, "backup-dr:copy-of": volume.id, "backup-dr:taken": volume.startTime.toISOString() });
     }
     expect(metricValues(recorded, "gold")).to.deep.equal({ CopiesStarted: 2, CopiesSkipped: 0, CopiesDeferred: 0, CopiesFailed: 0, CopiesUnencrypted: 0 });
   });
@@ -68,7 +70,7 @@ describe("copy on completion events", () => {
     const [copy] = copiesOf(fake, backup.arn);
     // An unencrypted DB snapshot is encrypted by the copy.
     expect(copy).to.deep.include({ kind: "rds", id: backup.id, state: "pending", encrypted: true, kmsKeyId: DR_KEY_ARN, copiedFrom: backup.arn });
-    expect(copy.tags).to.deep.equal({ ...backup.tags, "backup-dr:expires": DR_EXPIRES, "backup-dr:copy-of": backup.arn });
+    expect(copy.tags).to.deep.equal({ ...backup.tags, "backup-dr:expires": DR_EXPIRES, "backup-dr:copy-of": backup.arn, "backup-dr:taken": backup.created?.toISOString() });
   });
 
   it("RDS DB Cluster Snapshot Event (RDS-EVENT-0075): one DR copy encrypted with the DR key", async () => {
@@ -76,7 +78,7 @@ describe("copy on completion events", () => {
     const { manifest } = await run(clusterSnapshotEvent(backup.id));
     expect(drCopies(fake)).to.have.length(1);
     expect(copiesOf(fake, backup.arn)[0]).to.deep.include({ kind: "aurora", id: backup.id, encrypted: true, kmsKeyId: DR_KEY_ARN });
-    expect(copiesOf(fake, backup.arn)[0].tags).to.include({ "backup-dr:expires": DR_EXPIRES });
+    expect(copiesOf(fake, backup.arn)[0].tags).to.include({ "backup-dr:expires": DR_EXPIRES, "backup-dr:taken": backup.created?.toISOString() });
     expect(manifest.counts.unencrypted).to.equal(0);
   });
 

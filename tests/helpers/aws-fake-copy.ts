@@ -41,6 +41,16 @@ function copyLimits(region: RegionState): CopyLimits {
   return limitTables.get(region) ?? AWS_COPY_LIMITS;
 }
 
+const clocks = new WeakMap<RegionState, () => Date>();
+
+/** The clock a (destination) region stamps the copies made into it with (the real clock unless set). */
+export function setCopyClock(region: RegionState, clock: () => Date): void {
+  clocks.set(region, clock);
+}
+
+/** AWS's creation time of a copy is when the copy was made (RDS: SnapshotCreateTime "changes for the copy"). */
+const copyMadeAt = (region: RegionState): Date => new Date((clocks.get(region) ?? (() => new Date()))().getTime());
+
 const DB_IN_FLIGHT = ["pending", "creating", "copying"];
 
 /** Copies into the region still in flight, per kind (every copy, whoever made it). */
@@ -126,7 +136,7 @@ function copySnapshot(ctx: ActionContext): string {
     state: "pending",
     description: params.get("Description") ?? "",
     tags,
-    startTime: new Date(),
+    startTime: copyMadeAt(region),
     encrypted: copyEncrypted,
     kmsKeyId: copyEncrypted ? (key ?? "alias/aws/ebs") : undefined,
     copiedFrom: `${sourceRegion}:${sourceId}`,
@@ -183,7 +193,7 @@ function copyDbSnapshot(kind: DbKind, ctx: ActionContext): string {
     source: source.source,
     status: "pending",
     tags,
-    created: source.created ?? new Date(),
+    created: copyMadeAt(region),
     snapshotType: "manual",
     encrypted,
     kmsKeyId: encrypted ? (key ?? source.kmsKeyId) : undefined,

@@ -26,6 +26,10 @@ export interface ModelSnapshot {
   owner: Owner;
   /** A valid backup-dr:expires strictly before now, by construction. */
   expired: boolean;
+  /** When its data was taken, by construction (ms): what the rules call "newest" by; undefined when nothing tells. */
+  taken?: number;
+  /** backup-dr:set-size as a number, when tagged readably. */
+  setSize?: number;
 }
 
 export interface ModelImage {
@@ -87,6 +91,10 @@ interface BackupDraft {
   states: string[];
   /** EBS: members behind an AMI, and that AMI's state. */
   ami: { member: number; state: string } | null;
+  /** A DR copy (copy-of tag), made after its data was taken: its taken tag and how it reads. */
+  copy: { tag: "before" | "after-copy" | "garbage" | "none"; minutes: number } | null;
+  /** EBS: backup-dr:set-size, the members plus extra (1: a short set), or unreadable; null: no tag. */
+  setSize: { extra: 0 | 1 } | "garbage" | null;
 }
 
 const draftArb = (kind: SnapshotKind): fc.Arbitrary<BackupDraft> =>
@@ -106,6 +114,9 @@ const draftArb = (kind: SnapshotKind): fc.Arbitrary<BackupDraft> =>
     sourceTag: fc.oneof({ weight: 19, arbitrary: fc.constant(true) }, { weight: 1, arbitrary: fc.constant(false) }),
     states: fc.array(stateArb(kind), { minLength: 1, maxLength: kind === "ebs" ? 3 : 1 }),
     ami: kind === "ebs" ? fc.option(fc.record({ member: fc.integer({ min: 0, max: 2 }), state: fc.constantFrom("available", "disabled", "pending") }), { freq: 6 }) : fc.constant(null),
+    // Copies made out of order: the data's time is up to 3 days before the copy was made, independent of other copies.
+    copy: fc.option(fc.record({ tag: fc.constantFrom("before" as const, "before" as const, "after-copy" as const, "garbage" as const, "none" as const), minutes: fc.integer({ min: 0, max: 3 * 1440 }) }), { freq: 2 }),
+    setSize: kind === "ebs" ? fc.option(fc.oneof({ weight: 4, arbitrary: fc.record({ extra: fc.constantFrom(0 as const, 1 as const) }) }, { weight: 1, arbitrary: fc.constant("garbage" as const) }), { freq: 2 }) : fc.constant(null),
   });
 
 const policyArb: fc.Arbitrary<CleanupPolicy> = fc.record({
@@ -150,14 +161,32 @@ function build(now: Date, policy: CleanupPolicy, drafts: BackupDraft[], imagesUn
     const created = d.createdKnown ? new Date(now.getTime() - Math.max(0, minutes) * 60_000) : undefined;
     const expires =
       d.expiry.kind === "past" ? iso(now.getTime() - d.expiry.hours * HOUR) : d.expiry.kind === "future" ? iso(now.getTime() + d.expiry.hours * HOUR) : d.expiry.kind === "now" ? iso(now.getTime()) : d.expiry.kind === "malformed" ? d.expiry.text : undefined;
+    // A copy's slot and data are older than the copy; a backup's slot is its creation time (to the second).
+    const dataAt = (created ?? now).getTime() - (created ? 0 : n * HOUR) - (d.copy ? d.copy.minutes * 60_000 : 0);
+    const slot = Math.floor(dataAt / 1000) * 1000;
+    const tagAt = d.copy === null ? undefined : d.copy.tag === "before" ? dataAt : d.copy.tag === "after-copy" ? (created ?? now).getTime() + HOUR : undefined;
+    const takenTag = tagAt !== undefined ? new Date(tagAt).toISOString() : d.copy?.tag === "garbage" ? "last tuesday" : undefined;
     const catalog: Tags = {
       "backup-dr:stack": STACK,
       "backup-dr:plan": "gold",
       ...(d.sourceTag ? { "backup-dr:source": source } : {}),
-      ...(d.runTag ? { "backup-dr:run": `gold@${iso((created ?? now).getTime() - (created ? 0 : n * HOUR))}` } : {}),
+      ...(d.runTag ? { "backup-dr:run": `gold@${iso(slot)}` } : {}),
       "backup-dr:tier": "daily",
       ...(expires === undefined ? {} : { "backup-dr:expires": expires }),
+      ...(takenTag === undefined ? {} : { "backup-dr:taken": takenTag }),
+      ...(d.setSize === null ? {} : { "backup-dr:set-size": d.setSize === "garbage" ? "three" : String(d.states.length + d.setSize.extra) }),
     };
+    // The oracle's taken time, by construction: a backup's creation time (else its slot); a copy's valid tag not
+    // after the copy was made, else its slot, else its own creation time.
+    const taken =
+      d.copy === null
+        ? (created?.getTime() ?? (d.runTag ? slot : undefined))
+        : tagAt !== undefined && (created === undefined || tagAt <= created.getTime())
+          ? tagAt
+          : d.runTag
+            ? slot
+            : created?.getTime();
+    const setSize = d.setSize === null || d.setSize === "garbage" ? undefined : d.states.length + d.setSize.extra;
     const awsBackupStyle = n % 3; // which of AWS Backup's marks this one carries
     const owner: Owner = d.kind === "ebs" && d.owner === "rds-automated" ? "ours" : d.owner;
     const members = d.states.map((state) => {
@@ -180,9 +209,11 @@ function build(now: Date, policy: CleanupPolicy, drafts: BackupDraft[], imagesUn
         state,
         complete: d.kind === "ebs" ? state === "completed" : state === "available",
         ...(created ? { created } : {}),
-        tags: { ...tags },
+        tags: { ...tags, ...(d.copy && Object.keys(tags).length > 0 ? { "backup-dr:copy-of": `src-${id}` } : {}) },
         owner,
         expired: d.expiry.kind === "past",
+        ...(taken === undefined ? {} : { taken }),
+        ...(setSize === undefined ? {} : { setSize }),
       };
       if (d.kind !== "ebs") snapshot.snapshotType = owner === "rds-automated" ? "automated" : owner === "aws-backup" && awsBackupStyle !== 1 ? "awsbackup" : "manual";
       if (d.kind === "ebs") snapshot.description = owner === "aws-backup" && awsBackupStyle !== 1 ? `This snapshot is created by the AWS Backup service for ${source}` : `backup-dr gold ${source}`;
@@ -226,8 +257,10 @@ export function loadFleet(fake: FakeAws, fleet: ModelFleet): void {
 export interface Expectation {
   /** Every rule allows deleting it (before the mass-deletion stop and the per-run budget). */
   eligible: Set<string>;
-  /** Members of the newest completed backup of each source, per region. */
+  /** Members of the newest completed backup of each source, per region: by taken time (whole sets), and by creation time. */
   newest: Set<string>;
+  /** Backups (region|kind|source|run) with fewer members than their set size. */
+  short: Set<string>;
   /** Regions where the eligible ones exceed maxDeleteFraction of our snapshots there. */
   stopped: Set<string>;
   /** Our snapshots (this stack's tag, made by this stack), per region. */
@@ -247,15 +280,23 @@ export function expectationOf(fleet: ModelFleet): Expectation {
     const key = [s.region, s.kind, source, s.tags["backup-dr:run"] ?? `#${s.id}`].join("|");
     backups.set(key, [...(backups.get(key) ?? []), s]);
   }
-  const timeOf = (members: ModelSnapshot[]) => (members.some((m) => m.created === undefined) ? undefined : Math.min(...members.map((m) => m.created?.getTime() ?? 0)));
+  // Kept: the newest completed backup by creation time (the rule before the taken tag), AND the newest completed
+  // whole backup (members at least its set size) by when its data was taken; ties and unknown times kept.
+  const short = new Set([...backups].filter(([, members]) => members.some((m) => m.setSize !== undefined && members.length < Math.max(...members.flatMap((x) => (x.setSize === undefined ? [] : [x.setSize]))))).map(([key]) => key));
+  const createdOf = (members: ModelSnapshot[]) => (members.some((m) => m.created === undefined) ? undefined : Math.min(...members.map((m) => m.created?.getTime() ?? 0)));
+  const takenOf = (members: ModelSnapshot[]) => (members.some((m) => m.taken === undefined) ? undefined : Math.min(...members.map((m) => m.taken ?? 0)));
   const newest = new Set<string>();
-  for (const [key, members] of backups) {
-    if (!members.every((m) => m.complete)) continue;
-    const sourceKey = key.split("|").slice(0, 3).join("|");
-    const time = timeOf(members);
-    const newer = [...backups].some(([other, others]) => other.startsWith(`${sourceKey}|`) && others.every((m) => m.complete) && (timeOf(others) ?? -Infinity) > (time ?? Infinity));
-    if (!newer) members.forEach((m) => newest.add(place(m)));
-  }
+  const keepNewest = (timeOf: (members: ModelSnapshot[]) => number | undefined, counts: (key: string) => boolean) => {
+    for (const [key, members] of backups) {
+      if (!members.every((m) => m.complete) || !counts(key)) continue;
+      const sourceKey = key.split("|").slice(0, 3).join("|");
+      const time = timeOf(members);
+      const newer = [...backups].some(([other, others]) => other.startsWith(`${sourceKey}|`) && counts(other) && others.every((m) => m.complete) && (timeOf(others) ?? -Infinity) > (time ?? Infinity));
+      if (!newer) members.forEach((m) => newest.add(place(m)));
+    }
+  };
+  keepNewest(createdOf, () => true);
+  keepNewest(takenOf, (key) => !short.has(key));
   const inImage = new Set(fleet.images.flatMap((i) => i.snapshotIds.map((id) => `${i.region} ${id}`)));
   const eligible = new Set(
     ours
@@ -274,7 +315,7 @@ export function expectationOf(fleet: ModelFleet): Expectation {
   const count = new Map<string, number>();
   for (const s of ours) count.set(s.region, (count.get(s.region) ?? 0) + 1);
   const stopped = new Set(REGIONS.filter((r) => (count.get(r) ?? 0) > 0 && [...eligible].filter((p) => p.startsWith(`${r} `)).length / (count.get(r) ?? 1) > fleet.policy.maxDeleteFraction));
-  return { eligible, newest, stopped, ours: count };
+  return { eligible, newest, short, stopped, ours: count };
 }
 
 export { place };

@@ -1,0 +1,63 @@
+// Reads the catalog for when a recovery point's data was taken: the one definition behind every "newest", "latest"
+// and "age of the last recovery point" (cleanup's newest backup, the DR-lag metric, and whatever comes to read them).
+//
+// A backup (no backup-dr:copy-of): AWS's creation time in its region; when AWS did not say, its slot.
+// A DR copy: its backup-dr:taken tag (the source's creation time, written by the copy function); without a valid
+// one, its slot (from backup-dr:run); then its own creation time. A tag or slot later than the copy's own creation
+// time cannot be when its data was taken (the copy came after the data), so it is passed over.
+import { TAG_COPY_OF, TAG_RUN, TAG_TAKEN } from "./catalog";
+import { parseInstant } from "./cleanup/instant";
+
+/** Where the time came from: the manifests say which. */
+export type TakenBasis = "created" | "taken-tag" | "slot" | "copy-created";
+
+export interface Taken {
+  at: Date;
+  from: TakenBasis;
+  /** Set when a backup-dr:taken tag was present but not used, and why. */
+  ignoredTag?: string;
+}
+
+/** What the reader needs of a snapshot, as either flow lists it. */
+export interface RecoveryPoint {
+  /** AWS's creation time in the snapshot's own region (EBS StartTime, RDS SnapshotCreateTime). */
+  created?: Date;
+  tags: Readonly<Record<string, string>>;
+}
+
+const RUN_SLOT = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
+
+const valid = (date: Date | undefined): date is Date => date instanceof Date && !Number.isNaN(date.getTime());
+
+/** The slot a `backup-dr:run` value names (`<plan>@<ISO slot>`), or undefined. */
+export function slotOfRun(run: string | undefined): Date | undefined {
+  const match = RUN_SLOT.exec(run ?? "");
+  const slot = match ? new Date(match[1]) : undefined;
+  return valid(slot) ? slot : undefined;
+}
+
+/** A DR copy is a snapshot that names what it is a copy of. */
+export function isCopy(point: RecoveryPoint): boolean {
+  return point.tags[TAG_COPY_OF] !== undefined;
+}
+
+/** When the recovery point's data was taken, and from what; undefined when nothing tells. */
+export function takenTime(point: RecoveryPoint): Taken | undefined {
+  const created = valid(point.created) ? point.created : undefined;
+  const slot = slotOfRun(point.tags[TAG_RUN]);
+  if (!isCopy(point)) {
+    if (created) return { at: created, from: "created" };
+    return slot ? { at: slot, from: "slot" } : undefined;
+  }
+  const notAfterCopy = (at: Date) => created === undefined || at.getTime() <= created.getTime();
+  const tag = point.tags[TAG_TAKEN];
+  let ignoredTag: string | undefined;
+  if (tag !== undefined) {
+    const at = parseInstant(tag);
+    if (at !== undefined && notAfterCopy(at)) return { at, from: "taken-tag" };
+    ignoredTag = at === undefined ? `${TAG_TAKEN} is not an ISO-8601 instant` : `${TAG_TAKEN} is later than the copy was made`;
+  }
+  const note = ignoredTag === undefined ? {} : { ignoredTag };
+  if (slot && notAfterCopy(slot)) return { at: slot, from: "slot", ...note };
+  return created ? { at: created, from: "copy-created", ...note } : undefined;
+}
