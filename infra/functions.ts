@@ -3,15 +3,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupDrConfig } from "./config";
+import { leanArchive } from "./function-archive";
 import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
 import { FunctionSchedules, type ScheduleSpec } from "./schedules";
 import type { Account, PolicyStatement } from "./policy-documents";
 
 /** The Lambda runtime every function is pinned to (set explicitly so upgrades are deployed). */
 export const RUNTIME = "nodejs22.x";
-
-/** Packages the Pulumi program needs but no handler does: kept out of the archives. */
-export const EXCLUDED_FROM_ARCHIVES = ["zod"];
 
 /** A handler module's `handler(event, context)`: it validates its own event, so any event type fits. */
 export type Handler = (event: never, context: aws.lambda.Context) => Promise<unknown>;
@@ -102,9 +100,9 @@ export class BackupDrFunction extends pulumi.ComponentResource {
         role,
         environment: { variables: args.environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
-        codePathOptions: { extraExcludePackages: EXCLUDED_FROM_ARCHIVES },
       },
-      { parent: this, dependsOn: [policy] },
+      // The archive carries Pulumi's serialized handler and a bundle of only the package exports it reads.
+      { parent: this, dependsOn: [policy], transformations: [leanArchive(name)] },
     );
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,

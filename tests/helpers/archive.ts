@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import * as zlib from "zlib";
 import * as pulumi from "@pulumi/pulumi";
 import type { Registered } from "./program";
 
@@ -41,4 +42,15 @@ export async function loadFunctionArchive(fn: Registered): Promise<LoadedArchive
   const handler = loaded[exportName];
   if (typeof handler !== "function") throw new Error(`${fn.name}: ${entry} is not a function`);
   return { dir, entries: Object.keys(assets).sort(), handler: handler as LoadedArchive["handler"] };
+}
+
+/** Every file of a written archive, as paths relative to its directory. */
+export function archiveFiles(dir: string): string[] {
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+/** Bytes of the archive as a deflated zip: each file's deflate stream plus the zip's local, central and end records. */
+export function zippedBytes(dir: string): number {
+  const records = 22;
+  return archiveFiles(dir).reduce((total, f) => total + zlib.deflateRawSync(fs.readFileSync(path.join(dir, f))).length + 30 + 46 + 2 * Buffer.byteLength(f), records);
 }

@@ -5,7 +5,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
-import { loadFunctionArchive, type LoadedArchive } from "../helpers/archive";
+import { archiveFiles, loadFunctionArchive, zippedBytes, type LoadedArchive } from "../helpers/archive";
 import { lambdaContext } from "../helpers/aws-backup-setup";
 import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
 import { FakeAws } from "../helpers/aws-fake";
@@ -43,6 +43,23 @@ describe("copy and cleanup function archives (prod, serialized, written, require
   after(() => {
     for (const a of Object.values(archives)) fs.rmSync(a.dir, { recursive: true, force: true });
   });
+
+  for (const [name, uses, lacks] of [
+    ["copy", "CopyDBSnapshot", "CreateSnapshots"],
+    ["cleanup", "DeleteDBSnapshot", "CopyDBSnapshot"],
+  ] as const) {
+    it(`${name}: only a bundle of what its handler reads, under 1 MiB zipped, a few files, no Pulumi`, () => {
+      const dir = archives[name].dir;
+      const files = archiveFiles(dir);
+      expect(files.length).to.be.at.most(16);
+      expect(zippedBytes(dir)).to.be.at.most(1024 * 1024);
+      expect(files.filter((f) => /node_modules\/(@pulumi|zod)/.test(f))).to.deep.equal([]);
+      expect(fs.readFileSync(`${dir}/__index.js`, "utf8")).not.to.match(/require\("@pulumi\//);
+      const bundle = fs.readFileSync(`${dir}/node_modules/backup-dr-function-modules/index.js`, "utf8");
+      expect(bundle).to.include(uses);
+      expect(bundle).not.to.include(lacks);
+    });
+  }
 
   describe("copy", () => {
     // Yesterday's slot: within the plans' DR retention whatever day the suite runs.
