@@ -46,7 +46,7 @@ export async function loadFunctionArchive(fn: Registered): Promise<LoadedArchive
 
 /** Every file of a written archive, as paths relative to its directory. */
 export function archiveFiles(dir: string): string[] {
-  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+  return (fs.readdirSync(dir, { recursive: true, encoding: "utf8" })).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
 }
 
 /** Bytes of the archive as a deflated zip: each file's deflate stream plus the zip's local, central and end records. */
