@@ -7,6 +7,9 @@ import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
 import { backupStatements } from "./iam-snapshots";
 
+/** The backup function's copy of backup-dr:expectedSources (JSON), for the policy pack. */
+export const EXPECTED_SOURCES_VARIABLE = "BACKUP_DR_EXPECTED_SOURCES";
+
 /** The environment the backup handler reads (documented in handlers/backup.ts and the README). */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
@@ -16,6 +19,8 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     BACKUP_DR_VAULT_BUCKET: vaultName,
     BACKUP_DR_TOPIC_ARN: topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    // Read by the forecast-quotas policy only (a policy cannot read config); the handler ignores it.
+    ...(config.expectedSources === undefined ? {} : { [EXPECTED_SOURCES_VARIABLE]: JSON.stringify(config.expectedSources) }),
   };
 }
 

@@ -34,6 +34,7 @@ export const KEYS = {
   kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
   logRetentionDays: "backup-dr:logRetentionDays",
   protectStorage: "backup-dr:protectStorage",
+  expectedSources: "backup-dr:expectedSources",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -47,6 +48,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.s3Replication,
   KEYS.copy,
   KEYS.tags,
+  KEYS.expectedSources,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -207,6 +209,17 @@ const copy = record(
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
 );
 
+/** How many sources of each kind the stack is expected to back up: the forecast's and the quota policy's input. */
+const expectedSources = record(
+  {
+    ec2: wholeNumber(0, 100000).default(0),
+    rds: wholeNumber(0, 100000).default(0),
+    aurora: wholeNumber(0, 100000).default(0),
+    volumesPerInstance: wholeNumber(1, 128).default(1),
+  },
+  "a map of how many sources the plans back up: ec2, rds, aurora, volumesPerInstance",
+);
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 const tags = z.record(z.string(), z.string({ error: "expected a tag value of text" }), { error: "expected a map of tag keys to values" }).superRefine((map, ctx) => {
@@ -252,6 +265,7 @@ export const configSchema = z.strictObject(
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` })
       .default(90),
     [KEYS.protectStorage]: bool.default(true),
+    [KEYS.expectedSources]: expectedSources.optional(),
   },
   {
     error: (issue) =>

@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackTagValue, type Tier } from "../handlers/catalog";
+import type { Sources } from "../tools/forecast/quotas";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
@@ -62,6 +63,9 @@ export interface CopySettings {
   lagAlarmMinutes: number;
 }
 
+/** Sources the stack is expected to back up (backup-dr:expectedSources): the forecast's quota check's input. */
+export type ExpectedSources = Sources;
+
 export interface BackupDrConfig {
   project: string;
   stack: string;
@@ -85,6 +89,8 @@ export interface BackupDrConfig {
   logRetentionDays: number;
   /** Protect keys and buckets from `pulumi destroy` and keep them on delete (prod); else destroyable (dev). */
   protectStorage: boolean;
+  /** Set only when the stack declares backup-dr:expectedSources. */
+  expectedSources?: ExpectedSources;
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -154,6 +160,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
     logRetentionDays: c[KEYS.logRetentionDays],
     protectStorage: c[KEYS.protectStorage],
+    ...(c[KEYS.expectedSources] === undefined ? {} : { expectedSources: c[KEYS.expectedSources] }),
   };
 }
 
