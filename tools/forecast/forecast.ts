@@ -47,15 +47,20 @@ export interface Forecast {
 
 const YEAR_MS = 365 * DAY_MS;
 
-/** Horizon: the longest retention of any plan and region, plus the cleanup's minimum age, plus a year. */
-export function defaultHorizonDays(plans: readonly ForecastPlan[], cleanup: CleanupModel, start: Date): number {
+/** Warm-up: the longest retention of any plan and region, plus the cleanup's minimum age and two days of cleanup lag. */
+export function warmUpMs(plans: readonly ForecastPlan[], cleanup: CleanupModel, start: Date): number {
   let longest = 0;
   for (const plan of plans) {
     const [first, second] = slotsBetween(parseSchedule(plan.schedule), plan.timezone, start, new Date(start.getTime() + 400 * DAY_MS));
     const interval = first && second ? second.slot.getTime() - first.slot.getTime() : DAY_MS;
     longest = Math.max(longest, longestRetentionMs(plan.keep, interval), plan.copyToDr ? longestRetentionMs(plan.drKeep, interval) : 0);
   }
-  return Math.ceil((longest + (cleanup.minAgeDays + 2) * DAY_MS + YEAR_MS) / DAY_MS);
+  return longest + (cleanup.minAgeDays + 2) * DAY_MS;
+}
+
+/** Horizon: the warm-up plus a year of steady state. */
+export function defaultHorizonDays(plans: readonly ForecastPlan[], cleanup: CleanupModel, start: Date): number {
+  return Math.ceil((warmUpMs(plans, cleanup, start) + YEAR_MS) / DAY_MS);
 }
 
 /** The forecast of a stack (synchronous; see intl-cache.ts for why the time zone formatters are memoized). */
@@ -66,8 +71,8 @@ export function forecast(input: ForecastInput): Forecast {
 function simulateStack(input: ForecastInput): Forecast {
   const horizonDays = input.horizonDays ?? defaultHorizonDays(input.plans, input.cleanup, input.start);
   const end = new Date(input.start.getTime() + horizonDays * DAY_MS);
-  // The last year (at most) is the steady state: every point in it was made after warm-up.
-  const windowStart = Math.max(input.start.getTime(), end.getTime() - YEAR_MS);
+  // The steady state: the last year, and never the warm-up (a shorter --horizon-days shortens the window).
+  const windowStart = Math.min(end.getTime(), Math.max(input.start.getTime() + warmUpMs(input.plans, input.cleanup, input.start), end.getTime() - YEAR_MS));
   const runs = cleanupRuns(input.cleanup, input.start, end);
   const regions: RegionForecast[] = [];
   for (const plan of input.plans) {
