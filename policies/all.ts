@@ -4,6 +4,7 @@ import type { Policies } from "@pulumi/policy";
 import { BUCKET_POLICIES } from "./buckets";
 import { DR_POLICIES } from "./dr";
 import { DR_STRICT_POLICIES } from "./dr-strict";
+import { FORECAST_POLICIES } from "./forecast-quotas";
 import { FUNCTION_POLICIES } from "./functions";
 import { IAM_POLICIES } from "./iam";
 import { KMS_POLICIES } from "./kms";
@@ -19,4 +20,5 @@ export const ALL_POLICIES: Policies = [
   ...FUNCTION_POLICIES,
   ...IAM_POLICIES,
   ...TAG_POLICIES,
+  ...FORECAST_POLICIES,
 ];
