@@ -6,6 +6,7 @@ import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
 import { backupStatements } from "./iam-snapshots";
+import { forecastPeaks } from "../tools/forecast/peaks";
 
 /** The backup function's copy of backup-dr:expectedSources (JSON), for the policy pack. */
 export const EXPECTED_SOURCES_VARIABLE = "BACKUP_DR_EXPECTED_SOURCES";
@@ -19,8 +20,8 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     BACKUP_DR_VAULT_BUCKET: vaultName,
     BACKUP_DR_TOPIC_ARN: topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
-    // Read by the forecast-quotas policy only (a policy cannot read config); the handler ignores it.
-    ...(config.expectedSources === undefined ? {} : { [EXPECTED_SOURCES_VARIABLE]: JSON.stringify(config.expectedSources) }),
+    // Read by the forecast-quotas policy only (a policy cannot read config, nor run the forecast); the handler ignores it.
+    ...(config.expectedSources === undefined ? {} : { [EXPECTED_SOURCES_VARIABLE]: JSON.stringify({ ...config.expectedSources, peaks: forecastPeaks(config) }) }),
   };
 }
 
