@@ -52,7 +52,8 @@ describe("policies: forecast-quotas", () => {
   });
 
   it("gives the same answers as the forecast tool's quota check", () => {
-    for (const sources of [{ rds: 13 }, { rds: 12, aurora: 21 }, { aurora: 25, ec2: 12600, volumesPerInstance: 1 }, { ec2: 3000, volumesPerInstance: 5, rds: 40 }]) {
+    const cases: Record<string, number>[] = [{ rds: 13 }, { rds: 12, aurora: 21 }, { aurora: 25, ec2: 12600, volumesPerInstance: 1 }, { ec2: 3000, volumesPerInstance: 5, rds: 40 }];
+    for (const sources of cases) {
       const config = configWith(sources);
       const expected = config.expectedSources;
       if (expected === undefined) throw new Error("no expected sources");

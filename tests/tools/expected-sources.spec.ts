@@ -14,7 +14,7 @@ describe("config: backup-dr:expectedSources", () => {
   it("defaults missing kinds to 0 and volumes to 1, and reaches the backup function's environment", () => {
     const config = parseConfig({ ...RAW, "backup-dr:expectedSources": { rds: 3 } }, context);
     expect(config.expectedSources).to.deep.equal({ ec2: 0, rds: 3, aurora: 0, volumesPerInstance: 1 });
-    const variable = JSON.parse(String(backupEnvironment(config, "vault", "topic")[EXPECTED_SOURCES_VARIABLE])) as unknown;
+    const variable = JSON.parse(backupEnvironment(config, "vault", "topic")[EXPECTED_SOURCES_VARIABLE] as string) as unknown;
     // The sources, and the forecast's peak points per source of each plan and region (daily keep 7: 8 at the peak).
     expect(variable).to.deep.equal({
       ec2: 0,
