@@ -50,3 +50,16 @@ export function describeError(error: unknown): { name: string; message: string }
 export function errorName(error: unknown): string {
   return describeError(error).name;
 }
+
+/**
+ * A create AWS may have performed although its answer never came (network error, timeout, 5xx after the request was
+ * sent). Built without `cause`, `$metadata` or `$retryable`, so the SDK's retry classifies it as final, not transient.
+ */
+export function answerLostError(action: string, lost: { name: string; message: string }): NamedError<"AnswerLostError", { action: string; lost: { name: string; message: string } }> {
+  return namedError("AnswerLostError", `${action}: the answer was lost (${lost.name}: ${lost.message}); AWS may have acted`, { action, lost });
+}
+
+/** After a lost answer, looking up what the create would have made failed too: nothing is re-sent blind. */
+export function lookUpFailedError(what: string, lost: string, lookUp: { name: string; message: string }): NamedError<"LookUpFailedError", { what: string }> {
+  return namedError("LookUpFailedError", `${what}: the answer was lost (${lost}) and looking it up failed (${lookUp.name}: ${lookUp.message}); left for the next run`, { what });
+}

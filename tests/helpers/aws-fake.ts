@@ -8,7 +8,7 @@ import type { FakeAction } from "./aws-fake-extensions";
 import { rdsAction } from "./aws-fake-rds";
 import { RegionState } from "./aws-fake-state";
 import { s3Request, snsAction } from "./aws-fake-storage";
-import { FaultInjector, transientError, type FaultPlan } from "./aws-faults";
+import { AnswerLoser, FaultInjector, transientError, type FaultPlan, type LostAnswer, type LostAnswerPlan } from "./aws-faults";
 import { AwsFault, RDS_NS, SNS_NS, ec2Response, errorBody, parseQuery, queryResponse, type Params } from "./aws-wire";
 
 export const ACCOUNT_ID = "123456789012";
@@ -33,6 +33,8 @@ export interface FakeCall {
   attempt: number;
   /** The transient fault injected instead of handling the call, if any. */
   fault?: string;
+  /** The call was handled (AWS acted) and then its answer was lost this way. */
+  lost?: LostAnswer;
 }
 
 export class FakeAws {
@@ -44,6 +46,7 @@ export class FakeAws {
   /** Runs just before a call that reached the service is handled (e.g. to delete a source mid-run). */
   beforeHandle?: (call: FakeCall, region: RegionState) => void;
   private faults?: FaultInjector;
+  private losing?: AnswerLoser;
   private readonly regions = new Map<string, RegionState>();
 
   region(name = REGION): RegionState {
@@ -58,6 +61,12 @@ export class FakeAws {
   injectFaults(plan: FaultPlan | undefined): FaultInjector | undefined {
     this.faults = plan && new FaultInjector(plan);
     return this.faults;
+  }
+
+  /** Starts losing the answers of a share of mutating calls after performing them (undefined stops). */
+  loseAnswers(plan: LostAnswerPlan | undefined): AnswerLoser | undefined {
+    this.losing = plan && new AnswerLoser(plan);
+    return this.losing;
   }
 
   /** Calls that reached the service (no injected fault), optionally of one action. */
@@ -89,7 +98,11 @@ export class FakeAws {
       const permanent = this.permanent?.(call);
       if (permanent) throw permanent;
       this.beforeHandle?.(call, region);
-      return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+      const answer = { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+      call.lost = this.losing?.next(action);
+      if (call.lost === "timeout") return { timeout: true };
+      if (call.lost === "500") return fail(transientError(service, "500"));
+      return answer;
     } catch (error) {
       if (error instanceof AwsFault) return fail(error);
       throw error;
