@@ -43,7 +43,7 @@ const CHECKS: Record<Valve, { bound: (b: Bounds) => number; tooWeak: (value: num
   minAgeDays: {
     bound: (b) => b.minimumAgeDays,
     tooWeak: (value, bound) => value < bound,
-    says: (v) => `Cleanup may delete backups ${v} days old`,
+    says: (v) => `Cleanup may delete backups ${v} day${v === 1 ? "" : "s"} old`,
     side: "requires",
     fix: "at least",
   },
