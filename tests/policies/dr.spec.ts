@@ -150,11 +150,14 @@ describe("policies: DR invariants", () => {
   describe("dr-every-plan-copies", () => {
     const notCopying = (plan: string) =>
       `${backupLabel}: Plan "${plan}" does not copy to the DR region; environment "prod" requires every plan to: set copyToDr: true on it in backup-dr:plans, or name it in backup-dr:allowNoDrCopy to make the exception explicit.`;
+    /** The stack with the backup function's BACKUP_DR_ALLOW_NO_DR_COPY set to `value` (absent when undefined). */
     const withExceptions = (resources: StackResource[], value: string | undefined) => {
       const backup = resources.find((r) => r.urn === urnOf(T.fn, "backup"));
-      if (backup === undefined) throw new Error("fixture has no backup function");
-      const variables = { ...((backup.inputs.environment as { variables: Record<string, string> }).variables), BACKUP_DR_ALLOW_NO_DR_COPY: value };
-      return changed(resources, T.fn, "backup", { environment: { variables: value === undefined ? { BACKUP_DR_PLANS: variables.BACKUP_DR_PLANS } : variables } });
+      const variables = (backup?.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables;
+      if (variables === undefined) throw new Error("fixture has no backup function variables");
+      const next = { ...variables, BACKUP_DR_ALLOW_NO_DR_COPY: value };
+      if (value === undefined) delete next.BACKUP_DR_ALLOW_NO_DR_COPY;
+      return changed(resources, T.fn, "backup", { environment: { variables: next } });
     };
 
     it("passes plans that copy, and a plan that does not when allowNoDrCopy names it", async () => {
