@@ -7,7 +7,13 @@ import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
 import { backupStatements } from "./iam-snapshots";
 
-/** The environment the backup handler reads (documented in handlers/backup.ts and the README). */
+/**
+ * Not read by the handler: the plans allowed to skip the DR copy (backup-dr:allowNoDrCopy), where the
+ * policy pack can see them (a stack policy cannot read Pulumi config).
+ */
+export const ALLOW_NO_DR_COPY_SETTING = "BACKUP_DR_ALLOW_NO_DR_COPY";
+
+/** The environment the backup handler reads (documented in handlers/backup.ts and the README), and the exceptions above. */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
     BACKUP_DR_STACK: config.stackTag,
@@ -16,6 +22,7 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     BACKUP_DR_VAULT_BUCKET: vaultName,
     BACKUP_DR_TOPIC_ARN: topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    [ALLOW_NO_DR_COPY_SETTING]: JSON.stringify(config.allowNoDrCopy),
   };
 }
 

@@ -34,6 +34,7 @@ export const KEYS = {
   kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
   logRetentionDays: "backup-dr:logRetentionDays",
   protectStorage: "backup-dr:protectStorage",
+  allowNoDrCopy: "backup-dr:allowNoDrCopy",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -47,6 +48,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.s3Replication,
   KEYS.copy,
   KEYS.tags,
+  KEYS.allowNoDrCopy,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -252,6 +254,10 @@ export const configSchema = z.strictObject(
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` })
       .default(90),
     [KEYS.protectStorage]: bool.default(true),
+    // Plans allowed copyToDr: false in a strict environment; config.ts checks each names such a plan.
+    [KEYS.allowNoDrCopy]: listOf(text(isPlanName, "expected a plan name"), "plan names")
+      .superRefine(noRepeats((p: string) => p, "plan"))
+      .default([]),
   },
   {
     error: (issue) =>

@@ -85,6 +85,8 @@ export interface BackupDrConfig {
   logRetentionDays: number;
   /** Protect keys and buckets from `pulumi destroy` and keep them on delete (prod); else destroyable (dev). */
   protectStorage: boolean;
+  /** Plans with copyToDr: false that the policy pack lets through in strict environments: the reviewed exceptions. */
+  allowNoDrCopy: string[];
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -126,10 +128,24 @@ function parseJson(value: string): unknown {
 }
 
 function crossKeyProblems(c: ParsedConfig): string[] {
+  const problems: string[] = [];
   if (c[KEYS.drRegion] === c[KEYS.region]) {
-    return [`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`];
+    problems.push(`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`);
   }
-  return [];
+  problems.push(...allowNoDrCopyProblems(c));
+  return problems;
+}
+
+/** Each exception names a plan of backup-dr:plans that does not copy: no typo, no stale entry left behind. */
+function allowNoDrCopyProblems(c: ParsedConfig): string[] {
+  const plans = c[KEYS.plans];
+  return c[KEYS.allowNoDrCopy].flatMap((name, i) => {
+    const plan = plans.find((p) => p.name === name);
+    const at = `${KEYS.allowNoDrCopy}[${i}]`;
+    if (plan === undefined) return [`${at}: expected the name of a plan in ${KEYS.plans} (${plans.map((p) => p.name).join(", ")}), got "${name}"`];
+    if (plan.copyToDr) return [`${at}: expected a plan with copyToDr: false (plan "${name}" copies to DR; remove it here), got "${name}"`];
+    return [];
+  });
 }
 
 function toConfig(c: ParsedConfig, context: { project: string; stack: string }): BackupDrConfig {
@@ -154,6 +170,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
     logRetentionDays: c[KEYS.logRetentionDays],
     protectStorage: c[KEYS.protectStorage],
+    allowNoDrCopy: c[KEYS.allowNoDrCopy],
   };
 }
 

@@ -6,16 +6,17 @@ import * as yaml from "js-yaml";
 
 export const ROOT = path.resolve(__dirname, "..", "..");
 
-export function stackFiles(): string[] {
+/** The stacks with a Pulumi.<stack>.yaml in `dir` (the repository by default). */
+export function stackFiles(dir: string = ROOT): string[] {
   return fs
-    .readdirSync(ROOT)
+    .readdirSync(dir)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => s !== undefined)
     .sort();
 }
 
-export function stackValues(stack: string): Record<string, unknown> {
-  const doc = yaml.load(fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+export function stackValues(stack: string, dir: string = ROOT): Record<string, unknown> {
+  const doc = yaml.load(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
   return { ...(doc.config ?? {}) };
 }
 

@@ -29,8 +29,8 @@ function problemsOf(raw: Record<string, unknown>): string[] {
   throw new Error("expected a ConfigError");
 }
 
-function withPlan(change: Record<string, unknown>): Record<string, unknown> {
-  const raw = minimal();
+function withPlan(change: Record<string, unknown>, keys: Record<string, unknown> = {}): Record<string, unknown> {
+  const raw = { ...minimal(), ...keys };
   const [plan] = raw["backup-dr:plans"] as Record<string, unknown>[];
   raw["backup-dr:plans"] = [{ ...plan, ...change }];
   return raw;
@@ -106,6 +106,11 @@ describe("config", () => {
       for (const [key, spec] of declared) expect(applied[key], key).to.deep.equal(spec.default);
     });
 
+    it("accepts a DR-copy exception naming a plan that does not copy", () => {
+      const parsed = parseConfig(withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily"] }), CONTEXT);
+      expect([parsed.plans[0].copyToDr, parsed.allowNoDrCopy]).to.deep.equal([false, ["daily"]]);
+    });
+
     it("reads scalar values as the CLI passes them (strings)", () => {
       const raw = { ...minimal(), "backup-dr:kmsDeletionWindowDays": "7", "backup-dr:protectStorage": "false", "backup-dr:logRetentionDays": "14" };
       const parsed = parseConfig(raw, CONTEXT);
@@ -166,7 +171,11 @@ describe("config", () => {
       ["KMS deletion window too short", { ...minimal(), "backup-dr:kmsDeletionWindowDays": "3" }, 'backup-dr:kmsDeletionWindowDays: expected a whole number of days from 7 to 30, got "3"'],
       ["log retention CloudWatch does not offer", { ...minimal(), "backup-dr:logRetentionDays": 10 }, "backup-dr:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10"],
       ["selection tag key in the aws: namespace", { ...minimal(), "backup-dr:selectionTagKey": "aws:plan" }, 'backup-dr:selectionTagKey: expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:, got "aws:plan"'],
-      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage`],
+      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:allowNoDrCopy`],
+      ["a DR-copy exception naming no plan", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["dayly"] }), 'backup-dr:allowNoDrCopy[0]: expected the name of a plan in backup-dr:plans (daily), got "dayly"'],
+      ["a DR-copy exception for a plan that copies", withPlan({}, { "backup-dr:allowNoDrCopy": ["daily"] }), 'backup-dr:allowNoDrCopy[0]: expected a plan with copyToDr: false (plan "daily" copies to DR; remove it here), got "daily"'],
+      ["a DR-copy exception twice", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily", "daily"] }), 'backup-dr:allowNoDrCopy[1]: expected each plan once (already at [0]), got "daily"'],
+      ["DR-copy exceptions not a list", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": "daily" }), 'backup-dr:allowNoDrCopy: expected a list of plan names, got "daily"'],
     ];
 
     for (const [title, raw, message] of cases) {
