@@ -28,6 +28,19 @@ describe("policy documents", () => {
       expect(admin.Action).to.not.include("kms:*");
     });
 
+    it("grants CreateGrant only for AWS resources through the backup services, never in the admin statement", () => {
+      const allows = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(action);
+      const granting = policy.Statement.filter((s) => [s.Action].flat().some((a) => allows(a, "kms:CreateGrant")));
+      expect(granting.map((s) => s.Sid)).to.deep.equal(["AccountGrantsKeyOnlyToBackupServices"]);
+      expect(granting[0].Condition).to.deep.equal({
+        StringEquals: {
+          "kms:ViaService": ["ec2", "rds", "s3", "sns", "sqs"].map((s) => `${s}.us-gov-west-1.amazonaws.com`),
+          "kms:CallerAccount": "111122223333",
+        },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      });
+    });
+
     it("lets the account's principals use the key only through the backup services of this region", () => {
       const use = bySid(policy.Statement, "AccountUsesKeyThroughBackupServices");
       expect(use.Action).to.deep.equal(KEY_USE_ACTIONS);
@@ -56,6 +69,7 @@ describe("policy documents", () => {
       expect(dr.Statement.map((s) => s.Sid)).to.deep.equal([
         "AccountAdministersKey",
         "AccountUsesKeyThroughBackupServices",
+        "AccountGrantsKeyOnlyToBackupServices",
         "CloudWatchLogsEncryptsThisAccountsLogs",
       ]);
       for (const s of [...dr.Statement, ...policy.Statement]) {
