@@ -95,7 +95,8 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Principal: { Service: a.topicPublishers },
       Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
+      // No aws:SourceAccount here: SNS calls KMS for the publishing service, and the S3 and SNS guides' key policies for
+      // encrypted topics name the service principal alone. Who may publish is the topic policy's job (which checks it).
     });
   }
   return document(...statements);

@@ -23,6 +23,8 @@ export interface ProtectedBucket {
   bucket: string;
   replicaBucketName: pulumi.Input<string>;
   replicaBucketArn: pulumi.Input<string>;
+  /** The replica vault's versioning: S3 refuses a replication destination without it (whatever the vault lock mode). */
+  replicaVersioning: pulumi.Resource;
 }
 
 export interface S3ReplicationArgs {
@@ -33,6 +35,8 @@ export interface S3ReplicationArgs {
   drRegion: string;
   drKeyArn: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** The topic's policy, which must let S3 publish before a bucket notification can name the topic. */
+  topicPolicy: pulumi.Resource;
   /** Batch Replication reports go under `runs/batch-replication/` of this (primary) vault. */
   reportVaultArn: pulumi.Input<string>;
   reportKeyArn: pulumi.Input<string>;
@@ -117,7 +121,7 @@ export class S3Replication extends pulumi.ComponentResource {
             },
           ],
         },
-        { parent: this, dependsOn: [versioning, policy] },
+        { parent: this, dependsOn: [versioning, b.replicaVersioning, policy] },
       );
       const dimensions = { SourceBucket: b.bucket, DestinationBucket: b.replicaBucketName, RuleId: REPLICATION_RULE_ID };
       const alarm = { namespace: "AWS/S3", period: 300, evaluationPeriods: 1, dimensions, treatMissingData: "notBreaching", alarmActions: [args.topicArn], okActions: [args.topicArn] };
@@ -139,7 +143,11 @@ export class S3Replication extends pulumi.ComponentResource {
         parent,
       );
       if (args.settings.eventNotifications) {
-        new aws.s3.BucketNotification(`${id}-events`, { bucket: b.bucket, topics: [{ topicArn: args.topicArn, events: REPLICATION_EVENTS }] }, parent);
+        new aws.s3.BucketNotification(
+          `${id}-events`,
+          { bucket: b.bucket, topics: [{ topicArn: args.topicArn, events: REPLICATION_EVENTS }] },
+          { parent: this, dependsOn: [args.topicPolicy] },
+        );
       }
     }
 

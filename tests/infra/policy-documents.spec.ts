@@ -58,10 +58,10 @@ describe("policy documents", () => {
       expect(logs.Condition).to.deep.equal({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws-us-gov:logs:us-gov-west-1:111122223333:*" } });
     });
 
-    it("lets the named publishers encrypt messages for an encrypted topic, from this account", () => {
+    it("lets the named publishers encrypt messages for an encrypted topic, as the S3 and SNS guides' key policies do", () => {
       const publish = bySid(policy.Statement, "ServicesPublishToEncryptedTopics");
       expect(publish).to.deep.include({ Principal: { Service: ["cloudwatch.amazonaws.com"] }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"] });
-      expect(publish.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+      expect(publish.Condition).to.equal(undefined);
     });
 
     it("has no publisher statement without publishers, and never a * principal or Deny", () => {
