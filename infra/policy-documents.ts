@@ -164,3 +164,25 @@ export function topicPolicy(topicArn: string, publishers: string[], account: Acc
     },
   );
 }
+
+/** A queue fed by EventBridge rules: only those rules (of this account) send to it; TLS only. */
+export function ruleQueuePolicy(queueArn: string, ruleArns: string[], account: Account): PolicyDocument {
+  return document(
+    {
+      Sid: "RulesOfThisAccountSend",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: queueArn,
+      Condition: { ArnEquals: { "aws:SourceArn": ruleArns }, StringEquals: { "aws:SourceAccount": account.accountId } },
+    },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: queueArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
+}
