@@ -4,6 +4,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupDrConfig } from "./config";
 import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
+import { checkEnvironmentSize } from "./limits";
 import { FunctionSchedules, type FunctionSchedulesArgs, type ScheduleSpec } from "./schedules";
 import type { Account, PolicyStatement } from "./policy-documents";
 
@@ -53,6 +54,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     super("backup-dr:functions:BackupDrFunction", name, {}, opts);
     const parent = { parent: this };
     this.context = args;
+    checkEnvironmentSize(name, args.environment);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
