@@ -125,19 +125,35 @@ export function copyStatements(s: CopyScope): PolicyStatement[] {
       Resource: rds(s.drRegion, "cluster-snapshot:"),
       Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
     },
+    ...copyKeyStatements(s, via),
+  ];
+}
+
+/** What EBS and RDS need to re-encrypt a copy (docs: EBS "Requirements for Amazon EBS encryption", RDS "AWS KMS key management"). */
+export const COPY_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"];
+
+/**
+ * Keys of a cross-region copy, used only through EBS/EC2 and RDS: any key of this account in the primary region
+ * (customer keys and the AWS managed aws/ebs and aws/rds alike: both are `key/<id>` ARNs) decrypts the source; the
+ * DR key encrypts the copy. Grants only for the services' own use (kms:GrantIsForAWSResource), as the EBS guide advises.
+ */
+function copyKeyStatements(s: CopyScope, via: (region: string) => string[]): PolicyStatement[] {
+  const sourceKeys = `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`;
+  return [
+    { Sid: "UseSourceKeysThroughEbsAndRds", Effect: "Allow", Action: COPY_KEY_ACTIONS, Resource: sourceKeys, Condition: { StringEquals: { "kms:ViaService": via(s.region) } } },
     {
-      Sid: "DecryptSourcesThroughEbsAndRds",
+      Sid: "UseDrKeyThroughEbsAndRds",
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
-      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": via(s.region) } },
-    },
-    {
-      Sid: "EncryptCopiesWithDrKey",
-      Effect: "Allow",
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"],
+      Action: [...COPY_KEY_ACTIONS, "kms:Encrypt", "kms:GenerateDataKey"],
       Resource: s.drKeyArn,
       Condition: { StringEquals: { "kms:ViaService": via(s.drRegion) } },
+    },
+    {
+      Sid: "GrantKeysOnlyToEbsAndRdsForTheCopy",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: [sourceKeys, s.drKeyArn],
+      Condition: { StringEquals: { "kms:ViaService": [...via(s.region), ...via(s.drRegion)] }, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
   ];
 }

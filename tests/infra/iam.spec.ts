@@ -164,13 +164,29 @@ describe("IAM policies", () => {
       ]);
     });
 
-    it("uses source keys only through EBS and RDS of the primary region, and the DR key only in the DR region", () => {
-      expect(sid(s, "DecryptSourcesThroughEbsAndRds").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"] } });
-      expect(sid(s, "EncryptCopiesWithDrKey")).to.deep.include({
+    it("uses any source key (customer or aws/ebs, aws/rds) only through EBS and RDS of the primary region, the DR key only in the DR region", () => {
+      const ebsGuide = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+      const source = sid(s, "UseSourceKeysThroughEbsAndRds");
+      expect(source.Resource).to.equal("arn:aws:kms:eu-west-1:111122223333:key/*");
+      expect(source.Action).to.include.members(ebsGuide);
+      expect(source.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"] } });
+      const dr = sid(s, "UseDrKeyThroughEbsAndRds");
+      expect(dr.Action).to.include.members([...ebsGuide, "kms:Encrypt", "kms:GenerateDataKey"]);
+      expect(dr).to.deep.include({
         Resource: "arn:aws:kms:eu-central-1:111122223333:key/dr",
         Condition: { StringEquals: { "kms:ViaService": ["ec2.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com"] } },
       });
       for (const a of actions(s)) expect(a).to.not.match(/\*$/);
+    });
+
+    it("creates grants on source and DR keys only for the services' own use (kms:GrantIsForAWSResource)", () => {
+      const granting = s.filter((st) => [st.Action].flat().includes("kms:CreateGrant"));
+      expect(granting.map((st) => st.Sid)).to.deep.equal(["GrantKeysOnlyToEbsAndRdsForTheCopy"]);
+      expect(granting[0].Resource).to.deep.equal(["arn:aws:kms:eu-west-1:111122223333:key/*", "arn:aws:kms:eu-central-1:111122223333:key/dr"]);
+      expect(granting[0].Condition).to.deep.equal({
+        StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "ec2.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com"] },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      });
     });
   });
 
