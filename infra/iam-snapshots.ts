@@ -19,10 +19,11 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
   const rds = (resource: string) => `arn:${s.partition}:rds:${s.region}:${s.accountId}:${resource}`;
   return [
     {
-      // Describe calls support no resource-level permissions.
+      // Describe calls support no resource-level permissions. DB (cluster) snapshots: read back the tags of one whose
+      // identifier is taken, to tell this backup's rerun from a clash.
       Sid: "ReadFleet",
       Effect: "Allow",
-      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*",
     },
     {

@@ -4,13 +4,14 @@ import type { RDSClient } from "@aws-sdk/client-rds";
 import { describeError, errorName } from "../lib/errors";
 import type { Pace } from "../lib/pace";
 import { rdsSnapshotIdentifier } from "./catalog-tags";
+import { confirmOwnRdsSnapshot } from "./existing-rds";
 import { snapshotInstance } from "./snapshot-ec2";
 import { snapshotDbCluster, snapshotDbInstance } from "./snapshot-rds";
 import type { BackupRun, Source, SourceOutcome } from "./types";
 
 /** The source was deleted after it was listed (SDK class names and RDS wire codes both). */
 const SOURCE_GONE = ["InvalidInstanceID.NotFound", "DBInstanceNotFoundFault", "DBInstanceNotFound", "DBClusterNotFoundFault"];
-/** The identifier derived from source and slot is taken: an earlier run of this slot made it. */
+/** The identifier derived from stack, plan, source and run is taken: done if its tags say it is this backup. */
 const ALREADY_EXISTS = ["DBSnapshotAlreadyExistsFault", "DBSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
 
 export interface SourceContext {
@@ -39,7 +40,16 @@ export async function backupSource(ctx: SourceContext, source: Source): Promise<
   } catch (error) {
     const name = errorName(error);
     if (SOURCE_GONE.includes(name)) return outcome({ status: "skipped", snapshotIds: [], reason: `source no longer exists (${name})` });
-    if (ALREADY_EXISTS.includes(name)) return outcome({ status: "skipped", snapshotIds: [rdsSnapshotIdentifier(ctx.run, source.id)], reason: "already exists" });
+    if (ALREADY_EXISTS.includes(name) && source.kind !== "ec2") return alreadyExists(ctx, source.kind, source.id, outcome);
+    return outcome({ status: "failed", snapshotIds: [], error: describeError(error) });
+  }
+}
+
+async function alreadyExists(ctx: SourceContext, kind: "rds" | "aurora", source: string, outcome: (fields: Pick<SourceOutcome, "status" | "snapshotIds" | "reason" | "error">) => SourceOutcome): Promise<SourceOutcome> {
+  try {
+    const identifier = await confirmOwnRdsSnapshot(ctx.rds, ctx.run, kind, source, rdsSnapshotIdentifier(ctx.run, kind, source));
+    return outcome({ status: "skipped", snapshotIds: [identifier], reason: "already exists" });
+  } catch (error) {
     return outcome({ status: "failed", snapshotIds: [], error: describeError(error) });
   }
 }

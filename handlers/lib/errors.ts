@@ -35,6 +35,11 @@ export function invalidScheduleError(expression: string, problem: string): Named
   return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
+/** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
+export function snapshotIdentifierTakenError(identifier: string, detail: string): NamedError<"SnapshotIdentifierTakenError", { identifier: string }> {
+  return namedError("SnapshotIdentifierTakenError", `Snapshot identifier ${identifier} is taken by a snapshot that is not this backup: ${detail}`, { identifier });
+}
+
 /** A run finished with failures; thrown last so Lambda's error metric, retries and on-failure destination apply. */
 export function runFailedError(runId: string, failures: readonly string[]): NamedError<"RunFailedError", { runId: string; failures: readonly string[] }> {
   return namedError("RunFailedError", `Run ${runId} finished with ${failures.length} failure${failures.length === 1 ? "" : "s"}: ${failures.join("; ")}`, { runId, failures });
