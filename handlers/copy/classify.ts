@@ -2,10 +2,8 @@
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SOURCE, TAG_STACK, TAG_TIER, TIERS } from "../catalog";
 import type { Tag } from "../backup/catalog-tags";
 import { slotRetention, type Retention } from "../lib/retention";
-import { isoSeconds } from "../lib/run-id";
+import { isoSeconds, timeOfRunId } from "../lib/run-id";
 import type { Candidate, CopyOutcome, CopyPlan, SnapshotRecord } from "./types";
-
-const RUN_SLOT = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
 
 export interface Classifier {
   /** A Candidate, or the outcome (ignored, skipped, deferred) that says why the snapshot is not copied now. */
@@ -19,12 +17,9 @@ export function copyOfValue(snapshot: SnapshotRecord): string {
   return snapshot.kind === "ebs" ? snapshot.id : (snapshot.arn ?? snapshot.id);
 }
 
-/** The backup's slot, from its run tag (`<plan>@<ISO slot>`), else when the snapshot was taken. */
+/** The backup's slot, from its run tag (`<plan>@<ISO slot>`, a manual run's ending `/manual`), else when the snapshot was taken. */
 export function slotOf(snapshot: SnapshotRecord): Date | undefined {
-  const match = RUN_SLOT.exec(snapshot.tags[TAG_RUN] ?? "");
-  const slot = match ? new Date(match[1]) : undefined;
-  if (slot !== undefined && !Number.isNaN(slot.getTime())) return slot;
-  return snapshot.created;
+  return timeOfRunId(snapshot.tags[TAG_RUN] ?? "") ?? snapshot.created;
 }
 
 /** One per run: retention is computed once per plan and slot (a run's backups share both). */
