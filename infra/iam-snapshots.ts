@@ -62,6 +62,14 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
   ];
 }
 
+/**
+ * The backup function's claims on instances (handlers/backup/source-claim.ts): conditional PutObject and GetObject
+ * under `locks/backup/` of the vault only; never a delete (the claims are overwritten as new versions).
+ */
+export function backupClaimStatements(vaultArn: string): PolicyStatement[] {
+  return [{ Sid: "ClaimInstancesPerRun", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${vaultArn}/locks/backup/*` }];
+}
+
 export interface CopyScope extends BackupScope {
   drRegion: string;
   drKeyArn: string;

@@ -22,7 +22,11 @@ export interface BackupDeps {
   publishMetrics: (plan: string, counts: Record<string, number>) => void;
   /** Paces CreateSnapshots (EC2 refills 5 a second per account and region); none when absent. */
   paceEc2?: Pace;
+  /** Waits while another delivery of the run holds an instance's claim; a timer when absent. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The run of a plan for a slot: its id, tier and expiry, shared by every backup it makes. A manual run (no
@@ -42,7 +46,8 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
   for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
-  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced };
+  const claims = { s3: deps.clients.s3, ec2: deps.clients.ec2, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
+  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced, claims };
   const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
   const outcomes: SourceOutcome[] = [
     ...selection.skipped,
