@@ -123,7 +123,9 @@ function parseRecord(text: string): ClaimRecord {
     const value: unknown = JSON.parse(text);
     if (typeof value === "object" && value !== null) {
       const { holder, at, snapshotIds, released } = value as Record<string, unknown>;
-      const ids = Array.isArray(snapshotIds) && snapshotIds.every((id) => typeof id === "string") ? snapshotIds : undefined;
+      const list: unknown[] | undefined = Array.isArray(snapshotIds) ? (snapshotIds as unknown[]) : undefined;
+      const strings = list?.filter((id): id is string => typeof id === "string");
+      const ids = strings !== undefined && strings.length === list?.length ? strings : undefined;
       if (typeof holder === "string" && typeof at === "string" && !Number.isNaN(Date.parse(at))) return { holder, at, ...(ids ? { snapshotIds: ids } : {}), released: released === true };
     }
   } catch {
