@@ -5,7 +5,7 @@ import { handler } from "../handlers/backup";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
-import { backupStatements } from "./iam-snapshots";
+import { backupClaimStatements, backupStatements } from "./iam-snapshots";
 
 /**
  * Not read by the handler: the plans allowed to skip the DR copy (backup-dr:allowNoDrCopy), where the
@@ -42,8 +42,11 @@ export class Backup extends pulumi.ComponentResource {
         memorySize: 512,
         environment: backupEnvironment(config, args.vaultName, args.topicArn),
         statements: pulumi
-          .output(args.account)
-          .apply((a) => backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX })),
+          .all([args.account, args.vaultArn])
+          .apply(([a, vaultArn]) => [
+            ...backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
+            ...backupClaimStatements(vaultArn),
+          ]),
       },
       { parent: this },
     );

@@ -19,10 +19,11 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
   const rds = (resource: string) => `arn:${s.partition}:rds:${s.region}:${s.accountId}:${resource}`;
   return [
     {
-      // Describe calls support no resource-level permissions.
+      // Describe calls support no resource-level permissions. DB (cluster) snapshots: read back the tags of one whose
+      // identifier is taken, to tell this backup's rerun from a clash.
       Sid: "ReadFleet",
       Effect: "Allow",
-      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*",
     },
     {
@@ -59,6 +60,14 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
       Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
     },
   ];
+}
+
+/**
+ * The backup function's claims on instances (handlers/backup/source-claim.ts): conditional PutObject and GetObject
+ * under `locks/backup/` of the vault only; never a delete (the claims are overwritten as new versions).
+ */
+export function backupClaimStatements(vaultArn: string): PolicyStatement[] {
+  return [{ Sid: "ClaimInstancesPerRun", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${vaultArn}/locks/backup/*` }];
 }
 
 export interface CopyScope extends BackupScope {

@@ -6,6 +6,8 @@ export interface BackupRequest {
   plan: BackupPlan;
   /** The scheduled slot, to the minute: the scheduled time, or now when the event has none (manual run). */
   slot: Date;
+  /** False when the event has no scheduledTime: a manual run, whose run id is never a scheduled slot's. */
+  scheduled: boolean;
 }
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -24,7 +26,7 @@ export function parseBackupEvent(event: unknown, plans: readonly BackupPlan[], n
   const plan = plans.find((p) => p.name === planName);
   if (!plan) throw unknownPlanError(planName, plans.map((p) => p.name));
   const time = scheduledTime === undefined ? now : parseInstant(scheduledTime);
-  return { plan, slot: new Date(Math.floor(time.getTime() / 60_000) * 60_000) };
+  return { plan, slot: new Date(Math.floor(time.getTime() / 60_000) * 60_000), scheduled: scheduledTime !== undefined };
 }
 
 /** An ISO-8601 instant with a zone (Z or ±hh:mm) whose date and time fields are real. */

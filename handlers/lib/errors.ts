@@ -35,6 +35,16 @@ export function invalidScheduleError(expression: string, problem: string): Named
   return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
+/** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
+export function snapshotIdentifierTakenError(identifier: string, detail: string): NamedError<"SnapshotIdentifierTakenError", { identifier: string }> {
+  return namedError("SnapshotIdentifierTakenError", `Snapshot identifier ${identifier} is taken by a snapshot that is not this backup: ${detail}`, { identifier });
+}
+
+/** Another delivery of the same run kept its claim on a source longer than the lease allows to wait. */
+export function sourceClaimTimeoutError(key: string, leaseMs: number): NamedError<"SourceClaimTimeoutError", { key: string }> {
+  return namedError("SourceClaimTimeoutError", `Could not claim ${key}: another delivery of this run held it beyond the ${leaseMs / 1000} s lease; the next run or retry backs the source up`, { key });
+}
+
 /** A run finished with failures; thrown last so Lambda's error metric, retries and on-failure destination apply. */
 export function runFailedError(runId: string, failures: readonly string[]): NamedError<"RunFailedError", { runId: string; failures: readonly string[] }> {
   return namedError("RunFailedError", `Run ${runId} finished with ${failures.length} failure${failures.length === 1 ? "" : "s"}: ${failures.join("; ")}`, { runId, failures });

@@ -75,6 +75,16 @@ export function previousSlot(schedule: Schedule, before: Date, timeZone: string)
   return undefined;
 }
 
+/**
+ * The schedule's slot that an instant falls in: the newest slot at or before it (a manual run at 06:01 or 11:00
+ * on a 6-hourly plan falls in the 06:00 slot). rate() slots lie wherever the instant is (no anchor), so the
+ * instant itself; undefined when a cron schedule has no slot that early.
+ */
+export function slotAtOrBefore(schedule: Schedule, instant: Date, timeZone: string): Date | undefined {
+  if (schedule.kind === "rate") return instant;
+  return previousSlot(schedule, new Date(instant.getTime() + 1), timeZone);
+}
+
 /** A wall-clock time's slot: none in a DST gap, the first instant in an overlap. */
 function slotAt(z: Zone, civil: CivilDateTime): Date | undefined {
   return z.instants(civil)[0];

@@ -139,7 +139,7 @@ export function addEbsBackup(fake: FakeAws, o: BackupOptions = {}): CopyableSnap
 export function addDbBackup(fake: FakeAws, kind: "rds" | "aurora", o: BackupOptions = {}): CopyableDbSnapshot & { arn: string } {
   const region = primaryRegion(fake);
   const source = o.source ?? `${kind === "rds" ? "db" : "cluster"}-${region.nextId("x").slice(-4)}`;
-  const id = rdsSnapshotIdentifier(runOf(o.plan ?? "gold", o.slot ?? SLOT, o.stack ?? STACK_TAG), source);
+  const id = rdsSnapshotIdentifier(runOf(o.plan ?? "gold", o.slot ?? SLOT, o.stack ?? STACK_TAG), kind, source);
   const encrypted = o.encrypted ?? true;
   const snapshot: CopyableDbSnapshot = {
     id,

@@ -81,7 +81,7 @@ export class FakeAws {
     if (!scope) return { status: 403, headers: {}, body: "<Error><Code>MissingAuthenticationToken</Code><Message>unsigned request</Message></Error>" };
     const [, regionName, service] = scope;
     const params = service === "s3" ? new Map<string, string>() : parseQuery(request.body);
-    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method) : (params.get("Action") ?? "");
+    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method === "GET" ? "GetObject" : request.method) : (params.get("Action") ?? "");
     const attempt = Number(/attempt=(\d+)/.exec(header("amz-sdk-request"))?.[1] ?? "1");
     const call: FakeCall = { service, region: regionName, action, params, attempt };
     this.calls.push(call);
@@ -131,8 +131,11 @@ export class FakeAws {
         return { body: queryResponse(RDS_NS, call.action, requestId, rdsAction(call.action, call.params, region, this.pageCap.rds)) };
       case "sns":
         return { body: queryResponse(SNS_NS, call.action, requestId, snsAction(call.action, call.params, region, requestId)) };
-      case "s3":
-        return { body: "", headers: { "x-amz-request-id": requestId, ...s3Request(request.method, request.host, request.path, request.body, region) } };
+      case "s3": {
+        const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
+        const reply = s3Request(request.method, request.host, request.path, request.body, region, header);
+        return { body: reply.body, headers: { "x-amz-request-id": requestId, ...reply.headers } };
+      }
       default:
         throw new AwsFault("UnknownService", 400, `The fake does not implement ${call.service}`);
     }

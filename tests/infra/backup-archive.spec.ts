@@ -58,7 +58,10 @@ describe("backup function archive (prod, serialized, written, required, invoked)
         .map((b) => ({ source: b.source, volume: b.kind === "ec2" ? b.volumeId : undefined, tags: b.tags }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       const vault = fake.region().buckets.get(environment.BACKUP_DR_VAULT_BUCKET) ?? new Map<string, string>();
-      return { outcome, made, manifestKeys: [...vault.keys()], fleet, fake };
+      const manifestKeys = [...vault.keys()].filter((key) => key.startsWith("runs/"));
+      // Each instance's claim, recorded with the set made under it.
+      const claims = [...vault].filter(([key]) => key.startsWith("locks/")).map(([key, body]) => ({ key, snapshotIds: (JSON.parse(body) as { snapshotIds?: string[] }).snapshotIds?.length ?? 0 }));
+      return { outcome, made, manifestKeys, claims, fleet, fake };
     } finally {
       await server.close();
     }
@@ -75,6 +78,8 @@ describe("backup function archive (prod, serialized, written, required, invoked)
     expect(new Set(deployed.made.map((b) => b.source))).to.deep.equal(new Set(goldSources(deployed.fleet)));
     expect(deployed.made).to.deep.equal(direct.made);
     expect(deployed.manifestKeys).to.deep.equal(["runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json"]);
+    expect(deployed.claims.map((c) => c.key).sort()).to.deep.equal([...deployed.fleet.gold.ec2.keys()].map((i) => `locks/backup/gold-2026-11-22T05-00-00Z/${i}.json`).sort());
+    expect(deployed.claims.every((c) => c.snapshotIds > 0)).to.equal(true);
     expect(deployed.made[0].tags).to.deep.include({ "backup-dr:stack": "backup-dr/prod", "backup-dr:plan": "gold" });
   });
 

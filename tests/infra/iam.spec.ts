@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { functionBaseStatements, schedulerStatements, trustPolicy } from "../../infra/iam";
 import { batchReplicationStatements, replicationStatements } from "../../infra/iam-replication";
-import { backupStatements, cleanupStatements, copyStatements } from "../../infra/iam-snapshots";
+import { backupClaimStatements, backupStatements, cleanupStatements, copyStatements } from "../../infra/iam-snapshots";
 import type { PolicyStatement } from "../../infra/policy-documents";
 
 const scope = { partition: "aws", region: "eu-west-1", accountId: "111122223333" };
@@ -50,6 +50,11 @@ describe("IAM policies", () => {
     const s = schedulerStatements("arn:aws:lambda:eu-west-1:111122223333:function:backup", "arn:aws:sqs:eu-west-1:111122223333:q", "arn:aws:kms:eu-west-1:111122223333:key/k");
     expect(sid(s, "InvokeFunction").Resource).to.deep.equal(["arn:aws:lambda:eu-west-1:111122223333:function:backup", "arn:aws:lambda:eu-west-1:111122223333:function:backup:*"]);
     expect(actions(s)).to.deep.equal(["lambda:InvokeFunction", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"]);
+  });
+
+  it("backup claims: read and write only under locks/backup/ of the vault, never delete", () => {
+    const s = backupClaimStatements("arn:aws:s3:::vault");
+    expect(s).to.deep.equal([{ Sid: "ClaimInstancesPerRun", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: "arn:aws:s3:::vault/locks/backup/*" }]);
   });
 
   describe("backupStatements", () => {
