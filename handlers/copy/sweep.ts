@@ -10,7 +10,7 @@ import { startWithinLimits } from "./limiter";
 import { describeEbsSnapshots, listClusterSnapshots, listDbSnapshots } from "./snapshots";
 import { startCopy } from "./start-copy";
 import type { Candidate, CopyPlan, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
-import { copyTarget, emptyWork, type CopyDeps, type Work } from "./work";
+import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
 
 const KIND_OF_RESOURCE = { ec2: "ebs", rds: "rds", aurora: "aurora" } as const;
 
@@ -43,6 +43,7 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
     if (found === undefined) continue;
     work.replaced.push(...found.matched.replaced);
     work.copies.push(...found.matched.failed);
+    work.live.push(...liveEbsCopies(found.matched.copied));
     toStart.push(...found.matched.toStart);
   }
   const target = copyTarget(deps, settings);

@@ -2,6 +2,7 @@
 import type { BackupPlan, ErrorInfo } from "../backup/types";
 import type { Tier } from "../catalog";
 import type { Keep } from "../lib/retention";
+import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
 export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
 /** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
@@ -29,6 +30,8 @@ export interface CopySettings {
   notifyOn: "failure" | "always";
   limits: Limits;
   concurrency: number;
+  /** EBS snapshot lock of the DR copies (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  snapshotLock: SnapshotLockMode;
 }
 
 export type Tags = Record<string, string>;
@@ -93,6 +96,8 @@ export interface CopyOutcome {
   replaced?: string;
   reason?: string;
   error?: ErrorInfo;
+  /** An EBS copy started by this run, when copies are locked: its lock (a failed lock fails the run; the copy stays). */
+  lock?: LockResult;
 }
 
 /** A failed DR copy found and deleted (or not) so that its backup is copied again. */
