@@ -54,6 +54,8 @@ export interface SnapshotRecord {
   status: string;
   /** When the snapshot was taken (EBS start time, RDS snapshot create time). */
   created?: Date;
+  /** EBS: when the snapshot completed (CompletionTime), when AWS reports it; RDS reports none. */
+  completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
   tags: Tags;
