@@ -24,6 +24,8 @@
 //   BACKUP_DR_MAX_RDS_COPIES      optional, 1-100, default 20. DB snapshot copies in flight at most.
 //   BACKUP_DR_MAX_CLUSTER_COPIES  optional, 1-100, default 5. DB cluster snapshot copies in flight at most.
 //   BACKUP_DR_CONCURRENCY         optional, 1-50, default 8. AWS calls (copies, deletions) made at once.
+//   BACKUP_DR_SNAPSHOT_LOCK       optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each EBS
+//                                 DR copy until its DR expiry (handlers/lib/snapshot-lock.ts, handlers/copy/lock-copies.ts).
 //   AWS_REGION                    set by Lambda (the primary region). AWS_ENDPOINT_URL (optional) points every client
 //                                 at another endpoint.
 //   POWERTOOLS_LOG_LEVEL          optional, default INFO.

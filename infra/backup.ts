@@ -2,6 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/backup";
+import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
@@ -22,6 +23,7 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     BACKUP_DR_VAULT_BUCKET: vaultName,
     BACKUP_DR_TOPIC_ARN: topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
     [ALLOW_NO_DR_COPY_SETTING]: JSON.stringify(config.allowNoDrCopy),
   };
 }
@@ -44,7 +46,7 @@ export class Backup extends pulumi.ComponentResource {
         statements: pulumi
           .all([args.account, args.vaultArn])
           .apply(([a, vaultArn]) => [
-            ...backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
+            ...backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX, snapshotLock: config.vaultLock.mode }),
             ...backupClaimStatements(vaultArn),
           ]),
       },

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
+import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { COPY_MESSAGE_GROUP, CopyQueue } from "./copy-queue";
 import { BackupDrFunction, type FunctionContext } from "./functions";
@@ -46,6 +47,7 @@ export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKey
     BACKUP_DR_MAX_EBS_COPIES: String(config.copy.maxEbsCopies),
     BACKUP_DR_MAX_RDS_COPIES: String(config.copy.maxRdsCopies),
     BACKUP_DR_MAX_CLUSTER_COPIES: String(config.copy.maxClusterCopies),
+    [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
   };
 }
 
@@ -69,7 +71,7 @@ export class Copy extends pulumi.ComponentResource {
         // event run racing a sweep could copy twice, and the in-flight count must stay exact.
         environment: copyEnvironment(config, args),
         statements: pulumi.all([args.account, args.drKeyArn, queue.queueArn]).apply(([a, drKeyArn, queueArn]) => [
-          ...copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
+          ...copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX, snapshotLock: config.vaultLock.mode }),
           ...queueConsumerStatements(queueArn),
         ]),
       },

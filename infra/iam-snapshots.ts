@@ -1,5 +1,6 @@
 // IAM statements of the three snapshot functions (backup, DR copy, cleanup), as pure functions.
 import { TAG_STACK } from "../handlers/catalog";
+import type { SnapshotLockMode } from "../handlers/lib/snapshot-lock";
 import type { AccountScope } from "./iam";
 import type { PolicyStatement } from "./policy-documents";
 
@@ -8,6 +9,27 @@ export interface BackupScope extends AccountScope {
   stackTag: string;
   /** Every RDS and Aurora snapshot identifier the function derives starts with this. */
   rdsSnapshotPrefix: string;
+  /** vaultLock.mode: GOVERNANCE or COMPLIANCE lets the function lock this stack's EBS snapshots; off (default) does not. */
+  snapshotLock?: SnapshotLockMode;
+}
+
+/**
+ * Locking EBS snapshots (EBS user guide, "Control access to Amazon EBS snapshot lock"): ec2:LockSnapshot only on
+ * snapshots tagged with this stack, in the given region (they are tagged at creation, before the lock); reading locks
+ * has no resource-level permission. Nothing when locking is off. No ec2:UnlockSnapshot, ever.
+ */
+export function snapshotLockStatements(s: { partition: string; stackTag: string; snapshotLock?: SnapshotLockMode }, region: string): PolicyStatement[] {
+  if (s.snapshotLock === undefined || s.snapshotLock === "off") return [];
+  return [
+    { Sid: "ReadSnapshotLocks", Effect: "Allow", Action: "ec2:DescribeLockedSnapshots", Resource: "*" },
+    {
+      Sid: "LockOnlyThisStacksEbsSnapshots",
+      Effect: "Allow",
+      Action: "ec2:LockSnapshot",
+      Resource: `arn:${s.partition}:ec2:${region}::snapshot/*`,
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag } },
+    },
+  ];
 }
 
 /**
@@ -59,6 +81,7 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
       Resource: [rds(`snapshot:${s.rdsSnapshotPrefix}*`), rds(`cluster-snapshot:${s.rdsSnapshotPrefix}*`)],
       Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
     },
+    ...snapshotLockStatements(s, s.region),
   ];
 }
 
@@ -135,6 +158,7 @@ export function copyStatements(s: CopyScope): PolicyStatement[] {
       Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
     },
     ...copyKeyStatements(s, via),
+    ...snapshotLockStatements(s, s.drRegion),
   ];
 }
 
@@ -172,14 +196,14 @@ export interface CleanupScope extends AccountScope {
   stackTag: string;
 }
 
-/** The cleanup function: read snapshots and images in both regions; delete only snapshots tagged with this stack. */
+/** The cleanup function: read snapshots, images and snapshot locks in both regions; delete only snapshots tagged with this stack. */
 export function cleanupStatements(s: CleanupScope): PolicyStatement[] {
   const regions = [s.region, s.drRegion];
   return [
     {
       Sid: "ReadSnapshotsAndImages",
       Effect: "Allow",
-      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "ec2:DescribeLockedSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*",
     },
     {

@@ -9,6 +9,7 @@ import { settleWithConcurrency } from "../lib/pool";
 import { slotRetention } from "../lib/retention";
 import { manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { backupSource } from "./backup-source";
+import { lockBackups } from "./lock-backups";
 import { parseBackupEvent } from "./event";
 import { buildManifest, failureLines, metricCounts, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
@@ -49,7 +50,7 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
   const claims = { s3: deps.clients.s3, ec2: deps.clients.ec2, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
   const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced, claims };
   const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
-  const outcomes: SourceOutcome[] = [
+  const made: SourceOutcome[] = [
     ...selection.skipped,
     ...settled.map((result, i): SourceOutcome => {
       if (result.status === "fulfilled") return result.value;
@@ -57,6 +58,7 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
       return { kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 };
     }),
   ];
+  const outcomes = await lockBackups(deps.clients.ec2, settings.snapshotLock, run, made, settings.concurrency, deps.now);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);

@@ -5,6 +5,7 @@ import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import { COPY_ACTIONS } from "./aws-fake-copy";
 import { ec2Action } from "./aws-fake-ec2";
 import type { FakeAction } from "./aws-fake-extensions";
+import { LOCK_ACTIONS } from "./aws-fake-lock";
 import { rdsAction } from "./aws-fake-rds";
 import { RegionState } from "./aws-fake-state";
 import { s3Request, snsAction } from "./aws-fake-storage";
@@ -110,7 +111,8 @@ export class FakeAws {
   }
 
   private extension(service: string, action: string): FakeAction | undefined {
-    for (const actions of [COPY_ACTIONS, CLEANUP_ACTIONS]) {
+    // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it.
+    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, CLEANUP_ACTIONS]) {
       const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
       if (table && Object.hasOwn(table, action)) return table[action];
     }

@@ -45,6 +45,7 @@ describe("backup function infrastructure (prod)", () => {
         BACKUP_DR_VAULT_BUCKET: "backup-dr-primary-vault-1a2b3c4",
         BACKUP_DR_TOPIC_ARN: topicArn(),
         BACKUP_DR_NOTIFY_ON: "failure",
+        BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
         BACKUP_DR_ALLOW_NO_DR_COPY: "[]",
       },
     });

@@ -42,6 +42,7 @@ describe("DR copy function infrastructure (prod)", () => {
         BACKUP_DR_MAX_EBS_COPIES: "20",
         BACKUP_DR_MAX_RDS_COPIES: "20",
         BACKUP_DR_MAX_CLUSTER_COPIES: "5",
+        BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
       },
     });
     expect(one(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "copy-async").inputs.destinationConfig).to.deep.equal({
