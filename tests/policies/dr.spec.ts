@@ -121,6 +121,14 @@ describe("policies: DR invariants", () => {
         `backup-schedules-silver (${T.schedule}): The schedule of plan "silver" is disabled: set its state to "ENABLED".`,
       ]);
     });
+
+    it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {
+      const plans = [{ ...PLANS[0], keep: { daily: 3, yearly: 300000 } }, { ...PLANS[1], schedule: "cron(0 2 30 2 ? *)" }];
+      expect(await check(drPlanSchedules, stack("prod", plans))).to.deep.equal([
+        `${backupLabel}: Plan "gold" is out of bounds: keep.yearly: at most 100 yearly backups can be kept (100 years of them), got 300000: change it in backup-dr:plans.`,
+        `${backupLabel}: Plan "silver" is out of bounds: schedule: does not fire within a year: day-of-month: "30" never falls in month "2", so the schedule never fires: change it in backup-dr:plans.`,
+      ]);
+    });
   });
 
   describe("dr-copy-coverage", () => {
