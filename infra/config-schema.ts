@@ -2,7 +2,7 @@
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
-import { MAX_KEEP } from "../handlers/lib/bounds";
+import { MAX_KEEP } from "../policies/lib/bounds";
 import { hourlyProblem, scheduleFiresProblem } from "../handlers/lib/plan-bounds";
 import { parseSchedule, type Schedule } from "../handlers/lib/schedule";
 import { canonicalTimeZone } from "../handlers/lib/zoned-time";

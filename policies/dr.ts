@@ -64,7 +64,7 @@ export const drPlanSchedules: StackValidationPolicy = {
         reportViolation(`Plan "${plan.name}" has no schedule: set its schedule (cron(...) or rate(...)) in backup-dr:plans.`, read.backup.resource.urn);
         continue;
       }
-      for (const problem of planBoundProblems({ ...plan, schedule: plan.schedule }, new Date())) {
+      for (const problem of planBoundProblems(plan)) {
         reportViolation(`Plan "${plan.name}" is out of bounds: ${problem}: change it in backup-dr:plans.`, read.backup.resource.urn);
       }
       const schedules = schedulesFor(args.resources, read.backup, plan.name);

@@ -1,5 +1,5 @@
 // Validates the invocation event `{ "plan": "gold", "scheduledTime": "2026-11-22T06:00:00Z" }` before any AWS call.
-import { MAX_CLOCK_SKEW_MS } from "../lib/bounds";
+import { MAX_CLOCK_SKEW_MS } from "../../policies/lib/bounds";
 import { malformedEventError, unknownPlanError } from "../lib/errors";
 import { describeInput, INSTANT_RULE, listSome, parseInstant } from "../lib/event-input";
 import { isoSeconds } from "../lib/run-id";

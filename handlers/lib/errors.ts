@@ -4,7 +4,7 @@
 // calls Error without initializing the instance, so a deployed subclass throws an object with no name and
 // no message. A plain Error with its `name` set survives serialization (tests/infra/*-archive.spec.ts).
 
-import { MAX_ERROR_MESSAGE } from "./bounds";
+import { MAX_ERROR_MESSAGE } from "../../policies/lib/bounds";
 import { describeInput, listSome } from "./event-input";
 
 export type NamedError<N extends string, P extends object = object> = Error & { readonly name: N } & Readonly<P>;

@@ -1,6 +1,6 @@
 // What every handler's event parser shares: one strict instant parser, one event-id rule, and a bounded,
 // depth-safe description of a bad value for messages (JSON.stringify of a deeply nested event throws RangeError).
-import { EVENT_ID, FIRST_EVENT_YEAR, LAST_EVENT_YEAR, MAX_DESCRIBED_INPUT } from "./bounds";
+import { EVENT_ID, FIRST_EVENT_YEAR, LAST_EVENT_YEAR, MAX_DESCRIBED_INPUT } from "../../policies/lib/bounds";
 
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):(\d{2}))$/;
 

@@ -3,7 +3,7 @@
 import type { Tier } from "../catalog";
 import { daysInMonth, dayNumber, type CivilDate } from "./civil";
 import { FIRST_YEAR, LAST_YEAR, type Cron } from "./cron";
-import { MAX_KEEP, MAX_RETENTION_DAYS, SCHEDULE_HORIZON_DAYS } from "./bounds";
+import { MAX_KEEP, MAX_RETENTION_DAYS, SCHEDULE_HORIZON_DAYS } from "../../policies/lib/bounds";
 import { nextSlot, type Schedule } from "./schedule";
 import { zone } from "./zoned-time";
 

@@ -6,7 +6,7 @@
 // are taken to lie whole intervals apart from the slot in hand: previous = slot - interval, next = slot + interval.
 import { addDays, type CivilDate, type CivilDateTime } from "./civil";
 import { FIRST_YEAR, LAST_YEAR, parseCron, type Cron } from "./cron";
-import { MAX_RATE } from "./bounds";
+import { MAX_RATE } from "../../policies/lib/bounds";
 import { invalidScheduleError } from "./errors";
 import { zone, type Zone } from "./zoned-time";
 

@@ -12,8 +12,6 @@ export type Retention = Record<Tier, number>;
 export interface PlanView {
   name: string;
   schedule: string | undefined;
-  /** Defaults to UTC, as in backup-dr:plans. */
-  timezone: unknown;
   keep: Retention;
   /** Defaults to `keep`, as in backup-dr:plans. */
   drKeep: Retention;
@@ -37,7 +35,6 @@ function plan(entry: unknown): PlanView | undefined {
   return {
     name: entry.name,
     schedule: typeof entry.schedule === "string" && entry.schedule.trim() !== "" ? entry.schedule : undefined,
-    timezone: entry.timezone ?? "UTC",
     keep,
     drKeep: entry.drKeep === undefined ? keep : retention(entry.drKeep),
     copyToDr: entry.copyToDr !== false,

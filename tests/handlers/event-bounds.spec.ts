@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import { runCleanup } from "../../handlers/cleanup/run";
 import { runCopy } from "../../handlers/copy/run";
-import { MAX_ERROR_MESSAGE } from "../../handlers/lib/bounds";
+import { MAX_ERROR_MESSAGE } from "../../policies/lib/bounds";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
 import { fakeClients } from "../helpers/aws-clients";

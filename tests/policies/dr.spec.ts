@@ -123,10 +123,10 @@ describe("policies: DR invariants", () => {
     });
 
     it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {
-      const plans = [{ ...PLANS[0], keep: { daily: 3, yearly: 300000 } }, { ...PLANS[1], schedule: "cron(0 2 30 2 ? *)" }];
+      const plans = [{ ...PLANS[0], keep: { daily: 3, yearly: 300000 } }, { ...PLANS[1], drKeep: { hourly: 1e12 } }];
       expect(await check(drPlanSchedules, stack("prod", plans))).to.deep.equal([
         `${backupLabel}: Plan "gold" is out of bounds: keep.yearly: at most 100 yearly backups can be kept (100 years of them), got 300000: change it in backup-dr:plans.`,
-        `${backupLabel}: Plan "silver" is out of bounds: schedule: does not fire within a year: day-of-month: "30" never falls in month "2", so the schedule never fires: change it in backup-dr:plans.`,
+        `${backupLabel}: Plan "silver" is out of bounds: drKeep.hourly: at most 100000 hourly backups can be kept (100 years of them), got 1000000000000: change it in backup-dr:plans.`,
       ]);
     });
   });
