@@ -81,7 +81,7 @@ describe("config bounds (#13)", () => {
     const cases: [string, string][] = [
       ["cron(0 2 30 2 ? *)", 'day-of-month: "30" never falls in month "2"'],
       ["cron(0 2 31 4,6,9,11 ? *)", 'day-of-month: "31" never falls in month "4,6,9,11"'],
-      ["cron(0 2 29 2 ? 2027)", 'year: "2027" has no date the other fields allow'],
+      ["cron(0 2 29 2 ? 2027)", 'year: "2027"'],
       ["cron(0 2 * * ? 2020)", 'year: "2020" names no year from'],
       ["cron(0 2 ? 2 2#5 *)", 'day-of-week: "2#5" falls in month "2" only in some years'],
     ];
