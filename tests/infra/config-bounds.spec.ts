@@ -110,6 +110,14 @@ describe("config bounds (#13)", () => {
       expect(problemsOf(minimal({ timezone: "America/New_York" }))).to.deep.equal([]);
     });
 
+    it("the functions refuse a time zone in the wrong case, as Scheduler would get it as written", () => {
+      const plans = (timezone: string) => JSON.stringify([{ ...PLAN, timezone }]);
+      const error = thrown(() => readBackupSettings(backupEnv({ BACKUP_DR_PLANS: plans("america/new_york") })));
+      expect(error.name).to.equal("InvalidSettingError");
+      expect(error.message).to.include("[0].timezone");
+      expect(readBackupSettings(backupEnv({ BACKUP_DR_PLANS: plans("America/New_York") })).plans[0].timezone).to.equal("America/New_York");
+    });
+
     it("refuses 48 user tags (with the stack's own they pass AWS's 50), accepts 47", () => {
       const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`team-${i}`, "x"]));
       expect(problemsOf({ ...minimal(), "backup-dr:tags": tags(48) }).join("\n")).to.include("backup-dr:tags: expected at most 47 tags");
