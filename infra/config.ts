@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackTagValue, type Tier } from "../handlers/catalog";
+import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
@@ -205,8 +206,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** The value as the user wrote it, near enough: JSON, non-finite numbers as YAML spells them (.inf), depth-safe, short. */
 function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeInput(value, 80);
 }

@@ -4,10 +4,15 @@
 // calls Error without initializing the instance, so a deployed subclass throws an object with no name and
 // no message. A plain Error with its `name` set survives serialization (tests/infra/*-archive.spec.ts).
 
+import { MAX_ERROR_MESSAGE } from "../../policies/lib/bounds";
+import { describeInput, listSome } from "./event-input";
+
 export type NamedError<N extends string, P extends object = object> = Error & { readonly name: N } & Readonly<P>;
 
+/** Every message is cut to MAX_ERROR_MESSAGE characters: logs, SNS and the manifest carry it. */
 function namedError<N extends string, P extends object>(name: N, message: string, props: P): NamedError<N, P> {
-  return Object.assign(new Error(message), props, { name });
+  const bounded = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 3)}...` : message;
+  return Object.assign(new Error(bounded), props, { name });
 }
 
 /** The invocation event is not what the function accepts; thrown before any AWS call. */
@@ -17,7 +22,7 @@ export function malformedEventError(message: string): NamedError<"MalformedEvent
 
 /** The event names a plan the function was not deployed with. */
 export function unknownPlanError(plan: string, known: readonly string[]): NamedError<"UnknownPlanError", { plan: string }> {
-  return namedError("UnknownPlanError", `Unknown plan "${plan}"; this function knows: ${known.join(", ") || "(none)"}`, { plan });
+  return namedError("UnknownPlanError", `Unknown plan ${describeInput(plan, 40)}; this function knows: ${listSome(known, 20) || "(none)"}`, { plan: plan.slice(0, 64) });
 }
 
 /** A required environment variable is absent or empty. */

@@ -6,6 +6,7 @@
 // are taken to lie whole intervals apart from the slot in hand: previous = slot - interval, next = slot + interval.
 import { addDays, type CivilDate, type CivilDateTime } from "./civil";
 import { FIRST_YEAR, LAST_YEAR, parseCron, type Cron } from "./cron";
+import { MAX_RATE } from "../../policies/lib/bounds";
 import { invalidScheduleError } from "./errors";
 import { zone, type Zone } from "./zoned-time";
 
@@ -23,11 +24,13 @@ export function parseSchedule(expression: string): Schedule {
     const amount = Number(rate[1]);
     const unit = rate[2];
     if (amount < 1) throw invalidScheduleError(expression, "the rate must be at least 1");
+    const base = unit.replace(/s$/, "") as keyof typeof MAX_RATE;
+    if (amount > MAX_RATE[base]) throw invalidScheduleError(expression, `the rate must be at most ${MAX_RATE[base]} ${base}s (a year): a schedule must fire within a year`);
     // AWS wants "1 hour" but "2 hours".
     if ((amount === 1) === unit.endsWith("s")) {
       throw invalidScheduleError(expression, amount === 1 ? `use the singular unit for 1 ("1 ${unit.replace(/s$/, "")}")` : `use the plural unit for ${amount} ("${unit}s")`);
     }
-    return { kind: "rate", expression, intervalMs: amount * UNIT_MS[unit.replace(/s$/, "")] };
+    return { kind: "rate", expression, intervalMs: amount * UNIT_MS[base] };
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (!cron) throw invalidScheduleError(expression, "expected rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year)");

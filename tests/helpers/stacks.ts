@@ -20,7 +20,11 @@ export function stackValues(stack: string, dir: string = ROOT): Record<string, u
   return { ...(doc.config ?? {}) };
 }
 
-/** Config values as strings, the way the Pulumi CLI passes them to the program. */
+/** Config values as strings, the way the Pulumi CLI passes them to the program; a non-finite scalar as YAML wrote it. */
 export function asCliConfig(values: Record<string, unknown>): Record<string, string> {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, typeof v === "string" ? v : typeof v === "number" && !Number.isFinite(v) ? yamlNumber(v) : JSON.stringify(v)]));
+}
+
+function yamlNumber(n: number): string {
+  return Number.isNaN(n) ? ".nan" : n > 0 ? ".inf" : "-.inf";
 }

@@ -125,8 +125,8 @@ describe("config", () => {
       ["DR region equal to primary", { ...minimal(), "backup-dr:drRegion": "us-east-1" }, 'backup-dr:drRegion: expected a region other than the primary aws:region (us-east-1), got "us-east-1"'],
       ["no plans", { ...minimal(), "backup-dr:plans": [] }, "backup-dr:plans: expected at least one plan, got []"],
       ["plans not a list", { ...minimal(), "backup-dr:plans": "gold" }, 'backup-dr:plans: expected a list of plans, got "gold"'],
-      ["negative keep count", withPlan({ keep: { daily: -3 } }), "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got -3"],
-      ["fractional keep count", withPlan({ keep: { daily: 1.5 } }), "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got 1.5"],
+      ["negative keep count", withPlan({ keep: { daily: -3 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3"],
+      ["fractional keep count", withPlan({ keep: { daily: 1.5 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got 1.5"],
       ["misspelt retention tier", withPlan({ keep: { daily: 7, dayly: 3 } }), "backup-dr:plans[0].keep.dayly: unknown key; allowed: hourly, daily, weekly, monthly, yearly"],
       ["a plan that keeps nothing", withPlan({ keep: { daily: 0 } }), 'backup-dr:plans[0].keep: expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times, got {"daily":0}'],
       ["keep missing", withPlan({ keep: undefined }), "backup-dr:plans[0].keep: expected a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly, got nothing"],
@@ -134,7 +134,7 @@ describe("config", () => {
       ["five-field cron", withPlan({ schedule: "cron(0 2 * * *)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "cron(0 2 * * *)"`],
       ["cron without a '?' day", withPlan({ schedule: "cron(0 2 * * * *)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "cron(0 2 * * * *)"`],
       ["rate with a plural for one", withPlan({ schedule: "rate(1 hours)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "rate(1 hours)"`],
-      ["unknown time zone", withPlan({ timezone: "Mars/Olympus" }), 'backup-dr:plans[0].timezone: expected an IANA time zone such as UTC or Europe/Berlin, got "Mars/Olympus"'],
+      ["unknown time zone", withPlan({ timezone: "Mars/Olympus" }), 'backup-dr:plans[0].timezone: expected an IANA time zone written exactly as IANA names it, such as UTC or Europe/Berlin, got "Mars/Olympus"'],
       ["unknown resource type", withPlan({ resources: ["ec2", "dynamodb"] }), 'backup-dr:plans[0].resources[1]: expected one of "ec2", "rds", "aurora", got "dynamodb"'],
       ["no resource types", withPlan({ resources: [] }), 'backup-dr:plans[0].resources: expected at least one of "ec2", "rds", "aurora", got []'],
       ["a resource type twice", withPlan({ resources: ["rds", "rds"] }), 'backup-dr:plans[0].resources[1]: expected each resource type once (already at [0]), got "rds"'],
@@ -197,7 +197,7 @@ describe("config", () => {
       expect(name).to.equal("ConfigError");
       expect(problems).to.have.members([
         'backup-dr:plans[0].name: expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter, got "Gold"',
-        "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got -3",
+        "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3",
         'backup-dr:notifyOn: expected one of "failure", "always", got "never"',
         "backup-dr:vaultLock.dayz: unknown key; allowed: mode, days",
       ]);

@@ -122,6 +122,14 @@ describe("policies: DR invariants", () => {
         `backup-schedules-silver (${T.schedule}): The schedule of plan "silver" is disabled: set its state to "ENABLED".`,
       ]);
     });
+
+    it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {
+      const plans = [{ ...PLANS[0], keep: { daily: 3, yearly: 300000 } }, { ...PLANS[1], drKeep: { hourly: 1e12 } }];
+      expect(await check(drPlanSchedules, stack("prod", plans))).to.deep.equal([
+        `${backupLabel}: Plan "gold" is out of bounds: keep.yearly: at most 100 yearly backups can be kept (100 years of them), got 300000: change it in backup-dr:plans.`,
+        `${backupLabel}: Plan "silver" is out of bounds: drKeep.hourly: at most 100000 hourly backups can be kept (100 years of them), got 1000000000000: change it in backup-dr:plans.`,
+      ]);
+    });
   });
 
   describe("dr-copy-coverage", () => {
