@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackTagValue, type Tier } from "../handlers/catalog";
 import type { Sources } from "../tools/forecast/quotas";
+import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
@@ -91,6 +92,8 @@ export interface BackupDrConfig {
   protectStorage: boolean;
   /** Set only when the stack declares backup-dr:expectedSources. */
   expectedSources?: ExpectedSources;
+  /** Plans with copyToDr: false that the policy pack lets through in strict environments: the reviewed exceptions. */
+  allowNoDrCopy: string[];
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -132,10 +135,24 @@ function parseJson(value: string): unknown {
 }
 
 function crossKeyProblems(c: ParsedConfig): string[] {
+  const problems: string[] = [];
   if (c[KEYS.drRegion] === c[KEYS.region]) {
-    return [`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`];
+    problems.push(`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`);
   }
-  return [];
+  problems.push(...allowNoDrCopyProblems(c));
+  return problems;
+}
+
+/** Each exception names a plan of backup-dr:plans that does not copy: no typo, no stale entry left behind. */
+function allowNoDrCopyProblems(c: ParsedConfig): string[] {
+  const plans = c[KEYS.plans];
+  return c[KEYS.allowNoDrCopy].flatMap((name, i) => {
+    const plan = plans.find((p) => p.name === name);
+    const at = `${KEYS.allowNoDrCopy}[${i}]`;
+    if (plan === undefined) return [`${at}: expected the name of a plan in ${KEYS.plans} (${plans.map((p) => p.name).join(", ")}), got "${name}"`];
+    if (plan.copyToDr) return [`${at}: expected a plan with copyToDr: false (plan "${name}" copies to DR; remove it here), got "${name}"`];
+    return [];
+  });
 }
 
 function toConfig(c: ParsedConfig, context: { project: string; stack: string }): BackupDrConfig {
@@ -161,6 +178,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     logRetentionDays: c[KEYS.logRetentionDays],
     protectStorage: c[KEYS.protectStorage],
     ...(c[KEYS.expectedSources] === undefined ? {} : { expectedSources: c[KEYS.expectedSources] }),
+    allowNoDrCopy: c[KEYS.allowNoDrCopy],
   };
 }
 
@@ -195,8 +213,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** The value as the user wrote it, near enough: JSON, non-finite numbers as YAML spells them (.inf), depth-safe, short. */
 function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeInput(value, 80);
 }
