@@ -7,6 +7,8 @@
 //   RDS DB Snapshot Event (aws.rds, RDS-EVENT-0042)                                     a manual DB snapshot
 //   RDS DB Cluster Snapshot Event (aws.rds, RDS-EVENT-0075)                             a manual DB cluster snapshot
 //   { "sweep": true }                                                                   the sweep schedule
+// Deployed, all of these arrive through the copy FIFO queue (one message group, so one run at a time) as an SQS
+// event with one record whose body is the event; invoked by hand, the bare event works the same.
 //
 // Environment variables:
 //   BACKUP_DR_STACK               required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>".
@@ -22,6 +24,8 @@
 //   BACKUP_DR_MAX_RDS_COPIES      optional, 1-100, default 20. DB snapshot copies in flight at most.
 //   BACKUP_DR_MAX_CLUSTER_COPIES  optional, 1-100, default 5. DB cluster snapshot copies in flight at most.
 //   BACKUP_DR_CONCURRENCY         optional, 1-50, default 8. AWS calls (copies, deletions) made at once.
+//   BACKUP_DR_SNAPSHOT_LOCK       optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each EBS
+//                                 DR copy until its DR expiry (handlers/lib/snapshot-lock.ts, handlers/copy/lock-copies.ts).
 //   AWS_REGION                    set by Lambda (the primary region). AWS_ENDPOINT_URL (optional) points every client
 //                                 at another endpoint.
 //   POWERTOOLS_LOG_LEVEL          optional, default INFO.
@@ -30,6 +34,7 @@
 import type { Context } from "aws-lambda";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { CopyCounts } from "./copy/report";
+import { unwrapQueuedEvent } from "./copy/queued";
 import { runCopy } from "./copy/run";
 import { readCopySettings } from "./copy/settings";
 import { createClients } from "./lib/clients";
@@ -66,7 +71,7 @@ export async function handler(event: unknown, context: Context): Promise<CopyRes
         },
       },
       settings,
-      event,
+      unwrapQueuedEvent(event),
     );
     return { runId: manifest.runId, trigger: manifest.trigger, counts: manifest.counts, ...(manifestUri ? { manifest: manifestUri } : {}) };
   } catch (error) {

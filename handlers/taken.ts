@@ -7,6 +7,7 @@
 // time cannot be when its data was taken (the copy came after the data), so it is passed over.
 import { TAG_COPY_OF, TAG_RUN, TAG_TAKEN } from "./catalog";
 import { parseInstant } from "./cleanup/instant";
+import { timeOfRunId } from "./lib/run-id";
 
 /** Where the time came from: the manifests say which. */
 export type TakenBasis = "created" | "taken-tag" | "slot" | "copy-created";
@@ -25,15 +26,11 @@ export interface RecoveryPoint {
   tags: Readonly<Record<string, string>>;
 }
 
-const RUN_SLOT = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)$/;
-
 const valid = (date: Date | undefined): date is Date => date instanceof Date && !Number.isNaN(date.getTime());
 
 /** The slot a `backup-dr:run` value names (`<plan>@<ISO slot>`), or undefined. */
 export function slotOfRun(run: string | undefined): Date | undefined {
-  const match = RUN_SLOT.exec(run ?? "");
-  const slot = match ? new Date(match[1]) : undefined;
-  return valid(slot) ? slot : undefined;
+  return run === undefined ? undefined : timeOfRunId(run);
 }
 
 /** A DR copy is a snapshot that names what it is a copy of. */

@@ -2,12 +2,23 @@
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/backup";
+import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
-import { backupStatements } from "./iam-snapshots";
+import { backupClaimStatements, backupStatements } from "./iam-snapshots";
+import { forecastPeaks } from "../tools/forecast/peaks";
 
-/** The environment the backup handler reads (documented in handlers/backup.ts and the README). */
+/** The backup function's copy of backup-dr:expectedSources (JSON), for the policy pack. */
+export const EXPECTED_SOURCES_VARIABLE = "BACKUP_DR_EXPECTED_SOURCES";
+
+/**
+ * Not read by the handler: the plans allowed to skip the DR copy (backup-dr:allowNoDrCopy), where the
+ * policy pack can see them (a stack policy cannot read Pulumi config).
+ */
+export const ALLOW_NO_DR_COPY_SETTING = "BACKUP_DR_ALLOW_NO_DR_COPY";
+
+/** The environment the backup handler reads (documented in handlers/backup.ts and the README), and the exceptions above. */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
     BACKUP_DR_STACK: config.stackTag,
@@ -16,6 +27,10 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     BACKUP_DR_VAULT_BUCKET: vaultName,
     BACKUP_DR_TOPIC_ARN: topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
+    // Read by the forecast-quotas policy only (a policy cannot read config, nor run the forecast); the handler ignores it.
+    ...(config.expectedSources === undefined ? {} : { [EXPECTED_SOURCES_VARIABLE]: JSON.stringify({ ...config.expectedSources, peaks: forecastPeaks(config) }) }),
+    [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
+    [ALLOW_NO_DR_COPY_SETTING]: JSON.stringify(config.allowNoDrCopy),
   };
 }
 
@@ -35,8 +50,11 @@ export class Backup extends pulumi.ComponentResource {
         memorySize: 512,
         environment: backupEnvironment(config, args.vaultName, args.topicArn),
         statements: pulumi
-          .output(args.account)
-          .apply((a) => backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX })),
+          .all([args.account, args.vaultArn])
+          .apply(([a, vaultArn]) => [
+            ...backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX, snapshotLock: config.vaultLock.mode }),
+            ...backupClaimStatements(vaultArn),
+          ]),
       },
       { parent: this },
     );

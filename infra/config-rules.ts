@@ -1,22 +1,19 @@
 // Pure checks for the strings the stack config carries: regions, schedules, time zones, names.
 // Each returns true when the value is acceptable; the schema attaches the message.
+import { Region } from "@pulumi/aws";
 import { parseSchedule } from "../handlers/lib/schedule";
+import { canonicalTimeZone } from "../handlers/lib/zoned-time";
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
+const REGIONS: readonly string[] = Object.values(Region);
 
+/** A region AWS has, as the @pulumi/aws Region enum lists them (the provider refuses others). */
 export function isRegion(value: string): boolean {
-  return REGION.test(value);
+  return REGIONS.includes(value);
 }
 
-/** IANA time zone names the runtime knows (EventBridge Scheduler accepts the same database). */
+/** An IANA time zone written exactly as IANA (the runtime's database) names it: not "utc", not the link "US/Eastern". */
 export function isTimeZone(value: string): boolean {
-  if (value.trim() !== value || value === "") return false;
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
+  return canonicalTimeZone(value) === value;
 }
 
 /** EventBridge Scheduler recurring expressions the functions can also evaluate: `rate(N unit)` or six-field `cron(...)`. */
@@ -43,8 +40,21 @@ export function isBucketName(value: string): boolean {
   return !reservedPrefixes.some((p) => value.startsWith(p)) && !reservedSuffixes.some((s) => value.endsWith(s));
 }
 
+const EMAIL_LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
+const DOMAIN_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * An address an SNS email subscription can deliver to: at most 254 characters (RFC 5321 path limit), a local part of
+ * at most 64 characters without empty dot-separated parts, and a domain of DNS labels (no "..") with a letter top level.
+ */
 export function isEmail(value: string): boolean {
-  return /^[^@\s]+@[^@\s]+\.[^@\s.]+$/.test(value);
+  if (value.length > 254) return false;
+  const at = value.lastIndexOf("@");
+  const local = value.slice(0, at);
+  const labels = value.slice(at + 1).split(".");
+  if (at < 1 || local.length > 64 || !EMAIL_LOCAL.test(local)) return false;
+  if (labels.length < 2 || !labels.every((l) => DOMAIN_LABEL.test(l))) return false;
+  return /^[A-Za-z]{2,63}$/.test(labels[labels.length - 1]);
 }
 
 const TAG_CHARS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;

@@ -1,7 +1,11 @@
 // The stack configuration's schema: every key, its default, and the message a bad value gets.
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
-import { TAG_ENVIRONMENT, TAG_STACK } from "../handlers/catalog";
+import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
+import { MAX_KEEP } from "../policies/lib/bounds";
+import { hourlyProblem, scheduleFiresProblem } from "../handlers/lib/plan-bounds";
+import { parseSchedule, type Schedule } from "../handlers/lib/schedule";
+import { canonicalTimeZone } from "../handlers/lib/zoned-time";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
   LOG_RETENTION_DAYS,
@@ -34,6 +38,8 @@ export const KEYS = {
   kmsDeletionWindowDays: "backup-dr:kmsDeletionWindowDays",
   logRetentionDays: "backup-dr:logRetentionDays",
   protectStorage: "backup-dr:protectStorage",
+  expectedSources: "backup-dr:expectedSources",
+  allowNoDrCopy: "backup-dr:allowNoDrCopy",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -47,6 +53,8 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.s3Replication,
   KEYS.copy,
   KEYS.tags,
+  KEYS.expectedSources,
+  KEYS.allowNoDrCopy,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -100,18 +108,47 @@ function noRepeats<T>(key: (item: T) => string, what: string, field?: string) {
 }
 
 const REGION_MSG = "expected an AWS region name such as us-east-1";
-const TIME_ZONE_MSG = "expected an IANA time zone such as UTC or Europe/Berlin";
+const TIME_ZONE_MSG = "expected an IANA time zone written exactly as IANA names it, such as UTC or Europe/Berlin";
+
+/** A time zone; a case variant or link of a known zone is told the name to write instead. */
+const timeZone = z.string({ error: TIME_ZONE_MSG }).refine(isTimeZone, {
+  error: (issue) => {
+    const canonical = typeof issue.input === "string" ? canonicalTimeZone(issue.input) : undefined;
+    return canonical === undefined ? TIME_ZONE_MSG : `${TIME_ZONE_MSG} (write "${canonical}")`;
+  },
+});
+
+/** The schedule, when the expression is valid (refinements may run beside other problems of the same map). */
+function validSchedule(expression: unknown): Schedule | undefined {
+  return typeof expression === "string" && isScheduleExpression(expression) ? parseSchedule(expression) : undefined;
+}
+
+/** A schedule must fire within a year of now (the field at fault is named); checked only on a valid expression and zone. */
+function firesProblem(expression: unknown, timezone: unknown): string | undefined {
+  const schedule = validSchedule(expression);
+  if (schedule === undefined || typeof timezone !== "string" || !isTimeZone(timezone)) return undefined;
+  return scheduleFiresProblem(schedule, timezone, new Date());
+}
+
+/** Hourly backups of a valid schedule kept beyond 100 years. */
+function longHourlyProblem(expression: unknown, keep: unknown): string | undefined {
+  const schedule = validSchedule(expression);
+  const hourly: unknown = typeof keep === "object" && keep !== null ? (keep as Record<string, unknown>).hourly : undefined;
+  return schedule === undefined || typeof hourly !== "number" || !Number.isFinite(hourly) ? undefined : hourlyProblem(hourly, schedule);
+}
 const SCHEDULE_MSG =
   "expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) " +
   "with one of the two day fields '?', or rate(N minutes|hours|days)";
 
+const keepCount = (tier: Tier) => wholeNumber(0, MAX_KEEP[tier]).default(0);
+
 const retention = record(
   {
-    hourly: wholeNumber(0).default(0),
-    daily: wholeNumber(0).default(0),
-    weekly: wholeNumber(0).default(0),
-    monthly: wholeNumber(0).default(0),
-    yearly: wholeNumber(0).default(0),
+    hourly: keepCount("hourly"),
+    daily: keepCount("daily"),
+    weekly: keepCount("weekly"),
+    monthly: keepCount("monthly"),
+    yearly: keepCount("yearly"),
   },
   "a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly",
 ).refine((keep) => Object.values(keep).some((n) => n > 0), {
@@ -123,7 +160,7 @@ const plan = record(
   {
     name: text(isPlanName, "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter"),
     schedule: text(isScheduleExpression, SCHEDULE_MSG),
-    timezone: text(isTimeZone, TIME_ZONE_MSG).default("UTC"),
+    timezone: timeZone.default("UTC"),
     resources: listOf(oneOf(["ec2", "rds", "aurora"]), 'resource types ("ec2", "rds", "aurora")')
       .min(1, { error: 'expected at least one of "ec2", "rds", "aurora"' })
       .superRefine(noRepeats((r: string) => r, "resource type")),
@@ -132,7 +169,14 @@ const plan = record(
     copyToDr: bool.default(true),
   },
   "a plan: a map with name, schedule, timezone, resources, keep, drKeep, copyToDr",
-);
+).superRefine((p, ctx) => {
+  const fires = firesProblem(p.schedule, p.timezone);
+  if (fires !== undefined) ctx.addIssue({ code: "custom", path: ["schedule"], message: `expected a schedule that fires within a year: ${fires}` });
+  for (const [field, keep] of [["keep", p.keep], ["drKeep", p.drKeep]] as const) {
+    const problem = longHourlyProblem(p.schedule, keep);
+    if (problem !== undefined) ctx.addIssue({ code: "custom", path: [field, "hourly"], message: `expected backups kept at most 100 years: ${problem}` });
+  }
+});
 
 const vaultLock = record(
   {
@@ -179,10 +223,13 @@ const cleanup = record(
       .refine((f) => f > 0 && f <= 1, { error: "expected a fraction above 0 and at most 1" })
       .default(0.5),
     schedule: text(isScheduleExpression, SCHEDULE_MSG).default("cron(30 3 * * ? *)"),
-    timezone: text(isTimeZone, TIME_ZONE_MSG).default("UTC"),
+    timezone: timeZone.default("UTC"),
   },
   "a map with dryRun, maxDeletionsPerRun, minAgeDays, maxDeleteFraction, schedule, timezone",
-);
+).superRefine((c, ctx) => {
+  const fires = firesProblem(c.schedule, c.timezone);
+  if (fires !== undefined) ctx.addIssue({ code: "custom", path: ["schedule"], message: `expected a schedule that fires within a year: ${fires}` });
+});
 
 /** Storage classes S3 replication can write replicas in. */
 export const REPLICA_STORAGE_CLASSES = ["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"] as const;
@@ -207,9 +254,27 @@ const copy = record(
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
 );
 
+/** How many sources of each kind the stack is expected to back up: the forecast's and the quota policy's input. */
+const expectedSources = record(
+  {
+    ec2: wholeNumber(0, 100000).default(0),
+    rds: wholeNumber(0, 100000).default(0),
+    aurora: wholeNumber(0, 100000).default(0),
+    volumesPerInstance: wholeNumber(1, 128).default(1),
+  },
+  "a map of how many sources the plans back up: ec2, rds, aurora, volumesPerInstance",
+);
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
+/** AWS allows 50 tags a resource; every resource also gets the stack's default tags, and a replica vault its replica-of. */
+export const MAX_USER_TAGS = 50 - RESERVED_TAGS.size - [TAG_REPLICA_OF].length;
+
 const tags = z.record(z.string(), z.string({ error: "expected a tag value of text" }), { error: "expected a map of tag keys to values" }).superRefine((map, ctx) => {
+  const count = Object.keys(map).length;
+  if (count > MAX_USER_TAGS) {
+    ctx.addIssue({ code: "custom", path: [], params: { given: `${count} tags` }, message: `expected at most ${MAX_USER_TAGS} tags (AWS allows 50 a resource, and the stack adds ${TAG_STACK}, ${TAG_ENVIRONMENT} and on replica vaults ${TAG_REPLICA_OF})` });
+  }
   for (const [key, value] of Object.entries(map)) {
     if (RESERVED_TAGS.has(key) || key.startsWith("backup-dr:")) {
       ctx.addIssue({ code: "custom", path: [key], params: { given: key }, message: "expected a tag key the stack does not set itself (backup-dr:* and environment are reserved)" });
@@ -252,6 +317,11 @@ export const configSchema = z.strictObject(
       .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected one of ${LOG_RETENTION_DAYS.join(", ")}` })
       .default(90),
     [KEYS.protectStorage]: bool.default(true),
+    [KEYS.expectedSources]: expectedSources.optional(),
+    // Plans allowed copyToDr: false in a strict environment; config.ts checks each names such a plan.
+    [KEYS.allowNoDrCopy]: listOf(text(isPlanName, "expected a plan name"), "plan names")
+      .superRefine(noRepeats((p: string) => p, "plan"))
+      .default([]),
   },
   {
     error: (issue) =>

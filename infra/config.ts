@@ -3,6 +3,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
 import { stackTagValue, type Tier } from "../handlers/catalog";
+import type { Sources } from "../tools/forecast/quotas";
+import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
@@ -62,6 +64,9 @@ export interface CopySettings {
   lagAlarmMinutes: number;
 }
 
+/** Sources the stack is expected to back up (backup-dr:expectedSources): the forecast's quota check's input. */
+export type ExpectedSources = Sources;
+
 export interface BackupDrConfig {
   project: string;
   stack: string;
@@ -85,6 +90,10 @@ export interface BackupDrConfig {
   logRetentionDays: number;
   /** Protect keys and buckets from `pulumi destroy` and keep them on delete (prod); else destroyable (dev). */
   protectStorage: boolean;
+  /** Set only when the stack declares backup-dr:expectedSources. */
+  expectedSources?: ExpectedSources;
+  /** Plans with copyToDr: false that the policy pack lets through in strict environments: the reviewed exceptions. */
+  allowNoDrCopy: string[];
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -126,10 +135,24 @@ function parseJson(value: string): unknown {
 }
 
 function crossKeyProblems(c: ParsedConfig): string[] {
+  const problems: string[] = [];
   if (c[KEYS.drRegion] === c[KEYS.region]) {
-    return [`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`];
+    problems.push(`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`);
   }
-  return [];
+  problems.push(...allowNoDrCopyProblems(c));
+  return problems;
+}
+
+/** Each exception names a plan of backup-dr:plans that does not copy: no typo, no stale entry left behind. */
+function allowNoDrCopyProblems(c: ParsedConfig): string[] {
+  const plans = c[KEYS.plans];
+  return c[KEYS.allowNoDrCopy].flatMap((name, i) => {
+    const plan = plans.find((p) => p.name === name);
+    const at = `${KEYS.allowNoDrCopy}[${i}]`;
+    if (plan === undefined) return [`${at}: expected the name of a plan in ${KEYS.plans} (${plans.map((p) => p.name).join(", ")}), got "${name}"`];
+    if (plan.copyToDr) return [`${at}: expected a plan with copyToDr: false (plan "${name}" copies to DR; remove it here), got "${name}"`];
+    return [];
+  });
 }
 
 function toConfig(c: ParsedConfig, context: { project: string; stack: string }): BackupDrConfig {
@@ -154,6 +177,8 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     kmsDeletionWindowDays: c[KEYS.kmsDeletionWindowDays],
     logRetentionDays: c[KEYS.logRetentionDays],
     protectStorage: c[KEYS.protectStorage],
+    ...(c[KEYS.expectedSources] === undefined ? {} : { expectedSources: c[KEYS.expectedSources] }),
+    allowNoDrCopy: c[KEYS.allowNoDrCopy],
   };
 }
 
@@ -188,8 +213,7 @@ function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** The value as the user wrote it, near enough: JSON, non-finite numbers as YAML spells them (.inf), depth-safe, short. */
 function describeValue(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return describeInput(value, 80);
 }

@@ -1,11 +1,15 @@
 // The DR copy function: EventBridge rules for the four "snapshot completed" events, a sweep schedule
-// (the safety net for lost events and deferred copies), its role, and a DR-lag alarm per copying plan.
+// (the safety net for lost events and deferred copies), all sent through one FIFO queue so runs never overlap,
+// its role, and a DR-lag alarm per copying plan.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
+import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
+import { COPY_MESSAGE_GROUP, CopyQueue } from "./copy-queue";
 import { BackupDrFunction, type FunctionContext } from "./functions";
+import { queueConsumerStatements } from "./iam";
 import { copyStatements } from "./iam-snapshots";
 
 /** The completion events that start a copy, one EventBridge rule each. */
@@ -43,6 +47,7 @@ export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKey
     BACKUP_DR_MAX_EBS_COPIES: String(config.copy.maxEbsCopies),
     BACKUP_DR_MAX_RDS_COPIES: String(config.copy.maxRdsCopies),
     BACKUP_DR_MAX_CLUSTER_COPIES: String(config.copy.maxClusterCopies),
+    [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
   };
 }
 
@@ -52,6 +57,7 @@ export class Copy extends pulumi.ComponentResource {
   constructor(name: string, args: CopyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:copy:Copy", name, {}, opts);
     const { config } = args;
+    const queue = new CopyQueue(`${name}-queue`, { stack: config.stack, keyArn: args.keyArn, topicArn: args.topicArn }, { parent: this });
     const fn = new BackupDrFunction(
       name,
       {
@@ -60,33 +66,41 @@ export class Copy extends pulumi.ComponentResource {
         description: `backup-dr ${config.stackTag}: copies completed backups to ${config.drRegion} under the DR key`,
         timeoutSeconds: 900,
         memorySize: 512,
-        // One at a time: CopySnapshot takes no idempotency token, so an event run racing a sweep could copy twice,
-        // and the in-flight count stays exact. Throttled async events wait in Lambda's retry queue.
-        reservedConcurrency: 1,
+        // One run at a time comes from the FIFO queue's single message group, not from reserved concurrency (which
+        // fails `pulumi up` in accounts with a low concurrency quota): CopySnapshot takes no idempotency token, so an
+        // event run racing a sweep could copy twice, and the in-flight count must stay exact.
         environment: copyEnvironment(config, args),
-        statements: pulumi.all([args.account, args.drKeyArn]).apply(([a, drKeyArn]) =>
-          copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX }),
-        ),
+        statements: pulumi.all([args.account, args.drKeyArn, queue.queueArn]).apply(([a, drKeyArn, queueArn]) => [
+          ...copyStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, drKeyArn, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX, snapshotLock: config.vaultLock.mode }),
+          ...queueConsumerStatements(queueArn),
+        ]),
       },
       { parent: this },
     );
 
-    // A lost or undeliverable event is not retried here: the sweep finds every backup without a copy.
-    for (const [kind, pattern] of Object.entries(COPY_EVENT_PATTERNS)) {
-      const rule = new aws.cloudwatch.EventRule(
+    // Batch size 1: each message is one run, and a failed run returns only its own message.
+    new aws.lambda.EventSourceMapping(`${name}-queue-feed`, { eventSourceArn: queue.queueArn, functionName: fn.functionArn, batchSize: 1, enabled: true }, { parent: this });
+
+    // A lost or undeliverable event is not retried forever: the sweep finds every backup without a copy.
+    const rules = Object.entries(COPY_EVENT_PATTERNS).map(([kind, pattern]) => ({
+      kind,
+      rule: new aws.cloudwatch.EventRule(
         `${name}-${kind}`,
         { description: `backup-dr ${config.stackTag}: copy to DR when a snapshot completes (${kind})`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
         { parent: this },
-      );
-      const permission = new aws.lambda.Permission(
-        `${name}-${kind}-invoke`,
-        { function: fn.functionName, action: "lambda:InvokeFunction", principal: "events.amazonaws.com", sourceArn: rule.arn },
-        { parent: this },
-      );
+      ),
+    }));
+    const admitted = queue.admitRules(`${name}-queue-policy`, rules.map((r) => r.rule.arn), args.account);
+    for (const { kind, rule } of rules) {
       new aws.cloudwatch.EventTarget(
         `${name}-${kind}-target`,
-        { rule: rule.name, arn: fn.functionArn, retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 } },
-        { parent: this, dependsOn: [permission] },
+        {
+          rule: rule.name,
+          arn: queue.queueArn,
+          sqsTarget: { messageGroupId: COPY_MESSAGE_GROUP },
+          retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 8 },
+        },
+        { parent: this, dependsOn: [admitted] },
       );
     }
 
@@ -102,6 +116,7 @@ export class Copy extends pulumi.ComponentResource {
         },
       ],
       this,
+      { arn: queue.queueArn, messageGroupId: COPY_MESSAGE_GROUP },
     );
 
     // Each sweep publishes the age of the oldest backup still waiting; no data means no sweep ran, which is as bad.

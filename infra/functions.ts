@@ -5,7 +5,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { BackupDrConfig } from "./config";
 import { leanArchive } from "./function-archive";
 import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
-import { FunctionSchedules, type ScheduleSpec } from "./schedules";
+import { checkEnvironmentSize } from "./limits";
+import { FunctionSchedules, type FunctionSchedulesArgs, type ScheduleSpec } from "./schedules";
 import type { Account, PolicyStatement } from "./policy-documents";
 
 /** The Lambda runtime every function is pinned to (set explicitly so upgrades are deployed). */
@@ -51,6 +52,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     super("backup-dr:functions:BackupDrFunction", name, {}, opts);
     const parent = { parent: this };
     this.context = args;
+    checkEnvironmentSize(name, args.environment);
 
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
@@ -148,9 +150,12 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, deadLetterQueueArn: this.deadLetterQueueArn });
   }
 
-  /** Schedules that invoke this function, dead-lettering to its on-failure queue; children of `parent`. */
-  schedule(name: string, schedules: ScheduleSpec[], parent: pulumi.Resource): FunctionSchedules {
+  /**
+   * Schedules that invoke this function (or send to the queue that feeds it), dead-lettering to its on-failure queue;
+   * children of `parent`.
+   */
+  schedule(name: string, schedules: ScheduleSpec[], parent: pulumi.Resource, queue?: FunctionSchedulesArgs["queue"]): FunctionSchedules {
     const { keyArn, account } = this.context;
-    return new FunctionSchedules(name, { functionArn: this.functionArn, deadLetterQueueArn: this.deadLetterQueueArn, keyArn, account, schedules }, { parent });
+    return new FunctionSchedules(name, { functionArn: this.functionArn, deadLetterQueueArn: this.deadLetterQueueArn, keyArn, account, schedules, queue }, { parent });
   }
 }

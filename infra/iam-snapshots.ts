@@ -1,5 +1,6 @@
 // IAM statements of the three snapshot functions (backup, DR copy, cleanup), as pure functions.
 import { TAG_STACK } from "../handlers/catalog";
+import type { SnapshotLockMode } from "../handlers/lib/snapshot-lock";
 import type { AccountScope } from "./iam";
 import type { PolicyStatement } from "./policy-documents";
 
@@ -8,6 +9,27 @@ export interface BackupScope extends AccountScope {
   stackTag: string;
   /** Every RDS and Aurora snapshot identifier the function derives starts with this. */
   rdsSnapshotPrefix: string;
+  /** vaultLock.mode: GOVERNANCE or COMPLIANCE lets the function lock this stack's EBS snapshots; off (default) does not. */
+  snapshotLock?: SnapshotLockMode;
+}
+
+/**
+ * Locking EBS snapshots (EBS user guide, "Control access to Amazon EBS snapshot lock"): ec2:LockSnapshot only on
+ * snapshots tagged with this stack, in the given region (they are tagged at creation, before the lock); reading locks
+ * has no resource-level permission. Nothing when locking is off. No ec2:UnlockSnapshot, ever.
+ */
+export function snapshotLockStatements(s: { partition: string; stackTag: string; snapshotLock?: SnapshotLockMode }, region: string): PolicyStatement[] {
+  if (s.snapshotLock === undefined || s.snapshotLock === "off") return [];
+  return [
+    { Sid: "ReadSnapshotLocks", Effect: "Allow", Action: "ec2:DescribeLockedSnapshots", Resource: "*" },
+    {
+      Sid: "LockOnlyThisStacksEbsSnapshots",
+      Effect: "Allow",
+      Action: "ec2:LockSnapshot",
+      Resource: `arn:${s.partition}:ec2:${region}::snapshot/*`,
+      Condition: { StringEquals: { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag } },
+    },
+  ];
 }
 
 /**
@@ -19,10 +41,11 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
   const rds = (resource: string) => `arn:${s.partition}:rds:${s.region}:${s.accountId}:${resource}`;
   return [
     {
-      // Describe calls support no resource-level permissions.
+      // Describe calls support no resource-level permissions. DB (cluster) snapshots: read back the tags of one whose
+      // identifier is taken, to tell this backup's rerun from a clash.
       Sid: "ReadFleet",
       Effect: "Allow",
-      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters"],
+      Action: ["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*",
     },
     {
@@ -58,7 +81,16 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
       Resource: [rds(`snapshot:${s.rdsSnapshotPrefix}*`), rds(`cluster-snapshot:${s.rdsSnapshotPrefix}*`)],
       Condition: { StringEquals: { [`aws:RequestTag/${TAG_STACK}`]: s.stackTag } },
     },
+    ...snapshotLockStatements(s, s.region),
   ];
+}
+
+/**
+ * The backup function's claims on instances (handlers/backup/source-claim.ts): conditional PutObject and GetObject
+ * under `locks/backup/` of the vault only; never a delete (the claims are overwritten as new versions).
+ */
+export function backupClaimStatements(vaultArn: string): PolicyStatement[] {
+  return [{ Sid: "ClaimInstancesPerRun", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: `${vaultArn}/locks/backup/*` }];
 }
 
 export interface CopyScope extends BackupScope {
@@ -125,19 +157,36 @@ export function copyStatements(s: CopyScope): PolicyStatement[] {
       Resource: rds(s.drRegion, "cluster-snapshot:"),
       Condition: { StringEquals: { [`rds:cluster-snapshot-tag/${TAG_STACK}`]: s.stackTag } },
     },
+    ...copyKeyStatements(s, via),
+    ...snapshotLockStatements(s, s.drRegion),
+  ];
+}
+
+/** What EBS and RDS need to re-encrypt a copy (docs: EBS "Requirements for Amazon EBS encryption", RDS "AWS KMS key management"). */
+export const COPY_KEY_ACTIONS = ["kms:Decrypt", "kms:DescribeKey", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext"];
+
+/**
+ * Keys of a cross-region copy, used only through EBS/EC2 and RDS: any key of this account in the primary region
+ * (customer keys and the AWS managed aws/ebs and aws/rds alike: both are `key/<id>` ARNs) decrypts the source; the
+ * DR key encrypts the copy. Grants only for the services' own use (kms:GrantIsForAWSResource), as the EBS guide advises.
+ */
+function copyKeyStatements(s: CopyScope, via: (region: string) => string[]): PolicyStatement[] {
+  const sourceKeys = `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`;
+  return [
+    { Sid: "UseSourceKeysThroughEbsAndRds", Effect: "Allow", Action: COPY_KEY_ACTIONS, Resource: sourceKeys, Condition: { StringEquals: { "kms:ViaService": via(s.region) } } },
     {
-      Sid: "DecryptSourcesThroughEbsAndRds",
+      Sid: "UseDrKeyThroughEbsAndRds",
       Effect: "Allow",
-      Action: ["kms:Decrypt", "kms:DescribeKey", "kms:CreateGrant"],
-      Resource: `arn:${s.partition}:kms:${s.region}:${s.accountId}:key/*`,
-      Condition: { StringEquals: { "kms:ViaService": via(s.region) } },
-    },
-    {
-      Sid: "EncryptCopiesWithDrKey",
-      Effect: "Allow",
-      Action: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:ReEncryptTo", "kms:GenerateDataKeyWithoutPlaintext", "kms:DescribeKey", "kms:CreateGrant"],
+      Action: [...COPY_KEY_ACTIONS, "kms:Encrypt", "kms:GenerateDataKey"],
       Resource: s.drKeyArn,
       Condition: { StringEquals: { "kms:ViaService": via(s.drRegion) } },
+    },
+    {
+      Sid: "GrantKeysOnlyToEbsAndRdsForTheCopy",
+      Effect: "Allow",
+      Action: "kms:CreateGrant",
+      Resource: [sourceKeys, s.drKeyArn],
+      Condition: { StringEquals: { "kms:ViaService": [...via(s.region), ...via(s.drRegion)] }, Bool: { "kms:GrantIsForAWSResource": "true" } },
     },
   ];
 }
@@ -147,14 +196,14 @@ export interface CleanupScope extends AccountScope {
   stackTag: string;
 }
 
-/** The cleanup function: read snapshots and images in both regions; delete only snapshots tagged with this stack. */
+/** The cleanup function: read snapshots, images and snapshot locks in both regions; delete only snapshots tagged with this stack. */
 export function cleanupStatements(s: CleanupScope): PolicyStatement[] {
   const regions = [s.region, s.drRegion];
   return [
     {
       Sid: "ReadSnapshotsAndImages",
       Effect: "Allow",
-      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
+      Action: ["ec2:DescribeSnapshots", "ec2:DescribeImages", "ec2:DescribeLockedSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"],
       Resource: "*",
     },
     {

@@ -52,6 +52,27 @@ export function schedulerStatements(functionArn: string, deadLetterQueueArn: str
   ];
 }
 
+/** The scheduler's role when its target is a queue: send to that queue, dead-letter to another, and the key for both. */
+export function schedulerToQueueStatements(queueArn: string, deadLetterQueueArn: string, keyArn: string): PolicyStatement[] {
+  return [
+    { Sid: "SendToTargetQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: queueArn },
+    { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+    { Sid: "UseKeyForQueues", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
+  ];
+}
+
+/** A function fed by a queue's event source mapping: receive and delete its messages (the key is in the base statements). */
+export function queueConsumerStatements(queueArn: string): PolicyStatement[] {
+  return [
+    {
+      Sid: "ConsumeOwnQueue",
+      Effect: "Allow",
+      Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility", "sqs:GetQueueAttributes"],
+      Resource: queueArn,
+    },
+  ];
+}
+
 export interface AccountScope {
   partition: string;
   region: string;

@@ -14,11 +14,13 @@ export interface NotificationsArgs {
 
 export class Notifications extends pulumi.ComponentResource {
   readonly topicArn: pulumi.Output<string>;
+  /** The topic's policy: S3 validates a notification destination when the configuration is set, so wait for it. */
+  readonly topicPolicy: pulumi.Resource;
 
   constructor(name: string, args: NotificationsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:notifications:Notifications", name, {}, opts);
     const topic = new aws.sns.Topic(name, { kmsMasterKeyId: args.kmsKeyArn }, { parent: this });
-    new aws.sns.TopicPolicy(
+    this.topicPolicy = new aws.sns.TopicPolicy(
       `${name}-policy`,
       {
         arn: topic.arn,

@@ -27,17 +27,15 @@ export interface Account {
 const rootOf = (a: Account) => `arn:${a.partition}:iam::${a.accountId}:root`;
 const document = (...statements: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement: statements });
 
-/** Key administration actions: everything but using the key for data. */
+/** Key administration actions: everything but using the key for data. Not `kms:Create*`: that includes CreateGrant. */
 export const KEY_ADMIN_ACTIONS = [
-  "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
+  "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*", "kms:Revoke*",
   "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
   "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion", "kms:RotateKeyOnDemand",
 ];
 
 /** Data actions the AWS services need to encrypt snapshots, objects, messages and logs. */
-export const KEY_USE_ACTIONS = [
-  "kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant",
-];
+export const KEY_USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /** Services whose callers in this account may use the key, checked with kms:ViaService. */
 export const KEY_VIA_SERVICES = ["ec2", "rds", "s3", "sns", "sqs"];
@@ -70,6 +68,18 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       },
     },
     {
+      // EBS and RDS hold a grant while they use the key for a volume, snapshot or copy; nobody else gets one.
+      Sid: "AccountGrantsKeyOnlyToBackupServices",
+      Effect: "Allow",
+      Principal: { AWS: rootOf(a) },
+      Action: "kms:CreateGrant",
+      Resource: "*",
+      Condition: {
+        StringEquals: { "kms:ViaService": KEY_VIA_SERVICES.map((s) => `${s}.${a.region}.${a.dnsSuffix}`), "kms:CallerAccount": a.accountId },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      },
+    },
+    {
       Sid: "CloudWatchLogsEncryptsThisAccountsLogs",
       Effect: "Allow",
       Principal: { Service: `logs.${a.region}.${a.dnsSuffix}` },
@@ -85,7 +95,8 @@ export function keyPolicy(a: KeyPolicyArgs): PolicyDocument {
       Principal: { Service: a.topicPublishers },
       Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": a.accountId } },
+      // No aws:SourceAccount here: SNS calls KMS for the publishing service, and the S3 and SNS guides' key policies for
+      // encrypted topics name the service principal alone. Who may publish is the topic policy's job (which checks it).
     });
   }
   return document(...statements);
@@ -149,6 +160,28 @@ export function topicPolicy(topicArn: string, publishers: string[], account: Acc
       Principal: "*",
       Action: "sns:Publish",
       Resource: topicArn,
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+  );
+}
+
+/** A queue fed by EventBridge rules: only those rules (of this account) send to it; TLS only. */
+export function ruleQueuePolicy(queueArn: string, ruleArns: string[], account: Account): PolicyDocument {
+  return document(
+    {
+      Sid: "RulesOfThisAccountSend",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: queueArn,
+      Condition: { ArnEquals: { "aws:SourceArn": ruleArns }, StringEquals: { "aws:SourceAccount": account.accountId } },
+    },
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "sqs:*",
+      Resource: queueArn,
       Condition: { Bool: { "aws:SecureTransport": "false" } },
     },
   );

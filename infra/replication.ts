@@ -7,6 +7,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { S3ReplicationSettings } from "./config";
 import { rolePolicy, trustPolicy } from "./iam";
 import { batchReplicationStatements, replicationStatements } from "./iam-replication";
+import { checkInlinePolicySize } from "./limits";
 import type { Account } from "./policy-documents";
 
 /** The one rule of each replication configuration; also the RuleId dimension of its metrics. */
@@ -23,6 +24,8 @@ export interface ProtectedBucket {
   bucket: string;
   replicaBucketName: pulumi.Input<string>;
   replicaBucketArn: pulumi.Input<string>;
+  /** The replica vault's versioning: S3 refuses a replication destination without it (whatever the vault lock mode). */
+  replicaVersioning: pulumi.Resource;
 }
 
 export interface S3ReplicationArgs {
@@ -33,6 +36,8 @@ export interface S3ReplicationArgs {
   drRegion: string;
   drKeyArn: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** The topic's policy, which must let S3 publish before a bucket notification can name the topic. */
+  topicPolicy: pulumi.Resource;
   /** Batch Replication reports go under `runs/batch-replication/` of this (primary) vault. */
   reportVaultArn: pulumi.Input<string>;
   reportKeyArn: pulumi.Input<string>;
@@ -45,6 +50,7 @@ export class S3Replication extends pulumi.ComponentResource {
   constructor(name: string, args: S3ReplicationArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:replication:S3Replication", name, {}, opts);
     const parent = { parent: this };
+    checkReplicationPolicySize(args);
     const scope = pulumi.output(args.account).apply((a) => ({ partition: a.partition, accountId: a.accountId, region: args.region }));
     const sourceArns = scope.apply((s) => args.buckets.map((b) => `arn:${s.partition}:s3:::${b.bucket}`));
     const pairs = pulumi
@@ -117,7 +123,7 @@ export class S3Replication extends pulumi.ComponentResource {
             },
           ],
         },
-        { parent: this, dependsOn: [versioning, policy] },
+        { parent: this, dependsOn: [versioning, b.replicaVersioning, policy] },
       );
       const dimensions = { SourceBucket: b.bucket, DestinationBucket: b.replicaBucketName, RuleId: REPLICATION_RULE_ID };
       const alarm = { namespace: "AWS/S3", period: 300, evaluationPeriods: 1, dimensions, treatMissingData: "notBreaching", alarmActions: [args.topicArn], okActions: [args.topicArn] };
@@ -139,7 +145,11 @@ export class S3Replication extends pulumi.ComponentResource {
         parent,
       );
       if (args.settings.eventNotifications) {
-        new aws.s3.BucketNotification(`${id}-events`, { bucket: b.bucket, topics: [{ topicArn: args.topicArn, events: REPLICATION_EVENTS }] }, parent);
+        new aws.s3.BucketNotification(
+          `${id}-events`,
+          { bucket: b.bucket, topics: [{ topicArn: args.topicArn, events: REPLICATION_EVENTS }] },
+          { parent: this, dependsOn: [args.topicPolicy] },
+        );
       }
     }
 
@@ -147,4 +157,24 @@ export class S3Replication extends pulumi.ComponentResource {
     this.batchRoleArn = batchRole.arn;
     this.registerOutputs({ roleArn: this.roleArn, batchRoleArn: this.batchRoleArn });
   }
+}
+
+/**
+ * The replication role's inline policy grows with every protected bucket; checked at preview with the longest values
+ * the deployed policy can hold (the longest partition, auto-named replica vaults, a key id) so `pulumi up` cannot fail on it.
+ */
+export function checkReplicationPolicySize(args: Pick<S3ReplicationArgs, "buckets" | "region" | "drRegion">): void {
+  const partition = "aws-us-gov";
+  const pairs = args.buckets.map((b) => ({
+    sourceArn: `arn:${partition}:s3:::${b.bucket}`,
+    // Pulumi names a replica vault backup-dr-<replicaVaultName>-<7 random characters>.
+    replicaArn: `arn:${partition}:s3:::backup-dr-${replicaVaultName(b.bucket)}-xxxxxxx`,
+  }));
+  const drKeyArn = `arn:${partition}:kms:${args.drRegion}:000000000000:key/00000000-0000-0000-0000-000000000000`;
+  const policy = rolePolicy(replicationStatements({ partition, accountId: "000000000000", region: args.region, drRegion: args.drRegion, pairs, drKeyArn }));
+  checkInlinePolicySize(
+    `The S3 replication role's policy for ${args.buckets.length} protected buckets`,
+    policy,
+    "Protect fewer buckets in this stack (split protectedBuckets across stacks), or replicate prefixes of one bucket instead of many buckets.",
+  );
 }

@@ -1,7 +1,7 @@
 // EventBridge Scheduler schedules that invoke one function, with a role that may invoke only it.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rolePolicy, schedulerStatements, trustPolicy } from "./iam";
+import { rolePolicy, schedulerStatements, schedulerToQueueStatements, trustPolicy } from "./iam";
 import type { Account } from "./policy-documents";
 
 /** Scheduler fills this in with the slot's time, so a retried invocation lands in the same slot. */
@@ -25,6 +25,8 @@ export interface FunctionSchedulesArgs {
   keyArn: pulumi.Input<string>;
   account: pulumi.Input<Account>;
   schedules: ScheduleSpec[];
+  /** Send the events to this FIFO queue (in this message group) instead of invoking the function. */
+  queue?: { arn: pulumi.Input<string>; messageGroupId: string };
 }
 
 export class FunctionSchedules extends pulumi.ComponentResource {
@@ -45,8 +47,10 @@ export class FunctionSchedules extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([args.functionArn, args.deadLetterQueueArn, args.keyArn])
-          .apply(([fn, queue, key]) => JSON.stringify(rolePolicy(schedulerStatements(fn, queue, key)))),
+          .all([args.functionArn, args.deadLetterQueueArn, args.keyArn, args.queue?.arn])
+          .apply(([fn, deadLetters, key, queue]) =>
+            JSON.stringify(rolePolicy(queue === undefined ? schedulerStatements(fn, deadLetters, key) : schedulerToQueueStatements(queue, deadLetters, key))),
+          ),
       },
       { parent: this },
     );
@@ -61,8 +65,9 @@ export class FunctionSchedules extends pulumi.ComponentResource {
             flexibleTimeWindow: { mode: "OFF" },
             state: "ENABLED",
             target: {
-              arn: args.functionArn,
+              arn: args.queue?.arn ?? args.functionArn,
               roleArn: role.arn,
+              ...(args.queue ? { sqsParameters: { messageGroupId: args.queue.messageGroupId } } : {}),
               input: JSON.stringify(s.input),
               retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 },
               deadLetterConfig: { arn: args.deadLetterQueueArn },

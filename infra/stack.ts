@@ -100,13 +100,14 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
       : new S3Replication(
           "s3-replication",
           {
-            buckets: replicas.map((r) => ({ bucket: r.bucket, replicaBucketName: r.vault.bucketName, replicaBucketArn: r.vault.bucketArn })),
+            buckets: replicas.map((r) => ({ bucket: r.bucket, replicaBucketName: r.vault.bucketName, replicaBucketArn: r.vault.bucketArn, replicaVersioning: r.vault.versioning })),
             settings: config.s3Replication,
             account,
             region: config.region,
             drRegion: config.drRegion,
             drKeyArn: drKey.keyArn,
             topicArn: notifications.topicArn,
+            topicPolicy: notifications.topicPolicy,
             reportVaultArn: primaryVault.bucketArn,
             reportKeyArn: primaryKey.keyArn,
           },

@@ -33,6 +33,8 @@ export class Vault extends pulumi.ComponentResource {
   readonly bucketName: pulumi.Output<string>;
   readonly bucketArn: pulumi.Output<string>;
   readonly logBucketName: pulumi.Output<string>;
+  /** Versioning of the vault bucket: replication into it, Object Lock and lifecycle need it in place first. */
+  readonly versioning: pulumi.Resource;
 
   constructor(name: string, args: VaultArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:vault:Vault", name, {}, opts);
@@ -116,6 +118,7 @@ export class Vault extends pulumi.ComponentResource {
     this.bucketName = vault.bucket.bucket;
     this.bucketArn = vault.bucket.arn;
     this.logBucketName = logs.bucket.bucket;
+    this.versioning = vault.versioning;
     this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, logBucketName: this.logBucketName });
   }
 }

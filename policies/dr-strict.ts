@@ -1,13 +1,40 @@
 // The DR thresholds of strict environments (the stack's `environment` tag in strictEnvironments,
-// prod by default): every plan keeps a minimum number of backups per tier in both regions, and every
-// vault's Object Lock is COMPLIANCE mode for a minimum number of days. Other stacks are not checked.
+// prod by default): every plan copies to the DR region unless explicitly excepted, keeps a minimum
+// number of backups per tier in both regions, and every vault's Object Lock is COMPLIANCE mode for a
+// minimum number of days. Other stacks are not checked.
 import * as aws from "@pulumi/aws";
 import type { StackValidationPolicy } from "@pulumi/policy";
 import { bucketsOf, configurationsOf } from "./lib/buckets";
 import { STRICT_ENVIRONMENTS_SCHEMA, configSchema, settings } from "./lib/config";
-import { DEFAULT_STRICT_ENVIRONMENTS } from "./lib/names";
-import { TIERS, plansOrSkip, type Retention } from "./lib/plans";
+import { ALLOW_NO_DR_COPY_VARIABLE, DEFAULT_STRICT_ENVIRONMENTS } from "./lib/names";
+import { TIERS, allowedWithoutDrCopy, plansOrSkip, type Retention } from "./lib/plans";
 import { stackEnvironments, strictEnvironment } from "./lib/resources";
+
+const copyDefaults = { strictEnvironments: DEFAULT_STRICT_ENVIRONMENTS };
+
+export const drEveryPlanCopies: StackValidationPolicy = {
+  name: "dr-every-plan-copies",
+  description: "In strict environments every plan copies its backups to the DR region, unless backup-dr:allowNoDrCopy names it as a reviewed exception.",
+  enforcementLevel: "mandatory",
+  configSchema: configSchema(copyDefaults, { strictEnvironments: STRICT_ENVIRONMENTS_SCHEMA }),
+  validateStack: (args, reportViolation) => {
+    const c = settings(args, copyDefaults);
+    const environment = strictEnvironment(stackEnvironments(args.resources), c.strictEnvironments);
+    if (environment === undefined) args.notApplicable("not a strict environment");
+    const { plans, backup } = plansOrSkip(args);
+    const allowed = allowedWithoutDrCopy(backup);
+    if (allowed === undefined) {
+      // Fail closed: an unreadable exception list excepts nothing.
+      reportViolation(`The backup function's ${ALLOW_NO_DR_COPY_VARIABLE} is not a JSON list of plan names: set backup-dr:allowNoDrCopy to a list of plan names.`, backup.resource.urn);
+    }
+    for (const plan of plans.filter((p) => !p.copyToDr && !(allowed ?? []).includes(p.name))) {
+      reportViolation(
+        `Plan "${plan.name}" does not copy to the DR region; environment "${environment}" requires every plan to: set copyToDr: true on it in backup-dr:plans, or name it in backup-dr:allowNoDrCopy to make the exception explicit.`,
+        backup.resource.urn,
+      );
+    }
+  },
+};
 
 const retentionDefaults = { strictEnvironments: DEFAULT_STRICT_ENVIRONMENTS, minimumKeep: { daily: 7 } as Partial<Retention>, minimumDrKeep: { daily: 7 } as Partial<Retention> };
 const RETENTION_SCHEMA = {
@@ -83,4 +110,4 @@ export const drVaultLockMode: StackValidationPolicy = {
   },
 };
 
-export const DR_STRICT_POLICIES = [drMinimumRetention, drVaultLockMode];
+export const DR_STRICT_POLICIES = [drEveryPlanCopies, drMinimumRetention, drVaultLockMode];

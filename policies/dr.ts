@@ -6,6 +6,7 @@ import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { functionNamed, refersTo, type FunctionView } from "./lib/functions";
 import { COPY_FUNCTION, DR_KEY, DR_PROVIDER, PRIMARY_PROVIDER, PROVIDER_TYPE } from "./lib/names";
+import { planBoundProblems } from "./lib/plan-bounds";
 import { plansOrSkip, readPlans } from "./lib/plans";
 import { awsProviders, ofClass, providerRegion, regionOf } from "./lib/resources";
 
@@ -50,7 +51,7 @@ function schedulesFor(resources: PolicyResource[], backup: FunctionView, plan: s
 
 export const drPlanSchedules: StackValidationPolicy = {
   name: "dr-plan-schedules",
-  description: "Every backup plan has a schedule expression and an enabled EventBridge Scheduler schedule that runs the backup function for it.",
+  description: "Every backup plan has a schedule expression within the plan bounds and an enabled EventBridge Scheduler schedule that runs the backup function for it.",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const read = readPlans(args.resources);
@@ -62,6 +63,9 @@ export const drPlanSchedules: StackValidationPolicy = {
       if (plan.schedule === undefined) {
         reportViolation(`Plan "${plan.name}" has no schedule: set its schedule (cron(...) or rate(...)) in backup-dr:plans.`, read.backup.resource.urn);
         continue;
+      }
+      for (const problem of planBoundProblems(plan)) {
+        reportViolation(`Plan "${plan.name}" is out of bounds: ${problem}: change it in backup-dr:plans.`, read.backup.resource.urn);
       }
       const schedules = schedulesFor(args.resources, read.backup, plan.name);
       if (schedules.length === 0) {

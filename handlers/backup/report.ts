@@ -1,5 +1,6 @@
 // What a backup run reports: the manifest (audit trail), the metric counts and the message a person reads.
 import { isoSeconds } from "../lib/run-id";
+import { lockFailureLine } from "../lib/snapshot-lock";
 import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
 
 export interface BackupCounts {
@@ -59,6 +60,7 @@ export function failureLines(manifest: BackupManifest): string[] {
   return [
     ...manifest.selectionFailures.map((f) => `listing ${f.kind} resources: ${f.error.name}: ${f.error.message}`),
     ...manifest.sources.filter((o) => o.status === "failed").map((o) => `${o.kind} ${o.source}: ${o.error?.name ?? "Error"}: ${o.error?.message ?? ""}`),
+    ...manifest.sources.flatMap((o) => (o.locks ?? []).filter((l) => l.status === "failed").map((l) => lockFailureLine(`${o.kind} ${o.source}`, l))),
   ];
 }
 

@@ -7,8 +7,9 @@ import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
 import { settleWithConcurrency } from "../lib/pool";
 import { slotRetention } from "../lib/retention";
-import { manifestKey, runIdFor } from "../lib/run-id";
+import { manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { backupSource } from "./backup-source";
+import { lockBackups } from "./lock-backups";
 import { parseBackupEvent } from "./event";
 import { buildManifest, failureLines, metricCounts, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
@@ -22,26 +23,34 @@ export interface BackupDeps {
   publishMetrics: (plan: string, counts: Record<string, number>) => void;
   /** Paces CreateSnapshots (EC2 refills 5 a second per account and region); none when absent. */
   paceEc2?: Pace;
+  /** Waits while another delivery of the run holds an instance's claim; a timer when absent. */
+  sleep?: (ms: number) => Promise<void>;
 }
 
-/** The run of a plan for a slot: its id, tier and expiry, shared by every backup it makes. */
-export function planRun(stackTag: string, plan: BackupPlan, slot: Date): BackupRun {
+const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The run of a plan for a slot: its id, tier and expiry, shared by every backup it makes. A manual run (no
+ * scheduledTime) gets an id no scheduled run has; any time off the schedule gets its scheduled slot's retention.
+ */
+export function planRun(stackTag: string, plan: BackupPlan, slot: Date, scheduled = true): BackupRun {
   const { tier, expires } = slotRetention(plan.schedule, slot, plan.timezone, plan.keep);
-  return { stackTag, plan: plan.name, slot, runId: runIdFor(plan.name, slot), tier, expires };
+  return { stackTag, plan: plan.name, slot, runId: scheduled ? runIdFor(plan.name, slot) : manualRunIdFor(plan.name, slot), tier, expires };
 }
 
 /** Runs the backup; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */
 export async function runBackup(deps: BackupDeps, settings: BackupSettings, event: unknown): Promise<BackupManifest> {
   const started = deps.now();
-  const { plan, slot } = parseBackupEvent(event, settings.plans, started);
-  const run = planRun(settings.stackTag, plan, slot);
+  const { plan, slot, scheduled } = parseBackupEvent(event, settings.plans, started);
+  const run = planRun(settings.stackTag, plan, slot, scheduled);
   deps.log.info("backup run started", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources });
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
   for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
-  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced };
+  const claims = { s3: deps.clients.s3, ec2: deps.clients.ec2, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
+  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced, claims };
   const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
-  const outcomes: SourceOutcome[] = [
+  const made: SourceOutcome[] = [
     ...selection.skipped,
     ...settled.map((result, i): SourceOutcome => {
       if (result.status === "fulfilled") return result.value;
@@ -49,6 +58,7 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
       return { kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 };
     }),
   ];
+  const outcomes = await lockBackups(deps.clients.ec2, settings.snapshotLock, run, made, settings.concurrency, deps.now);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);

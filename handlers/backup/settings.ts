@@ -1,5 +1,6 @@
 // The backup function's settings, read from its environment variables (listed in handlers/backup.ts).
 import { intSetting, jsonSetting, oneOfSetting, optionalSetting, requireSetting, type Env } from "../lib/env";
+import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { PLANS_SETTING, parsePlans } from "./plans";
 import type { BackupSettings } from "./types";
 
@@ -16,5 +17,6 @@ export function readBackupSettings(env: Env): BackupSettings {
     topicArn: requireSetting(env, "BACKUP_DR_TOPIC_ARN"),
     notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", ["failure", "always"] as const, "failure"),
     concurrency: intSetting(env, "BACKUP_DR_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 50),
+    snapshotLock: readSnapshotLockMode(env),
   };
 }

@@ -5,7 +5,7 @@ import type { BackupRun } from "./types";
 
 /** Creates the DB snapshot; returns its identifier. A rerun fails with DBSnapshotAlreadyExists(Fault). */
 export async function snapshotDbInstance(rds: RDSClient, run: BackupRun, dbInstanceId: string): Promise<string> {
-  const identifier = rdsSnapshotIdentifier(run, dbInstanceId);
+  const identifier = rdsSnapshotIdentifier(run, "rds", dbInstanceId);
   const result = await rds.send(
     new CreateDBSnapshotCommand({ DBSnapshotIdentifier: identifier, DBInstanceIdentifier: dbInstanceId, Tags: catalogTags(run, dbInstanceId) }),
   );
@@ -14,7 +14,7 @@ export async function snapshotDbInstance(rds: RDSClient, run: BackupRun, dbInsta
 
 /** Creates the cluster snapshot; returns its identifier. A rerun fails with DBClusterSnapshotAlreadyExistsFault. */
 export async function snapshotDbCluster(rds: RDSClient, run: BackupRun, clusterId: string): Promise<string> {
-  const identifier = rdsSnapshotIdentifier(run, clusterId);
+  const identifier = rdsSnapshotIdentifier(run, "aurora", clusterId);
   const result = await rds.send(
     new CreateDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: identifier, DBClusterIdentifier: clusterId, Tags: catalogTags(run, clusterId) }),
   );

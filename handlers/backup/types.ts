@@ -2,6 +2,7 @@
 import type { Tier } from "../catalog";
 import type { Keep } from "../lib/retention";
 import type { Schedule } from "../lib/schedule";
+import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
 export const RESOURCE_KINDS = ["ec2", "rds", "aurora"] as const;
 /** ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster. */
@@ -24,6 +25,8 @@ export interface BackupSettings {
   topicArn: string;
   notifyOn: "failure" | "always";
   concurrency: number;
+  /** EBS snapshot lock (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  snapshotLock: SnapshotLockMode;
 }
 
 /** One plan's run for one slot: what every backup of the run is tagged with. */
@@ -58,6 +61,8 @@ export interface SourceOutcome {
   reason?: string;
   error?: ErrorInfo;
   durationMs: number;
+  /** ec2, when snapshots are locked: the lock of each snapshot (a failed lock fails the run; the snapshot stays). */
+  locks?: LockResult[];
 }
 
 /** The sources a listing found, and those it found but cannot back up. */

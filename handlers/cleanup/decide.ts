@@ -11,14 +11,17 @@
 //      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
 //      taken (handlers/taken.ts; a short set, fewer members than backup-dr:set-size, is never it) AND the newest by
 //      creation time in the region (the rule before the taken tag, so no tag edit deletes more); ties all kept;
-//   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded.
+//   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded;
+//   7. for EBS: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
+//      the lock listing succeeded. (Checked right after the expiry: an expired but locked snapshot says so.)
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
+import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "./instant";
-import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, RegionDecision, RegionListing, ShortSet } from "./types";
+import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, LockFields, RegionDecision, RegionListing, ShortSet } from "./types";
 
 const DAY_MS = 86_400_000;
 
@@ -150,12 +153,21 @@ function newestReason(source: string, why: NewestWhy): string {
 }
 
 /** Why a snapshot of this stack must stay (and whether a person should look), or undefined when it may go. */
-function keepReason(s: ListedSnapshot, now: Date, policy: CleanupPolicy, newest: ReadonlyMap<ListedSnapshot, NewestWhy>, images: ReadonlyMap<string, string[]> | undefined): { reason: string; notice: boolean } | undefined {
+function keepReason(
+  s: ListedSnapshot,
+  now: Date,
+  policy: CleanupPolicy,
+  newest: ReadonlyMap<ListedSnapshot, NewestWhy>,
+  images: ReadonlyMap<string, string[]> | undefined,
+  lock: LockFields | undefined | "unknown",
+): { reason: string; notice: boolean } | undefined {
   const expires = s.tags[TAG_EXPIRES];
   if (expires === undefined || expires.trim() === "") return { reason: `no ${TAG_EXPIRES} tag`, notice: true };
   const expiry = parseInstant(expires);
   if (expiry === undefined) return { reason: `${TAG_EXPIRES} is not an ISO-8601 instant: ${JSON.stringify(expires.slice(0, 64))}`, notice: true };
   if (expiry.getTime() >= now.getTime()) return { reason: "not expired", notice: false };
+  if (lock === "unknown") return { reason: "lock listing failed: cannot tell whether it is locked", notice: true };
+  if (lock !== undefined) return { reason: `expired, but locked (${lock.state}) until ${lock.until ?? "its pending snapshot completes and the lock duration ends"}`, notice: false };
   if (!validTime(s.created)) return { reason: "creation time unknown", notice: true };
   if (now.getTime() - s.created.getTime() < policy.minAgeDays * DAY_MS) return { reason: `younger than the minimum age of ${policy.minAgeDays} days`, notice: false };
   if (!isComplete(s)) return { reason: `not complete (${s.state || "no state"})`, notice: false };
@@ -201,6 +213,11 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
       images = new Map();
       for (const use of listing.images) images.set(use.snapshotId, [...(images.get(use.snapshotId) ?? []), use.imageId]);
     }
+    const locks = new Map((listing.locks ?? []).filter((l) => isUnderLock(l, now)).map((l: SnapshotLock) => [l.snapshotId, l]));
+    const lockOf = (s: ListedSnapshot): LockFields | undefined => {
+      const lock = s.kind === "ebs" ? locks.get(s.id) : undefined;
+      return lock === undefined ? undefined : { state: lock.state, ...(lock.expiresOn ? { until: lock.expiresOn } : {}) };
+    };
     const decide = (s: ListedSnapshot, verdict: Decision["verdict"], reason: string, notice: boolean): Decision => ({
       region: listing.region,
       kind: s.kind,
@@ -209,6 +226,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
       ...(validTime(s.created) ? { created: s.created.toISOString() } : {}),
       ...takenFields(s),
       ...(s.tags[TAG_EXPIRES] !== undefined ? { expires: s.tags[TAG_EXPIRES] } : {}),
+      ...(lockOf(s) ? { lock: lockOf(s) } : {}),
       verdict,
       reason,
       notice,
@@ -218,7 +236,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     );
     const candidates: Decision[] = [];
     for (const s of ours) {
-      const keep = keepReason(s, now, policy, newest, images);
+      const keep = keepReason(s, now, policy, newest, images, s.kind === "ebs" && listing.locksUnknown ? "unknown" : lockOf(s));
       if (keep) regional.push(decide(s, "keep", keep.reason, keep.notice));
       else candidates.push(decide(s, "delete", "expired", false));
     }

@@ -1,10 +1,11 @@
 // Lists what the rules read in one region: this stack's EBS snapshots (tag-filtered by EC2), the snapshots behind
-// this account's AMIs, and every manual DB and cluster snapshot (RDS cannot filter them by tag; also the quota count).
+// this account's AMIs, the EBS snapshot locks, and every manual DB and cluster snapshot (RDS cannot filter them by tag; also the quota count).
 // Every listing reads every page; one that fails is recorded and its kind is left out, so nothing of it is deleted.
 import { paginateDescribeImages, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
 import { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots, type RDSClient } from "@aws-sdk/client-rds";
 import { TAG_STACK } from "../catalog";
 import { describeError } from "../lib/errors";
+import { describeLocks } from "../lib/snapshot-lock";
 import type { ImageUse, ListedSnapshot, ListingFailure, RdsKind, RegionListing } from "./types";
 
 type TagList = { Key?: string; Value?: string }[] | undefined;
@@ -84,9 +85,10 @@ export async function listRegion(region: string, clients: { ec2: EC2Client; rds:
       return undefined;
     }
   };
-  const [ebs, images, rds, aurora] = await Promise.all([
+  const [ebs, images, locks, rds, aurora] = await Promise.all([
     attempt("ebs", () => listEbsSnapshots(clients.ec2, stackTag)),
     attempt("images", () => listImageSnapshots(clients.ec2)),
+    attempt("locks", () => describeLocks(clients.ec2)),
     attempt("rds", () => listManualDbSnapshots(clients.rds, "rds")),
     attempt("aurora", () => listManualDbSnapshots(clients.rds, "aurora")),
   ]);
@@ -94,5 +96,6 @@ export async function listRegion(region: string, clients: { ec2: EC2Client; rds:
   if (rds) manualSnapshots.rds = rds.length;
   if (aurora) manualSnapshots.aurora = aurora.length;
   const ours = [...(ebs ?? []), ...(rds ?? []), ...(aurora ?? [])].filter((s) => s.tags[TAG_STACK] === stackTag);
-  return { listing: { region, snapshots: ours, ...(images ? { images } : {}) }, failures, manualSnapshots };
+  const lockFields = locks ? { locks: [...locks.values()] } : { locksUnknown: true as const };
+  return { listing: { region, snapshots: ours, ...(images ? { images } : {}), ...lockFields }, failures, manualSnapshots };
 }

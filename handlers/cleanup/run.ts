@@ -47,7 +47,7 @@ export function cleanupRunId(slot: Date, dryRun: boolean): string {
 }
 
 function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: string, extra: Partial<SnapshotOutcome> = {}): SnapshotOutcome {
-  const { region, kind, id, source, created, expires, taken, takenFrom, takenTagIgnored, notice } = d;
+  const { region, kind, id, source, created, expires, taken, takenFrom, takenTagIgnored, lock, notice } = d;
   return {
     region,
     kind,
@@ -57,6 +57,7 @@ function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: strin
     ...(expires === undefined ? {} : { expires }),
     ...(taken === undefined ? {} : { taken, takenFrom }),
     ...(takenTagIgnored === undefined ? {} : { takenTagIgnored }),
+    ...(lock === undefined ? {} : { lock }),
     status,
     reason,
     ...(notice ? { notice } : {}),

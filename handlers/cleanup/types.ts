@@ -1,4 +1,5 @@
 // The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
+import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { TakenBasis } from "../taken";
 
 export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
@@ -36,6 +37,16 @@ export interface RegionListing {
   snapshots: readonly ListedSnapshot[];
   /** Every EBS snapshot behind an AMI of this account; undefined when the AMI listing failed (no EBS snapshot may go). */
   images?: readonly ImageUse[];
+  /** EBS snapshot locks of the region (DescribeLockedSnapshots); absent: none. */
+  locks?: readonly SnapshotLock[];
+  /** The lock listing failed: no EBS snapshot may go (a locked one would be refused anyway, failing the run). */
+  locksUnknown?: true;
+}
+
+/** A snapshot's lock as the manifest reports it: its state and when it ends. */
+export interface LockFields {
+  state: string;
+  until?: string;
 }
 
 /** The settings the rules depend on. */
@@ -68,6 +79,8 @@ export interface Decision {
   takenFrom?: TakenBasis;
   /** A backup-dr:taken tag that was present but not used, and why. */
   takenTagIgnored?: string;
+  /** EBS: the snapshot's lock, when it is under one. */
+  lock?: LockFields;
   verdict: Verdict;
   reason: string;
   /** Kept for a reason a person should look at (bad or missing tags, AWS Backup-made, in use by an AMI, mass-deletion stop). */
@@ -122,6 +135,7 @@ export interface SnapshotOutcome {
   taken?: string;
   takenFrom?: TakenBasis;
   takenTagIgnored?: string;
+  lock?: LockFields;
   status: OutcomeStatus;
   reason: string;
   /** Kept for a reason a person should look at (see Decision.notice). */
@@ -132,7 +146,7 @@ export interface SnapshotOutcome {
 /** A listing that failed (after the SDK's retries): nothing of that kind is deleted in that region this run. */
 export interface ListingFailure {
   region: string;
-  listing: SnapshotKind | "images";
+  listing: SnapshotKind | "images" | "locks";
   error: ErrorInfo;
 }
 

@@ -18,7 +18,7 @@ export function copyOfValue(snapshot: SnapshotRecord): string {
   return snapshot.kind === "ebs" ? snapshot.id : (snapshot.arn ?? snapshot.id);
 }
 
-/** The backup's slot, from its run tag (`<plan>@<ISO slot>`), else when the snapshot was taken. */
+/** The backup's slot, from its run tag (`<plan>@<ISO slot>`, a manual run's ending `/manual`), else when the snapshot was taken. */
 export function slotOf(snapshot: SnapshotRecord): Date | undefined {
   return slotOfRun(snapshot.tags[TAG_RUN]) ?? snapshot.created;
 }

@@ -13,6 +13,7 @@
 // A well-formed event that is not a completed snapshot of the four kinds (another EBS event name, a failed result,
 // another RDS event id) is answered with `ignore`, not an error: the rules should not send it, but it is harmless.
 import { malformedEventError } from "../lib/errors";
+import { describeInput, EVENT_ID_RULE, INSTANT_RULE, isEventId, parseInstant } from "../lib/event-input";
 import type { SnapshotKind } from "./types";
 
 export const DETAIL_TYPES = {
@@ -70,9 +71,9 @@ export function parseCopyEvent(event: unknown): CopyRequest {
     throw malformedEventError(`Expected an EventBridge event (source, detail-type, detail) or ${SWEEP_HINT}, got ${describeInput(event)}`);
   }
   const info: EventInfo = {
-    id: optionalText(event, "id"),
+    id: optionalText(event, "id", isEventId, EVENT_ID_RULE),
     detailType,
-    time: optionalText(event, "time"),
+    time: optionalText(event, "time", (t) => parseInstant(t) !== undefined, INSTANT_RULE),
     region: optionalText(event, "region"),
   };
   switch (detailType) {
@@ -154,16 +155,10 @@ function expectSource(source: string, expected: string, detailType: string): voi
   if (source !== expected) throw malformedEventError(`"${detailType}" events come from ${expected}, got source ${describeInput(source)}`);
 }
 
-function optionalText(fields: Fields, key: string): string | undefined {
+/** An optional text field; when `isValid` is given, text it refuses is malformed too. */
+function optionalText(fields: Fields, key: string, isValid?: (text: string) => boolean, rule = "text"): string | undefined {
   const value = fields[key];
   if (value === undefined) return undefined;
-  if (typeof value !== "string") throw malformedEventError(`Event field "${key}" must be text, got ${describeInput(value)}`);
+  if (typeof value !== "string" || (isValid !== undefined && !isValid(value))) throw malformedEventError(`Event field "${key}" must be ${rule}, got ${describeInput(value)}`);
   return value;
-}
-
-// Not named `describe`: in a mocha process Pulumi would take that for the global and not serialize it.
-function describeInput(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? typeof value;
-  return text.length > 120 ? `${text.slice(0, 117)}...` : text;
 }

@@ -2,6 +2,8 @@
 //
 // Room = the limit minus the copies of ours already in flight, counted before starting. A copy that AWS refuses
 // with a limit error (other copies than ours count too) is deferred and closes the kind for the rest of the run.
+// A place is given back only when no copy can be in flight for it: a copy whose answer was lost holds its place
+// whether the look-up found it or failed (then AWS may have made it), so one run never starts more than the limit.
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isoSeconds } from "../lib/run-id";
@@ -39,10 +41,9 @@ export async function startWithinLimits(candidates: readonly Candidate[], room: 
     if (refusal !== undefined) return deferred(candidate, refusal);
     if (free[kind] <= 0) return deferred(candidate, `${room.limits[kind]} ${kind} copies (the limit) are in flight to the DR region; the sweep starts it`);
     free[kind] -= 1;
-    const { outcome, limitReached } = await attempt(candidate);
+    const { outcome, limitReached, inFlight } = await attempt(candidate);
     if (limitReached) refused[kind] = outcome.reason;
-    // Only a started copy takes a place in flight.
-    if (outcome.status !== "started") free[kind] += 1;
+    if (!inFlight) free[kind] += 1;
     return outcome;
   });
   return settled.map((result, i) => {

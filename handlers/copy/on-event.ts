@@ -10,7 +10,7 @@ import { startWithinLimits } from "./limiter";
 import { describeEbsSnapshots, describeRdsSnapshot } from "./snapshots";
 import { startCopy } from "./start-copy";
 import type { Candidate, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
-import { copyTarget, emptyWork, type CopyDeps, type Work } from "./work";
+import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
 
 type EventRequest = Extract<CopyRequest, { trigger: "event" }>;
 
@@ -60,6 +60,7 @@ export async function copyForEvent(deps: CopyDeps, settings: CopySettings, reque
   const matched = await matchExisting(deps.dr, index, candidates, settings.concurrency);
   work.replaced.push(...matched.replaced);
   work.copies.push(...matched.failed);
+  work.live.push(...liveEbsCopies(matched.copied));
   for (const { candidate, copy } of matched.copied) {
     work.copies.push({ kind, source: candidate.source.id, ...(candidate.source.arn ? { sourceArn: candidate.source.arn } : {}), plan: candidate.plan.name, status: "skipped", copyId: copy.id, reason: "already copied" });
   }

@@ -1,5 +1,7 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
+import type { RelockedCopy } from "./lock-copies";
 import type { CopyOutcome, Limits, Problem, ReplacedCopy, SnapshotKind } from "./types";
 
 export interface CopyCounts {
@@ -36,6 +38,8 @@ export interface CopyManifest {
   copies: CopyOutcome[];
   replaced: ReplacedCopy[];
   problems: Problem[];
+  /** Locks placed on (or tried on) DR copies that existed before the run and were not locked until their DR expiry. */
+  relocked?: RelockedCopy[];
   /** Sweeps: per copy-enabled plan, age in seconds of the oldest completed backup without an available DR copy. */
   oldestUncopiedAgeSeconds?: Record<string, number>;
 }
@@ -58,6 +62,8 @@ export function failureLines(manifest: CopyManifest): string[] {
   return [
     ...manifest.problems.map((p) => `${p.what}: ${p.error.name}: ${p.error.message}`),
     ...manifest.copies.filter((c) => c.status === "failed").map((c) => `${c.kind} ${c.source}: ${c.error?.name ?? "Error"}: ${c.error?.message ?? ""}`),
+    ...manifest.copies.flatMap((c) => (c.lock?.status === "failed" ? [lockFailureLine(`${c.kind} ${c.source}: its DR copy`, c.lock)] : [])),
+    ...(manifest.relocked ?? []).filter((l) => l.status === "failed").map((l) => lockFailureLine(`ebs ${l.source}: its DR copy`, l)),
   ];
 }
 

@@ -4,6 +4,7 @@ import { writeManifest } from "../lib/manifest";
 import { notify } from "../lib/notify";
 import { isoSeconds, manifestKey } from "../lib/run-id";
 import { parseCopyEvent, type CopyRequest } from "./event";
+import { lockCopies } from "./lock-copies";
 import { copyForEvent } from "./on-event";
 import { countOutcomes, failureLines, notification, planMetrics, type CopyManifest } from "./report";
 import { sweep } from "./sweep";
@@ -32,6 +33,7 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
   deps.log.info("copy run started", { runId, trigger: request.trigger, ...(request.trigger === "event" ? { detailType: request.event.detailType, snapshots: request.snapshots, ignore: request.ignore } : {}) });
 
   const work = request.trigger === "sweep" ? await sweep(deps, settings, started) : await copyForEvent(deps, settings, request, started);
+  await lockCopies(deps.dr.ec2, settings.snapshotLock, work, deps.now, settings.concurrency);
   for (const problem of work.problems) deps.log.error("listing failed", { runId, ...problem });
   for (const outcome of work.copies) {
     const attributes = { runId, ...outcome };
@@ -60,6 +62,7 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
     copies: [...work.copies].sort((a, b) => a.kind.localeCompare(b.kind) || a.source.localeCompare(b.source)),
     replaced: work.replaced,
     problems: work.problems,
+    ...(work.relocked.length > 0 ? { relocked: work.relocked } : {}),
     ...(work.oldestUncopiedAgeSeconds ? { oldestUncopiedAgeSeconds: work.oldestUncopiedAgeSeconds } : {}),
   };
 

@@ -2,6 +2,7 @@
 import { intSetting, jsonSetting, oneOfSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
 import { PLANS_SETTING } from "../backup/plans";
+import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { parseCopyPlans } from "./plans";
 import type { CopySettings } from "./types";
 
@@ -44,5 +45,6 @@ export function readCopySettings(env: Env): CopySettings {
       aurora: intSetting(env, "BACKUP_DR_MAX_CLUSTER_COPIES", DEFAULT_LIMITS.aurora, 1, 100),
     },
     concurrency: intSetting(env, "BACKUP_DR_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 50),
+    snapshotLock: readSnapshotLockMode(env),
   };
 }

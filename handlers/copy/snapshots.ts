@@ -36,7 +36,7 @@ function rdsState(status: string): SnapshotState {
 function fromEbs(s: Snapshot): SnapshotRecord | undefined {
   if (s.SnapshotId === undefined) return undefined;
   const status = s.State ?? "";
-  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagsOf(s.Tags) };
+  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagsOf(s.Tags) };
 }
 
 function fromDb(s: DBSnapshot): SnapshotRecord | undefined {

@@ -2,15 +2,15 @@
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
 import { TAG_PLAN, TAG_STACK } from "../catalog";
 import { describeError } from "../lib/errors";
-import { takenTime } from "../taken";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
+import { drLagSeconds } from "./lag";
 import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
 import { describeEbsSnapshots, listClusterSnapshots, listDbSnapshots } from "./snapshots";
 import { startCopy } from "./start-copy";
 import type { Candidate, CopyPlan, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
-import { copyTarget, emptyWork, type CopyDeps, type Work } from "./work";
+import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
 
 const KIND_OF_RESOURCE = { ec2: "ebs", rds: "rds", aurora: "aurora" } as const;
 
@@ -43,23 +43,20 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
     if (found === undefined) continue;
     work.replaced.push(...found.matched.replaced);
     work.copies.push(...found.matched.failed);
+    work.live.push(...liveEbsCopies(found.matched.copied));
     toStart.push(...found.matched.toStart);
   }
   const target = copyTarget(deps, settings);
   work.copies.push(...(await startWithinLimits(toStart, { limits: settings.limits, inFlight: work.inFlight }, settings.concurrency, (c) => startCopy(target, c))));
 
-  // DR lag: the oldest completed backup whose DR copy is not available yet (none, deferred, failed or still copying),
-  // aged by when its data was taken (the catalog's one definition).
+  // DR lag: the oldest completed backup whose DR copy is not available yet, from when a copy could first start
+  // (handlers/copy/lag.ts: a copy in flight is progressing for a while, not lagging).
   const ages: Record<string, number> = Object.fromEntries(plans.map((p) => [p.name, 0]));
   for (const found of perKind) {
     if (found === undefined) continue;
-    const available = new Set(found.matched.copied.filter(({ copy }) => copy.state === "ready").map(({ candidate }) => candidate.source.id));
-    for (const candidate of found.candidates) {
-      if (available.has(candidate.source.id)) continue;
-      const taken = takenTime(candidate.source)?.at ?? candidate.slot;
-      const age = Math.max(0, Math.floor((now.getTime() - taken.getTime()) / 1000));
-      ages[candidate.plan.name] = Math.max(ages[candidate.plan.name] ?? 0, age);
-    }
+    const live = new Map(found.matched.copied.map(({ candidate, copy }) => [candidate.source.id, copy]));
+    const kindAges = drLagSeconds(Object.keys(ages), found.candidates, (c) => live.get(c.source.id), now);
+    for (const [plan, age] of Object.entries(kindAges)) ages[plan] = Math.max(ages[plan] ?? 0, age);
   }
   // A plan whose backups could not all be listed gets no lag value rather than one that may be too low.
   const unlisted = kinds.filter((_, i) => perKind[i] === undefined);

@@ -2,6 +2,7 @@
 import type { BackupPlan, ErrorInfo } from "../backup/types";
 import type { Tier } from "../catalog";
 import type { Keep } from "../lib/retention";
+import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
 export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
 /** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
@@ -29,6 +30,8 @@ export interface CopySettings {
   notifyOn: "failure" | "always";
   limits: Limits;
   concurrency: number;
+  /** EBS snapshot lock of the DR copies (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  snapshotLock: SnapshotLockMode;
 }
 
 export type Tags = Record<string, string>;
@@ -51,6 +54,8 @@ export interface SnapshotRecord {
   status: string;
   /** When the snapshot was taken (EBS start time, RDS snapshot create time). */
   created?: Date;
+  /** EBS: when the snapshot completed (CompletionTime), when AWS reports it; RDS reports none. */
+  completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
   tags: Tags;
@@ -93,6 +98,8 @@ export interface CopyOutcome {
   replaced?: string;
   reason?: string;
   error?: ErrorInfo;
+  /** An EBS copy started by this run, when copies are locked: its lock (a failed lock fails the run; the copy stays). */
+  lock?: LockResult;
 }
 
 /** A failed DR copy found and deleted (or not) so that its backup is copied again. */

@@ -1,8 +1,9 @@
 // What an event run and a sweep share: their dependencies and what they hand to the report.
 import type { AwsClients } from "../lib/clients";
 import type { Log } from "../lib/observability";
+import type { RelockedCopy } from "./lock-copies";
 import type { PlanMetric } from "./report";
-import type { CopyOutcome, CopySettings, Problem, ReplacedCopy, SnapshotKind } from "./types";
+import type { Candidate, CopyOutcome, CopySettings, Problem, ReplacedCopy, SnapshotKind } from "./types";
 import type { CopyTarget } from "./start-copy";
 
 export interface CopyDeps {
@@ -22,10 +23,27 @@ export interface Work {
   problems: Problem[];
   inFlight: Partial<Record<SnapshotKind, number>>;
   oldestUncopiedAgeSeconds?: Record<string, number>;
+  /** EBS DR copies that already existed (in flight or ready): the lock step makes sure each is locked. */
+  live: LiveCopy[];
+  /** Locks the run placed on (or tried on) existing DR copies that were not locked until their DR expiry. */
+  relocked: RelockedCopy[];
+}
+
+/** An existing EBS DR copy of one of the run's backups, with the DR expiry its lock must reach. */
+export interface LiveCopy {
+  source: string;
+  plan: string;
+  copyId: string;
+  expires: Date;
 }
 
 export function emptyWork(): Work {
-  return { copies: [], replaced: [], problems: [], inFlight: {} };
+  return { copies: [], replaced: [], problems: [], inFlight: {}, live: [], relocked: [] };
+}
+
+/** The EBS copies of `copied` (backups matched to a live DR copy), for the lock step. */
+export function liveEbsCopies(copied: readonly { candidate: Candidate; copy: { id: string } }[]): LiveCopy[] {
+  return copied.filter(({ candidate }) => candidate.source.kind === "ebs").map(({ candidate, copy }) => ({ source: candidate.source.id, plan: candidate.plan.name, copyId: copy.id, expires: candidate.expires }));
 }
 
 export function copyTarget(deps: CopyDeps, settings: CopySettings): CopyTarget {

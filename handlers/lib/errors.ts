@@ -4,10 +4,15 @@
 // calls Error without initializing the instance, so a deployed subclass throws an object with no name and
 // no message. A plain Error with its `name` set survives serialization (tests/infra/*-archive.spec.ts).
 
+import { MAX_ERROR_MESSAGE } from "../../policies/lib/bounds";
+import { describeInput, listSome } from "./event-input";
+
 export type NamedError<N extends string, P extends object = object> = Error & { readonly name: N } & Readonly<P>;
 
+/** Every message is cut to MAX_ERROR_MESSAGE characters: logs, SNS and the manifest carry it. */
 function namedError<N extends string, P extends object>(name: N, message: string, props: P): NamedError<N, P> {
-  return Object.assign(new Error(message), props, { name });
+  const bounded = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 3)}...` : message;
+  return Object.assign(new Error(bounded), props, { name });
 }
 
 /** The invocation event is not what the function accepts; thrown before any AWS call. */
@@ -17,7 +22,7 @@ export function malformedEventError(message: string): NamedError<"MalformedEvent
 
 /** The event names a plan the function was not deployed with. */
 export function unknownPlanError(plan: string, known: readonly string[]): NamedError<"UnknownPlanError", { plan: string }> {
-  return namedError("UnknownPlanError", `Unknown plan "${plan}"; this function knows: ${known.join(", ") || "(none)"}`, { plan });
+  return namedError("UnknownPlanError", `Unknown plan ${describeInput(plan, 40)}; this function knows: ${listSome(known, 20) || "(none)"}`, { plan: plan.slice(0, 64) });
 }
 
 /** A required environment variable is absent or empty. */
@@ -35,6 +40,16 @@ export function invalidScheduleError(expression: string, problem: string): Named
   return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
+/** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
+export function snapshotIdentifierTakenError(identifier: string, detail: string): NamedError<"SnapshotIdentifierTakenError", { identifier: string }> {
+  return namedError("SnapshotIdentifierTakenError", `Snapshot identifier ${identifier} is taken by a snapshot that is not this backup: ${detail}`, { identifier });
+}
+
+/** Another delivery of the same run kept its claim on a source longer than the lease allows to wait. */
+export function sourceClaimTimeoutError(key: string, leaseMs: number): NamedError<"SourceClaimTimeoutError", { key: string }> {
+  return namedError("SourceClaimTimeoutError", `Could not claim ${key}: another delivery of this run held it beyond the ${leaseMs / 1000} s lease; the next run or retry backs the source up`, { key });
+}
+
 /** A run finished with failures; thrown last so Lambda's error metric, retries and on-failure destination apply. */
 export function runFailedError(runId: string, failures: readonly string[]): NamedError<"RunFailedError", { runId: string; failures: readonly string[] }> {
   return namedError("RunFailedError", `Run ${runId} finished with ${failures.length} failure${failures.length === 1 ? "" : "s"}: ${failures.join("; ")}`, { runId, failures });
@@ -49,4 +64,17 @@ export function describeError(error: unknown): { name: string; message: string }
 /** The `name` of a thrown value: AWS SDK v3 puts the service's error code there. */
 export function errorName(error: unknown): string {
   return describeError(error).name;
+}
+
+/**
+ * A create AWS may have performed although its answer never came (network error, timeout, 5xx after the request was
+ * sent). Built without `cause`, `$metadata` or `$retryable`, so the SDK's retry classifies it as final, not transient.
+ */
+export function answerLostError(action: string, lost: { name: string; message: string }): NamedError<"AnswerLostError", { action: string; lost: { name: string; message: string } }> {
+  return namedError("AnswerLostError", `${action}: the answer was lost (${lost.name}: ${lost.message}); AWS may have acted`, { action, lost });
+}
+
+/** After a lost answer, looking up what the create would have made failed too: nothing is re-sent blind. */
+export function lookUpFailedError(what: string, lost: string, lookUp: { name: string; message: string }): NamedError<"LookUpFailedError", { what: string }> {
+  return namedError("LookUpFailedError", `${what}: the answer was lost (${lost}) and looking it up failed (${lookUp.name}: ${lookUp.message}); left for the next run`, { what });
 }

@@ -1,7 +1,7 @@
 // Grandfather-father-son retention: the tier a slot starts, and when its backup expires.
 import { TIERS, type Tier } from "../catalog";
 import { addCivilDays, addMonths, dayNumber, isoWeekStart, type CivilDateTime } from "./civil";
-import { nextSlot, previousSlot, type Schedule } from "./schedule";
+import { nextSlot, previousSlot, slotAtOrBefore, type Schedule } from "./schedule";
 import { zone, type Zone } from "./zoned-time";
 
 /** How many backups of each tier to keep (0 = none of that tier). */
@@ -91,8 +91,14 @@ export function retention({ slot, previous, next, timeZone, keep }: SlotContext)
   return { tier, expires: new Date(Math.max(...expiries)) };
 }
 
-/** Retention of a slot of a schedule, finding its neighbouring slots. */
-export function slotRetention(schedule: Schedule, slot: Date, timeZone: string, keep: Keep): Retention {
+/**
+ * Retention of a backup taken for `time` under a schedule: that of the scheduled slot the time falls in (the
+ * newest at or before it), with that slot's neighbours. A manual run off the schedule (06:01, or 11:00 on a
+ * 6-hourly plan) so gets the tier and expiry of its scheduled slot, `hourly` counting the schedule's interval,
+ * not the minutes since the previous slot. Backup and DR copy both call this, so they agree.
+ */
+export function slotRetention(schedule: Schedule, time: Date, timeZone: string, keep: Keep): Retention {
+  const slot = slotAtOrBefore(schedule, time, timeZone) ?? time;
   const previous = previousSlot(schedule, slot, timeZone);
   const next = nextSlot(schedule, slot, timeZone);
   return retention({ slot, previous, next, timeZone, keep });

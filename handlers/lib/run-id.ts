@@ -10,6 +10,23 @@ export function runIdFor(plan: string, slot: Date): string {
   return `${plan}@${isoSeconds(slot)}`;
 }
 
+/** What a manual run's id ends with: no scheduled run id does (they end in `Z`), so a manual run never takes a slot's id. */
+export const MANUAL_RUN_SUFFIX = "/manual";
+
+/** The run id of a manual run (an event without scheduledTime) at `time`: `gold@2026-11-22T12:00:00Z/manual`. */
+export function manualRunIdFor(plan: string, time: Date): string {
+  return `${runIdFor(plan, time)}${MANUAL_RUN_SUFFIX}`;
+}
+
+const RUN_TIME = /@(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)(?:\/manual)?$/;
+
+/** The time a run id names (its slot, or a manual run's time), or undefined when it names none. */
+export function timeOfRunId(runId: string): Date | undefined {
+  const match = RUN_TIME.exec(runId);
+  const time = match ? new Date(match[1]) : undefined;
+  return time !== undefined && !Number.isNaN(time.getTime()) ? time : undefined;
+}
+
 /** A run id as S3's safe key characters (letters, digits, `.`, `_`, `-`): `gold-2026-11-22T06-00-00Z`. */
 export function keySafe(runId: string): string {
   return runId.replace(/[^A-Za-z0-9._-]/g, "-");

@@ -6,6 +6,7 @@
 // are taken to lie whole intervals apart from the slot in hand: previous = slot - interval, next = slot + interval.
 import { addDays, type CivilDate, type CivilDateTime } from "./civil";
 import { FIRST_YEAR, LAST_YEAR, parseCron, type Cron } from "./cron";
+import { MAX_RATE } from "../../policies/lib/bounds";
 import { invalidScheduleError } from "./errors";
 import { zone, type Zone } from "./zoned-time";
 
@@ -23,11 +24,13 @@ export function parseSchedule(expression: string): Schedule {
     const amount = Number(rate[1]);
     const unit = rate[2];
     if (amount < 1) throw invalidScheduleError(expression, "the rate must be at least 1");
+    const base = unit.replace(/s$/, "") as keyof typeof MAX_RATE;
+    if (amount > MAX_RATE[base]) throw invalidScheduleError(expression, `the rate must be at most ${MAX_RATE[base]} ${base}s (a year): a schedule must fire within a year`);
     // AWS wants "1 hour" but "2 hours".
     if ((amount === 1) === unit.endsWith("s")) {
       throw invalidScheduleError(expression, amount === 1 ? `use the singular unit for 1 ("1 ${unit.replace(/s$/, "")}")` : `use the plural unit for ${amount} ("${unit}s")`);
     }
-    return { kind: "rate", expression, intervalMs: amount * UNIT_MS[unit.replace(/s$/, "")] };
+    return { kind: "rate", expression, intervalMs: amount * UNIT_MS[base] };
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
   if (!cron) throw invalidScheduleError(expression, "expected rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year)");
@@ -73,6 +76,16 @@ export function previousSlot(schedule: Schedule, before: Date, timeZone: string)
     }
   }
   return undefined;
+}
+
+/**
+ * The schedule's slot that an instant falls in: the newest slot at or before it (a manual run at 06:01 or 11:00
+ * on a 6-hourly plan falls in the 06:00 slot). rate() slots lie wherever the instant is (no anchor), so the
+ * instant itself; undefined when a cron schedule has no slot that early.
+ */
+export function slotAtOrBefore(schedule: Schedule, instant: Date, timeZone: string): Date | undefined {
+  if (schedule.kind === "rate") return instant;
+  return previousSlot(schedule, new Date(instant.getTime() + 1), timeZone);
 }
 
 /** A wall-clock time's slot: none in a DST gap, the first instant in an overlap. */

@@ -60,13 +60,21 @@ export function zone(name: string): Zone {
   return { name, civil, instants, instant };
 }
 
-/** True when the runtime knows the IANA zone name. */
-export function isTimeZone(name: string): boolean {
-  if (name.trim() === "" || name.trim() !== name) return false;
+/** The zone's name as the runtime's IANA database spells it ("america/new_york" -> "America/New_York"), or undefined. */
+export function canonicalTimeZone(name: string): string | undefined {
+  if (name.trim() === "" || name.trim() !== name) return undefined;
   try {
-    new Intl.DateTimeFormat("en-US", { timeZone: name });
-    return true;
+    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return false;
+    return undefined;
   }
+}
+
+/**
+ * True when the runtime knows the zone and it is not merely a case variant of its IANA name ("utc"): Scheduler gets
+ * the string as written. Links (US/Eastern) pass here; the stack config requires the canonical name (config-rules.ts).
+ */
+export function isTimeZone(name: string): boolean {
+  const canonical = canonicalTimeZone(name);
+  return canonical !== undefined && (canonical === name || canonical.toLowerCase() !== name.toLowerCase());
 }

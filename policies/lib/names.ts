@@ -13,9 +13,19 @@ export const DR_KEY = "dr-key";
 /** The Lambda functions (aws:lambda/function:Function resource names) the DR rules look for. */
 export const BACKUP_FUNCTION = "backup";
 export const COPY_FUNCTION = "copy";
+export const CLEANUP_FUNCTION = "cleanup";
 
 /** The backup function's environment variable holding the stack's plans as JSON. */
 export const PLANS_VARIABLE = "BACKUP_DR_PLANS";
+/** The backup function's environment variable listing, as JSON, the plans allowed not to copy (backup-dr:allowNoDrCopy). */
+export const ALLOW_NO_DR_COPY_VARIABLE = "BACKUP_DR_ALLOW_NO_DR_COPY";
+
+/** The cleanup function's safety valves: its environment variable for each backup-dr:cleanup setting. */
+export const CLEANUP_VALVE_VARIABLES = {
+  maxDeleteFraction: "BACKUP_DR_MAX_DELETE_FRACTION",
+  minAgeDays: "BACKUP_DR_MIN_AGE_DAYS",
+  maxDeletionsPerRun: "BACKUP_DR_MAX_DELETIONS",
+} as const;
 
 /** Tags every taggable resource must carry (through the providers' default tags). */
 export const TAG_STACK = "backup-dr:stack";

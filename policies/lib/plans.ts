@@ -3,7 +3,7 @@
 // function's BACKUP_DR_PLANS environment variable (the JSON of backup-dr:plans).
 import type { PolicyResource } from "@pulumi/policy";
 import { functionNamed, type FunctionView } from "./functions";
-import { BACKUP_FUNCTION, PLANS_VARIABLE } from "./names";
+import { ALLOW_NO_DR_COPY_VARIABLE, BACKUP_FUNCTION, PLANS_VARIABLE } from "./names";
 
 export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
 export type Tier = (typeof TIERS)[number];
@@ -69,4 +69,20 @@ export function plansOrSkip(args: { resources: PolicyResource[]; notApplicable(r
   const read = readPlans(args.resources);
   if ("problem" in read) args.notApplicable(`plans unreadable: ${read.problem}`);
   return read;
+}
+
+/**
+ * The plans the stack allows not to copy to DR (backup-dr:allowNoDrCopy, carried by the backup function):
+ * none when the variable is absent, undefined when it is not a JSON list of names.
+ */
+export function allowedWithoutDrCopy(backup: FunctionView): string[] | undefined {
+  const text = backup.props.environment?.variables?.[ALLOW_NO_DR_COPY_VARIABLE];
+  if (text === undefined) return [];
+  let parsed: unknown;
+  try {
+    parsed = typeof text === "string" ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    return undefined;
+  }
+  return Array.isArray(parsed) && parsed.every((n): n is string => typeof n === "string") ? parsed : undefined;
 }

@@ -38,7 +38,7 @@ export async function checkResources(stack: string, resources: StackResource[], 
   };
 }
 
-/** Runs Pulumi.<stack>.yaml's program under mocks and checks it. */
-export async function checkStack(stack: string, options: CheckOptions = {}): Promise<CheckResult> {
-  return checkResources(stack, await runStack(stack), options);
+/** Runs the program under mocks with the stack's config (Pulumi.<stack>.yaml's by default) and checks it. */
+export async function checkStack(stack: string, options: CheckOptions = {}, values?: Record<string, unknown>): Promise<CheckResult> {
+  return checkResources(stack, await runStack(stack, values), options);
 }

@@ -1,23 +1,27 @@
-// `npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file>]`: the policy pack,
-// offline. Runs each stack's program under mocks with Pulumi.<stack>.yaml (every stack file when none
-// or `all` is given), prints the violations, and exits 1 on any mandatory one (2 on bad usage or a
-// stack that does not run). No Pulumi CLI, no cloud credentials.
+// `npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file>] [--stack-dir <dir>]`:
+// the policy pack, offline. Runs each stack's program under mocks with Pulumi.<stack>.yaml (every stack
+// file when none or `all` is given; from <dir> instead of the repository with --stack-dir), prints the
+// violations, and exits 1 on any mandatory one (2 on bad usage or a stack that does not run). No Pulumi
+// CLI, no cloud credentials.
 import * as fs from "fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { stackFiles } from "../../tests/helpers/stacks";
+import { ROOT, stackFiles, stackValues } from "../../tests/helpers/stacks";
 import { checkStack, type CheckOptions } from "./check";
 import { formatReport } from "./report";
 
-const USAGE = "usage: npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file.json>]";
+const USAGE = "usage: npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file.json>] [--stack-dir <dir>]";
 
 interface Parsed {
   stacks: string[];
   options: CheckOptions;
+  /** Where the Pulumi.<stack>.yaml files are read from. */
+  dir: string;
 }
 
 function parse(argv: string[]): Parsed {
   const stacks: string[] = [];
   const options: CheckOptions = {};
+  let dir = ROOT;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--strict") options.strict = true;
@@ -25,14 +29,18 @@ function parse(argv: string[]): Parsed {
       const file = argv[++i];
       if (file === undefined) throw new Error("--policy-pack-config needs a file");
       options.packConfig = JSON.parse(fs.readFileSync(file, "utf8")) as PolicyPackConfig;
+    } else if (arg === "--stack-dir") {
+      const folder = argv[++i];
+      if (folder === undefined) throw new Error("--stack-dir needs a folder");
+      dir = folder;
     } else if (arg.startsWith("-")) throw new Error(`unknown option ${arg}`);
     else stacks.push(arg);
   }
-  const known = stackFiles();
+  const known = stackFiles(dir);
   const wanted = stacks.length === 0 || stacks.includes("all") ? known : stacks;
   const unknown = wanted.filter((s) => !known.includes(s));
   if (unknown.length > 0) throw new Error(`no stack file Pulumi.${unknown[0]}.yaml (stacks: ${known.join(", ")})`);
-  return { stacks: wanted, options };
+  return { stacks: wanted, options, dir };
 }
 
 /** Runs the check for the stacks in `argv`; returns the exit code. */
@@ -48,7 +56,7 @@ export async function main(argv: string[], write: (text: string) => void = conso
   for (const [i, stack] of parsed.stacks.entries()) {
     if (i > 0) write("");
     try {
-      const result = await checkStack(stack, parsed.options);
+      const result = await checkStack(stack, parsed.options, stackValues(stack, parsed.dir));
       write(formatReport(result));
       if (result.blocking.length > 0) code = Math.max(code, 1);
     } catch (error) {

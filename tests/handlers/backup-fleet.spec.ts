@@ -85,7 +85,7 @@ describe("backup of a fleet spread over many result pages", () => {
     ];
     for (const [plan, slot, tier, expires] of cases) {
       it(`${plan} at ${slot}: ${tier}, expires ${expires}`, async () => {
-        const manifest = await runBackup(backupDeps(fakeClients(fake)), backupSettings(), { plan, scheduledTime: slot });
+        const manifest = await runBackup(backupDeps(fakeClients(fake), () => new Date(slot)), backupSettings(), { plan, scheduledTime: slot });
         const made = backups(fake.region(), `${plan}@${slot}`);
         expect(new Set(made.map((b) => b.source)).size).to.equal(manifest.counts.created).and.to.be.greaterThan(0);
         expect(new Set(made.map((b) => `${b.tags["backup-dr:tier"]} ${b.tags["backup-dr:expires"]}`))).to.deep.equal(new Set([`${tier} ${expires}`]));

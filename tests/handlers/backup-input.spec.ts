@@ -34,8 +34,8 @@ describe("backup input", () => {
     ["a misspelt field", { plan: "gold", scheduledtime: "2026-11-22T06:00:00Z" }, "MalformedEventError", "scheduledtime"],
     ["a time without a zone", { plan: "gold", scheduledTime: "2026-11-22T06:00:00" }, "MalformedEventError", "ISO-8601"],
     ["a time that is not text", { plan: "gold", scheduledTime: 1763791200000 }, "MalformedEventError", "ISO-8601"],
-    ["a date that does not exist", { plan: "gold", scheduledTime: "2026-02-30T06:00:00Z" }, "MalformedEventError", "not a real time"],
-    ["an hour that does not exist", { plan: "gold", scheduledTime: "2026-11-22T24:00:00Z" }, "MalformedEventError", "not a real time"],
+    ["a date that does not exist", { plan: "gold", scheduledTime: "2026-02-30T06:00:00Z" }, "MalformedEventError", "ISO-8601"],
+    ["an hour that does not exist", { plan: "gold", scheduledTime: "2026-11-22T24:00:00Z" }, "MalformedEventError", "ISO-8601"],
     ["free text", { plan: "gold", scheduledTime: "yesterday" }, "MalformedEventError", "ISO-8601"],
   ];
   for (const [what, event, name, says] of events) {

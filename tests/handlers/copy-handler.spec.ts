@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { handler, type CopyResult } from "../../handlers/copy";
 import { FakeAws } from "../helpers/aws-fake";
 import { lambdaContext } from "../helpers/aws-backup-setup";
-import { addDbBackup, addEbsBackup, copiesOf, copyEnv, DR_KEY_ARN, drCopies, multiVolumeEvent, PRIMARY, primaryRegion, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, copiesOf, copyEnv, DR_KEY_ARN, drCopies, multiVolumeEvent, PRIMARY, primaryRegion, queued, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
 import { manifests, notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
@@ -45,6 +45,24 @@ describe("copy handler (Lambda entry)", () => {
     } satisfies CopyResult);
     for (const b of backups) expect(copiesOf(fake, b.id)[0]).to.deep.include({ encrypted: true, kmsKeyId: DR_KEY_ARN });
     expect([...manifests(fake.region(PRIMARY)).keys()]).to.deep.equal([key]);
+  });
+
+  it("copies the snapshots of an event delivered through the copy queue, exactly as for the bare event", async () => {
+    const backups = [addEbsBackup(fake, { slot: yesterday() }), addEbsBackup(fake, { slot: yesterday() })];
+    const event = multiVolumeEvent(backups.map((b) => b.id));
+    const { result, error } = await invokeIsolated(env(), () => handler(queued(event), lambdaContext()));
+    expect(error).to.equal(undefined);
+    expect(result).to.deep.include({ runId: `event@2026-11-20T05:09:41Z-${event.id}`, trigger: "event" });
+    expect(result?.counts.started).to.equal(2);
+    for (const b of backups) expect(copiesOf(fake, b.id)).to.have.length(1);
+  });
+
+  it("runs a sweep delivered through the copy queue", async () => {
+    const backup = addEbsBackup(fake, { slot: yesterday() });
+    const { result, error } = await invokeIsolated(env(), () => handler(queued(SWEEP), lambdaContext()));
+    expect(error).to.equal(undefined);
+    expect(result?.trigger).to.equal("sweep");
+    expect(copiesOf(fake, backup.id)).to.have.length(1);
   });
 
   it("on a sweep, emits counts and OldestUncopiedAgeSeconds per copy-enabled plan, in namespace BackupDr with the Plan dimension only", async () => {
@@ -114,6 +132,9 @@ describe("copy handler (Lambda entry)", () => {
 
   const rejected: [string, unknown, Record<string, string | undefined>, string][] = [
     ["a malformed event", { "detail-type": "EBS Snapshot Notification" }, {}, "MalformedEventError"],
+    ["a malformed event through the queue", queued({ "detail-type": "EBS Snapshot Notification" }), {}, "MalformedEventError"],
+    ["two queue messages in one invocation", queued(SWEEP, SWEEP), {}, "MalformedEventError"],
+    ["a queue message that is not JSON", queued("sweep please"), {}, "MalformedEventError"],
     ["a missing BACKUP_DR_DR_KEY_ARN", SWEEP, { BACKUP_DR_DR_KEY_ARN: undefined }, "MissingSettingError"],
     ["an invalid BACKUP_DR_PLANS", SWEEP, { BACKUP_DR_PLANS: "[{}]" }, "InvalidSettingError"],
     ["a DR region equal to the primary", SWEEP, { BACKUP_DR_DR_REGION: PRIMARY }, "InvalidSettingError"],

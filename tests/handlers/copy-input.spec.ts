@@ -42,7 +42,7 @@ describe("copy input", () => {
     ["an RDS event with a cluster snapshot ARN", withDetail(dbSnapshotEvent(DB_ID), { SourceArn: clusterSnapshotEvent(DB_ID).detail.SourceArn }), "must be an RDS snapshot ARN"],
     ["an RDS event whose identifier and ARN disagree", withDetail(dbSnapshotEvent(DB_ID), { SourceIdentifier: "bdr-other" }), "name different snapshots"],
     ["an RDS event with a numeric identifier", withDetail(dbSnapshotEvent(DB_ID), { SourceIdentifier: 42, SourceArn: undefined }), "must be an RDS snapshot identifier"],
-    ["an event time that is not text", { ...snapshotEvent(SNAP), time: 1763614181 }, 'Event field "time" must be text'],
+    ["an event time that is not text", { ...snapshotEvent(SNAP), time: 1763614181 }, 'Event field "time" must be an ISO-8601 instant'],
   ];
   for (const [what, event, says] of events) {
     it(`rejects ${what} with MalformedEventError, before any AWS call`, async () => {

@@ -139,7 +139,7 @@ export function addEbsBackup(fake: FakeAws, o: BackupOptions = {}): CopyableSnap
 export function addDbBackup(fake: FakeAws, kind: "rds" | "aurora", o: BackupOptions = {}): CopyableDbSnapshot & { arn: string } {
   const region = primaryRegion(fake);
   const source = o.source ?? `${kind === "rds" ? "db" : "cluster"}-${region.nextId("x").slice(-4)}`;
-  const id = rdsSnapshotIdentifier(runOf(o.plan ?? "gold", o.slot ?? SLOT, o.stack ?? STACK_TAG), source);
+  const id = rdsSnapshotIdentifier(runOf(o.plan ?? "gold", o.slot ?? SLOT, o.stack ?? STACK_TAG), kind, source);
   const encrypted = o.encrypted ?? true;
   const snapshot: CopyableDbSnapshot = {
     id,
@@ -263,4 +263,21 @@ export async function rejection(promise: Promise<unknown>): Promise<Error> {
   );
   if (outcome instanceof Error) return outcome;
   throw new Error("expected a rejection");
+}
+
+/** Events as the copy queue's event source mapping delivers them: an SQS event, one record per message, the event as body. */
+export function queued(...events: unknown[]) {
+  return {
+    Records: events.map((event, i) => ({
+      messageId: `0f3c5a2e-1b4d-4e6f-8a9b-${String(i).padStart(12, "0")}`,
+      receiptHandle: `AQEB${i}`,
+      body: typeof event === "string" ? event : JSON.stringify(event),
+      attributes: { ApproximateReceiveCount: "1", MessageGroupId: "copy-runs", MessageDeduplicationId: `dedup-${i}` },
+      messageAttributes: {},
+      md5OfBody: "",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:123456789012:backup-dr-test-copy-queue.fifo",
+      awsRegion: "us-east-1",
+    })),
+  };
 }

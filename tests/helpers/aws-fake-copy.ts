@@ -4,7 +4,7 @@
 // answers those; this file only adds Encrypted/StorageEncrypted and KmsKeyId to each item).
 import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import type { TimedDbSnapshot } from "./aws-fake-cleanup";
-import { rdsAction } from "./aws-fake-rds";
+import { checkSnapshotIdentifier, rdsAction, SNAPSHOT_IDENTIFIER_MAX } from "./aws-fake-rds";
 import type { ActionContext, FakeAction, FakeActions } from "./aws-fake-extensions";
 import type { FakeSnapshot, RegionState, Tags } from "./aws-fake-state";
 import { AwsFault, el, leaf, listParam, requireParam, tagsParam, type Params } from "./aws-wire";
@@ -151,7 +151,6 @@ const NAMES = {
   aurora: { item: "DBClusterSnapshot", id: "DBClusterSnapshotIdentifier", source: "DBClusterIdentifier", sourceParam: "SourceDBClusterSnapshotIdentifier", target: "TargetDBClusterSnapshotIdentifier", arnType: "cluster-snapshot", encrypted: "StorageEncrypted", exists: "DBClusterSnapshotAlreadyExistsFault", notFound: "DBClusterSnapshotNotFoundFault", state: "InvalidDBClusterSnapshotStateFault" },
 };
 const RDS_ARN = /^arn:aws[a-z-]*:rds:([a-z0-9-]+):(\d{12}):(snapshot|cluster-snapshot):(.+)$/;
-const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}$/;
 
 const dbTable = (kind: DbKind, region: RegionState): Map<string, CopyableDbSnapshot> => (kind === "rds" ? region.dbSnapshots : region.dbClusterSnapshots);
 
@@ -164,7 +163,7 @@ function copyDbSnapshot(kind: DbKind, ctx: ActionContext): string {
   const n = NAMES[kind];
   const sourceText = requireParam(params, n.sourceParam);
   const target = requireParam(params, n.target);
-  if (!RDS_IDENTIFIER.test(target) || target.endsWith("-")) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${n.target}: ${target} is not a valid identifier.`);
+  checkSnapshotIdentifier(target, n.target, kind === "rds" ? SNAPSHOT_IDENTIFIER_MAX.DBSnapshotIdentifier : SNAPSHOT_IDENTIFIER_MAX.DBClusterSnapshotIdentifier);
   const arn = RDS_ARN.exec(sourceText);
   // Within a region the source may be named by identifier; across regions it must be the ARN.
   const sourceRegion = arn ? ctx.regionNamed(arn[1]) : region;

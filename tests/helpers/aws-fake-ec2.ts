@@ -49,7 +49,7 @@ function instanceXml(region: RegionState, i: FakeInstance): string {
 }
 
 function snapshotXml(region: RegionState, s: FakeSnapshot, stateTag: "status" | "state"): string {
-  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", 8), leaf("encrypted", s.encrypted ?? false), leaf("kmsKeyId", s.kmsKeyId), tagSet(s.tags));
+  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("completionTime", s.completedAt?.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", 8), leaf("encrypted", s.encrypted ?? false), leaf("kmsKeyId", s.kmsKeyId), tagSet(s.tags));
 }
 
 export function ec2Action(action: string, params: Params, region: RegionState, cap: number): string {

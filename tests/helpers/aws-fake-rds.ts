@@ -5,6 +5,15 @@ import { AwsFault, el, leaf, pageOffset, pageToken, requireParam, tagsParam, typ
 /** RDS identifier rules: 1-255 letters, digits, hyphens; a letter first; no "--"; no trailing "-". */
 export const RDS_IDENTIFIER = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,254}$/;
 
+/** Longest snapshot identifiers RDS accepts (API reference): DB snapshots 255, DB cluster snapshots 63. */
+export const SNAPSHOT_IDENTIFIER_MAX = { DBSnapshotIdentifier: 255, DBClusterSnapshotIdentifier: 63 } as const;
+
+/** Throws RDS's InvalidParameterValue for an identifier the API would refuse: charset, form or length. */
+export function checkSnapshotIdentifier(id: string, parameter: string, max: number): void {
+  if (!RDS_IDENTIFIER.test(id) || id.endsWith("-")) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${parameter}: ${id} is not a valid identifier.`);
+  if (id.length > max) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${parameter}: ${id} is longer than ${max} characters.`);
+}
+
 function page<T>(items: T[], params: Params, cap: number): { items: T[]; marker?: string } {
   const max = params.get("MaxRecords");
   if (max !== undefined && (Number(max) < 20 || Number(max) > 100)) throw new AwsFault("InvalidParameterValue", 400, `Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
@@ -15,10 +24,6 @@ function page<T>(items: T[], params: Params, cap: number): { items: T[]; marker?
 }
 
 const tagList = (tags: Tags) => el("TagList", ...Object.entries(tags).map(([k, v]) => el("Tag", leaf("Key", k), leaf("Value", v))));
-
-function checkIdentifier(id: string, parameter: string): void {
-  if (!RDS_IDENTIFIER.test(id) || id.endsWith("-")) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${parameter}: ${id} is not a valid identifier.`);
-}
 
 function snapshotXml(element: string, s: FakeDbSnapshot, idName: string, sourceName: string): string {
   return el(element, leaf(idName, s.id), leaf(sourceName, s.source), leaf("Status", s.status), leaf("SnapshotType", "manual"), tagList(s.tags));
@@ -42,7 +47,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
     case "CreateDBSnapshot": {
       const id = requireParam(params, "DBSnapshotIdentifier");
       const source = requireParam(params, "DBInstanceIdentifier");
-      checkIdentifier(id, "DBSnapshotIdentifier");
+      checkSnapshotIdentifier(id, "DBSnapshotIdentifier", SNAPSHOT_IDENTIFIER_MAX.DBSnapshotIdentifier);
       if (region.dbSnapshots.has(id.toLowerCase())) throw new AwsFault("DBSnapshotAlreadyExists", 400, `Cannot create the snapshot because a snapshot with the identifier ${id} already exists.`);
       const db = region.dbInstances.get(source);
       if (!db) throw new AwsFault("DBInstanceNotFound", 404, `DBInstance ${source} not found.`);
@@ -56,7 +61,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
     case "CreateDBClusterSnapshot": {
       const id = requireParam(params, "DBClusterSnapshotIdentifier");
       const source = requireParam(params, "DBClusterIdentifier");
-      checkIdentifier(id, "DBClusterSnapshotIdentifier");
+      checkSnapshotIdentifier(id, "DBClusterSnapshotIdentifier", SNAPSHOT_IDENTIFIER_MAX.DBClusterSnapshotIdentifier);
       if (region.dbClusterSnapshots.has(id.toLowerCase())) throw new AwsFault("DBClusterSnapshotAlreadyExistsFault", 400, `Cannot create the cluster snapshot because one with the identifier ${id} already exists.`);
       const cluster = region.dbClusters.get(source);
       if (!cluster) throw new AwsFault("DBClusterNotFoundFault", 404, `DBCluster ${source} not found.`);

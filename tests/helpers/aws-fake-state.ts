@@ -24,6 +24,8 @@ export interface FakeSnapshot {
   description: string;
   tags: Tags;
   startTime: Date;
+  /** When it completed (EC2's CompletionTime); left out of the answer when undefined. */
+  completedAt?: Date;
   /** Unencrypted when absent; kmsKeyId is the key of an encrypted snapshot (the DR copy tests read both). */
   encrypted?: boolean;
   kmsKeyId?: string;

@@ -1,4 +1,5 @@
-// The fake S3 PutObject and SNS Publish: where manifests and notifications land, with AWS's limits on them.
+// The fake S3 PutObject/GetObject and SNS Publish: where manifests, claims and notifications land, with AWS's limits.
+import { createHash } from "node:crypto";
 import type { RegionState } from "./aws-fake-state";
 import { AwsFault, el, requireParam, type Params } from "./aws-wire";
 
@@ -11,14 +12,34 @@ function bucketAndKey(host: string, path: string): { bucket: string; key: string
   return { bucket, key: key.join("/") };
 }
 
-/** Handles an S3 request; returns the response headers. */
-export function s3Request(method: string, host: string, path: string, body: string, region: RegionState): Record<string, string> {
+/** The ETag S3 returns for an object written without multipart: quoted hex MD5 of the body. */
+export function etagOf(body: string): string {
+  return `"${createHash("md5").update(body).digest("hex")}"`;
+}
+
+/**
+ * Handles an S3 request: PutObject, with the conditional writes S3 supports (`If-None-Match: *` fails with 412
+ * when the key exists; `If-Match: <etag>` with 404 when it does not and 412 when the ETag differs), and GetObject.
+ * Conditional writes: https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html
+ */
+export function s3Request(method: string, host: string, path: string, body: string, region: RegionState, header: (name: string) => string = () => ""): { headers: Record<string, string>; body: string } {
   const { bucket, key } = bucketAndKey(host, path.split("?")[0]);
   const objects = region.buckets.get(bucket);
   if (!objects) throw new AwsFault("NoSuchBucket", 404, "The specified bucket does not exist");
-  if (method !== "PUT" || key === "") throw new AwsFault("NotImplemented", 501, `This fake implements only PutObject, got ${method} ${path}`);
+  const existing = objects.get(key);
+  if (method === "GET" && key !== "") {
+    if (existing === undefined) throw new AwsFault("NoSuchKey", 404, "The specified key does not exist.");
+    return { headers: { etag: etagOf(existing), "content-type": "application/octet-stream" }, body: existing };
+  }
+  if (method !== "PUT" || key === "") throw new AwsFault("NotImplemented", 501, `This fake implements only PutObject and GetObject, got ${method} ${path}`);
+  const ifNoneMatch = header("if-none-match");
+  const ifMatch = header("if-match");
+  if (ifNoneMatch !== "" && ifNoneMatch !== "*") throw new AwsFault("NotImplemented", 501, "If-None-Match accepts only *");
+  if (ifNoneMatch === "*" && existing !== undefined) throw new AwsFault("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
+  if (ifMatch !== "" && existing === undefined) throw new AwsFault("NoSuchKey", 404, "The specified key does not exist.");
+  if (ifMatch !== "" && existing !== undefined && etagOf(existing) !== ifMatch) throw new AwsFault("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
   objects.set(key, body);
-  return { etag: `"${Buffer.from(key).toString("hex").slice(0, 32)}"` };
+  return { headers: { etag: etagOf(body) }, body: "" };
 }
 
 export function snsAction(action: string, params: Params, region: RegionState, requestId: string): string {

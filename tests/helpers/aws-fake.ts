@@ -5,10 +5,11 @@ import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import { COPY_ACTIONS } from "./aws-fake-copy";
 import { ec2Action } from "./aws-fake-ec2";
 import type { FakeAction } from "./aws-fake-extensions";
+import { LOCK_ACTIONS } from "./aws-fake-lock";
 import { rdsAction } from "./aws-fake-rds";
 import { RegionState } from "./aws-fake-state";
 import { s3Request, snsAction } from "./aws-fake-storage";
-import { FaultInjector, transientError, type FaultPlan } from "./aws-faults";
+import { AnswerLoser, FaultInjector, transientError, type FaultPlan, type LostAnswer, type LostAnswerPlan } from "./aws-faults";
 import { AwsFault, RDS_NS, SNS_NS, ec2Response, errorBody, parseQuery, queryResponse, type Params } from "./aws-wire";
 
 export const ACCOUNT_ID = "123456789012";
@@ -33,6 +34,8 @@ export interface FakeCall {
   attempt: number;
   /** The transient fault injected instead of handling the call, if any. */
   fault?: string;
+  /** The call was handled (AWS acted) and then its answer was lost this way. */
+  lost?: LostAnswer;
 }
 
 export class FakeAws {
@@ -44,6 +47,7 @@ export class FakeAws {
   /** Runs just before a call that reached the service is handled (e.g. to delete a source mid-run). */
   beforeHandle?: (call: FakeCall, region: RegionState) => void;
   private faults?: FaultInjector;
+  private losing?: AnswerLoser;
   private readonly regions = new Map<string, RegionState>();
 
   region(name = REGION): RegionState {
@@ -60,6 +64,12 @@ export class FakeAws {
     return this.faults;
   }
 
+  /** Starts losing the answers of a share of mutating calls after performing them (undefined stops). */
+  loseAnswers(plan: LostAnswerPlan | undefined): AnswerLoser | undefined {
+    this.losing = plan && new AnswerLoser(plan);
+    return this.losing;
+  }
+
   /** Calls that reached the service (no injected fault), optionally of one action. */
   handled(action?: string): FakeCall[] {
     return this.calls.filter((c) => c.fault === undefined && (action === undefined || c.action === action));
@@ -72,7 +82,7 @@ export class FakeAws {
     if (!scope) return { status: 403, headers: {}, body: "<Error><Code>MissingAuthenticationToken</Code><Message>unsigned request</Message></Error>" };
     const [, regionName, service] = scope;
     const params = service === "s3" ? new Map<string, string>() : parseQuery(request.body);
-    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method) : (params.get("Action") ?? "");
+    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method === "GET" ? "GetObject" : request.method) : (params.get("Action") ?? "");
     const attempt = Number(/attempt=(\d+)/.exec(header("amz-sdk-request"))?.[1] ?? "1");
     const call: FakeCall = { service, region: regionName, action, params, attempt };
     this.calls.push(call);
@@ -89,7 +99,11 @@ export class FakeAws {
       const permanent = this.permanent?.(call);
       if (permanent) throw permanent;
       this.beforeHandle?.(call, region);
-      return { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+      const answer = { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+      call.lost = this.losing?.next(action);
+      if (call.lost === "timeout") return { timeout: true };
+      if (call.lost === "500") return fail(transientError(service, "500"));
+      return answer;
     } catch (error) {
       if (error instanceof AwsFault) return fail(error);
       throw error;
@@ -97,7 +111,8 @@ export class FakeAws {
   }
 
   private extension(service: string, action: string): FakeAction | undefined {
-    for (const actions of [COPY_ACTIONS, CLEANUP_ACTIONS]) {
+    // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it.
+    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, CLEANUP_ACTIONS]) {
       const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
       if (table && Object.hasOwn(table, action)) return table[action];
     }
@@ -118,8 +133,11 @@ export class FakeAws {
         return { body: queryResponse(RDS_NS, call.action, requestId, rdsAction(call.action, call.params, region, this.pageCap.rds)) };
       case "sns":
         return { body: queryResponse(SNS_NS, call.action, requestId, snsAction(call.action, call.params, region, requestId)) };
-      case "s3":
-        return { body: "", headers: { "x-amz-request-id": requestId, ...s3Request(request.method, request.host, request.path, request.body, region) } };
+      case "s3": {
+        const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
+        const reply = s3Request(request.method, request.host, request.path, request.body, region, header);
+        return { body: reply.body, headers: { "x-amz-request-id": requestId, ...reply.headers } };
+      }
       default:
         throw new AwsFault("UnknownService", 400, `The fake does not implement ${call.service}`);
     }

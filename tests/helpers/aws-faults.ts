@@ -55,3 +55,35 @@ export class FaultInjector {
     return Object.values(this.injected).reduce((a, b) => a + b, 0);
   }
 }
+
+/** How an answer is lost after the service acted: the connection drops (timeout, or a reset over HTTP), or a 500. */
+export type LostAnswer = "timeout" | "500";
+
+/** Mutating calls: creates, copies, deletes, writes and publishes. */
+const MUTATING = /^(Create|Copy|Delete|Modify|Put|Publish|Register|Start)/;
+
+export interface LostAnswerPlan {
+  /** Share of matching calls (0-1) that the service performs and then answers with a lost answer. */
+  rate: number;
+  kinds: readonly LostAnswer[];
+  seed: number;
+  /** The actions whose answers may be lost (default: every mutating action). */
+  actions?: readonly string[];
+}
+
+/** Decides, call by call, whether the answer to a call the service performed is lost. */
+export class AnswerLoser {
+  private readonly random: () => number;
+  readonly lost: Record<string, number> = {};
+
+  constructor(private readonly plan: LostAnswerPlan) {
+    this.random = seededRandom(plan.seed);
+  }
+
+  next(action: string): LostAnswer | undefined {
+    const applies = this.plan.actions === undefined ? MUTATING.test(action) : this.plan.actions.includes(action);
+    if (!applies || this.random() >= this.plan.rate) return undefined;
+    this.lost[action] = (this.lost[action] ?? 0) + 1;
+    return this.plan.kinds[Math.floor(this.random() * this.plan.kinds.length)];
+  }
+}

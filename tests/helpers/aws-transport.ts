@@ -36,7 +36,8 @@ export function fakeRequestHandler(fake: FakeAws): HttpHandler {
         body: await bodyText(request.body),
       });
       if ("timeout" in reply) throw timeoutError();
-      return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: Buffer.from(reply.body) }) };
+      // A stream, as Node's HTTP handler gives: the SDK reads streaming bodies (S3 GetObject) only from one.
+      return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: Readable.from([Buffer.from(reply.body)]) }) };
     },
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),

@@ -50,9 +50,10 @@ describe("backup function archive (prod, serialized, written, required, invoked)
   });
 
   /** Runs `invoke` against a fresh fake AWS holding the same fleet, the vault and the topic the stack deploys. */
-  async function inFreshAccount(invoke: () => Promise<unknown>) {
+  async function inFreshAccount(invoke: () => Promise<unknown>, prepare: (fake: FakeAws) => void = () => undefined) {
     const fake = new FakeAws();
     const fleet = buildFleet(fake);
+    prepare(fake);
     fake.region().addBucket(environment.BACKUP_DR_VAULT_BUCKET);
     fake.region().addTopic(environment.BACKUP_DR_TOPIC_ARN.split(":").pop() ?? "");
     const server = await startFakeServer(fake);
@@ -63,7 +64,10 @@ describe("backup function archive (prod, serialized, written, required, invoked)
         .map((b) => ({ source: b.source, volume: b.kind === "ec2" ? b.volumeId : undefined, tags: b.tags }))
         .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
       const vault = fake.region().buckets.get(environment.BACKUP_DR_VAULT_BUCKET) ?? new Map<string, string>();
-      return { outcome, made, manifestKeys: [...vault.keys()], fleet };
+      const manifestKeys = [...vault.keys()].filter((key) => key.startsWith("runs/"));
+      // Each instance's claim, recorded with the set made under it.
+      const claims = [...vault].filter(([key]) => key.startsWith("locks/")).map(([key, body]) => ({ key, snapshotIds: (JSON.parse(body) as { snapshotIds?: string[] }).snapshotIds?.length ?? 0 }));
+      return { outcome, made, manifestKeys, claims, fleet, fake };
     } finally {
       await server.close();
     }
@@ -80,6 +84,8 @@ describe("backup function archive (prod, serialized, written, required, invoked)
     expect(new Set(deployed.made.map((b) => b.source))).to.deep.equal(new Set(goldSources(deployed.fleet)));
     expect(deployed.made).to.deep.equal(direct.made);
     expect(deployed.manifestKeys).to.deep.equal(["runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json"]);
+    expect(deployed.claims.map((c) => c.key).sort()).to.deep.equal([...deployed.fleet.gold.ec2.keys()].map((i) => `locks/backup/gold-2026-11-22T05-00-00Z/${i}.json`).sort());
+    expect(deployed.claims.every((c) => c.snapshotIds > 0)).to.equal(true);
     expect(deployed.made[0].tags).to.deep.include({ "backup-dr:stack": "backup-dr/prod", "backup-dr:plan": "gold" });
   });
 
@@ -89,5 +95,18 @@ describe("backup function archive (prod, serialized, written, required, invoked)
     expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
     expect((deployed.outcome.error as Error).message).to.equal((direct.outcome.error as Error).message);
     expect(deployed.made).to.deep.equal([]);
+  });
+
+  it("makes one snapshot set per instance when every CreateSnapshots answer is lost after AWS acted (connection reset)", async () => {
+    const loseEvery = (fake: FakeAws) => void fake.loseAnswers({ rate: 1, kinds: ["timeout"], seed: 1, actions: ["CreateSnapshots"] });
+    const direct = await inFreshAccount(() => handler(EVENT, lambdaContext()), loseEvery);
+    const deployed = await inFreshAccount(() => archive.handler(EVENT, lambdaContext()), loseEvery);
+    expect(deployed.outcome.error).to.equal(undefined);
+    expect(deployed.outcome.result).to.deep.equal(direct.outcome.result);
+    expect(deployed.fake.handled("CreateSnapshots").every((c) => c.lost === "timeout")).to.be.true;
+    for (const [instance, volumes] of deployed.fleet.gold.ec2) {
+      expect(deployed.made.filter((b) => b.source === instance).map((b) => b.volume).sort(), instance).to.deep.equal([...volumes].sort());
+    }
+    expect(deployed.made).to.deep.equal(direct.made);
   });
 });

@@ -45,6 +45,8 @@ describe("backup function infrastructure (prod)", () => {
         BACKUP_DR_VAULT_BUCKET: "backup-dr-primary-vault-1a2b3c4",
         BACKUP_DR_TOPIC_ARN: topicArn(),
         BACKUP_DR_NOTIFY_ON: "failure",
+        BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
+        BACKUP_DR_ALLOW_NO_DR_COPY: "[]",
       },
     });
   });
@@ -134,6 +136,7 @@ describe("backup function infrastructure (prod)", () => {
 
     it("writes manifests only under runs/backup/ of the primary vault and publishes only to the topic", () => {
       expect(statements.find((s) => s.Sid === "WriteRunManifests")?.Resource).to.equal("arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/runs/backup/*");
+      expect(statements.find((s) => s.Sid === "ClaimInstancesPerRun")?.Resource).to.equal("arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/locks/backup/*");
       expect(statements.find((s) => s.Sid === "PublishRunSummaries")?.Resource).to.equal(topicArn());
     });
   });

@@ -29,8 +29,8 @@ function problemsOf(raw: Record<string, unknown>): string[] {
   throw new Error("expected a ConfigError");
 }
 
-function withPlan(change: Record<string, unknown>): Record<string, unknown> {
-  const raw = minimal();
+function withPlan(change: Record<string, unknown>, keys: Record<string, unknown> = {}): Record<string, unknown> {
+  const raw = { ...minimal(), ...keys };
   const [plan] = raw["backup-dr:plans"] as Record<string, unknown>[];
   raw["backup-dr:plans"] = [{ ...plan, ...change }];
   return raw;
@@ -106,6 +106,11 @@ describe("config", () => {
       for (const [key, spec] of declared) expect(applied[key], key).to.deep.equal(spec.default);
     });
 
+    it("accepts a DR-copy exception naming a plan that does not copy", () => {
+      const parsed = parseConfig(withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily"] }), CONTEXT);
+      expect([parsed.plans[0].copyToDr, parsed.allowNoDrCopy]).to.deep.equal([false, ["daily"]]);
+    });
+
     it("reads scalar values as the CLI passes them (strings)", () => {
       const raw = { ...minimal(), "backup-dr:kmsDeletionWindowDays": "7", "backup-dr:protectStorage": "false", "backup-dr:logRetentionDays": "14" };
       const parsed = parseConfig(raw, CONTEXT);
@@ -120,8 +125,8 @@ describe("config", () => {
       ["DR region equal to primary", { ...minimal(), "backup-dr:drRegion": "us-east-1" }, 'backup-dr:drRegion: expected a region other than the primary aws:region (us-east-1), got "us-east-1"'],
       ["no plans", { ...minimal(), "backup-dr:plans": [] }, "backup-dr:plans: expected at least one plan, got []"],
       ["plans not a list", { ...minimal(), "backup-dr:plans": "gold" }, 'backup-dr:plans: expected a list of plans, got "gold"'],
-      ["negative keep count", withPlan({ keep: { daily: -3 } }), "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got -3"],
-      ["fractional keep count", withPlan({ keep: { daily: 1.5 } }), "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got 1.5"],
+      ["negative keep count", withPlan({ keep: { daily: -3 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3"],
+      ["fractional keep count", withPlan({ keep: { daily: 1.5 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got 1.5"],
       ["misspelt retention tier", withPlan({ keep: { daily: 7, dayly: 3 } }), "backup-dr:plans[0].keep.dayly: unknown key; allowed: hourly, daily, weekly, monthly, yearly"],
       ["a plan that keeps nothing", withPlan({ keep: { daily: 0 } }), 'backup-dr:plans[0].keep: expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times, got {"daily":0}'],
       ["keep missing", withPlan({ keep: undefined }), "backup-dr:plans[0].keep: expected a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly, got nothing"],
@@ -129,7 +134,7 @@ describe("config", () => {
       ["five-field cron", withPlan({ schedule: "cron(0 2 * * *)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "cron(0 2 * * *)"`],
       ["cron without a '?' day", withPlan({ schedule: "cron(0 2 * * * *)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "cron(0 2 * * * *)"`],
       ["rate with a plural for one", withPlan({ schedule: "rate(1 hours)" }), `backup-dr:plans[0].schedule: expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days), got "rate(1 hours)"`],
-      ["unknown time zone", withPlan({ timezone: "Mars/Olympus" }), 'backup-dr:plans[0].timezone: expected an IANA time zone such as UTC or Europe/Berlin, got "Mars/Olympus"'],
+      ["unknown time zone", withPlan({ timezone: "Mars/Olympus" }), 'backup-dr:plans[0].timezone: expected an IANA time zone written exactly as IANA names it, such as UTC or Europe/Berlin, got "Mars/Olympus"'],
       ["unknown resource type", withPlan({ resources: ["ec2", "dynamodb"] }), 'backup-dr:plans[0].resources[1]: expected one of "ec2", "rds", "aurora", got "dynamodb"'],
       ["no resource types", withPlan({ resources: [] }), 'backup-dr:plans[0].resources: expected at least one of "ec2", "rds", "aurora", got []'],
       ["a resource type twice", withPlan({ resources: ["rds", "rds"] }), 'backup-dr:plans[0].resources[1]: expected each resource type once (already at [0]), got "rds"'],
@@ -166,7 +171,11 @@ describe("config", () => {
       ["KMS deletion window too short", { ...minimal(), "backup-dr:kmsDeletionWindowDays": "3" }, 'backup-dr:kmsDeletionWindowDays: expected a whole number of days from 7 to 30, got "3"'],
       ["log retention CloudWatch does not offer", { ...minimal(), "backup-dr:logRetentionDays": 10 }, "backup-dr:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10"],
       ["selection tag key in the aws: namespace", { ...minimal(), "backup-dr:selectionTagKey": "aws:plan" }, 'backup-dr:selectionTagKey: expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:, got "aws:plan"'],
-      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage`],
+      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:expectedSources, backup-dr:allowNoDrCopy`],
+      ["a DR-copy exception naming no plan", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["dayly"] }), 'backup-dr:allowNoDrCopy[0]: expected the name of a plan in backup-dr:plans (daily), got "dayly"'],
+      ["a DR-copy exception for a plan that copies", withPlan({}, { "backup-dr:allowNoDrCopy": ["daily"] }), 'backup-dr:allowNoDrCopy[0]: expected a plan with copyToDr: false (plan "daily" copies to DR; remove it here), got "daily"'],
+      ["a DR-copy exception twice", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily", "daily"] }), 'backup-dr:allowNoDrCopy[1]: expected each plan once (already at [0]), got "daily"'],
+      ["DR-copy exceptions not a list", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": "daily" }), 'backup-dr:allowNoDrCopy: expected a list of plan names, got "daily"'],
     ];
 
     for (const [title, raw, message] of cases) {
@@ -188,7 +197,7 @@ describe("config", () => {
       expect(name).to.equal("ConfigError");
       expect(problems).to.have.members([
         'backup-dr:plans[0].name: expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter, got "Gold"',
-        "backup-dr:plans[0].keep.daily: expected a whole number >= 0, got -3",
+        "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3",
         'backup-dr:notifyOn: expected one of "failure", "always", got "never"',
         "backup-dr:vaultLock.dayz: unknown key; allowed: mode, days",
       ]);

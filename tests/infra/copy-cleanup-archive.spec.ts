@@ -7,7 +7,7 @@ import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
 import { archiveFiles, loadFunctionArchive, zippedBytes, type LoadedArchive } from "../helpers/archive";
 import { lambdaContext } from "../helpers/aws-backup-setup";
-import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, queued, SWEEP } from "../helpers/aws-copy-setup";
 import { FakeAws } from "../helpers/aws-fake";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
@@ -81,6 +81,21 @@ describe("copy and cleanup function archives (prod, serialized, written, require
       expect(deployed.after).to.deep.equal(direct.after);
       const counts = (r: unknown) => (r as { counts: unknown }).counts;
       expect(counts(deployed.outcome.result)).to.deep.equal(counts(direct.outcome.result));
+    });
+
+    it("a sweep delivered through the copy queue makes the same DR copies as the bare sweep", async () => {
+      const bare = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext()), observe);
+      const viaQueue = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP), lambdaContext()), observe);
+      expect(viaQueue.outcome.error).to.equal(undefined);
+      expect(viaQueue.after).to.have.length(3);
+      expect(viaQueue.after).to.deep.equal(bare.after);
+    });
+
+    it("rejects two queue messages in one invocation by name before any AWS call", async () => {
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP, SWEEP), lambdaContext()), (fake) => fake.calls.length);
+      expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
+      expect((deployed.outcome.error as Error).message).to.include("batch size 1");
+      expect(deployed.after).to.equal(0);
     });
 
     it("rejects a malformed event by name before any AWS call, as the handler does", async () => {

@@ -26,7 +26,9 @@ describe("DR copy function infrastructure (prod)", () => {
   it("is a Lambda in the primary region with the copy settings in its environment", () => {
     const fn = one(resources, "aws:lambda/function:Function", "copy");
     expect(providerName(fn)).to.equal("primary");
-    expect(fn.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], timeout: 900, reservedConcurrentExecutions: 1, role: `arn:aws:iam::${ACCOUNT_ID}:role/copy-role` });
+    expect(fn.inputs).to.deep.include({ runtime: "nodejs22.x", architectures: ["arm64"], timeout: 900, role: `arn:aws:iam::${ACCOUNT_ID}:role/copy-role` });
+    // Reserved concurrency fails `pulumi up` in accounts with a low concurrency quota: the FIFO queue serialises instead.
+    expect(fn.inputs.reservedConcurrentExecutions).to.equal(undefined);
     expect(fn.inputs.environment).to.deep.equal({
       variables: {
         BACKUP_DR_STACK: "backup-dr/prod",
@@ -40,6 +42,7 @@ describe("DR copy function infrastructure (prod)", () => {
         BACKUP_DR_MAX_EBS_COPIES: "20",
         BACKUP_DR_MAX_RDS_COPIES: "20",
         BACKUP_DR_MAX_CLUSTER_COPIES: "5",
+        BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
       },
     });
     expect(one(resources, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "copy-async").inputs.destinationConfig).to.deep.equal({
@@ -48,7 +51,7 @@ describe("DR copy function infrastructure (prod)", () => {
     expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "copy-errors").inputs.dimensions).to.deep.equal({ FunctionName: "copy" });
   });
 
-  it("has one rule per completion event, in the primary region, each invoking the function", () => {
+  it("has one rule per completion event, in the primary region, each sending to the copy FIFO queue in one message group", () => {
     const expected: Record<string, unknown> = {
       "copy-ebs-multi-volume": { source: ["aws.ec2"], "detail-type": ["EBS Multi-Volume Snapshots Completion Status"], detail: { event: ["createSnapshots"], result: ["succeeded"] } },
       "copy-ebs-snapshot": { source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], detail: { event: ["createSnapshot"], result: ["succeeded"] } },
@@ -57,25 +60,70 @@ describe("DR copy function infrastructure (prod)", () => {
     };
     const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
     expect(rules.map((r) => r.name).sort()).to.deep.equal(Object.keys(expected).sort());
+    const queuePolicy = one(resources, "aws:sqs/queuePolicy:QueuePolicy", "copy-queue-policy");
     for (const [name, pattern] of Object.entries(expected)) {
       const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", name);
       expect(JSON.parse(String(rule.inputs.eventPattern)), name).to.deep.equal(pattern);
       expect(providerName(rule)).to.equal("primary");
-      expect(one(resources, "aws:cloudwatch/eventTarget:EventTarget", `${name}-target`).inputs).to.deep.include({ rule: name, arn: arn("lambda", "function:copy") });
-      expect(one(resources, "aws:lambda/permission:Permission", `${name}-invoke`).inputs).to.deep.include({
-        function: "copy",
-        action: "lambda:InvokeFunction",
-        principal: "events.amazonaws.com",
-      });
+      const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", `${name}-target`);
+      expect(target.inputs).to.deep.include({ rule: name, arn: arn("sqs", "copy-queue"), sqsTarget: { messageGroupId: "copy-runs" } });
+      expect(target.dependsOn.some((urn) => urn.endsWith("::copy-queue-policy")), name).to.equal(true);
     }
+    // Nothing invokes the function directly any more: only the queue feeds it.
+    expect(ofType(resources, "aws:lambda/permission:Permission").filter((p) => p.name.startsWith("copy"))).to.deep.equal([]);
+    const policy = jsonInput<PolicyDocument>(queuePolicy, "policy");
+    expect(policy.Statement[0]).to.deep.equal({
+      Sid: "RulesOfThisAccountSend",
+      Effect: "Allow",
+      Principal: { Service: "events.amazonaws.com" },
+      Action: "sqs:SendMessage",
+      Resource: arn("sqs", "copy-queue"),
+      Condition: { ArnEquals: { "aws:SourceArn": Object.keys(expected).map((n) => arn("events", `rule/${n}`)) }, StringEquals: { "aws:SourceAccount": ACCOUNT_ID } },
+    });
+    // EventBridge encrypts what it sends to the queue with the primary key.
+    const key = jsonInput<PolicyDocument>(one(resources, "aws:kms/key:Key", "primary-key"), "policy");
+    expect(key.Statement.find((st) => st.Sid === "ServicesPublishToEncryptedTopics")?.Principal).to.deep.include({ Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"] });
   });
 
-  it("sweeps every sweepMinutes with {sweep: true}", () => {
+  it("serialises runs through one encrypted FIFO queue feeding the function one message at a time, failures to a FIFO dead-letter queue", () => {
+    const queue = one(resources, "aws:sqs/queue:Queue", "copy-queue");
+    const failed = one(resources, "aws:sqs/queue:Queue", "copy-queue-failed");
+    expect(queue.inputs).to.deep.include({
+      name: "backup-dr-prod-copy-queue.fifo",
+      fifoQueue: true,
+      contentBasedDeduplication: true,
+      visibilityTimeoutSeconds: 960,
+      kmsMasterKeyId: `arn:aws:kms:us-east-1:${ACCOUNT_ID}:key/primary-key-key-id`,
+    });
+    expect(JSON.parse(String(queue.inputs.redrivePolicy))).to.deep.equal({ deadLetterTargetArn: arn("sqs", "copy-queue-failed"), maxReceiveCount: 3 });
+    expect(failed.inputs).to.deep.include({ name: "backup-dr-prod-copy-queue-failed.fifo", fifoQueue: true });
+    expect(one(resources, "aws:lambda/eventSourceMapping:EventSourceMapping", "copy-queue-feed").inputs).to.deep.include({
+      eventSourceArn: arn("sqs", "copy-queue"),
+      functionName: arn("lambda", "function:copy"),
+      batchSize: 1,
+      enabled: true,
+    });
+    expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "copy-queue-failed-messages").inputs).to.deep.include({
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: "copy-queue-failed" },
+      threshold: 0,
+      alarmActions: [topicArn()],
+    });
+    const statements = jsonInput<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "copy-policy"), "policy").Statement;
+    expect(statements.find((st) => st.Sid === "ConsumeOwnQueue")).to.deep.include({ Resource: arn("sqs", "copy-queue") });
+  });
+
+  it("sweeps every sweepMinutes with {sweep: true}, through the queue in the same message group", () => {
     const sweep = one(resources, "aws:scheduler/schedule:Schedule", "copy-sweep-every");
     expect(sweep.inputs).to.deep.include({ scheduleExpression: "rate(30 minutes)", scheduleExpressionTimezone: "UTC", state: "ENABLED" });
-    const target = sweep.inputs.target as { arn: string; input: string };
-    expect(target.arn).to.equal(arn("lambda", "function:copy"));
+    const target = sweep.inputs.target as { arn: string; input: string; sqsParameters: unknown };
+    expect(target.arn).to.equal(arn("sqs", "copy-queue"));
+    expect(target.sqsParameters).to.deep.equal({ messageGroupId: "copy-runs" });
     expect(JSON.parse(target.input)).to.deep.equal({ sweep: true });
+    const role = jsonInput<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "copy-sweep-policy"), "policy").Statement;
+    expect(role.find((st) => st.Sid === "SendToTargetQueue")?.Resource).to.equal(arn("sqs", "copy-queue"));
+    expect(role.flatMap((st) => [st.Action].flat())).to.not.include("lambda:InvokeFunction");
   });
 
   it("copies and tags only into the DR region, and deletes only this stack's failed DR copies", () => {
@@ -83,13 +131,13 @@ describe("DR copy function infrastructure (prod)", () => {
     for (const s of statements) for (const a of [s.Action].flat()) expect(a, s.Sid).to.not.match(/\*/);
     const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tag/.test(a)));
     for (const s of tagging) for (const r of [s.Resource ?? []].flat()) expect(r, s.Sid).to.include(":us-west-2:");
-    const deletes = statements.filter((s) => [s.Action].flat().some((a) => /Delete/.test(a)));
+    const deletes = statements.filter((s) => [s.Action].flat().some((a) => /Delete.*Snapshot/.test(a)));
     expect(deletes).to.have.length(3);
     for (const s of deletes) {
       expect(JSON.stringify(s.Condition), s.Sid).to.include('"backup-dr/prod"');
       for (const r of [s.Resource ?? []].flat()) expect(r, s.Sid).to.include(":us-west-2:");
     }
-    const encrypt = statements.find((s) => s.Sid === "EncryptCopiesWithDrKey");
+    const encrypt = statements.find((s) => s.Sid === "UseDrKeyThroughEbsAndRds");
     expect(encrypt?.Resource).to.equal(`arn:aws:kms:us-west-2:${ACCOUNT_ID}:key/dr-key-key-id`);
   });
 

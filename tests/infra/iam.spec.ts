@@ -2,7 +2,7 @@
 import { expect } from "chai";
 import { functionBaseStatements, schedulerStatements, trustPolicy } from "../../infra/iam";
 import { batchReplicationStatements, replicationStatements } from "../../infra/iam-replication";
-import { backupStatements, cleanupStatements, copyStatements } from "../../infra/iam-snapshots";
+import { backupClaimStatements, backupStatements, cleanupStatements, copyStatements } from "../../infra/iam-snapshots";
 import type { PolicyStatement } from "../../infra/policy-documents";
 
 const scope = { partition: "aws", region: "eu-west-1", accountId: "111122223333" };
@@ -50,6 +50,11 @@ describe("IAM policies", () => {
     const s = schedulerStatements("arn:aws:lambda:eu-west-1:111122223333:function:backup", "arn:aws:sqs:eu-west-1:111122223333:q", "arn:aws:kms:eu-west-1:111122223333:key/k");
     expect(sid(s, "InvokeFunction").Resource).to.deep.equal(["arn:aws:lambda:eu-west-1:111122223333:function:backup", "arn:aws:lambda:eu-west-1:111122223333:function:backup:*"]);
     expect(actions(s)).to.deep.equal(["lambda:InvokeFunction", "sqs:SendMessage", "kms:GenerateDataKey", "kms:Decrypt"]);
+  });
+
+  it("backup claims: read and write only under locks/backup/ of the vault, never delete", () => {
+    const s = backupClaimStatements("arn:aws:s3:::vault");
+    expect(s).to.deep.equal([{ Sid: "ClaimInstancesPerRun", Effect: "Allow", Action: ["s3:PutObject", "s3:GetObject"], Resource: "arn:aws:s3:::vault/locks/backup/*" }]);
   });
 
   describe("backupStatements", () => {
@@ -164,13 +169,29 @@ describe("IAM policies", () => {
       ]);
     });
 
-    it("uses source keys only through EBS and RDS of the primary region, and the DR key only in the DR region", () => {
-      expect(sid(s, "DecryptSourcesThroughEbsAndRds").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"] } });
-      expect(sid(s, "EncryptCopiesWithDrKey")).to.deep.include({
+    it("uses any source key (customer or aws/ebs, aws/rds) only through EBS and RDS of the primary region, the DR key only in the DR region", () => {
+      const ebsGuide = ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKeyWithoutPlaintext", "kms:ReEncryptFrom", "kms:ReEncryptTo"];
+      const source = sid(s, "UseSourceKeysThroughEbsAndRds");
+      expect(source.Resource).to.equal("arn:aws:kms:eu-west-1:111122223333:key/*");
+      expect(source.Action).to.include.members(ebsGuide);
+      expect(source.Condition).to.deep.equal({ StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com"] } });
+      const dr = sid(s, "UseDrKeyThroughEbsAndRds");
+      expect(dr.Action).to.include.members([...ebsGuide, "kms:Encrypt", "kms:GenerateDataKey"]);
+      expect(dr).to.deep.include({
         Resource: "arn:aws:kms:eu-central-1:111122223333:key/dr",
         Condition: { StringEquals: { "kms:ViaService": ["ec2.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com"] } },
       });
       for (const a of actions(s)) expect(a).to.not.match(/\*$/);
+    });
+
+    it("creates grants on source and DR keys only for the services' own use (kms:GrantIsForAWSResource)", () => {
+      const granting = s.filter((st) => [st.Action].flat().includes("kms:CreateGrant"));
+      expect(granting.map((st) => st.Sid)).to.deep.equal(["GrantKeysOnlyToEbsAndRdsForTheCopy"]);
+      expect(granting[0].Resource).to.deep.equal(["arn:aws:kms:eu-west-1:111122223333:key/*", "arn:aws:kms:eu-central-1:111122223333:key/dr"]);
+      expect(granting[0].Condition).to.deep.equal({
+        StringEquals: { "kms:ViaService": ["ec2.eu-west-1.amazonaws.com", "rds.eu-west-1.amazonaws.com", "ec2.eu-central-1.amazonaws.com", "rds.eu-central-1.amazonaws.com"] },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      });
     });
   });
 

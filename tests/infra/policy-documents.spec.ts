@@ -28,6 +28,19 @@ describe("policy documents", () => {
       expect(admin.Action).to.not.include("kms:*");
     });
 
+    it("grants CreateGrant only for AWS resources through the backup services, never in the admin statement", () => {
+      const allows = (pattern: string, action: string) => new RegExp(`^${pattern.replace(/\*/g, ".*")}$`).test(action);
+      const granting = policy.Statement.filter((s) => [s.Action].flat().some((a) => allows(a, "kms:CreateGrant")));
+      expect(granting.map((s) => s.Sid)).to.deep.equal(["AccountGrantsKeyOnlyToBackupServices"]);
+      expect(granting[0].Condition).to.deep.equal({
+        StringEquals: {
+          "kms:ViaService": ["ec2", "rds", "s3", "sns", "sqs"].map((s) => `${s}.us-gov-west-1.amazonaws.com`),
+          "kms:CallerAccount": "111122223333",
+        },
+        Bool: { "kms:GrantIsForAWSResource": "true" },
+      });
+    });
+
     it("lets the account's principals use the key only through the backup services of this region", () => {
       const use = bySid(policy.Statement, "AccountUsesKeyThroughBackupServices");
       expect(use.Action).to.deep.equal(KEY_USE_ACTIONS);
@@ -45,10 +58,10 @@ describe("policy documents", () => {
       expect(logs.Condition).to.deep.equal({ ArnLike: { "kms:EncryptionContext:aws:logs:arn": "arn:aws-us-gov:logs:us-gov-west-1:111122223333:*" } });
     });
 
-    it("lets the named publishers encrypt messages for an encrypted topic, from this account", () => {
+    it("lets the named publishers encrypt messages for an encrypted topic, as the S3 and SNS guides' key policies do", () => {
       const publish = bySid(policy.Statement, "ServicesPublishToEncryptedTopics");
       expect(publish).to.deep.include({ Principal: { Service: ["cloudwatch.amazonaws.com"] }, Action: ["kms:GenerateDataKey*", "kms:Decrypt"] });
-      expect(publish.Condition).to.deep.equal({ StringEquals: { "aws:SourceAccount": "111122223333" } });
+      expect(publish.Condition).to.equal(undefined);
     });
 
     it("has no publisher statement without publishers, and never a * principal or Deny", () => {
@@ -56,6 +69,7 @@ describe("policy documents", () => {
       expect(dr.Statement.map((s) => s.Sid)).to.deep.equal([
         "AccountAdministersKey",
         "AccountUsesKeyThroughBackupServices",
+        "AccountGrantsKeyOnlyToBackupServices",
         "CloudWatchLogsEncryptsThisAccountsLogs",
       ]);
       for (const s of [...dr.Statement, ...policy.Statement]) {

@@ -131,9 +131,11 @@ describe("S3 protection (prod with two protected buckets)", () => {
     const publish = topicPolicy.Statement.find((s) => s.Sid === "AwsServicesOfThisAccountPublish");
     expect(publish?.Principal).to.deep.include({ Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"] });
     const keyPolicy = jsonInput<PolicyDocument>(one(resources, "aws:kms/key:Key", "primary-key"), "policy");
-    expect(keyPolicy.Statement.find((s) => s.Sid === "ServicesPublishToEncryptedTopics")?.Principal).to.deep.equal({
-      Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"],
-    });
+    const encrypt = keyPolicy.Statement.find((s) => s.Sid === "ServicesPublishToEncryptedTopics");
+    expect(encrypt?.Principal).to.deep.equal({ Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"] });
+    // As in the S3 and SNS guides' key policies: SNS calls KMS for the service, with no aws:SourceAccount to match.
+    expect(encrypt).to.deep.include({ Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*" });
+    expect(encrypt?.Condition).to.equal(undefined);
   });
 
   it("has a Batch Replication role for backfills, reporting into the primary vault", () => {
@@ -150,6 +152,31 @@ describe("S3 protection (prod with two protected buckets)", () => {
     if (!o.s3BatchReplicationRoleArn || !o.s3ReplicationRoleArn) throw new Error("role outputs missing");
     expect(await promiseOf(o.s3ReplicationRoleArn)).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/s3-replication-role`);
     expect(await promiseOf(o.s3BatchReplicationRoleArn)).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/s3-replication-batch-role`);
+  });
+});
+
+describe("S3 protection on a first deploy (vault lock off)", () => {
+  let resources: Registered[];
+  const dependsOn = (r: Registered, name: string) => r.dependsOn.some((urn) => urn.endsWith(`::${name}`));
+
+  before(async () => {
+    const values = { ...stackValues("dev"), "backup-dr:protectedBuckets": BUCKETS, "backup-dr:vaultLock": { mode: "off" } };
+    resources = (await deployStack("dev", values)).resources;
+  });
+
+  it("sets replication only after the replica vault's versioning is on", () => {
+    for (const bucket of BUCKETS) {
+      expect(ofType(resources, "aws:s3/bucketObjectLockConfiguration:BucketObjectLockConfiguration")).to.deep.equal([]);
+      const rc = one(resources, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", `s3-replication-${bucket}`);
+      expect(dependsOn(rc, `${replicaVaultName(bucket)}-versioning`), bucket).to.equal(true);
+    }
+  });
+
+  it("sets the bucket notification only after the topic policy lets S3 publish", () => {
+    for (const bucket of BUCKETS) {
+      const events = one(resources, "aws:s3/bucketNotification:BucketNotification", `s3-replication-${bucket}-events`);
+      expect(dependsOn(events, "notifications-policy"), bucket).to.equal(true);
+    }
   });
 });
 

@@ -2,7 +2,7 @@
 // BACKUP_DR_PLANS, a schedule per plan, the copy function and two locked vaults; then one change at a time.
 import { expect } from "chai";
 import { drCopyCoverage, drDistinctRegions, drPlanSchedules } from "../../policies/dr";
-import { drMinimumRetention, drVaultLockMode } from "../../policies/dr-strict";
+import { drEveryPlanCopies, drMinimumRetention, drVaultLockMode } from "../../policies/dr-strict";
 import type { StackResource } from "../../policies/offline/model";
 import { ACCOUNT, check, json, provider, replace, resource, urnOf, withProps } from "./harness";
 
@@ -69,12 +69,13 @@ const backupLabel = `backup (${T.fn})`;
 
 describe("policies: DR invariants", () => {
   it("every DR policy passes the prod-like stack, and the strict ones do not apply to dev", async () => {
-    for (const policy of [drDistinctRegions, drPlanSchedules, drCopyCoverage, drMinimumRetention, drVaultLockMode]) {
+    for (const policy of [drDistinctRegions, drPlanSchedules, drCopyCoverage, drEveryPlanCopies, drMinimumRetention, drVaultLockMode]) {
       expect(await check(policy, stack()), policy.name).to.deep.equal([]);
     }
     const weakDev = stack("dev", [{ name: "daily", schedule: "rate(1 day)", keep: { daily: 3 }, drKeep: { daily: 2 } }]);
     expect(await check(drMinimumRetention, changed(weakDev, T.lock, "backup-dr-dr-vault-object-lock", "remove"))).to.deep.equal([]);
     expect(await check(drVaultLockMode, changed(weakDev, T.lock, "backup-dr-dr-vault-object-lock", "remove"))).to.deep.equal([]);
+    expect(await check(drEveryPlanCopies, stack("dev", [{ name: "daily", schedule: "rate(1 day)", keep: { daily: 3 }, copyToDr: false }]))).to.deep.equal([]);
   });
 
   describe("dr-distinct-regions", () => {
@@ -121,6 +122,14 @@ describe("policies: DR invariants", () => {
         `backup-schedules-silver (${T.schedule}): The schedule of plan "silver" is disabled: set its state to "ENABLED".`,
       ]);
     });
+
+    it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {
+      const plans = [{ ...PLANS[0], keep: { daily: 3, yearly: 300000 } }, { ...PLANS[1], drKeep: { hourly: 1e12 } }];
+      expect(await check(drPlanSchedules, stack("prod", plans))).to.deep.equal([
+        `${backupLabel}: Plan "gold" is out of bounds: keep.yearly: at most 100 yearly backups can be kept (100 years of them), got 300000: change it in backup-dr:plans.`,
+        `${backupLabel}: Plan "silver" is out of bounds: drKeep.hourly: at most 100000 hourly backups can be kept (100 years of them), got 1000000000000: change it in backup-dr:plans.`,
+      ]);
+    });
   });
 
   describe("dr-copy-coverage", () => {
@@ -143,6 +152,46 @@ describe("policies: DR invariants", () => {
     it("does not apply when no plan copies", async () => {
       const noCopy = PLANS.map((p) => ({ ...p, copyToDr: false }));
       expect(await check(drCopyCoverage, changed(changed(stack("prod", noCopy), T.fn, "copy", "remove"), T.key, "dr-key", "remove"))).to.deep.equal([]);
+    });
+  });
+
+  describe("dr-every-plan-copies", () => {
+    const notCopying = (plan: string) =>
+      `${backupLabel}: Plan "${plan}" does not copy to the DR region; environment "prod" requires every plan to: set copyToDr: true on it in backup-dr:plans, or name it in backup-dr:allowNoDrCopy to make the exception explicit.`;
+    /** The stack with the backup function's BACKUP_DR_ALLOW_NO_DR_COPY set to `value` (absent when undefined). */
+    const withExceptions = (resources: StackResource[], value: string | undefined) => {
+      const backup = resources.find((r) => r.urn === urnOf(T.fn, "backup"));
+      const variables = (backup?.inputs.environment as { variables?: Record<string, string> } | undefined)?.variables;
+      if (variables === undefined) throw new Error("fixture has no backup function variables");
+      const next = { ...variables, BACKUP_DR_ALLOW_NO_DR_COPY: value };
+      if (value === undefined) delete next.BACKUP_DR_ALLOW_NO_DR_COPY;
+      return changed(resources, T.fn, "backup", { environment: { variables: next } });
+    };
+
+    it("passes plans that copy, and a plan that does not when allowNoDrCopy names it", async () => {
+      expect(await check(drEveryPlanCopies, withExceptions(stack(), "[]"))).to.deep.equal([]);
+      const silverStays = stack("prod", [PLANS[0], { ...PLANS[1], copyToDr: false }]);
+      expect(await check(drEveryPlanCopies, withExceptions(silverStays, json(["silver"])))).to.deep.equal([]);
+    });
+
+    it("reports each plan that does not copy and is not excepted (no exception list counts as none)", async () => {
+      const neither = stack("prod", PLANS.map((p) => ({ ...p, copyToDr: false })));
+      expect(await check(drEveryPlanCopies, withExceptions(neither, undefined))).to.deep.equal([notCopying("gold"), notCopying("silver")]);
+      expect(await check(drEveryPlanCopies, withExceptions(neither, json(["gold"])))).to.deep.equal([notCopying("silver")]);
+    });
+
+    it("reports an unreadable exception list, and then excepts nothing", async () => {
+      const silverStays = stack("prod", [PLANS[0], { ...PLANS[1], copyToDr: false }]);
+      expect(await check(drEveryPlanCopies, withExceptions(silverStays, "silver"))).to.deep.equal([
+        `${backupLabel}: The backup function's BACKUP_DR_ALLOW_NO_DR_COPY is not a JSON list of plan names: set backup-dr:allowNoDrCopy to a list of plan names.`,
+        notCopying("silver"),
+      ]);
+    });
+
+    it("takes strict environments from config", async () => {
+      const staging = stack("staging", [PLANS[0], { ...PLANS[1], copyToDr: false }]);
+      expect(await check(drEveryPlanCopies, staging)).to.deep.equal([]);
+      expect(await check(drEveryPlanCopies, staging, { strictEnvironments: ["staging"] })).to.deep.equal([notCopying("silver").replace('"prod"', '"staging"')]);
     });
   });
 

@@ -11,6 +11,8 @@ export interface ResourceOptions {
   provider?: StackResource;
   parent?: string;
   ignoreChanges?: string[];
+  /** The `protect` resource option (the analyzer passes it; it does not pass retainOnDelete). */
+  protect?: boolean;
   /** Outputs beside the inputs (what the provider computes, e.g. an ARN). */
   computed?: Record<string, unknown>;
 }
@@ -19,7 +21,7 @@ export const urnOf = (type: string, name: string) => `urn:pulumi:test::backup-dr
 
 export function resource(type: string, name: string, inputs: Record<string, unknown>, options: ResourceOptions = {}): StackResource {
   const opts: PolicyResourceOptions = {
-    protect: false,
+    protect: options.protect ?? false,
     ignoreChanges: options.ignoreChanges ?? [],
     aliases: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
@@ -67,3 +69,6 @@ export async function check(policy: Policy, resources: StackResource[], config?:
 }
 
 export const json = (value: unknown) => JSON.stringify(value);
+
+/** A copy of `r` with its `protect` option set. */
+export const withProtect = (r: StackResource, protect: boolean): StackResource => ({ ...r, opts: { ...r.opts, protect } });

@@ -107,7 +107,7 @@ describe("offline policy check (npm run policy)", () => {
     };
 
     it("exits 2 with the usage on an unknown stack or option", async () => {
-      expect(await run(["staging"])).to.deep.equal({ code: 2, out: `no stack file Pulumi.staging.yaml (stacks: ${stackFiles().join(", ")})\nusage: npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file.json>]` });
+      expect(await run(["staging"])).to.deep.equal({ code: 2, out: `no stack file Pulumi.staging.yaml (stacks: ${stackFiles().join(", ")})\nusage: npm run policy -- [<stack> ... | all] [--strict] [--policy-pack-config <file.json>] [--stack-dir <dir>]` });
       expect((await run(["--fast"])).code).to.equal(2);
     });
 

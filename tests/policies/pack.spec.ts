@@ -6,10 +6,13 @@ import * as yaml from "js-yaml";
 import { expect } from "chai";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../../handlers/catalog";
 import { PLANS_SETTING } from "../../handlers/backup/plans";
+import { ALLOW_NO_DR_COPY_SETTING } from "../../infra/backup";
+import { cleanupEnvironment } from "../../infra/cleanup";
+import { parseConfig } from "../../infra/config";
 import { RUNTIME } from "../../infra/functions";
 import { ALL_POLICIES } from "../../policies/all";
 import * as names from "../../policies/lib/names";
-import { ROOT } from "../helpers/stacks";
+import { ROOT, stackValues } from "../helpers/stacks";
 
 const PACK = path.join(ROOT, "policies");
 const read = (file: string) => fs.readFileSync(file, "utf8");
@@ -84,6 +87,13 @@ describe("policy pack", () => {
   it("names what the program names", () => {
     expect([names.TAG_STACK, names.TAG_ENVIRONMENT, names.TAG_REPLICA_OF]).to.deep.equal([TAG_STACK, TAG_ENVIRONMENT, TAG_REPLICA_OF]);
     expect(names.PLANS_VARIABLE).to.equal(PLANS_SETTING);
+    expect(names.ALLOW_NO_DR_COPY_VARIABLE).to.equal(ALLOW_NO_DR_COPY_SETTING);
+    // Each valve variable carries the backup-dr:cleanup setting of the same name.
+    const config = parseConfig(stackValues("prod"), { project: "backup-dr", stack: "prod" });
+    const environment = cleanupEnvironment(config, "vault", "topic");
+    for (const [valve, variable] of Object.entries(names.CLEANUP_VALVE_VARIABLES)) {
+      expect(environment[variable], variable).to.equal(String(config.cleanup[valve as keyof typeof names.CLEANUP_VALVE_VARIABLES]));
+    }
     expect(RUNTIME).to.match(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
   });
 });
