@@ -6,20 +6,12 @@ import { backupDeps, backupEnv, backupSettings, PLANS } from "../helpers/aws-bac
 import { fakeClients } from "../helpers/aws-clients";
 import { buildFleet } from "../helpers/aws-fleet";
 import { readBackupSettings } from "../../handlers/backup/settings";
+import { thrown } from "../helpers/thrown";
 
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   const outcome = await promise.then(() => undefined, (error: unknown) => error);
   if (outcome instanceof Error) return outcome;
   throw new Error("expected a rejection");
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("backup input", () => {

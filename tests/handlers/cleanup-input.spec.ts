@@ -8,15 +8,7 @@ import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { FakeAws } from "../helpers/aws-fake";
 import { NOW, cleanupDeps, cleanupEnv, cleanupSettings, rejection } from "../helpers/cleanup-setup";
 import { buildScenario } from "../helpers/cleanup-scenario";
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "../helpers/thrown";
 
 describe("cleanup input", () => {
   const events: [string, unknown, string][] = [

@@ -6,15 +6,7 @@ import { runCopy } from "../../handlers/copy/run";
 import { readCopySettings } from "../../handlers/copy/settings";
 import { FakeAws } from "../helpers/aws-fake";
 import { clusterSnapshotEvent, copyDeps, copyEnv, copySettings, COPY_PLANS, dbSnapshotEvent, multiVolumeEvent, primaryRegion, rejection, snapshotEvent } from "../helpers/aws-copy-setup";
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "../helpers/thrown";
 
 const SNAP = "snap-0123456789abcdef0";
 const DB_ID = "bdr-gold-orders-20261120t0500-b964b95a";

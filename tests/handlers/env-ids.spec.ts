@@ -4,15 +4,7 @@ import { describeError } from "../../handlers/lib/errors";
 import { intSetting, jsonSetting, oneOfSetting, optionalSetting, requireSetting } from "../../handlers/lib/env";
 import { snsSubject } from "../../handlers/lib/notify";
 import { isoSeconds, keySafe, manifestKey, runIdFor } from "../../handlers/lib/run-id";
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a throw");
-}
+import { thrown } from "../helpers/thrown";
 
 describe("environment settings", () => {
   it("requires a value; blank counts as missing", () => {

@@ -7,6 +7,7 @@ import { ConfigError, parseConfig } from "../../infra/config";
 import { backupEnv } from "../helpers/aws-backup-setup";
 import { copyEnv } from "../helpers/aws-copy-setup";
 import { asCliConfig } from "../helpers/stacks";
+import { thrown } from "../helpers/thrown";
 
 const CONTEXT = { project: "backup-dr", stack: "test" };
 const PLAN = { name: "daily", schedule: "cron(0 2 * * ? *)", resources: ["ec2"], keep: { daily: 7 } };
@@ -23,15 +24,6 @@ function problemsOf(raw: Record<string, unknown>): string[] {
     throw e;
   }
   return [];
-}
-
-function thrown(f: () => unknown): Error {
-  try {
-    f();
-  } catch (error) {
-    if (error instanceof Error) return error;
-  }
-  throw new Error("expected a throw");
 }
 
 describe("config bounds (#13)", () => {
