@@ -1,4 +1,4 @@
-// The backup catalog is the tags: the names every backup and copy carries (a contract, see the README).
+// The backup catalog is the tags: the names every backup and copy carries (a contract, see docs/backup.md).
 // Shared by the infrastructure (default tags, IAM conditions) and the handlers (what they write and read).
 
 export const TAG_STACK = "backup-dr:stack";

@@ -18,7 +18,7 @@ export const EXPECTED_SOURCES_VARIABLE = "BACKUP_DR_EXPECTED_SOURCES";
  */
 export const ALLOW_NO_DR_COPY_SETTING = "BACKUP_DR_ALLOW_NO_DR_COPY";
 
-/** The environment the backup handler reads (documented in handlers/backup.ts and the README), and the exceptions above. */
+/** The environment the backup handler reads (documented in handlers/backup.ts and docs/backup.md), and the exceptions above. */
 export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
     BACKUP_DR_STACK: config.stackTag,

@@ -12,7 +12,7 @@ import { SCHEDULED_TIME } from "./schedules";
 export const MANUAL_SNAPSHOT_QUOTA = 100;
 export const QUOTA_ALARM_SHARE = 0.8;
 
-/** The environment the cleanup handler reads (documented in handlers/cleanup.ts and the README). */
+/** The environment the cleanup handler reads (documented in handlers/cleanup.ts and docs/cleanup.md). */
 export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Input<string>, topicArn: pulumi.Input<string>): Record<string, pulumi.Input<string>> {
   return {
     BACKUP_DR_STACK: config.stackTag,

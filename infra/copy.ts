@@ -33,7 +33,7 @@ export interface CopyArgs extends FunctionContext {
   drKeyArn: pulumi.Input<string>;
 }
 
-/** The environment the copy handler reads (documented in handlers/copy.ts and the README). */
+/** The environment the copy handler reads (documented in handlers/copy.ts and docs/copy.md). */
 export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKeyArn" | "vaultName" | "topicArn">): Record<string, pulumi.Input<string>> {
   return {
     BACKUP_DR_STACK: config.stackTag,

@@ -1,7 +1,7 @@
 // Storage protection in strict environments: the KMS keys and the vault buckets (replica vaults
 // included) hold or unlock every backup, so the engine must refuse to delete them, on `pulumi destroy`
 // and when they leave the program. The analyzer passes a resource's `protect` option but not its
-// `retainOnDelete` (see README: Limits); the program sets both from backup-dr:protectStorage.
+// `retainOnDelete` (see policies/README.md: Limits); the program sets both from backup-dr:protectStorage.
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { bucketsOf } from "./lib/buckets";

@@ -2,7 +2,7 @@
 // schedule and retention code, and when the cleanup function would delete each recovery point.
 //
 // Slots are walked forward once with nextSlot, so each slot's previous and next are known and retention() is
-// called with them (slotRetention would search for both again: about twice the work, measured in README).
+// called with them (slotRetention would search for both again: about twice the work, measured; docs/forecast.md, Speed).
 import type { Tier } from "../../handlers/catalog";
 import { retention, type Keep } from "../../handlers/lib/retention";
 import { nextSlot, parseSchedule, type Schedule } from "../../handlers/lib/schedule";
