@@ -9,7 +9,7 @@ import {
   s3VaultLifecycle,
   s3VaultObjectLock,
 } from "../../policies/buckets";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { ACCOUNT, check, json, provider, replace, resource, urnOf, withProps } from "./harness";
 
 const T = {

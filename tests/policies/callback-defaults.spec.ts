@@ -1,26 +1,23 @@
 // What aws.lambda.CallbackFunction does when given no role: it creates one with nine broad AWS-managed
-// policies. Registered for real under the mocks and captured as the offline runner does, the
+// policies. Registered for real under the mocks and captured as the offline policy check does, the
 // explicit-role policy must catch exactly that. (Its default runtime, nodejs22.x today, looks like an
 // explicit one to any analyzer, so lambda-runtime passes it; infra sets the runtime explicitly anyway.)
 import * as aws from "@pulumi/aws";
 import { expect } from "chai";
 import { lambdaExplicitRole, lambdaRuntime } from "../../policies/functions";
-import { Capture } from "../../policies/offline/capture";
-import { evaluate } from "../../policies/offline/evaluate";
-import type { StackResource } from "../../policies/offline/model";
+import { evaluate } from "../../tools/policy-check/evaluate";
+import type { StackResource } from "../../tools/policy-check/model";
 import { runProgram } from "../helpers/program";
 
 describe("policies: a CallbackFunction left to its defaults", () => {
   let resources: StackResource[];
 
   before(async () => {
-    const capture = new Capture();
-    await runProgram("defaults", { "aws:region": "eu-west-1" }, () => {
-      capture.attach();
+    const run = await runProgram("defaults", { "aws:region": "eu-west-1" }, () => {
       const primary = new aws.Provider("primary", { region: "eu-west-1" });
       new aws.lambda.CallbackFunction("careless", { callback: () => Promise.resolve("done") }, { provider: primary });
     });
-    resources = capture.resources;
+    resources = run.captured;
   });
 
   it("is reported for its default role", async () => {

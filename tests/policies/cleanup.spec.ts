@@ -2,7 +2,7 @@
 // program sets it from backup-dr:cleanup, weakened one valve at a time; mandatory in prod, advisory everywhere.
 import { expect } from "chai";
 import { cleanupSafetyValves, cleanupSafetyValvesAdvisory } from "../../policies/cleanup";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { ACCOUNT, check, provider, resource } from "./harness";
 
 const FN = "aws:lambda/function:Function";

@@ -3,7 +3,7 @@
 import { expect } from "chai";
 import { drCopyCoverage, drDistinctRegions, drPlanSchedules } from "../../policies/dr";
 import { drEveryPlanCopies, drMinimumRetention, drVaultLockMode } from "../../policies/dr-strict";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { ACCOUNT, check, json, provider, replace, resource, urnOf, withProps } from "./harness";
 
 const T = {

@@ -4,7 +4,7 @@
 import * as aws from "@pulumi/aws";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { expect } from "chai";
-import { evaluate } from "../../policies/offline/evaluate";
+import { evaluate } from "../../tools/policy-check/evaluate";
 import { provider, resource } from "./harness";
 
 const p = provider("primary", "eu-west-1");

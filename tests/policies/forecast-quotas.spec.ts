@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { backupEnvironment, EXPECTED_SOURCES_VARIABLE as PROGRAM_VARIABLE } from "../../infra/backup";
 import { parseConfig } from "../../infra/config";
 import { EXPECTED_SOURCES_VARIABLE, forecastQuotas, quotaExcesses, readSources } from "../../policies/forecast-quotas";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { forecast } from "../../tools/forecast/forecast";
 import { PEAKS_START } from "../../tools/forecast/peaks";
 import { checkQuotas, quotaFailures } from "../../tools/forecast/quotas";

@@ -2,7 +2,7 @@
 // log group, on-failure queue, async invoke config, errors alarm), then with one piece changed.
 import { expect } from "chai";
 import { lambdaErrorsAlarm, lambdaExplicitRole, lambdaFailureDestination, lambdaLogGroupRetention, lambdaRuntime } from "../../policies/functions";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { ACCOUNT, check, provider, replace, resource, urnOf, withProps } from "./harness";
 
 const T = {

@@ -1,8 +1,8 @@
 // Synthetic stacks for policy tests: plain resources shaped as the offline runner captures them, and
 // one policy run over them with the same in-process evaluator `npm run policy` uses.
 import type { Policy, PolicyResourceOptions } from "@pulumi/policy";
-import { evaluate } from "../../policies/offline/evaluate";
-import { resourceLabel, type StackResource } from "../../policies/offline/model";
+import { evaluate } from "../../tools/policy-check/evaluate";
+import { resourceLabel, type StackResource } from "../../tools/policy-check/model";
 
 export const ACCOUNT = "123456789012";
 export const STACK_TAGS = { "backup-dr:stack": "backup-dr/test", environment: "test" };

@@ -2,12 +2,12 @@
 // listed as pending, a deliberately weakened prod fails with exactly the expected violations, and
 // the CLI's exit codes.
 import { expect } from "chai";
-import { checkResources, checkStack, type CheckResult } from "../../policies/offline/check";
-import { main } from "../../policies/offline/cli";
-import { resourceLabel, type Violation } from "../../policies/offline/model";
-import { PENDING_POLICIES } from "../../policies/offline/pending";
-import { formatReport } from "../../policies/offline/report";
-import { runStack } from "../../policies/offline/run-stack";
+import { checkResources, checkStack, type CheckResult } from "../../tools/policy-check/check";
+import { main } from "../../tools/policy-check/cli";
+import { resourceLabel, type Violation } from "../../tools/policy-check/model";
+import { PENDING_POLICIES } from "../../tools/policy-check/pending";
+import { formatReport } from "../../tools/policy-check/report";
+import { runStack } from "../../tools/policy-check/run-stack";
 import { stackFiles, stackValues } from "../helpers/stacks";
 import { replace, withProps } from "./harness";
 
@@ -61,11 +61,11 @@ describe("offline policy check (npm run policy)", () => {
   });
 
   // Flip here: when the piece a pending policy waits for lands, this fails until the entry is removed
-  // from policies/offline/pending.ts, and from then on the policy blocks like any other.
+  // from tools/policy-check/pending.ts, and from then on the policy blocks like any other.
   for (const [policy, reason] of PENDING_POLICIES) {
     it(`still fails ${policy} on a shipped stack (pending: ${reason})`, () => {
       const failing = [...results.values()].filter((r) => r.pending.some((v) => v.policy === policy));
-      expect(failing.length, `${policy} now passes every shipped stack: remove it from PENDING_POLICIES in policies/offline/pending.ts`).to.be.greaterThan(0);
+      expect(failing.length, `${policy} now passes every shipped stack: remove it from PENDING_POLICIES in tools/policy-check/pending.ts`).to.be.greaterThan(0);
     });
   }
 

@@ -1,7 +1,7 @@
 // dr-storage-protected on a synthetic stack: two keys, two vaults, a replica vault and a non-vault
 // bucket (access logs), protected or not one at a time.
 import { expect } from "chai";
-import type { StackResource } from "../../policies/offline/model";
+import type { StackResource } from "../../tools/policy-check/model";
 import { drStorageProtected } from "../../policies/protection";
 import { check, provider, replace, resource, urnOf, withProtect } from "./harness";
 

@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { expect } from "chai";
-import { main } from "../../policies/offline/cli";
+import { main } from "../../tools/policy-check/cli";
 import { stackValues } from "../helpers/stacks";
 
 type Values = Record<string, unknown>;

@@ -22,7 +22,7 @@ export function formatReport(result: CheckResult): string {
   const body = rows(result);
   if (body.length > 0) lines.push("", ...table([HEADER, ...body]), "");
   for (const policy of new Set(result.pending.map((v) => v.policy))) {
-    lines.push(`pending: ${policy} is not enforced yet (${PENDING_POLICIES.get(policy) ?? "listed in policies/offline/pending.ts"}).`);
+    lines.push(`pending: ${policy} is not enforced yet (${PENDING_POLICIES.get(policy) ?? "listed in tools/policy-check/pending.ts"}).`);
   }
   const counts = `${result.blocking.length} mandatory, ${result.pending.length} pending, ${result.advisory.length} advisory`;
   lines.push(`${result.blocking.length === 0 ? "PASS" : "FAIL"} ${result.stack}: ${counts}.`);

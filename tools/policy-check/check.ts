@@ -1,7 +1,7 @@
 // The offline check of one stack: evaluate every policy of the pack over its resources and sort the
 // violations into blocking (mandatory), pending (mandatory, but listed in pending.ts) and advisory.
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { ALL_POLICIES } from "../all";
+import { ALL_POLICIES } from "../../policies/all";
 import { evaluate } from "./evaluate";
 import type { StackResource, Violation } from "./model";
 import { PENDING_POLICIES } from "./pending";

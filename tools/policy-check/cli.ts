@@ -5,7 +5,7 @@
 // CLI, no cloud credentials.
 import * as fs from "fs";
 import type { PolicyPackConfig } from "@pulumi/policy";
-import { ROOT, stackFiles, stackValues } from "../../tests/helpers/stacks";
+import { ROOT, stackFiles, stackValues } from "../mock-program/stacks";
 import { checkStack, type CheckOptions } from "./check";
 import { formatReport } from "./report";
 

@@ -1,21 +1,37 @@
-// Records what the engine would hand an analyzer about each resource while the program runs under
-// the test suite's mocks: from the registration request its inputs, options, provider, parent and
-// dependencies; from the mock's response its URN and outputs. It wraps the mock monitor's
-// registerResource, as tests/helpers/program.ts itself does to read resource options.
-import * as pulumi from "@pulumi/pulumi";
-import type { StackResource } from "./model";
+// What the engine would hand an analyzer about a resource, built from the mock monitor's registration
+// request (inputs, options, provider, parent, dependencies) and its response (URN, outputs): plain data
+// that the policy check evaluates and that tests can also build by hand.
+import type { PolicyResourceOptions } from "@pulumi/policy";
 import { decodeObject } from "./wire";
+
+export interface StackResource {
+  type: string;
+  name: string;
+  urn: string;
+  /** What resource policies see: the inputs the program registered. */
+  inputs: Record<string, unknown>;
+  /** What stack policies see: the outputs (under mocks, the inputs plus what the mock computes). */
+  outputs: Record<string, unknown>;
+  opts: PolicyResourceOptions;
+  /** URN of the provider resource the resource was registered with. */
+  provider?: string;
+  parent?: string;
+  dependencies: string[];
+  propertyDependencies: Record<string, string[]>;
+}
 
 interface Struct {
   toJavaScript(): Record<string, unknown>;
 }
 
-interface RegisterRequest {
+/** The fields of the monitor's RegisterResourceRequest the harness reads. */
+export interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
   getProvider(): string;
   getProtect(): boolean;
+  getRetainondelete(): boolean;
   getObject(): Struct | undefined;
   getDependenciesList(): string[];
   getPropertydependenciesMap(): { forEach(callback: (urns: { getUrnsList(): string[] }, key: string) => void): void };
@@ -24,21 +40,15 @@ interface RegisterRequest {
   getDeletebeforereplace(): boolean;
 }
 
-interface RegisterResponse {
+export interface RegisterResponse {
   getUrn(): string;
   getObject(): Struct | undefined;
-}
-
-type Callback = (err: unknown, res: RegisterResponse | undefined) => void;
-
-interface Monitor {
-  registerResource(req: RegisterRequest, callback: Callback): unknown;
 }
 
 /** `urn::id` (a provider reference) -> `urn`. */
 const providerUrn = (reference: string): string | undefined => (reference === "" ? undefined : reference.slice(0, reference.lastIndexOf("::")));
 
-function toResource(req: RegisterRequest, res: RegisterResponse): StackResource {
+export function toStackResource(req: RegisterRequest, res: RegisterResponse): StackResource {
   const propertyDependencies: Record<string, string[]> = {};
   req.getPropertydependenciesMap().forEach((urns, key) => {
     propertyDependencies[key] = urns.getUrnsList();
@@ -63,24 +73,4 @@ function toResource(req: RegisterRequest, res: RegisterResponse): StackResource 
     dependencies: req.getDependenciesList(),
     propertyDependencies,
   };
-}
-
-export class Capture {
-  private readonly recorded: StackResource[] = [];
-
-  /** Starts recording; call inside the program callback, before the program registers anything. */
-  attach(): void {
-    const monitor = pulumi.runtime.getMonitor() as unknown as Monitor | undefined;
-    if (monitor === undefined) throw new Error("no Pulumi monitor: run the program under mocks first");
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req, callback) =>
-      register(req, (err, res) => {
-        if (err === null && res !== undefined) this.recorded.push(toResource(req, res));
-        callback(err, res);
-      });
-  }
-
-  get resources(): StackResource[] {
-    return [...this.recorded];
-  }
 }
