@@ -18,11 +18,17 @@ export function isTimeZone(value: string): boolean {
 
 /** EventBridge Scheduler recurring expressions the functions can also evaluate: `rate(N unit)` or six-field `cron(...)`. */
 export function isScheduleExpression(value: string): boolean {
+  return scheduleProblem(value) === undefined;
+}
+
+/** What is wrong with a schedule expression, as the parser says it (a cron field names itself and its range); undefined when none. */
+export function scheduleProblem(value: string): string | undefined {
   try {
     parseSchedule(value);
-    return true;
-  } catch {
-    return false;
+    return undefined;
+  } catch (error) {
+    const problem: unknown = typeof error === "object" && error !== null ? (error as { problem?: unknown }).problem : undefined;
+    return typeof problem === "string" ? problem : String(error);
   }
 }
 

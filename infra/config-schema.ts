@@ -14,6 +14,7 @@ import {
   isPlanName,
   isRegion,
   isScheduleExpression,
+  scheduleProblem,
   isTagValue,
   isTimeZone,
   isUserTagKey,
@@ -136,9 +137,16 @@ function longHourlyProblem(expression: unknown, keep: unknown): string | undefin
   const hourly: unknown = typeof keep === "object" && keep !== null ? (keep as Record<string, unknown>).hourly : undefined;
   return schedule === undefined || typeof hourly !== "number" || !Number.isFinite(hourly) ? undefined : hourlyProblem(hourly, schedule);
 }
-const SCHEDULE_MSG =
-  "expected an EventBridge Scheduler expression: cron(minutes hours day-of-month month day-of-week year) " +
-  "with one of the two day fields '?', or rate(N minutes|hours|days)";
+const SCHEDULE_FORMS = "cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days)";
+const SCHEDULE_MSG = `expected an EventBridge Scheduler expression: ${SCHEDULE_FORMS}`;
+
+/** A schedule expression; a refused one is told what is wrong in it first (for a cron, the field and its range). */
+const scheduleExpression = z.string({ error: SCHEDULE_MSG }).refine(isScheduleExpression, {
+  error: (issue) => {
+    const problem = typeof issue.input === "string" ? scheduleProblem(issue.input) : undefined;
+    return problem === undefined ? SCHEDULE_MSG : `expected an EventBridge Scheduler expression (${problem}): ${SCHEDULE_FORMS}`;
+  },
+});
 
 const keepCount = (tier: Tier) => wholeNumber(0, MAX_KEEP[tier]).default(0);
 
@@ -159,7 +167,7 @@ const retention = record(
 const plan = record(
   {
     name: text(isPlanName, "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter"),
-    schedule: text(isScheduleExpression, SCHEDULE_MSG),
+    schedule: scheduleExpression,
     timezone: timeZone.default("UTC"),
     resources: listOf(oneOf(["ec2", "rds", "aurora"]), 'resource types ("ec2", "rds", "aurora")')
       .min(1, { error: 'expected at least one of "ec2", "rds", "aurora"' })
@@ -222,7 +230,7 @@ const cleanup = record(
       .preprocess(numberFromString, z.number({ error: "expected a fraction above 0 and at most 1" }))
       .refine((f) => f > 0 && f <= 1, { error: "expected a fraction above 0 and at most 1" })
       .default(0.5),
-    schedule: text(isScheduleExpression, SCHEDULE_MSG).default("cron(30 3 * * ? *)"),
+    schedule: scheduleExpression.default("cron(30 3 * * ? *)"),
     timezone: timeZone.default("UTC"),
   },
   "a map with dryRun, maxDeletionsPerRun, minAgeDays, maxDeleteFraction, schedule, timezone",

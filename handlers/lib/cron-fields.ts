@@ -47,15 +47,18 @@ function parseStep(text: string, item: string, range: FieldRange): number {
   return Number(text);
 }
 
-/** One value: a number in range or one of the field's names. */
+/** What a field allows, as messages say it: `hours must be 0-23`, `month must be 1-12 or JAN-DEC`. */
+function mustBe(range: FieldRange): string {
+  const names = range.names ? ` or ${range.names[0]}-${range.names[range.names.length - 1]}` : "";
+  return `${range.name} must be ${range.min}-${range.max}${names}`;
+}
+
+/** One value: a number in range or one of the field's names; a bad one names the field and its range. */
 export function parseValue(text: string, range: FieldRange): number {
   const named = range.names?.indexOf(text.toUpperCase()) ?? -1;
   if (named >= 0) return range.min + named;
-  if (!/^\d+$/.test(text)) {
-    const allowed = range.names ? ` or ${range.names[0]}-${range.names[range.names.length - 1]}` : "";
-    throw new Error(`${range.name}: "${text}" is not a number${allowed}`);
-  }
+  if (!/^\d+$/.test(text)) throw new Error(`${mustBe(range)}, not "${text}"`);
   const value = Number(text);
-  if (value < range.min || value > range.max) throw new Error(`${range.name}: ${value} is outside ${range.min}-${range.max}`);
+  if (value < range.min || value > range.max) throw new Error(`${mustBe(range)}, not ${value}`);
   return value;
 }
