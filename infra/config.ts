@@ -6,6 +6,8 @@ import { stackTagValue, type Tier } from "../handlers/catalog";
 import type { Sources } from "../tools/forecast/quotas";
 import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
+import { crossKeyProblems } from "./config-cross-keys";
+import { allowedKeysAt, didYouMean } from "./config-unknown-keys";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
 export type Retention = Record<Tier, number>;
@@ -106,13 +108,9 @@ export class ConfigError extends Error {
 
 /** Validates raw config (full key -> value, structured values already parsed) into the typed config. */
 export function parseConfig(raw: Record<string, unknown>, context: { project: string; stack: string }): BackupDrConfig {
-  const problems: string[] = [];
   const result = configSchema.safeParse(raw);
-  if (result.success) {
-    problems.push(...crossKeyProblems(result.data));
-  } else {
-    problems.push(...result.error.issues.flatMap((issue) => describeIssue(issue, raw)));
-  }
+  // Cross-key checks run on the keys they read even when other keys are wrong: every problem in one round.
+  const problems = [...(result.success ? [] : result.error.issues.flatMap((issue) => describeIssue(issue, raw))), ...crossKeyProblems(raw)];
   if (problems.length > 0 || !result.success) throw new ConfigError(problems);
   return toConfig(result.data, context);
 }
@@ -132,27 +130,6 @@ function parseJson(value: string): unknown {
   } catch {
     return value; // the schema reports it with what was expected
   }
-}
-
-function crossKeyProblems(c: ParsedConfig): string[] {
-  const problems: string[] = [];
-  if (c[KEYS.drRegion] === c[KEYS.region]) {
-    problems.push(`${KEYS.drRegion}: expected a region other than the primary ${KEYS.region} (${c[KEYS.region]}), got "${c[KEYS.drRegion]}"`);
-  }
-  problems.push(...allowNoDrCopyProblems(c));
-  return problems;
-}
-
-/** Each exception names a plan of backup-dr:plans that does not copy: no typo, no stale entry left behind. */
-function allowNoDrCopyProblems(c: ParsedConfig): string[] {
-  const plans = c[KEYS.plans];
-  return c[KEYS.allowNoDrCopy].flatMap((name, i) => {
-    const plan = plans.find((p) => p.name === name);
-    const at = `${KEYS.allowNoDrCopy}[${i}]`;
-    if (plan === undefined) return [`${at}: expected the name of a plan in ${KEYS.plans} (${plans.map((p) => p.name).join(", ")}), got "${name}"`];
-    if (plan.copyToDr) return [`${at}: expected a plan with copyToDr: false (plan "${name}" copies to DR; remove it here), got "${name}"`];
-    return [];
-  });
 }
 
 function toConfig(c: ParsedConfig, context: { project: string; stack: string }): BackupDrConfig {
@@ -184,7 +161,8 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
 
 function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): string[] {
   if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${issue.message}`);
+    const allowed = allowedKeysAt(configSchema, issue.path);
+    return issue.keys.map((key) => `${formatPath([...issue.path, key])}: ${issue.message}${didYouMean(key, allowed)}`);
   }
   // A check may name the offending input itself (a tag key); otherwise it is the value at the path.
   const named: unknown = issue.code === "custom" ? issue.params?.given : undefined;

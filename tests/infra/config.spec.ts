@@ -127,7 +127,7 @@ describe("config", () => {
       ["plans not a list", { ...minimal(), "backup-dr:plans": "gold" }, 'backup-dr:plans: expected a list of plans, got "gold"'],
       ["negative keep count", withPlan({ keep: { daily: -3 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3"],
       ["fractional keep count", withPlan({ keep: { daily: 1.5 } }), "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got 1.5"],
-      ["misspelt retention tier", withPlan({ keep: { daily: 7, dayly: 3 } }), "backup-dr:plans[0].keep.dayly: unknown key; allowed: hourly, daily, weekly, monthly, yearly"],
+      ["misspelt retention tier", withPlan({ keep: { daily: 7, dayly: 3 } }), "backup-dr:plans[0].keep.dayly: unknown key; allowed: hourly, daily, weekly, monthly, yearly (did you mean \"daily\"?)"],
       ["a plan that keeps nothing", withPlan({ keep: { daily: 0 } }), 'backup-dr:plans[0].keep: expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times, got {"daily":0}'],
       ["keep missing", withPlan({ keep: undefined }), "backup-dr:plans[0].keep: expected a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly, got nothing"],
       ["uppercase plan name", withPlan({ name: "Gold" }), 'backup-dr:plans[0].name: expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter, got "Gold"'],
@@ -139,7 +139,7 @@ describe("config", () => {
       ["no resource types", withPlan({ resources: [] }), 'backup-dr:plans[0].resources: expected at least one of "ec2", "rds", "aurora", got []'],
       ["a resource type twice", withPlan({ resources: ["rds", "rds"] }), 'backup-dr:plans[0].resources[1]: expected each resource type once (already at [0]), got "rds"'],
       ["copyToDr not a boolean", withPlan({ copyToDr: "yes" }), 'backup-dr:plans[0].copyToDr: expected true or false, got "yes"'],
-      ["misspelt plan key", withPlan({ shedule: "rate(1 day)" }), "backup-dr:plans[0].shedule: unknown key; allowed: name, schedule, timezone, resources, keep, drKeep, copyToDr"],
+      ["misspelt plan key", withPlan({ shedule: "rate(1 day)" }), "backup-dr:plans[0].shedule: unknown key; allowed: name, schedule, timezone, resources, keep, drKeep, copyToDr (did you mean \"schedule\"?)"],
       [
         "duplicate plan names",
         { ...minimal(), "backup-dr:plans": [...(minimal()["backup-dr:plans"] as unknown[]), ...(minimal()["backup-dr:plans"] as unknown[])] },
@@ -171,7 +171,7 @@ describe("config", () => {
       ["KMS deletion window too short", { ...minimal(), "backup-dr:kmsDeletionWindowDays": "3" }, 'backup-dr:kmsDeletionWindowDays: expected a whole number of days from 7 to 30, got "3"'],
       ["log retention CloudWatch does not offer", { ...minimal(), "backup-dr:logRetentionDays": 10 }, "backup-dr:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10"],
       ["selection tag key in the aws: namespace", { ...minimal(), "backup-dr:selectionTagKey": "aws:plan" }, 'backup-dr:selectionTagKey: expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:, got "aws:plan"'],
-      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:expectedSources, backup-dr:allowNoDrCopy`],
+      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:expectedSources, backup-dr:allowNoDrCopy (did you mean "backup-dr:plans"?)`],
       ["a DR-copy exception naming no plan", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["dayly"] }), 'backup-dr:allowNoDrCopy[0]: expected the name of a plan in backup-dr:plans (daily), got "dayly"'],
       ["a DR-copy exception for a plan that copies", withPlan({}, { "backup-dr:allowNoDrCopy": ["daily"] }), 'backup-dr:allowNoDrCopy[0]: expected a plan with copyToDr: false (plan "daily" copies to DR; remove it here), got "daily"'],
       ["a DR-copy exception twice", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily", "daily"] }), 'backup-dr:allowNoDrCopy[1]: expected each plan once (already at [0]), got "daily"'],
@@ -199,7 +199,7 @@ describe("config", () => {
         'backup-dr:plans[0].name: expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter, got "Gold"',
         "backup-dr:plans[0].keep.daily: expected a whole number from 0 to 36525, got -3",
         'backup-dr:notifyOn: expected one of "failure", "always", got "never"',
-        "backup-dr:vaultLock.dayz: unknown key; allowed: mode, days",
+        'backup-dr:vaultLock.dayz: unknown key; allowed: mode, days (did you mean "days"?)',
       ]);
       expect(message).to.match(/^Invalid backup-dr stack configuration \(4 problems\):\n {2}/);
       for (const p of problems) expect(message).to.include(p);
