@@ -1,7 +1,7 @@
 // Pure checks for the strings the stack config carries: regions, schedules, time zones, names.
 // Each returns true when the value is acceptable; the schema attaches the message.
 import { Region } from "@pulumi/aws";
-import { parseSchedule } from "../handlers/lib/schedule";
+import { scheduleProblem } from "../handlers/lib/schedule";
 import { canonicalTimeZone } from "../handlers/lib/zoned-time";
 
 const REGIONS: readonly string[] = Object.values(Region);
@@ -19,17 +19,6 @@ export function isTimeZone(value: string): boolean {
 /** EventBridge Scheduler recurring expressions the functions can also evaluate: `rate(N unit)` or six-field `cron(...)`. */
 export function isScheduleExpression(value: string): boolean {
   return scheduleProblem(value) === undefined;
-}
-
-/** What is wrong with a schedule expression, as the parser says it (a cron field names itself and its range); undefined when none. */
-export function scheduleProblem(value: string): string | undefined {
-  try {
-    parseSchedule(value);
-    return undefined;
-  } catch (error) {
-    const problem: unknown = typeof error === "object" && error !== null ? (error as { problem?: unknown }).problem : undefined;
-    return typeof problem === "string" ? problem : String(error);
-  }
 }
 
 /** Plan names end up in snapshot identifiers, schedule names and metric dimensions. */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
 import { MAX_KEEP } from "../policies/lib/bounds";
 import { hourlyProblem, scheduleFiresProblem } from "../handlers/lib/plan-bounds";
-import { parseSchedule, type Schedule } from "../handlers/lib/schedule";
+import { parseSchedule, scheduleProblem, type Schedule } from "../handlers/lib/schedule";
 import { canonicalTimeZone } from "../handlers/lib/zoned-time";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
@@ -14,7 +14,6 @@ import {
   isPlanName,
   isRegion,
   isScheduleExpression,
-  scheduleProblem,
   isTagValue,
   isTimeZone,
   isUserTagKey,

@@ -1,7 +1,6 @@
-// Unknown config keys: the keys allowed where one was found, read from the schema itself, and the
-// "did you mean" that names the one allowed key close to a typo.
+// Unknown config keys: the keys allowed where one was found, read from the schema itself, for the
+// "did you mean" (handlers/lib/closest-key.ts) that names the one allowed key close to a typo.
 import { z } from "zod";
-import { closestKey } from "../handlers/lib/closest-key";
 
 /** The schema that validates the value at `path` under `schema`, through defaults, optionals, preprocessing and lists. */
 function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType | undefined {
@@ -24,10 +23,4 @@ function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core
 export function allowedKeysAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   const target = schemaAt(schema, path);
   return target instanceof z.ZodObject ? Object.keys(target.shape) : [];
-}
-
-/** ` (did you mean "daily"?)` for a key close to exactly one allowed key; empty otherwise. */
-export function didYouMean(key: string, allowed: readonly string[]): string {
-  const meant = closestKey(key, allowed);
-  return meant === undefined ? "" : ` (did you mean "${meant}"?)`;
 }

@@ -7,7 +7,8 @@ import type { Sources } from "../tools/forecast/quotas";
 import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 import { crossKeyProblems } from "./config-cross-keys";
-import { allowedKeysAt, didYouMean } from "./config-unknown-keys";
+import { didYouMean } from "../handlers/lib/closest-key";
+import { allowedKeysAt } from "./config-unknown-keys";
 
 export type ResourceKind = "ec2" | "rds" | "aurora";
 export type Retention = Record<Tier, number>;

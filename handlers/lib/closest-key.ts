@@ -30,3 +30,9 @@ export function closestKey(key: string, allowed: readonly string[]): string | un
   const best = ranked.filter((r) => r.edits === nearest);
   return best.length === 1 ? best[0].candidate : undefined;
 }
+
+/** ` (did you mean "daily"?)` for a key close to exactly one allowed key; empty otherwise. */
+export function didYouMean(key: string, allowed: readonly string[]): string {
+  const meant = closestKey(key, allowed);
+  return meant === undefined ? "" : ` (did you mean "${meant}"?)`;
+}

@@ -36,8 +36,8 @@ export function invalidSettingError(setting: string, problem: string): NamedErro
 }
 
 /** A schedule expression EventBridge Scheduler would reject, or one this code cannot evaluate. */
-export function invalidScheduleError(expression: string, problem: string): NamedError<"InvalidScheduleError", { expression: string; problem: string }> {
-  return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression, problem });
+export function invalidScheduleError(expression: string, problem: string): NamedError<"InvalidScheduleError", { expression: string }> {
+  return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
 /** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */

@@ -19,25 +19,37 @@ const UNIT_MS: Record<string, number> = { minute: 60_000, hour: 3_600_000, day: 
 
 /** Parses a schedule expression; throws invalidScheduleError saying what is wrong. */
 export function parseSchedule(expression: string): Schedule {
+  const read = readSchedule(expression);
+  if ("problem" in read) throw invalidScheduleError(expression, read.problem);
+  return read;
+}
+
+/** What is wrong with a schedule expression (a cron field names itself and its range); undefined when it is valid. */
+export function scheduleProblem(expression: string): string | undefined {
+  const read = readSchedule(expression);
+  return "problem" in read ? read.problem : undefined;
+}
+
+function readSchedule(expression: string): Schedule | { problem: string } {
   const rate = RATE.exec(expression);
   if (rate) {
     const amount = Number(rate[1]);
     const unit = rate[2];
-    if (amount < 1) throw invalidScheduleError(expression, "the rate must be at least 1");
+    if (amount < 1) return { problem: "the rate must be at least 1" };
     const base = unit.replace(/s$/, "") as keyof typeof MAX_RATE;
-    if (amount > MAX_RATE[base]) throw invalidScheduleError(expression, `the rate must be at most ${MAX_RATE[base]} ${base}s (a year): a schedule must fire within a year`);
+    if (amount > MAX_RATE[base]) return { problem: `the rate must be at most ${MAX_RATE[base]} ${base}s (a year): a schedule must fire within a year` };
     // AWS wants "1 hour" but "2 hours".
     if ((amount === 1) === unit.endsWith("s")) {
-      throw invalidScheduleError(expression, amount === 1 ? `use the singular unit for 1 ("1 ${unit.replace(/s$/, "")}")` : `use the plural unit for ${amount} ("${unit}s")`);
+      return { problem: amount === 1 ? `use the singular unit for 1 ("1 ${unit.replace(/s$/, "")}")` : `use the plural unit for ${amount} ("${unit}s")` };
     }
     return { kind: "rate", expression, intervalMs: amount * UNIT_MS[base] };
   }
   const cron = /^cron\((.*)\)$/.exec(expression);
-  if (!cron) throw invalidScheduleError(expression, "expected rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year)");
+  if (!cron) return { problem: "expected rate(N minutes|hours|days) or cron(minutes hours day-of-month month day-of-week year)" };
   try {
     return { kind: "cron", expression, cron: parseCron(cron[1]) };
   } catch (error) {
-    throw invalidScheduleError(expression, error instanceof Error ? error.message : String(error));
+    return { problem: error instanceof Error ? error.message : String(error) };
   }
 }
 
