@@ -199,20 +199,22 @@ const vaultLock = record(
 
 const LIFECYCLE_STEPS = ["glacierIrAfterDays", "glacierAfterDays", "deepArchiveAfterDays", "expireAfterDays"] as const;
 
+const lifecycleSteps = {
+  glacierIrAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(30),
+  glacierAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(90),
+  deepArchiveAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(180),
+  expireAfterDays: wholeNumber(1, 36500, "a whole number of days").default(730),
+};
+
 const vaultLifecycle = record(
-  {
-    glacierIrAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(30),
-    glacierAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(90),
-    deepArchiveAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(180),
-    expireAfterDays: wholeNumber(1, 36500, "a whole number of days").default(730),
-  },
+  lifecycleSteps,
   "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays",
 ).superRefine((steps, ctx) => {
-  // Each step that is on must come after the ones before it.
+  // Each step that is on must come after the ones before it; a step out of its own range has its own message.
   let previous: { step: string; days: number } | undefined;
   for (const step of LIFECYCLE_STEPS) {
     const days = steps[step];
-    if (days === 0) continue;
+    if (days === 0 || !lifecycleSteps[step].safeParse(days).success) continue;
     if (previous && days <= previous.days) {
       ctx.addIssue({ code: "custom", path: [step], message: `expected more days than ${previous.step} (${previous.days})` });
     }
