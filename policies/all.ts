@@ -1,4 +1,4 @@
-// Every policy of the pack, in one list: what index.ts serves and what the offline runner evaluates.
+// Every policy of the pack, in one list: what index.ts serves and what the offline check (tools/policy-check) evaluates.
 // Importing this (unlike index.ts) starts no server.
 import type { Policies } from "@pulumi/policy";
 import { BUCKET_POLICIES } from "./buckets";

@@ -1,6 +1,6 @@
 // The backup-dr CrossGuard policy pack, for `pulumi preview --policy-pack ./policies`. This file only
-// builds the pack: `new PolicyPack` starts the analyzer's gRPC server, so tests and the offline runner
-// import the policies from all.ts and the area modules instead.
+// builds the pack: `new PolicyPack` starts the analyzer's gRPC server, so tests and the offline check
+// (tools/policy-check) import the policies from all.ts and the area modules instead.
 import { PolicyPack } from "@pulumi/policy";
 import { ALL_POLICIES } from "./all";
 

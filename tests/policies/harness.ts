@@ -1,4 +1,4 @@
-// Synthetic stacks for policy tests: plain resources shaped as the offline runner captures them, and
+// Synthetic stacks for policy tests: plain resources shaped as the mock-program harness captures them, and
 // one policy run over them with the same in-process evaluator `npm run policy` uses.
 import type { Policy, PolicyResourceOptions } from "@pulumi/policy";
 import { evaluate } from "../../tools/policy-check/evaluate";

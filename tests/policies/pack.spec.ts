@@ -18,11 +18,11 @@ const PACK = path.join(ROOT, "policies");
 const read = (file: string) => fs.readFileSync(file, "utf8");
 const json = (file: string) => JSON.parse(read(file)) as Record<string, Record<string, string> | string>;
 
-/** The pack's own source files (not the offline runner, which is tooling around it). */
+/** The pack's source files: everything under policies/ (the offline check lives in tools/policy-check). */
 function packFiles(dir = PACK): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) return e.name === "offline" || e.name === "node_modules" ? [] : packFiles(full);
+    if (e.isDirectory()) return e.name === "node_modules" ? [] : packFiles(full);
     return e.name.endsWith(".ts") ? [full] : [];
   });
 }
