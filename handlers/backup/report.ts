@@ -1,4 +1,5 @@
 // What a backup run reports: the manifest (audit trail), the metric counts and the message a person reads.
+import { metricSet, type MetricSet } from "../lib/metrics";
 import { isoSeconds } from "../lib/run-id";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
@@ -64,9 +65,10 @@ export function failureLines(manifest: BackupManifest): string[] {
   ];
 }
 
-/** Metric name -> value, as CloudWatch gets them. */
-export function metricCounts(counts: BackupCounts): Record<string, number> {
-  return { BackupsCreated: counts.created, BackupsSkipped: counts.skipped, BackupsFailed: counts.failed };
+/** The run's counts for its plan, as CloudWatch gets them. */
+export function backupMetrics(manifest: BackupManifest): MetricSet {
+  const { created, skipped, failed } = manifest.counts;
+  return metricSet("backupRun", { Plan: manifest.plan }, { BackupsCreated: created, BackupsSkipped: skipped, BackupsFailed: failed });
 }
 
 const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything

@@ -1,6 +1,7 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
 import { TAG_EXPIRES } from "../catalog";
-import type { CleanupPolicy, ListingFailure, RdsKind, RegionDecision, SnapshotOutcome } from "./types";
+import { metricSet, type MetricSet } from "../lib/metrics";
+import { RDS_KINDS, type CleanupPolicy, type ListingFailure, type RdsKind, type RegionDecision, type SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
   deleted: number;
@@ -51,9 +52,18 @@ export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
   return total;
 }
 
-/** Metric name -> value for one region (dimension Region). A dry run's would-be deletions are, truthfully, kept. */
-export function regionMetrics(counts: CleanupCounts): Record<string, number> {
-  return { SnapshotsDeleted: counts.deleted, SnapshotsKept: counts.kept + counts.wouldDelete, SnapshotsDeferred: counts.deferred, CleanupFailed: counts.failed };
+/**
+ * Per region: its counts (dimension Region; a dry run's would-be deletions are, truthfully, kept), then the manual
+ * snapshots of each RDS kind whose listing worked (dimensions Region and Kind).
+ */
+export function regionMetrics(regions: readonly RegionReport[]): MetricSet[] {
+  return regions.flatMap((r) => [
+    metricSet("cleanupRegion", { Region: r.region }, { SnapshotsDeleted: r.counts.deleted, SnapshotsKept: r.counts.kept + r.counts.wouldDelete, SnapshotsDeferred: r.counts.deferred, CleanupFailed: r.counts.failed }),
+    ...RDS_KINDS.flatMap((kind) => {
+      const count = r.manualSnapshots[kind];
+      return count === undefined ? [] : [metricSet("cleanupQuota", { Region: r.region, Kind: kind }, { ManualSnapshotsUsed: count })];
+    }),
+  ]);
 }
 
 /** One line per failure, for the thrown error and the notification. */

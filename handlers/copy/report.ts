@@ -1,4 +1,5 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import { metricSet, type MetricSet } from "../lib/metrics";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
 import type { RelockedCopy } from "./lock-copies";
@@ -67,32 +68,26 @@ export function failureLines(manifest: CopyManifest): string[] {
   ];
 }
 
-export interface PlanMetric {
-  name: string;
-  unit: "Count" | "Seconds";
-  value: number;
-}
-
 /** The metrics of each plan the run concerned: counts for every plan with an outcome, plus DR lag on sweeps. */
-export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): Map<string, PlanMetric[]> {
-  const plans = new Set<string>(manifest.trigger === "sweep" ? copyPlans : []);
-  for (const c of manifest.copies) if (c.plan !== undefined && c.status !== "ignored") plans.add(c.plan);
-  const result = new Map<string, PlanMetric[]>();
-  for (const plan of [...plans].sort()) {
+export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): MetricSet[] {
+  const plans = [...(manifest.trigger === "sweep" ? copyPlans : []), ...manifest.copies.filter((c) => c.status !== "ignored").flatMap((c) => (c.plan === undefined ? [] : [c.plan]))];
+  return [...new Set(plans)].sort().map((plan) => {
     const mine = manifest.copies.filter((c) => c.plan === plan);
     const count = (status: CopyOutcome["status"]) => mine.filter((c) => c.status === status).length;
-    const metrics: PlanMetric[] = [
-      { name: "CopiesStarted", unit: "Count", value: count("started") },
-      { name: "CopiesSkipped", unit: "Count", value: count("skipped") },
-      { name: "CopiesDeferred", unit: "Count", value: count("deferred") },
-      { name: "CopiesFailed", unit: "Count", value: count("failed") },
-      { name: "CopiesUnencrypted", unit: "Count", value: mine.filter((c) => c.status === "started" && c.unencrypted === true).length },
-    ];
     const age = manifest.oldestUncopiedAgeSeconds?.[plan];
-    if (age !== undefined) metrics.push({ name: "OldestUncopiedAgeSeconds", unit: "Seconds", value: age });
-    result.set(plan, metrics);
-  }
-  return result;
+    return metricSet(
+      "copyPlan",
+      { Plan: plan },
+      {
+        CopiesStarted: count("started"),
+        CopiesSkipped: count("skipped"),
+        CopiesDeferred: count("deferred"),
+        CopiesFailed: count("failed"),
+        CopiesUnencrypted: mine.filter((c) => c.status === "started" && c.unencrypted === true).length,
+        ...(age === undefined ? {} : { OldestUncopiedAgeSeconds: age }),
+      },
+    );
+  });
 }
 
 const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
