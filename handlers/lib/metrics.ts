@@ -2,6 +2,7 @@
 // once. The handlers emit through metricSet(), so an uncatalogued name or a wrong dimension does not compile; the
 // alarms in infra/ take namespace, name and dimensions from watchedMetric(), so they watch only what is emitted.
 // Plain data and functions only: this module is serialized into the Lambda archives and imported by infra.
+// Documented per function in docs/backup.md, docs/copy.md and docs/cleanup.md (tests/infra/metrics-catalog.spec.ts).
 
 export const METRICS_NAMESPACE = "BackupDr";
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import { handler as backupHandler } from "../../handlers/backup";
 import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
-import { cataloguedMetric, cataloguedMetrics, METRICS_NAMESPACE, watchedMetric } from "../../handlers/lib/metrics";
+import { cataloguedMetric, cataloguedMetrics, metricSet, METRICS_NAMESPACE, watchedMetric } from "../../handlers/lib/metrics";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupEnv, lambdaContext } from "../helpers/aws-backup-setup";
 import { addDbBackup, copyEnv, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
@@ -31,6 +31,25 @@ describe("metrics catalog", () => {
     const names = cataloguedMetrics().map((m) => m.name);
     expect(names).to.have.length.above(0);
     expect(new Set(names).size).to.equal(names.length);
+  });
+
+  it("does not compile a metric set with an uncatalogued name, another set's metric or a wrong dimension (npm run typecheck)", () => {
+    const refused = [
+      // @ts-expect-error: BackupsMade is not a catalogued metric
+      () => metricSet("backupRun", { Plan: "gold" }, { BackupsMade: 1 }),
+      // @ts-expect-error: CopiesStarted is a metric of copyPlan, not backupRun
+      () => metricSet("backupRun", { Plan: "gold" }, { CopiesStarted: 1 }),
+      // @ts-expect-error: backupRun's dimension is Plan, not Region
+      () => metricSet("backupRun", { Region: "us-east-1" }, { BackupsCreated: 1 }),
+      // @ts-expect-error: cleanupQuota needs Kind as well as Region
+      () => metricSet("cleanupQuota", { Region: "us-east-1" }, { ManualSnapshotsUsed: 1 }),
+      // @ts-expect-error: OldestUncopiedAgeSeconds has the dimension Plan only
+      () => watchedMetric("OldestUncopiedAgeSeconds", { Region: "us-east-1" }),
+      // @ts-expect-error: no such metric
+      () => watchedMetric("OldestUncopiedAge", { Plan: "gold" }),
+    ];
+    expect(metricSet("backupRun", { Plan: "gold" }, { BackupsCreated: 1 })).to.deep.equal({ set: "backupRun", dimensions: { Plan: "gold" }, values: { BackupsCreated: 1 } });
+    expect(refused).to.have.length(6);
   });
 
   it("gives an alarm exactly the catalogued namespace, name and dimensions, and refuses others", () => {
