@@ -1,6 +1,7 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
 import { TAG_EXPIRES } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
+import { listedSection, verdict } from "../lib/notify";
 import { RDS_KINDS, type CleanupPolicy, type ListingFailure, type RdsKind, type RegionDecision, type SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
@@ -77,19 +78,15 @@ export function failureLines(manifest: CleanupManifest): string[] {
   ];
 }
 
-const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
-
 export function notification(manifest: CleanupManifest, manifestUri: string, failures: readonly string[]): { subject: string; lines: string[] } {
-  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const result = verdict(failures);
   const mode = manifest.dryRun ? " (dry run)" : "";
-  const list = (title: string, items: string[]) =>
-    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
   const line = (o: SnapshotOutcome) => `${o.region} ${o.kind} ${o.id}${o.source ? ` (${o.source})` : ""}: ${o.reason}`;
   const { deleted, wouldDelete, kept, deferred, failed } = manifest.counts;
   return {
-    subject: `backup-dr cleanup ${verdict}${mode}: ${manifest.stack}`,
+    subject: `backup-dr cleanup ${result}${mode}: ${manifest.stack}`,
     lines: [
-      `Cleanup run ${manifest.runId} on stack ${manifest.stack}${mode}: ${verdict}.`,
+      `Cleanup run ${manifest.runId} on stack ${manifest.stack}${mode}: ${result}.`,
       "",
       manifest.dryRun ? `Would delete: ${wouldDelete}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}` : `Deleted: ${deleted}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}`,
       ...manifest.regions.map(
@@ -99,9 +96,9 @@ export function notification(manifest: CleanupManifest, manifestUri: string, fai
       ),
       ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
       `Manifest: ${manifestUri}`,
-      ...list("Failures", [...failures]),
-      ...list("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
-      ...(manifest.dryRun ? list("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),
+      ...listedSection("Failures", failures),
+      ...listedSection("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
+      ...(manifest.dryRun ? listedSection("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),
     ],
   };
 }
