@@ -32,6 +32,12 @@ export function parseTiming(output: string): RequireTiming {
  * NODE_OPTIONS, no preloaded ts-node), and returns how long the require took.
  */
 export function coldRequire(dir: string): RequireTiming {
-  const output = execFileSync(process.execPath, ["-e", PROBE, path.join(dir, ENTRY_FILE)], { cwd: dir, env: { PATH: process.env.PATH ?? "" }, encoding: "utf8" });
+  const output = execFileSync(process.execPath, ["-e", PROBE, path.join(dir, ENTRY_FILE)], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? "" },
+    encoding: "utf8",
+    // A failed require's message (in stderr) goes into the thrown error, not onto the bench's output.
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   return parseTiming(output);
 }
