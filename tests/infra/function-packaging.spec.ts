@@ -67,9 +67,12 @@ describe("function packaging (prod): the default the bench measures against, and
     }
   });
 
-  it("lean: the same __index.js, and in place of the package folders one bundle and one-line modules", async () => {
+  it("lean: the same __index.js, capturing nothing of Pulumi, and in place of the package folders one bundle and one-line modules", async () => {
     for (const name of BENCH_FUNCTIONS) {
-      expect(await entryText(assets.lean[name]), name).to.equal(await entryText(assets.default[name]));
+      const text = await entryText(assets.lean[name]);
+      expect(text, name).to.equal(await entryText(assets.default[name]));
+      // Nothing of Pulumi captured: no package path, no serialized Output or Resource (their `__pulumi…` markers).
+      expect(text, name).not.to.match(/@pulumi\/|__pulumi/);
       const lean = Object.keys(assets.lean[name]);
       expect(lean, name).to.include(`node_modules/${BUNDLE_PACKAGE}/index.js`);
       expect(lean.filter((k) => k !== "__index.js").every((k) => k.startsWith("node_modules/") && k.endsWith(".js")), name).to.equal(true);

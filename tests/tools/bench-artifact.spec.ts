@@ -9,6 +9,7 @@ import * as path from "path";
 import * as zlib from "zlib";
 import { parseArgs } from "../../tools/bench-artifact/args";
 import { budgetFailures, requireRatio } from "../../tools/bench-artifact/budgets";
+import { main } from "../../tools/bench-artifact/cli";
 import { coldRequire, parseTiming } from "../../tools/bench-artifact/cold-require";
 import { formatTable, groupDigits } from "../../tools/bench-artifact/format";
 import type { ArtifactMeasure } from "../../tools/bench-artifact/measure";
@@ -118,6 +119,13 @@ describe("bench:artifact", () => {
       expect(() => parseArgs(["--runs", "2.5"])).to.throw("--runs must be a positive integer, not 2.5");
       expect(() => parseArgs(["--stack"])).to.throw("--stack needs a value");
       expect(() => parseArgs(["--fast"])).to.throw("unknown argument --fast");
+    });
+    it("exit the command with 2 and the usage on stderr, before building anything", async () => {
+      const out: string[] = [];
+      const err: string[] = [];
+      expect(await main(["--fast"], (t) => out.push(t), (t) => err.push(t))).to.equal(2);
+      expect(out).to.deep.equal([]);
+      expect(err).to.deep.equal(["unknown argument --fast; usage: bench:artifact [--stack <name>] [--runs <n>] [--keep]"]);
     });
   });
 

@@ -16,10 +16,12 @@ export async function main(argv: readonly string[], out: (text: string) => void,
     err(error instanceof Error ? error.message : String(error));
     return 2;
   }
+  const load = () => os.loadavg()[0].toFixed(2);
+  const loadBefore = load();
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-dr-bench-"));
   try {
     const measures = await measureArtifacts(args.stack, workDir, args.runs);
-    out(`Function archives of stack ${args.stack} (node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}):\n`);
+    out(`Function archives of stack ${args.stack} (node ${process.version}, ${os.cpus().length} cores, 1-minute load ${loadBefore} before, ${load()} after):\n`);
     out(formatTable(measures));
     out(args.keep ? `\nArchives and zips kept in ${workDir}` : "");
     const failures = budgetFailures(measures);
