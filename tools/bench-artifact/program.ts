@@ -1,8 +1,6 @@
-// The functions of a stack as the mocked program registers them, built with one function packaging.
-// The mock harness still lives in tests/helpers (the archive tests' loader): this is the one place the bench
-// reaches into it, so moving the harness out of tests/ changes this import only.
+// The functions of a stack as the mocked program registers them (the archive tests' way), built with one packaging.
 import type { FunctionPackaging } from "../../infra/function-archive";
-import { deployStack } from "../../tests/helpers/deploy";
+import { deployStack } from "../mock-program/deploy";
 import type { RegisteredFunction } from "./archive";
 
 /** The functions the bench measures, in the order it prints them. */
