@@ -25,7 +25,7 @@ import { runBackup } from "./backup/run";
 import { readBackupSettings } from "./backup/settings";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
-import { createLogger, createMetrics, publishCounts } from "./lib/observability";
+import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
@@ -56,7 +56,7 @@ export async function handler(event: unknown, context: Context): Promise<BackupR
         clients,
         now: () => new Date(),
         log: logger,
-        publishMetrics: (plan, counts) => publishCounts(metrics, plan, counts),
+        publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
         paceEc2: tokenBucket(EC2_SNAPSHOTS_PER_SECOND, EC2_SNAPSHOT_BURST),
       },
       settings,

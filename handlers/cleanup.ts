@@ -28,13 +28,12 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import { publishMetricSet } from "./cleanup/metrics";
 import type { CleanupCounts } from "./cleanup/report";
 import { runCleanup } from "./cleanup/run";
 import { readCleanupSettings } from "./cleanup/settings";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
-import { createLogger, createMetrics } from "./lib/observability";
+import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
@@ -68,7 +67,7 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
         now: () => new Date(),
         remainingMs: () => context.getRemainingTimeInMillis(),
         log: logger,
-        publishMetrics: (dimensions, values) => publishMetricSet(metrics, dimensions, values),
+        publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
         paceEc2: () => tokenBucket(EC2_DELETES_PER_SECOND, EC2_DELETE_BURST),
       },
       settings,

@@ -32,14 +32,13 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { CopyCounts } from "./copy/report";
 import { unwrapQueuedEvent } from "./copy/queued";
 import { runCopy } from "./copy/run";
 import { readCopySettings } from "./copy/settings";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
-import { createLogger, createMetrics, PLAN_DIMENSION } from "./lib/observability";
+import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 
 /** What an invocation returns: enough to find the manifest, free of timings. */
 export interface CopyResult {
@@ -64,11 +63,7 @@ export async function handler(event: unknown, context: Context): Promise<CopyRes
         dr,
         now: () => new Date(),
         log: logger,
-        publishMetrics: (plan, values) => {
-          metrics.addDimension(PLAN_DIMENSION, plan);
-          for (const { name, unit, value } of values) metrics.addMetric(name, unit === "Seconds" ? MetricUnit.Seconds : MetricUnit.Count, value);
-          metrics.publishStoredMetrics();
-        },
+        publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
       },
       settings,
       unwrapQueuedEvent(event),

@@ -3,6 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { handler } from "../handlers/cleanup";
+import { watchedMetric } from "../handlers/lib/metrics";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { cleanupStatements } from "./iam-snapshots";
@@ -68,9 +69,7 @@ export class Cleanup extends pulumi.ComponentResource {
           `${name}-quota-${kind}-${region}`,
           {
             alarmDescription: `backup-dr ${config.stackTag}: manual ${kind === "rds" ? "DB" : "DB cluster"} snapshots in ${region} are at ${QUOTA_ALARM_SHARE * 100}% of the quota of ${MANUAL_SNAPSHOT_QUOTA}; new backups will fail at the quota. Shorten retention or raise the quota.`,
-            namespace: "BackupDr",
-            metricName: "ManualSnapshotsUsed",
-            dimensions: { Region: region, Kind: kind },
+            ...watchedMetric("ManualSnapshotsUsed", { Region: region, Kind: kind }),
             statistic: "Maximum",
             period: 86400,
             evaluationPeriods: 1,

@@ -5,6 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
+import { watchedMetric } from "../handlers/lib/metrics";
 import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { COPY_MESSAGE_GROUP, CopyQueue } from "./copy-queue";
@@ -126,9 +127,7 @@ export class Copy extends pulumi.ComponentResource {
         `${name}-lag-${plan.name}`,
         {
           alarmDescription: `backup-dr ${config.stackTag}: a backup of plan ${plan.name} has waited more than ${config.copy.lagAlarmMinutes} minutes for its DR copy, or the copy sweep stopped running.`,
-          namespace: "BackupDr",
-          metricName: "OldestUncopiedAgeSeconds",
-          dimensions: { Plan: plan.name },
+          ...watchedMetric("OldestUncopiedAgeSeconds", { Plan: plan.name }),
           statistic: "Maximum",
           period,
           evaluationPeriods: 2,

@@ -9,6 +9,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { buildFunctionBundle } from "./function-bundle";
 import { requiredModules } from "./function-requires";
 
+/**
+ * How a function's code archive is packaged: "lean" (this transformation, what deploys) or "default" (Pulumi's own
+ * packaging, every `dependencies` package whole); the default exists to measure against (`npm run bench:artifact`).
+ */
+export type FunctionPackaging = "lean" | "default";
+
 /** The package, inside the archive, holding the function's bundle; the required paths re-export from it. */
 export const BUNDLE_PACKAGE = "backup-dr-function-modules";
 
@@ -35,6 +41,11 @@ export async function leanAssets(assets: pulumi.asset.AssetMap, functionName: st
     lean[shimPath(m.specifier)] = new pulumi.asset.StringAsset(`module.exports = require(${JSON.stringify(BUNDLE_PACKAGE)}).modules[${JSON.stringify(m.specifier)}];\n`);
   }
   return lean;
+}
+
+/** The transformations a CallbackFunction named `functionName` gets for `packaging`: none for Pulumi's default. */
+export function packagingTransformations(functionName: string, packaging: FunctionPackaging): pulumi.ResourceTransformation[] {
+  return packaging === "lean" ? [leanArchive(functionName)] : [];
 }
 
 /** Give a CallbackFunction's options: its Function resource gets the lean archive in place of Pulumi's default. */

@@ -3,7 +3,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupDrConfig } from "./config";
-import { leanArchive } from "./function-archive";
+import { packagingTransformations, type FunctionPackaging } from "./function-archive";
 import { functionBaseStatements, rolePolicy, trustPolicy } from "./iam";
 import { checkEnvironmentSize } from "./limits";
 import { FunctionSchedules, type FunctionSchedulesArgs, type ScheduleSpec } from "./schedules";
@@ -23,6 +23,8 @@ export interface FunctionContext {
   vaultName: pulumi.Input<string>;
   vaultArn: pulumi.Input<string>;
   topicArn: pulumi.Input<string>;
+  /** How each code archive is packaged; absent: "lean", what deploys ("default" only to measure against). */
+  packaging?: FunctionPackaging;
 }
 
 export interface BackupDrFunctionArgs extends FunctionContext {
@@ -104,7 +106,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name, applicationLogLevel: "INFO", systemLogLevel: "WARN" },
       },
       // The archive carries Pulumi's serialized handler and a bundle of only the package exports it reads.
-      { parent: this, dependsOn: [policy], transformations: [leanArchive(name)] },
+      { parent: this, dependsOn: [policy], transformations: packagingTransformations(name, args.packaging ?? "lean") },
     );
     new aws.lambda.FunctionEventInvokeConfig(
       `${name}-async`,

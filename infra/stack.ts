@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { Backup } from "./backup";
 import { Cleanup } from "./cleanup";
+import type { FunctionPackaging } from "./function-archive";
 import { Copy } from "./copy";
 import type { BackupDrConfig } from "./config";
 import { RegionKey } from "./kms";
@@ -35,7 +36,13 @@ export function defaultTags(config: BackupDrConfig): Record<string, string> {
   return { ...config.tags, [TAG_STACK]: config.stackTag, [TAG_ENVIRONMENT]: config.environment };
 }
 
-export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
+/** How the program is built, beyond the stack's config: not stack settings, never set by `pulumi up`. */
+export interface BuildOptions {
+  /** "default": Pulumi's own function packaging, for `npm run bench:artifact` to measure against. */
+  functionPackaging?: FunctionPackaging;
+}
+
+export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}): BackupDrOutputs {
   const tags = defaultTags(config);
   const primary = new aws.Provider("primary", { region: config.region as aws.Region, defaultTags: { tags } });
   const dr = new aws.Provider("dr", { region: config.drRegion as aws.Region, defaultTags: { tags } });
@@ -79,7 +86,7 @@ export function buildBackupDr(config: BackupDrConfig): BackupDrOutputs {
     { providers: [primary] },
   );
 
-  const functionArgs = { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn };
+  const functionArgs = { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn, packaging: options.functionPackaging };
   const backup = new Backup("backup", functionArgs, { providers: [primary] });
 
   // No plan copying to DR: no copy function to run.

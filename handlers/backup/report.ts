@@ -1,4 +1,6 @@
 // What a backup run reports: the manifest (audit trail), the metric counts and the message a person reads.
+import { metricSet, type MetricSet } from "../lib/metrics";
+import { listedSection, verdict } from "../lib/notify";
 import { isoSeconds } from "../lib/run-id";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
@@ -64,31 +66,28 @@ export function failureLines(manifest: BackupManifest): string[] {
   ];
 }
 
-/** Metric name -> value, as CloudWatch gets them. */
-export function metricCounts(counts: BackupCounts): Record<string, number> {
-  return { BackupsCreated: counts.created, BackupsSkipped: counts.skipped, BackupsFailed: counts.failed };
+/** The run's counts for its plan, as CloudWatch gets them. */
+export function backupMetrics(manifest: BackupManifest): MetricSet {
+  const { created, skipped, failed } = manifest.counts;
+  return metricSet("backupRun", { Plan: manifest.plan }, { BackupsCreated: created, BackupsSkipped: skipped, BackupsFailed: failed });
 }
-
-const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
 
 /** Subject and body of the notification: plan, slot, counts, each failure with its reason, where the manifest is. */
 export function notification(manifest: BackupManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
   const failures = [...failureLines(manifest), ...extraProblems];
   const { created, skipped, failed } = manifest.counts;
-  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
-  const list = (title: string, items: string[]) =>
-    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
+  const result = verdict(failures);
   const skippedLines = manifest.sources.filter((o) => o.status === "skipped" && o.reason !== "already exists").map((o) => `${o.kind} ${o.source}: ${o.reason ?? ""}`);
   return {
-    subject: `backup-dr backup ${verdict}: plan ${manifest.plan}, slot ${manifest.slot}`,
+    subject: `backup-dr backup ${result}: plan ${manifest.plan}, slot ${manifest.slot}`,
     lines: [
-      `Backup run of plan "${manifest.plan}" for the slot ${manifest.slot} (${manifest.timezone}) on stack ${manifest.stack}: ${verdict}.`,
+      `Backup run of plan "${manifest.plan}" for the slot ${manifest.slot} (${manifest.timezone}) on stack ${manifest.stack}: ${result}.`,
       "",
       `Created: ${created}   Skipped: ${skipped}   Failed: ${failed}`,
       `Tier: ${manifest.tier}, expires ${manifest.expires}`,
       `Manifest: ${manifestUri}`,
-      ...list("Failures", failures),
-      ...list("Skipped (not already existing)", skippedLines),
+      ...listedSection("Failures", failures),
+      ...listedSection("Skipped (not already existing)", skippedLines),
     ],
   };
 }

@@ -1,17 +1,16 @@
 // One backup run: event checked first, sources selected, backed up with bounded concurrency, then reported.
-import { runFailedError, describeError } from "../lib/errors";
+import { describeError } from "../lib/errors";
 import type { AwsClients } from "../lib/clients";
-import { writeManifest } from "../lib/manifest";
-import { notify } from "../lib/notify";
 import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
 import { settleWithConcurrency } from "../lib/pool";
 import { slotRetention } from "../lib/retention";
+import { finishRun, type RunEndDeps } from "../lib/run-end";
 import { manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { backupSource } from "./backup-source";
 import { lockBackups } from "./lock-backups";
 import { parseBackupEvent } from "./event";
-import { buildManifest, failureLines, metricCounts, notification, type BackupManifest } from "./report";
+import { backupMetrics, buildManifest, failureLines, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
 import type { BackupPlan, BackupRun, BackupSettings, SourceOutcome } from "./types";
 
@@ -19,8 +18,8 @@ export interface BackupDeps {
   clients: Pick<AwsClients, "ec2" | "rds" | "s3" | "sns">;
   now: () => Date;
   log: Log;
-  /** Receives the run's counts by metric name (Powertools Metrics in Lambda). */
-  publishMetrics: (plan: string, counts: Record<string, number>) => void;
+  /** Receives the run's metric set (Powertools Metrics in Lambda). */
+  publishMetrics: RunEndDeps["publishMetrics"];
   /** Paces CreateSnapshots (EC2 refills 5 a second per account and region); none when absent. */
   paceEc2?: Pace;
   /** Waits while another delivery of the run holds an instance's claim; a timer when absent. */
@@ -66,28 +65,21 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
   }
 
   const manifest = buildManifest({ run, timezone: plan.timezone, started, finished: deps.now(), outcomes, selectionFailures: selection.failures });
-  const key = manifestKey("backup", slot, run.runId);
-  const manifestUri = `s3://${settings.vaultBucket}/${key}`;
-  const reportProblems: string[] = [];
-  try {
-    await writeManifest(deps.clients.s3, settings.vaultBucket, key, manifest);
-  } catch (error) {
-    const { name, message } = describeError(error);
-    reportProblems.push(`writing the manifest ${manifestUri}: ${name}: ${message}`);
-  }
-  deps.publishMetrics(plan.name, metricCounts(manifest.counts));
-
-  const failures = [...failureLines(manifest), ...reportProblems];
-  if (failures.length > 0 || settings.notifyOn === "always") {
-    const { subject, lines } = notification(manifest, manifestUri, reportProblems);
-    try {
-      await notify(deps.clients.sns, settings.topicArn, subject, lines);
-    } catch (error) {
-      const { name, message } = describeError(error);
-      failures.push(`notifying ${settings.topicArn}: ${name}: ${message}`);
-    }
-  }
-  deps.log.info("backup run finished", { runId: run.runId, counts: manifest.counts, manifest: manifestUri, failures });
-  if (failures.length > 0) throw runFailedError(run.runId, failures);
+  await finishRun(
+    { s3: deps.clients.s3, sns: deps.clients.sns, log: deps.log, publishMetrics: deps.publishMetrics },
+    {
+      function: "backup",
+      runId: run.runId,
+      manifest,
+      bucket: settings.vaultBucket,
+      key: manifestKey("backup", slot, run.runId),
+      metrics: [backupMetrics(manifest)],
+      failures: failureLines(manifest),
+      notifyOn: settings.notifyOn,
+      topicArn: settings.topicArn,
+      message: (manifestUri, problems) => notification(manifest, manifestUri, problems),
+      summary: { runId: run.runId, counts: manifest.counts },
+    },
+  );
   return manifest;
 }

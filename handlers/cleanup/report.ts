@@ -1,6 +1,8 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
 import { TAG_EXPIRES } from "../catalog";
-import type { CleanupPolicy, ListingFailure, RdsKind, RegionDecision, SnapshotOutcome } from "./types";
+import { metricSet, type MetricSet } from "../lib/metrics";
+import { listedSection, verdict } from "../lib/notify";
+import { RDS_KINDS, type CleanupPolicy, type ListingFailure, type RdsKind, type RegionDecision, type SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
   deleted: number;
@@ -51,9 +53,18 @@ export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
   return total;
 }
 
-/** Metric name -> value for one region (dimension Region). A dry run's would-be deletions are, truthfully, kept. */
-export function regionMetrics(counts: CleanupCounts): Record<string, number> {
-  return { SnapshotsDeleted: counts.deleted, SnapshotsKept: counts.kept + counts.wouldDelete, SnapshotsDeferred: counts.deferred, CleanupFailed: counts.failed };
+/**
+ * Per region: its counts (dimension Region; a dry run's would-be deletions are, truthfully, kept), then the manual
+ * snapshots of each RDS kind whose listing worked (dimensions Region and Kind).
+ */
+export function regionMetrics(regions: readonly RegionReport[]): MetricSet[] {
+  return regions.flatMap((r) => [
+    metricSet("cleanupRegion", { Region: r.region }, { SnapshotsDeleted: r.counts.deleted, SnapshotsKept: r.counts.kept + r.counts.wouldDelete, SnapshotsDeferred: r.counts.deferred, CleanupFailed: r.counts.failed }),
+    ...RDS_KINDS.flatMap((kind) => {
+      const count = r.manualSnapshots[kind];
+      return count === undefined ? [] : [metricSet("cleanupQuota", { Region: r.region, Kind: kind }, { ManualSnapshotsUsed: count })];
+    }),
+  ]);
 }
 
 /** One line per failure, for the thrown error and the notification. */
@@ -67,19 +78,15 @@ export function failureLines(manifest: CleanupManifest): string[] {
   ];
 }
 
-const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
-
 export function notification(manifest: CleanupManifest, manifestUri: string, failures: readonly string[]): { subject: string; lines: string[] } {
-  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const result = verdict(failures);
   const mode = manifest.dryRun ? " (dry run)" : "";
-  const list = (title: string, items: string[]) =>
-    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
   const line = (o: SnapshotOutcome) => `${o.region} ${o.kind} ${o.id}${o.source ? ` (${o.source})` : ""}: ${o.reason}`;
   const { deleted, wouldDelete, kept, deferred, failed } = manifest.counts;
   return {
-    subject: `backup-dr cleanup ${verdict}${mode}: ${manifest.stack}`,
+    subject: `backup-dr cleanup ${result}${mode}: ${manifest.stack}`,
     lines: [
-      `Cleanup run ${manifest.runId} on stack ${manifest.stack}${mode}: ${verdict}.`,
+      `Cleanup run ${manifest.runId} on stack ${manifest.stack}${mode}: ${result}.`,
       "",
       manifest.dryRun ? `Would delete: ${wouldDelete}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}` : `Deleted: ${deleted}   Kept: ${kept}   Deferred: ${deferred}   Failed: ${failed}`,
       ...manifest.regions.map(
@@ -89,9 +96,9 @@ export function notification(manifest: CleanupManifest, manifestUri: string, fai
       ),
       ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
       `Manifest: ${manifestUri}`,
-      ...list("Failures", [...failures]),
-      ...list("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
-      ...(manifest.dryRun ? list("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),
+      ...listedSection("Failures", failures),
+      ...listedSection("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
+      ...(manifest.dryRun ? listedSection("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),
     ],
   };
 }

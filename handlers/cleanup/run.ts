@@ -4,19 +4,18 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { RDSClient } from "@aws-sdk/client-rds";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { describeError, runFailedError } from "../lib/errors";
-import { writeManifest } from "../lib/manifest";
-import { notify } from "../lib/notify";
+import { describeError } from "../lib/errors";
 import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
 import { settleWithConcurrency } from "../lib/pool";
+import { finishRun, type RunEndDeps } from "../lib/run-end";
 import { isoSeconds, manifestKey } from "../lib/run-id";
 import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { parseCleanupEvent } from "./event";
 import { listRegion, type RegionListResult } from "./list";
 import { countOutcomes, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
-import { RDS_KINDS, type CleanupSettings, type Decision, type SnapshotOutcome } from "./types";
+import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
 /** Deletions stop starting when less than this is left of the Lambda's time: enough to finish those in flight and report. */
 export const TIME_MARGIN_MS = 60_000;
@@ -36,8 +35,8 @@ export interface CleanupDeps {
   /** Milliseconds left before Lambda stops the invocation (context.getRemainingTimeInMillis). */
   remainingMs: () => number;
   log: Log;
-  /** Receives one metric set: its dimensions and values by metric name (Powertools Metrics in Lambda). */
-  publishMetrics: (dimensions: Record<string, string>, values: Record<string, number>) => void;
+  /** Receives each metric set (Powertools Metrics in Lambda). */
+  publishMetrics: RunEndDeps["publishMetrics"];
   /** Paces DeleteSnapshot in a region (EC2's snapshot token bucket refills 5 a second); none when absent. */
   paceEc2?: (region: string) => Pace;
 }
@@ -131,32 +130,21 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
     snapshots: sortedOutcomes,
   };
 
-  const key = manifestKey("cleanup", request.slot, runId);
-  const manifestUri = `s3://${settings.vaultBucket}/${key}`;
-  const failures = failureLines(manifest);
-  try {
-    await writeManifest(deps.s3, settings.vaultBucket, key, manifest);
-  } catch (error) {
-    const { name, message } = describeError(error);
-    failures.push(`writing the manifest ${manifestUri}: ${name}: ${message}`);
-  }
-  for (const r of regions) {
-    deps.publishMetrics({ Region: r.region }, regionMetrics(r.counts));
-    for (const kind of RDS_KINDS) {
-      const count = r.manualSnapshots[kind];
-      if (count !== undefined) deps.publishMetrics({ Region: r.region, Kind: kind }, { ManualSnapshotsUsed: count });
-    }
-  }
-  if (failures.length > 0 || settings.notifyOn === "always") {
-    const { subject, lines } = notification(manifest, manifestUri, failures);
-    try {
-      await notify(deps.sns, settings.topicArn, subject, lines);
-    } catch (error) {
-      const { name, message } = describeError(error);
-      failures.push(`notifying ${settings.topicArn}: ${name}: ${message}`);
-    }
-  }
-  deps.log.info("cleanup run finished", { runId, dryRun, counts: manifest.counts, timeLimitStop, manifest: manifestUri, failures });
-  if (failures.length > 0) throw runFailedError(runId, failures);
+  await finishRun(
+    { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
+    {
+      function: "cleanup",
+      runId,
+      manifest,
+      bucket: settings.vaultBucket,
+      key: manifestKey("cleanup", request.slot, runId),
+      metrics: regionMetrics(regions),
+      failures: failureLines(manifest),
+      notifyOn: settings.notifyOn,
+      topicArn: settings.topicArn,
+      message: (uri, problems) => notification(manifest, uri, [...failureLines(manifest), ...problems]),
+      summary: { runId, dryRun, counts: manifest.counts, timeLimitStop },
+    },
+  );
   return manifest;
 }

@@ -1,4 +1,6 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import { metricSet, type MetricSet } from "../lib/metrics";
+import { listedSection, verdict } from "../lib/notify";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
 import type { RelockedCopy } from "./lock-copies";
@@ -67,58 +69,48 @@ export function failureLines(manifest: CopyManifest): string[] {
   ];
 }
 
-export interface PlanMetric {
-  name: string;
-  unit: "Count" | "Seconds";
-  value: number;
-}
-
 /** The metrics of each plan the run concerned: counts for every plan with an outcome, plus DR lag on sweeps. */
-export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): Map<string, PlanMetric[]> {
-  const plans = new Set<string>(manifest.trigger === "sweep" ? copyPlans : []);
-  for (const c of manifest.copies) if (c.plan !== undefined && c.status !== "ignored") plans.add(c.plan);
-  const result = new Map<string, PlanMetric[]>();
-  for (const plan of [...plans].sort()) {
+export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): MetricSet[] {
+  const plans = [...(manifest.trigger === "sweep" ? copyPlans : []), ...manifest.copies.filter((c) => c.status !== "ignored").flatMap((c) => (c.plan === undefined ? [] : [c.plan]))];
+  return [...new Set(plans)].sort().map((plan) => {
     const mine = manifest.copies.filter((c) => c.plan === plan);
     const count = (status: CopyOutcome["status"]) => mine.filter((c) => c.status === status).length;
-    const metrics: PlanMetric[] = [
-      { name: "CopiesStarted", unit: "Count", value: count("started") },
-      { name: "CopiesSkipped", unit: "Count", value: count("skipped") },
-      { name: "CopiesDeferred", unit: "Count", value: count("deferred") },
-      { name: "CopiesFailed", unit: "Count", value: count("failed") },
-      { name: "CopiesUnencrypted", unit: "Count", value: mine.filter((c) => c.status === "started" && c.unencrypted === true).length },
-    ];
     const age = manifest.oldestUncopiedAgeSeconds?.[plan];
-    if (age !== undefined) metrics.push({ name: "OldestUncopiedAgeSeconds", unit: "Seconds", value: age });
-    result.set(plan, metrics);
-  }
-  return result;
+    return metricSet(
+      "copyPlan",
+      { Plan: plan },
+      {
+        CopiesStarted: count("started"),
+        CopiesSkipped: count("skipped"),
+        CopiesDeferred: count("deferred"),
+        CopiesFailed: count("failed"),
+        CopiesUnencrypted: mine.filter((c) => c.status === "started" && c.unencrypted === true).length,
+        ...(age === undefined ? {} : { OldestUncopiedAgeSeconds: age }),
+      },
+    );
+  });
 }
-
-const MAX_LISTED = 50; // keeps the message far below SNS's 256 KB; the manifest has everything
 
 /** Subject and body of the notification: trigger, counts, each failure and deferral with its reason, the manifest. */
 export function notification(manifest: CopyManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
   const failures = [...failureLines(manifest), ...extraProblems];
   const { started, skipped, deferred, failed, ignored, unencrypted, replaced } = manifest.counts;
-  const verdict = failures.length > 0 ? `FAILED (${failures.length})` : "OK";
+  const result = verdict(failures);
   const what = manifest.trigger === "sweep" ? "sweep" : `event ${manifest.event?.detailType ?? ""}`.trim();
-  const list = (title: string, items: string[]) =>
-    items.length === 0 ? [] : ["", `${title}:`, ...items.slice(0, MAX_LISTED).map((i) => `  - ${i}`), ...(items.length > MAX_LISTED ? [`  ... and ${items.length - MAX_LISTED} more, see the manifest`] : [])];
   const line = (c: CopyOutcome) => `${c.kind} ${c.source}${c.plan ? ` (plan ${c.plan})` : ""}: ${c.reason ?? ""}`;
   const ages = Object.entries(manifest.oldestUncopiedAgeSeconds ?? {}).map(([plan, seconds]) => `${plan}: ${seconds} s`);
   return {
-    subject: `backup-dr copy ${verdict}: ${what} ${manifest.startedAt.slice(0, 19)}Z`,
+    subject: `backup-dr copy ${result}: ${what} ${manifest.startedAt.slice(0, 19)}Z`,
     lines: [
-      `DR copy run ${manifest.runId} (${what}) on stack ${manifest.stack}, ${manifest.primaryRegion} -> ${manifest.drRegion}: ${verdict}.`,
+      `DR copy run ${manifest.runId} (${what}) on stack ${manifest.stack}, ${manifest.primaryRegion} -> ${manifest.drRegion}: ${result}.`,
       "",
       `Started: ${started}   Skipped: ${skipped}   Deferred: ${deferred}   Failed: ${failed}   Ignored: ${ignored}   Replaced: ${replaced}   Unencrypted: ${unencrypted}`,
       `Manifest: ${manifestUri}`,
       ...(ages.length > 0 ? [`Oldest backup without a DR copy, per plan: ${ages.join(", ")}`] : []),
-      ...list("Failures", failures),
-      ...list("Copied unencrypted", manifest.copies.filter((c) => c.status === "started" && c.unencrypted === true).map(line)),
-      ...list("Deferred", manifest.copies.filter((c) => c.status === "deferred").map(line)),
-      ...list("Skipped", manifest.copies.filter((c) => c.status === "skipped" && c.reason !== "already copied").map(line)),
+      ...listedSection("Failures", failures),
+      ...listedSection("Copied unencrypted", manifest.copies.filter((c) => c.status === "started" && c.unencrypted === true).map(line)),
+      ...listedSection("Deferred", manifest.copies.filter((c) => c.status === "deferred").map(line)),
+      ...listedSection("Skipped", manifest.copies.filter((c) => c.status === "skipped" && c.reason !== "already copied").map(line)),
     ],
   };
 }

@@ -1,7 +1,5 @@
 // One copy run: the event checked first, then the event's snapshots or the sweep, then the manifest, metrics, message.
-import { describeError, runFailedError } from "../lib/errors";
-import { writeManifest } from "../lib/manifest";
-import { notify } from "../lib/notify";
+import { finishRun } from "../lib/run-end";
 import { isoSeconds, manifestKey } from "../lib/run-id";
 import { parseCopyEvent, type CopyRequest } from "./event";
 import { lockCopies } from "./lock-copies";
@@ -74,28 +72,21 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
     return { manifest };
   }
 
-  const key = manifestKey("copy", day, runId);
-  const manifestUri = `s3://${settings.vaultBucket}/${key}`;
-  const reportProblems: string[] = [];
-  try {
-    await writeManifest(deps.primary.s3, settings.vaultBucket, key, manifest);
-  } catch (error) {
-    const { name, message } = describeError(error);
-    reportProblems.push(`writing the manifest ${manifestUri}: ${name}: ${message}`);
-  }
-  for (const [plan, metrics] of planMetrics(manifest, settings.plans.filter((p) => p.copyToDr).map((p) => p.name))) deps.publishMetrics(plan, metrics);
-
-  const failures = [...failureLines(manifest), ...reportProblems];
-  if (failures.length > 0 || settings.notifyOn === "always") {
-    const { subject, lines } = notification(manifest, manifestUri, reportProblems);
-    try {
-      await notify(deps.primary.sns, settings.topicArn, subject, lines);
-    } catch (error) {
-      const { name, message } = describeError(error);
-      failures.push(`notifying ${settings.topicArn}: ${name}: ${message}`);
-    }
-  }
-  deps.log.info("copy run finished", { runId, counts: manifest.counts, manifest: manifestUri, failures });
-  if (failures.length > 0) throw runFailedError(runId, failures);
+  const manifestUri = await finishRun(
+    { s3: deps.primary.s3, sns: deps.primary.sns, log: deps.log, publishMetrics: deps.publishMetrics },
+    {
+      function: "copy",
+      runId,
+      manifest,
+      bucket: settings.vaultBucket,
+      key: manifestKey("copy", day, runId),
+      metrics: planMetrics(manifest, settings.plans.filter((p) => p.copyToDr).map((p) => p.name)),
+      failures: failureLines(manifest),
+      notifyOn: settings.notifyOn,
+      topicArn: settings.topicArn,
+      message: (uri, problems) => notification(manifest, uri, problems),
+      summary: { runId, counts: manifest.counts },
+    },
+  );
   return { manifest, manifestUri };
 }

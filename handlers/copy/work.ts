@@ -1,8 +1,8 @@
 // What an event run and a sweep share: their dependencies and what they hand to the report.
 import type { AwsClients } from "../lib/clients";
 import type { Log } from "../lib/observability";
+import type { RunEndDeps } from "../lib/run-end";
 import type { RelockedCopy } from "./lock-copies";
-import type { PlanMetric } from "./report";
 import type { Candidate, CopyOutcome, CopySettings, Problem, ReplacedCopy, SnapshotKind } from "./types";
 import type { CopyTarget } from "./start-copy";
 
@@ -13,8 +13,8 @@ export interface CopyDeps {
   dr: Pick<AwsClients, "ec2" | "rds">;
   now: () => Date;
   log: Log;
-  /** Receives each plan's metrics (Powertools Metrics in Lambda, dimension Plan). */
-  publishMetrics: (plan: string, metrics: PlanMetric[]) => void;
+  /** Receives each plan's metric set (Powertools Metrics in Lambda, dimension Plan). */
+  publishMetrics: RunEndDeps["publishMetrics"];
 }
 
 export interface Work {

@@ -1,9 +1,7 @@
-// Structured JSON logs and CloudWatch metrics (EMF) through Powertools: namespace BackupDr, dimension Plan.
+// Structured JSON logs and CloudWatch metrics (EMF) through Powertools; what is published is in handlers/lib/metrics.ts.
 import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
-
-export const METRICS_NAMESPACE = "BackupDr";
-export const PLAN_DIMENSION = "Plan";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { METRIC_SETS, METRICS_NAMESPACE, type MetricName, type MetricSet } from "./metrics";
 
 /** The logging the handler logic needs; Powertools' Logger provides it. */
 export interface Log {
@@ -18,14 +16,15 @@ export function createLogger(functionName: string): Logger {
 
 export function createMetrics(functionName: string): Metrics {
   const metrics = new Metrics({ namespace: METRICS_NAMESPACE, serviceName: `backup-dr-${functionName}` });
-  // Alarms match dimension sets exactly: publish under Plan alone, not Powertools' default `service` as well.
+  // Alarms match dimension sets exactly: publish under the catalogued dimensions alone, not Powertools' default `service` as well.
   metrics.clearDefaultDimensions();
   return metrics;
 }
 
-/** Emits one count per metric name for a plan, then flushes (which also clears the Plan dimension). */
-export function publishCounts(metrics: Metrics, plan: string, counts: Readonly<Record<string, number>>): void {
-  metrics.addDimension(PLAN_DIMENSION, plan);
-  for (const [name, value] of Object.entries(counts)) metrics.addMetric(name, MetricUnit.Count, value);
+/** Emits one metric set with exactly its dimensions and the catalogued units, then flushes (which also clears the dimensions). */
+export function publishMetricSet(metrics: Metrics, metricSet: MetricSet): void {
+  const units: Readonly<Record<string, "Count" | "Seconds">> = METRIC_SETS[metricSet.set].metrics;
+  for (const [name, value] of Object.entries(metricSet.dimensions)) if (value !== undefined) metrics.addDimension(name, value);
+  for (const [name, value] of Object.entries(metricSet.values) as [MetricName, number | undefined][]) if (value !== undefined) metrics.addMetric(name, units[name], value);
   metrics.publishStoredMetrics();
 }

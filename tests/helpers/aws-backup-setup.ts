@@ -46,7 +46,7 @@ export function backupDeps(clients: AwsClients, now: () => Date = () => new Date
     clients,
     now,
     log: { info: at("info"), warn: at("warn"), error: at("error") },
-    publishMetrics: (plan, counts) => void recorded.metrics.push({ plan, counts }),
+    publishMetrics: ({ dimensions, values }) => void recorded.metrics.push({ plan: dimensions.Plan ?? "", counts: values }),
     recorded,
   };
 }

@@ -6,7 +6,6 @@ import { parseCopyPlans } from "../../handlers/copy/plans";
 import { readCopySettings } from "../../handlers/copy/settings";
 import type { CopySettings } from "../../handlers/copy/types";
 import type { CopyDeps } from "../../handlers/copy/work";
-import type { PlanMetric } from "../../handlers/copy/report";
 import { ACCOUNT_ID, REGION, type FakeAws } from "./aws-fake";
 import { fakeClients } from "./aws-clients";
 import { dbSnapshotArn, type CopyableDbSnapshot, type CopyableSnapshot } from "./aws-fake-copy";
@@ -53,7 +52,7 @@ export function copySettings(overrides: Record<string, string | undefined> = {})
 
 export interface CopyRecorded {
   logs: { level: string; message: string; attributes: Record<string, unknown> }[];
-  metrics: { plan: string; metrics: PlanMetric[] }[];
+  metrics: { plan: string; metrics: { name: string; value: number }[] }[];
 }
 
 /** The metric values a run published for a plan, by name. */
@@ -70,7 +69,8 @@ export function copyDeps(fake: FakeAws, now: () => Date = () => new Date(), opti
     dr: fakeClients(fake, { region: DR, ...options }),
     now,
     log: { info: at("info"), warn: at("warn"), error: at("error") },
-    publishMetrics: (plan, metrics) => void recorded.metrics.push({ plan, metrics }),
+    publishMetrics: ({ dimensions, values }) =>
+      void recorded.metrics.push({ plan: dimensions.Plan ?? "", metrics: Object.entries(values).flatMap(([name, value]) => (value === undefined ? [] : [{ name, value }])) }),
     recorded,
   };
 }

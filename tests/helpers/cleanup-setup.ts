@@ -70,7 +70,7 @@ export function cleanupDeps(fake: FakeAws, options: { now?: () => Date; remainin
     now: options.now ?? (() => NOW),
     remainingMs: options.remainingMs ?? (() => 900_000),
     log: { info: at("info"), warn: at("warn"), error: at("error") },
-    publishMetrics: (dimensions, values) => void recorded.metrics.push({ dimensions, values }),
+    publishMetrics: ({ dimensions, values }) => void recorded.metrics.push({ dimensions, values }),
     recorded,
   };
 }

@@ -1,15 +1,2 @@
-// Runs the real program under mocks for a stack: its config loaded as the CLI passes it, the whole stack built.
-import { loadConfig, type BackupDrConfig } from "../../infra/config";
-import { buildBackupDr, type BackupDrOutputs } from "../../infra/stack";
-import { runProgram, type ProgramRun } from "./program";
-import { asCliConfig, stackValues } from "./stacks";
-
-export type Deployed = ProgramRun<{ config: BackupDrConfig; outputs: BackupDrOutputs }>;
-
-/** Deploys `stack` with the values of its Pulumi.<stack>.yaml, or with `values` given instead. */
-export function deployStack(stack: string, values: Record<string, unknown> = stackValues(stack)): Promise<Deployed> {
-  return runProgram(stack, asCliConfig(values), () => {
-    const config = loadConfig();
-    return { config, outputs: buildBackupDr(config) };
-  });
-}
+// The tests deploy a stack under mocks through the same function as `npm run bench:artifact`.
+export { deployStack, type Deployed } from "../../tools/mock-program/deploy";
