@@ -4,7 +4,8 @@
 // Slots are walked forward once with nextSlot, so each slot's previous and next are known and retention() is
 // called with them (slotRetention would search for both again: about twice the work, measured; docs/forecast.md, Speed).
 import type { Tier } from "../../handlers/catalog";
-import { retention, type Keep } from "../../handlers/lib/retention";
+import { retention } from "../../handlers/lib/retention";
+import type { TierCounts } from "../../handlers/plan";
 import { nextSlot, parseSchedule, type Schedule } from "../../handlers/lib/schedule";
 
 export const DAY_MS = 86_400_000;
@@ -15,8 +16,8 @@ export interface ForecastPlan {
   schedule: string;
   timezone: string;
   resources: readonly ("ec2" | "rds" | "aurora")[];
-  keep: Keep;
-  drKeep: Keep;
+  keep: TierCounts;
+  drKeep: TierCounts;
   copyToDr: boolean;
 }
 
@@ -78,7 +79,7 @@ function firstRunFrom(runs: readonly number[], t: number): number {
  * deletes only what expired before `now`), once it is minAgeDays old, and once a newer point exists (cleanup never
  * deletes a source's newest backup).
  */
-export function regionPoints(slots: readonly Slot[], timeZone: string, keep: Keep, runs: readonly number[], minAgeDays: number, copiesOnly: boolean): Point[] {
+export function regionPoints(slots: readonly Slot[], timeZone: string, keep: TierCounts, runs: readonly number[], minAgeDays: number, copiesOnly: boolean): Point[] {
   const made: Omit<Point, "deletedAt">[] = [];
   for (const s of slots) {
     const r = retention({ slot: s.slot, previous: s.previous, next: s.next, timeZone, keep });
@@ -94,6 +95,6 @@ export function regionPoints(slots: readonly Slot[], timeZone: string, keep: Kee
 }
 
 /** The longest a keep setting can hold a point, in milliseconds (a month is 31 days, a year 366). */
-export function longestRetentionMs(keep: Keep, intervalMs: number): number {
+export function longestRetentionMs(keep: TierCounts, intervalMs: number): number {
   return Math.max(keep.hourly * intervalMs, keep.daily * DAY_MS, keep.weekly * 7 * DAY_MS, keep.monthly * 31 * DAY_MS, keep.yearly * 366 * DAY_MS);
 }
