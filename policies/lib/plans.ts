@@ -5,18 +5,12 @@
 import type { PolicyResource } from "@pulumi/policy";
 import { functionNamed, type FunctionView } from "./functions";
 import { ALLOW_NO_DR_COPY_VARIABLE, BACKUP_FUNCTION, PLANS_VARIABLE } from "./names";
-import { PLAN_DEFAULTS, TIERS, drKeepOrKeep, withTierDefaults, type Tier, type TierCounts } from "./plan-contract";
+import { PLAN_DEFAULTS, TIERS, drKeepOrKeep, withTierDefaults, type Plan, type Tier, type TierCounts } from "./plan-contract";
 
 export { TIERS, type Tier, type TierCounts };
 
-/** A plan as the pack reads it: the contract's plan, with a schedule that may be missing. */
-export interface PlanView {
-  name: string;
-  schedule: string | undefined;
-  keep: TierCounts;
-  drKeep: TierCounts;
-  copyToDr: boolean;
-}
+/** A plan as the pack reads it: the contract's plan (the fields the policies check), with a schedule that may be missing. */
+export type PlanView = Pick<Plan, "name" | "keep" | "drKeep" | "copyToDr"> & { schedule: string | undefined };
 
 export type PlansRead = { plans: PlanView[]; backup: FunctionView } | { problem: string; urn?: string };
 

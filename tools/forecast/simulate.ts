@@ -5,21 +5,13 @@
 // called with them (slotRetention would search for both again: about twice the work, measured; docs/forecast.md, Speed).
 import type { Tier } from "../../handlers/catalog";
 import { retention } from "../../handlers/lib/retention";
-import type { TierCounts } from "../../handlers/plan";
+import type { Plan, ResourceKind, TierCounts } from "../../handlers/plan";
 import { nextSlot, parseSchedule, type Schedule } from "../../handlers/lib/schedule";
 
 export const DAY_MS = 86_400_000;
 
-/** What the forecast needs of a plan (a subset of infra/config.ts's Plan). */
-export interface ForecastPlan {
-  name: string;
-  schedule: string;
-  timezone: string;
-  resources: readonly ("ec2" | "rds" | "aurora")[];
-  keep: TierCounts;
-  drKeep: TierCounts;
-  copyToDr: boolean;
-}
+/** What the forecast needs of a plan: the plan contract's normalised plan (its resources only read). */
+export type ForecastPlan = Omit<Plan, "resources"> & { resources: readonly ResourceKind[] };
 
 /** When cleanup runs and how old a snapshot must be before it may go (backup-dr:cleanup). */
 export interface CleanupModel {
