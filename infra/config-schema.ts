@@ -67,7 +67,7 @@ function wholeNumber(min: number, max?: number, unit = "a whole number") {
 }
 
 /** A whole number with the range and default it shares with a function (handlers/lib/shared-settings.ts). */
-const ranged = (range: IntRange, unit?: string) => wholeNumber(range.min, range.max, unit).default(range.fallback);
+const ranged = (range: IntRange) => wholeNumber(range.min, range.max).default(range.fallback);
 
 const bool = z.preprocess(booleanFromString, z.boolean({ error: "expected true or false" }));
 
