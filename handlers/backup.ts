@@ -5,9 +5,9 @@
 //
 // Environment variables:
 //   BACKUP_DR_STACK              required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>".
-//   BACKUP_DR_PLANS              required. JSON array of plans: [{ "name", "schedule", "timezone", "resources",
-//                                "keep": { "hourly", "daily", "weekly", "monthly", "yearly" } }]; other plan
-//                                fields (drKeep, copyToDr) are accepted and ignored here.
+//   BACKUP_DR_PLANS              required. JSON array of plans, the normalised output of the plan contract
+//                                (handlers/plan.ts): [{ "name", "schedule", "timezone", "resources", "keep",
+//                                "drKeep", "copyToDr" }], read with the same validator as the config.
 //   BACKUP_DR_SELECTION_TAG_KEY  optional, default "backup-plan". Tag key whose value names a resource's plan.
 //   BACKUP_DR_VAULT_BUCKET       required. Primary vault bucket; manifests go to runs/backup/<yyyy>/<mm>/<dd>/.
 //   BACKUP_DR_TOPIC_ARN          required. SNS topic for the run notification.

@@ -25,9 +25,8 @@ export const RDS_SNAPSHOT_PREFIX = "bdr-";
 /** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
 export const TAG_ENVIRONMENT = "environment";
 
-/** Retention tiers, shortest first. */
-export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
-export type Tier = (typeof TIERS)[number];
+/** Retention tiers, shortest first (defined by the plan contract). */
+export { TIERS, type Tier } from "../policies/lib/plan-contract";
 
 /** The value of `backup-dr:stack`: `<pulumi project>/<stack>`. */
 export function stackTagValue(project: string, stack: string): string {

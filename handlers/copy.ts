@@ -12,8 +12,8 @@
 //
 // Environment variables:
 //   BACKUP_DR_STACK               required. Value of the backup-dr:stack tag, "<pulumi project>/<stack>".
-//   BACKUP_DR_PLANS               required. JSON array of plans, as for the backup function, with "drKeep" (counts per
-//                                 tier kept in the DR region, default "keep") and "copyToDr" (default true).
+//   BACKUP_DR_PLANS               required. JSON array of plans, as for the backup function (handlers/plan.ts); this
+//                                 function reads "drKeep" (counts per tier kept in the DR region) and "copyToDr".
 //   BACKUP_DR_PRIMARY_REGION      required. Where the backups are (and the vault and topic).
 //   BACKUP_DR_DR_REGION           required. Where the copies are made; not the primary region.
 //   BACKUP_DR_DR_KEY_ARN          required. ARN of the DR region's KMS key every copy is encrypted with.

@@ -21,10 +21,8 @@ export function isScheduleExpression(value: string): boolean {
   return scheduleProblem(value) === undefined;
 }
 
-/** Plan names end up in snapshot identifiers, schedule names and metric dimensions. */
-export function isPlanName(value: string): boolean {
-  return /^[a-z][a-z0-9-]{0,19}$/.test(value) && !value.includes("--") && !value.endsWith("-");
-}
+/** Plan names end up in snapshot identifiers, schedule names and metric dimensions (the plan contract's rule). */
+export { isPlanName } from "../handlers/plan";
 
 /** S3 general purpose bucket naming rules. */
 export function isBucketName(value: string): boolean {

@@ -1,11 +1,10 @@
 // The stack configuration's schema: every key, its default, and the message a bad value gets.
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
-import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
-import { MAX_KEEP } from "../policies/lib/bounds";
-import { hourlyProblem, scheduleFiresProblem } from "../handlers/lib/plan-bounds";
-import { parseSchedule, scheduleProblem, type Schedule } from "../handlers/lib/schedule";
-import { canonicalTimeZone } from "../handlers/lib/zoned-time";
+import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
+import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
+import { CLEANUP_VALVES, COPY_LIMITS, DEFAULT_NOTIFY_ON, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
+import { checkPlans, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
   LOG_RETENTION_DAYS,
@@ -67,6 +66,9 @@ function wholeNumber(min: number, max?: number, unit = "a whole number") {
   return z.preprocess(numberFromString, max === undefined ? n : n.max(max, { error }));
 }
 
+/** A whole number with the range and default it shares with a function (handlers/lib/shared-settings.ts). */
+const ranged = (range: IntRange) => wholeNumber(range.min, range.max).default(range.fallback);
+
 const bool = z.preprocess(booleanFromString, z.boolean({ error: "expected true or false" }));
 
 function text(isValid: (value: string) => boolean, error: string) {
@@ -92,9 +94,6 @@ function listOf<T extends z.ZodType>(item: T, what: string) {
   return z.array(item, { error: `expected a list of ${what}` });
 }
 
-/** Cross-field checks speak only about values that are otherwise valid. */
-const onlyIfValid = (payload: { issues: readonly unknown[] }) => payload.issues.length === 0;
-
 /** Flags a repeated entry of a list at its second occurrence (at `field` of it, when given). */
 function noRepeats<T>(key: (item: T) => string, what: string, field?: string) {
   return (items: T[], ctx: z.RefinementCtx) => {
@@ -108,81 +107,31 @@ function noRepeats<T>(key: (item: T) => string, what: string, field?: string) {
 }
 
 const REGION_MSG = "expected an AWS region name such as us-east-1";
-const TIME_ZONE_MSG = "expected an IANA time zone written exactly as IANA names it, such as UTC or Europe/Berlin";
 
-/** A time zone; a case variant or link of a known zone is told the name to write instead. */
-const timeZone = z.string({ error: TIME_ZONE_MSG }).refine(isTimeZone, {
-  error: (issue) => {
-    const canonical = typeof issue.input === "string" ? canonicalTimeZone(issue.input) : undefined;
-    return canonical === undefined ? TIME_ZONE_MSG : `${TIME_ZONE_MSG} (write "${canonical}")`;
-  },
-});
+/** A time zone; a case variant or link of a known zone is told the name to write instead (the plan contract's message). */
+const timeZone = z.string({ error: timeZoneMessage(undefined) }).refine(isTimeZone, { error: (issue) => timeZoneMessage(issue.input) });
 
-/** The schedule, when the expression is valid (refinements may run beside other problems of the same map). */
-function validSchedule(expression: unknown): Schedule | undefined {
-  return typeof expression === "string" && isScheduleExpression(expression) ? parseSchedule(expression) : undefined;
-}
+/** A schedule expression; a refused one is told what is wrong in it first (the plan contract's message). */
+const scheduleExpression = z.string({ error: SCHEDULE_MSG }).refine(isScheduleExpression, { error: (issue) => scheduleMessage(issue.input) });
 
 /** A schedule must fire within a year of now (the field at fault is named); checked only on a valid expression and zone. */
 function firesProblem(expression: unknown, timezone: unknown): string | undefined {
-  const schedule = validSchedule(expression);
+  const schedule = scheduleOf(expression);
   if (schedule === undefined || typeof timezone !== "string" || !isTimeZone(timezone)) return undefined;
   return scheduleFiresProblem(schedule, timezone, new Date());
 }
 
-/** Hourly backups of a valid schedule kept beyond 100 years. */
-function longHourlyProblem(expression: unknown, keep: unknown): string | undefined {
-  const schedule = validSchedule(expression);
-  const hourly: unknown = typeof keep === "object" && keep !== null ? (keep as Record<string, unknown>).hourly : undefined;
-  return schedule === undefined || typeof hourly !== "number" || !Number.isFinite(hourly) ? undefined : hourlyProblem(hourly, schedule);
-}
-const SCHEDULE_FORMS = "cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days)";
-const SCHEDULE_MSG = `expected an EventBridge Scheduler expression: ${SCHEDULE_FORMS}`;
-
-/** A schedule expression; a refused one is told what is wrong in it first (for a cron, the field and its range). */
-const scheduleExpression = z.string({ error: SCHEDULE_MSG }).refine(isScheduleExpression, {
-  error: (issue) => {
-    const problem = typeof issue.input === "string" ? scheduleProblem(issue.input) : undefined;
-    return problem === undefined ? SCHEDULE_MSG : `expected an EventBridge Scheduler expression (${problem}): ${SCHEDULE_FORMS}`;
-  },
-});
-
-const keepCount = (tier: Tier) => wholeNumber(0, MAX_KEEP[tier]).default(0);
-
-const retention = record(
-  {
-    hourly: keepCount("hourly"),
-    daily: keepCount("daily"),
-    weekly: keepCount("weekly"),
-    monthly: keepCount("monthly"),
-    yearly: keepCount("yearly"),
-  },
-  "a map of how many backups to keep per tier: hourly, daily, weekly, monthly, yearly",
-).refine((keep) => Object.values(keep).some((n) => n > 0), {
-  error: "expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times",
-  when: onlyIfValid,
-});
-
-const plan = record(
-  {
-    name: text(isPlanName, "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter"),
-    schedule: scheduleExpression,
-    timezone: timeZone.default("UTC"),
-    resources: listOf(oneOf(["ec2", "rds", "aurora"]), 'resource types ("ec2", "rds", "aurora")')
-      .min(1, { error: 'expected at least one of "ec2", "rds", "aurora"' })
-      .superRefine(noRepeats((r: string) => r, "resource type")),
-    keep: retention,
-    drKeep: retention.optional(),
-    copyToDr: bool.default(true),
-  },
-  "a plan: a map with name, schedule, timezone, resources, keep, drKeep, copyToDr",
-).superRefine((p, ctx) => {
-  const fires = firesProblem(p.schedule, p.timezone);
-  if (fires !== undefined) ctx.addIssue({ code: "custom", path: ["schedule"], message: `expected a schedule that fires within a year: ${fires}` });
-  for (const [field, keep] of [["keep", p.keep], ["drKeep", p.drKeep]] as const) {
-    const problem = longHourlyProblem(p.schedule, keep);
-    if (problem !== undefined) ctx.addIssue({ code: "custom", path: [field, "hourly"], message: `expected backups kept at most 100 years: ${problem}` });
+/**
+ * backup-dr:plans, checked and normalised by the plan contract's one validator (handlers/plan.ts), which the
+ * functions run again on BACKUP_DR_PLANS: every problem is reported at its path, all at once.
+ */
+const plans = z.unknown().transform((value, ctx): Plan[] => {
+  const { plans: checked, problems } = checkPlans(value, { now: new Date() });
+  for (const p of problems) {
+    if (p.unknownKey) ctx.addIssue({ code: "unrecognized_keys", keys: [String(p.path[p.path.length - 1])], path: p.path.slice(0, -1), message: p.message });
+    else ctx.addIssue({ code: "custom", path: p.path, message: p.message });
   }
+  return checked ?? z.NEVER;
 });
 
 const vaultLock = record(
@@ -224,13 +173,13 @@ const vaultLifecycle = record(
 
 const cleanup = record(
   {
-    dryRun: bool.default(false),
-    maxDeletionsPerRun: wholeNumber(1, 10000).default(200),
-    minAgeDays: wholeNumber(0, 3650).default(1),
+    dryRun: bool.default(CLEANUP_VALVES.dryRun),
+    maxDeletionsPerRun: ranged(CLEANUP_VALVES.maxDeletionsPerRun),
+    minAgeDays: ranged(CLEANUP_VALVES.minAgeDays),
     maxDeleteFraction: z
       .preprocess(numberFromString, z.number({ error: "expected a fraction above 0 and at most 1" }))
       .refine((f) => f > 0 && f <= 1, { error: "expected a fraction above 0 and at most 1" })
-      .default(0.5),
+      .default(CLEANUP_VALVES.maxDeleteFraction),
     schedule: scheduleExpression.default("cron(30 3 * * ? *)"),
     timezone: timeZone.default("UTC"),
   },
@@ -255,9 +204,9 @@ const s3Replication = record(
 const copy = record(
   {
     sweepMinutes: wholeNumber(5, 1440, "a whole number of minutes").default(30),
-    maxEbsCopies: wholeNumber(1, 20).default(20),
-    maxRdsCopies: wholeNumber(1, 20).default(20),
-    maxClusterCopies: wholeNumber(1, 5).default(5),
+    maxEbsCopies: ranged(COPY_LIMITS.maxEbsCopies),
+    maxRdsCopies: ranged(COPY_LIMITS.maxRdsCopies),
+    maxClusterCopies: ranged(COPY_LIMITS.maxClusterCopies),
     lagAlarmMinutes: wholeNumber(15, 10080, "a whole number of minutes").default(240),
   },
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
@@ -300,8 +249,8 @@ export const configSchema = z.strictObject(
     [KEYS.region]: text(isRegion, REGION_MSG),
     [KEYS.drRegion]: text(isRegion, REGION_MSG),
     [KEYS.environment]: text((v) => /^[a-z][a-z0-9-]{0,31}$/.test(v), "expected an environment name of 1-32 lowercase letters, digits and hyphens").optional(),
-    [KEYS.selectionTagKey]: text(isUserTagKey, "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:").default("backup-plan"),
-    [KEYS.plans]: listOf(plan, "plans").min(1, { error: "expected at least one plan" }).superRefine(noRepeats((p: { name: string }) => p.name, "plan name", "name")),
+    [KEYS.selectionTagKey]: text(isUserTagKey, "expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:").default(DEFAULT_SELECTION_TAG_KEY),
+    [KEYS.plans]: plans,
     [KEYS.protectedBuckets]: listOf(
       text(isBucketName, "expected an S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)").refine((b) => !b.startsWith(OWN_BUCKET_PREFIX), {
         error: `expected a bucket of yours, not one backup-dr creates (names starting with ${OWN_BUCKET_PREFIX} are its vaults, replicas and logs)`,
@@ -313,7 +262,7 @@ export const configSchema = z.strictObject(
     [KEYS.notifyEmails]: listOf(text(isEmail, "expected an email address"), "email addresses")
       .superRefine(noRepeats((e: string) => e.toLowerCase(), "address"))
       .default([]),
-    [KEYS.notifyOn]: oneOf(["failure", "always"]).default("failure"),
+    [KEYS.notifyOn]: oneOf(NOTIFY_ON).default(DEFAULT_NOTIFY_ON),
     [KEYS.vaultLock]: vaultLock.prefault({ mode: "GOVERNANCE", days: 30 }),
     [KEYS.vaultLifecycle]: vaultLifecycle.prefault({}),
     [KEYS.cleanup]: cleanup.prefault({}),

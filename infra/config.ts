@@ -2,7 +2,7 @@
 // A bad value fails `pulumi preview` with every problem at once: key path, value given, what is allowed.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { stackTagValue, type Tier } from "../handlers/catalog";
+import { stackTagValue } from "../handlers/catalog";
 import type { Sources } from "../tools/forecast/quotas";
 import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
@@ -10,21 +10,9 @@ import { crossKeyProblems } from "./config-cross-keys";
 import { didYouMean } from "../handlers/lib/closest-key";
 import { allowedKeysAt } from "./config-unknown-keys";
 
-export type ResourceKind = "ec2" | "rds" | "aurora";
-export type Retention = Record<Tier, number>;
-
-export interface Plan {
-  name: string;
-  /** EventBridge Scheduler expression, `cron(...)` or `rate(...)`. */
-  schedule: string;
-  timezone: string;
-  resources: ResourceKind[];
-  /** How many backups of each tier to keep in the primary region. */
-  keep: Retention;
-  /** The same for the DR region (defaults to `keep`). */
-  drKeep: Retention;
-  copyToDr: boolean;
-}
+/** A plan as config yields it: normalised by the plan contract (handlers/plan.ts), every default applied. */
+export type { Plan, ResourceKind, TierCounts } from "../handlers/plan";
+import type { Plan } from "../handlers/plan";
 
 export interface VaultLock {
   mode: "GOVERNANCE" | "COMPLIANCE" | "off";
@@ -142,7 +130,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     region: c[KEYS.region],
     drRegion: c[KEYS.drRegion],
     selectionTagKey: c[KEYS.selectionTagKey],
-    plans: c[KEYS.plans].map((p) => ({ ...p, drKeep: p.drKeep ?? p.keep })),
+    plans: c[KEYS.plans],
     protectedBuckets: c[KEYS.protectedBuckets],
     notifyEmails: c[KEYS.notifyEmails],
     notifyOn: c[KEYS.notifyOn],

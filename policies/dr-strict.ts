@@ -7,7 +7,7 @@ import type { StackValidationPolicy } from "@pulumi/policy";
 import { bucketsOf, configurationsOf } from "./lib/buckets";
 import { STRICT_ENVIRONMENTS_SCHEMA, configSchema, settings } from "./lib/config";
 import { ALLOW_NO_DR_COPY_VARIABLE, DEFAULT_STRICT_ENVIRONMENTS } from "./lib/names";
-import { TIERS, allowedWithoutDrCopy, plansOrSkip, type Retention } from "./lib/plans";
+import { TIERS, allowedWithoutDrCopy, plansOrSkip, type TierCounts } from "./lib/plans";
 import { stackEnvironments, strictEnvironment } from "./lib/resources";
 
 const copyDefaults = { strictEnvironments: DEFAULT_STRICT_ENVIRONMENTS };
@@ -36,7 +36,7 @@ export const drEveryPlanCopies: StackValidationPolicy = {
   },
 };
 
-const retentionDefaults = { strictEnvironments: DEFAULT_STRICT_ENVIRONMENTS, minimumKeep: { daily: 7 } as Partial<Retention>, minimumDrKeep: { daily: 7 } as Partial<Retention> };
+const retentionDefaults = { strictEnvironments: DEFAULT_STRICT_ENVIRONMENTS, minimumKeep: { daily: 7 } as Partial<TierCounts>, minimumDrKeep: { daily: 7 } as Partial<TierCounts> };
 const RETENTION_SCHEMA = {
   type: "object" as const,
   properties: Object.fromEntries(TIERS.map((t) => [t, { type: "integer" as const, minimum: 0 }])),

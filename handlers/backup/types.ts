@@ -1,20 +1,12 @@
 // The backup function's vocabulary: plans, sources, per-source outcomes and the run they belong to.
 import type { Tier } from "../catalog";
-import type { Keep } from "../lib/retention";
-import type { Schedule } from "../lib/schedule";
+import type { ResourceKind, RunPlan } from "../plan";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
-export const RESOURCE_KINDS = ["ec2", "rds", "aurora"] as const;
-/** ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster. */
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+export { RESOURCE_KINDS, type ResourceKind } from "../plan";
 
-export interface BackupPlan {
-  name: string;
-  schedule: Schedule;
-  timezone: string;
-  resources: ResourceKind[];
-  keep: Keep;
-}
+/** A plan as the functions read it (the plan contract, handlers/plan.ts). */
+export type BackupPlan = RunPlan;
 
 export interface BackupSettings {
   /** Value of the `backup-dr:stack` tag: `<project>/<stack>`. */

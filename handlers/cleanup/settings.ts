@@ -1,10 +1,8 @@
 // The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
 import { invalidSettingError } from "../lib/errors";
-import { intSetting, oneOfSetting, optionalSetting, requireSetting, type Env } from "../lib/env";
+import { oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
+import { CLEANUP_VALVES, CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import type { CleanupSettings } from "./types";
-
-/** Defaults, the same as the stack config's (backup-dr:cleanup); the stack always sets every variable. */
-export const CLEANUP_DEFAULTS = { dryRun: false, maxDeletions: 200, minAgeDays: 1, maxDeleteFraction: 0.5, concurrency: 8 };
 
 /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
@@ -35,11 +33,11 @@ export function readCleanupSettings(env: Env): CleanupSettings {
     drRegion,
     vaultBucket: requireSetting(env, "BACKUP_DR_VAULT_BUCKET"),
     topicArn: requireSetting(env, "BACKUP_DR_TOPIC_ARN"),
-    notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", ["failure", "always"] as const, "failure"),
-    dryRun: oneOfSetting(env, "BACKUP_DR_DRY_RUN", ["true", "false"] as const, CLEANUP_DEFAULTS.dryRun ? "true" : "false") === "true",
-    maxDeletions: intSetting(env, "BACKUP_DR_MAX_DELETIONS", CLEANUP_DEFAULTS.maxDeletions, 1, 10_000),
-    minAgeDays: intSetting(env, "BACKUP_DR_MIN_AGE_DAYS", CLEANUP_DEFAULTS.minAgeDays, 0, 3650),
-    maxDeleteFraction: fractionSetting(env, "BACKUP_DR_MAX_DELETE_FRACTION", CLEANUP_DEFAULTS.maxDeleteFraction),
-    concurrency: intSetting(env, "BACKUP_DR_CONCURRENCY", CLEANUP_DEFAULTS.concurrency, 1, 50),
+    notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", NOTIFY_ON, DEFAULT_NOTIFY_ON),
+    dryRun: oneOfSetting(env, "BACKUP_DR_DRY_RUN", ["true", "false"] as const, CLEANUP_VALVES.dryRun ? "true" : "false") === "true",
+    maxDeletions: rangedSetting(env, "BACKUP_DR_MAX_DELETIONS", CLEANUP_VALVES.maxDeletionsPerRun),
+    minAgeDays: rangedSetting(env, "BACKUP_DR_MIN_AGE_DAYS", CLEANUP_VALVES.minAgeDays),
+    maxDeleteFraction: fractionSetting(env, "BACKUP_DR_MAX_DELETE_FRACTION", CLEANUP_VALVES.maxDeleteFraction),
+    concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
   };
 }

@@ -1,14 +1,10 @@
 // The copy function's settings, read from its environment variables (listed in handlers/copy.ts).
-import { intSetting, jsonSetting, oneOfSetting, requireSetting, type Env } from "../lib/env";
+import { jsonSetting, oneOfSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
-import { PLANS_SETTING } from "../backup/plans";
+import { CONCURRENCY, COPY_LIMITS, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
-import { parseCopyPlans } from "./plans";
+import { PLANS_SETTING, readPlans } from "../plan";
 import type { CopySettings } from "./types";
-
-export const DEFAULT_CONCURRENCY = 8;
-/** AWS's limits per destination region: 20 concurrent EBS snapshot copies, 20 RDS copies; Aurora treated as 5. */
-export const DEFAULT_LIMITS = { ebs: 20, rds: 20, aurora: 5 };
 
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
@@ -22,7 +18,7 @@ function region(env: Env, name: string): string {
 /** Reads and checks every setting; throws missingSettingError or invalidSettingError naming the variable. */
 export function readCopySettings(env: Env): CopySettings {
   const stackTag = requireSetting(env, "BACKUP_DR_STACK");
-  const plans = parseCopyPlans(jsonSetting(env, PLANS_SETTING));
+  const plans = readPlans(jsonSetting(env, PLANS_SETTING));
   const primaryRegion = region(env, "BACKUP_DR_PRIMARY_REGION");
   const drRegion = region(env, "BACKUP_DR_DR_REGION");
   if (drRegion === primaryRegion) throw invalidSettingError("BACKUP_DR_DR_REGION", `expected a region other than the primary region ${primaryRegion}`);
@@ -38,13 +34,13 @@ export function readCopySettings(env: Env): CopySettings {
     drKeyArn,
     vaultBucket: requireSetting(env, "BACKUP_DR_VAULT_BUCKET"),
     topicArn: requireSetting(env, "BACKUP_DR_TOPIC_ARN"),
-    notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", ["failure", "always"] as const, "failure"),
+    notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", NOTIFY_ON, DEFAULT_NOTIFY_ON),
     limits: {
-      ebs: intSetting(env, "BACKUP_DR_MAX_EBS_COPIES", DEFAULT_LIMITS.ebs, 1, 100),
-      rds: intSetting(env, "BACKUP_DR_MAX_RDS_COPIES", DEFAULT_LIMITS.rds, 1, 100),
-      aurora: intSetting(env, "BACKUP_DR_MAX_CLUSTER_COPIES", DEFAULT_LIMITS.aurora, 1, 100),
+      ebs: rangedSetting(env, "BACKUP_DR_MAX_EBS_COPIES", COPY_LIMITS.maxEbsCopies),
+      rds: rangedSetting(env, "BACKUP_DR_MAX_RDS_COPIES", COPY_LIMITS.maxRdsCopies),
+      aurora: rangedSetting(env, "BACKUP_DR_MAX_CLUSTER_COPIES", COPY_LIMITS.maxClusterCopies),
     },
-    concurrency: intSetting(env, "BACKUP_DR_CONCURRENCY", DEFAULT_CONCURRENCY, 1, 50),
+    concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     snapshotLock: readSnapshotLockMode(env),
   };
 }

@@ -1,18 +1,14 @@
 // The DR copy function's vocabulary: plans with their DR retention, snapshots as read from AWS, copy outcomes.
 import type { BackupPlan, ErrorInfo } from "../backup/types";
 import type { Tier } from "../catalog";
-import type { Keep } from "../lib/retention";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
 export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
 /** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
 export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
-/** A plan as the copy function sees it: the backup plan plus how long DR copies are kept and whether to make them. */
-export interface CopyPlan extends BackupPlan {
-  drKeep: Keep;
-  copyToDr: boolean;
-}
+/** A plan as the copy function sees it: the same normalised plan as the backup function's (drKeep, copyToDr included). */
+export type CopyPlan = BackupPlan;
 
 /** Copies in flight per DR region and kind that the function starts at most (AWS refuses more). */
 export type Limits = Record<SnapshotKind, number>;

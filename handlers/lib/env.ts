@@ -1,5 +1,6 @@
 // Reads handler settings from environment variables: required, optional, enumerated, numeric and JSON values.
 import { invalidSettingError, missingSettingError } from "./errors";
+import type { IntRange } from "./shared-settings";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -31,6 +32,11 @@ export function intSetting(env: Env, name: string, fallback: number, min: number
     throw invalidSettingError(name, `expected a whole number from ${min} to ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+/** A whole number with the default and bounds it shares with the stack config (lib/shared-settings.ts). */
+export function rangedSetting(env: Env, name: string, range: IntRange): number {
+  return intSetting(env, name, range.fallback, range.min, range.max);
 }
 
 /** A required variable holding JSON, parsed but not yet checked. */

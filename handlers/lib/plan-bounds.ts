@@ -1,18 +1,12 @@
-// The plan contract's bounds as checks: config (infra/config-schema.ts), the handlers' plan parsers and the policy
-// pack call these, so all three accept and refuse the same plans. The numbers themselves are in bounds.ts.
-import type { Tier } from "../catalog";
+// The plan bounds that need the schedule parser, as checks: the plan validator (handlers/plan.ts) calls these for
+// config and both functions. The numbers themselves are in policies/lib/bounds.ts.
 import { daysInMonth, dayNumber, type CivilDate } from "./civil";
 import { FIRST_YEAR, LAST_YEAR, type Cron } from "./cron";
-import { MAX_KEEP, MAX_RETENTION_DAYS, SCHEDULE_HORIZON_DAYS } from "../../policies/lib/bounds";
+import { MAX_RETENTION_DAYS, SCHEDULE_HORIZON_DAYS } from "../../policies/lib/bounds";
 import { nextSlot, type Schedule } from "./schedule";
 import { zone } from "./zoned-time";
 
 const DAY_MS = 86_400_000;
-
-/** Why a count of a tier is too many, or undefined. */
-export function keepCountProblem(tier: Tier, count: number): string | undefined {
-  return count > MAX_KEEP[tier] ? `at most ${MAX_KEEP[tier]} ${tier} backups can be kept (100 years of them), got ${count}` : undefined;
-}
 
 /**
  * Why `hourly` backups of this schedule would outlive the 100-year bound, or undefined. An hourly backup is kept

@@ -1,11 +1,9 @@
 // Grandfather-father-son retention: the tier a slot starts, and when its backup expires.
 import { TIERS, type Tier } from "../catalog";
+import type { TierCounts } from "../plan";
 import { addCivilDays, addMonths, dayNumber, isoWeekStart, type CivilDateTime } from "./civil";
 import { nextSlot, previousSlot, slotAtOrBefore, type Schedule } from "./schedule";
 import { zone, type Zone } from "./zoned-time";
-
-/** How many backups of each tier to keep (0 = none of that tier). */
-export type Keep = Record<Tier, number>;
 
 export interface Retention {
   /** The longest kept tier the slot qualifies for; the slot's own tier when no tier keeps it. */
@@ -20,7 +18,7 @@ export interface SlotContext {
   /** The schedule's slot after this one (undefined: there is none). */
   next?: Date;
   timeZone: string;
-  keep: Keep;
+  keep: TierCounts;
 }
 
 const CALENDAR_TIERS = ["yearly", "monthly", "weekly", "daily"] as const; // longest first
@@ -97,7 +95,7 @@ export function retention({ slot, previous, next, timeZone, keep }: SlotContext)
  * 6-hourly plan) so gets the tier and expiry of its scheduled slot, `hourly` counting the schedule's interval,
  * not the minutes since the previous slot. Backup and DR copy both call this, so they agree.
  */
-export function slotRetention(schedule: Schedule, time: Date, timeZone: string, keep: Keep): Retention {
+export function slotRetention(schedule: Schedule, time: Date, timeZone: string, keep: TierCounts): Retention {
   const slot = slotAtOrBefore(schedule, time, timeZone) ?? time;
   const previous = previousSlot(schedule, slot, timeZone);
   const next = nextSlot(schedule, slot, timeZone);

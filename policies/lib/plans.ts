@@ -1,43 +1,40 @@
 // The backup plans, as a stack policy can see them. A policy pack cannot read Pulumi config in a real
 // `pulumi preview --policy-pack` run, so the plans are read where the program puts them: the backup
-// function's BACKUP_DR_PLANS environment variable (the JSON of backup-dr:plans).
+// function's BACKUP_DR_PLANS environment variable (the normalised JSON of backup-dr:plans). The program writes every
+// default there; a field still missing (a stack built otherwise) gets the plan contract's default, never one of its own.
 import type { PolicyResource } from "@pulumi/policy";
 import { functionNamed, type FunctionView } from "./functions";
 import { ALLOW_NO_DR_COPY_VARIABLE, BACKUP_FUNCTION, PLANS_VARIABLE } from "./names";
+import { PLAN_DEFAULTS, TIERS, drKeepOrKeep, withTierDefaults, type Plan, type Tier, type TierCounts } from "./plan-contract";
 
-export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
-export type Tier = (typeof TIERS)[number];
-export type Retention = Record<Tier, number>;
+export { TIERS, type Tier, type TierCounts };
 
-export interface PlanView {
-  name: string;
-  schedule: string | undefined;
-  keep: Retention;
-  /** Defaults to `keep`, as in backup-dr:plans. */
-  drKeep: Retention;
-  /** Defaults to true, as in backup-dr:plans. */
-  copyToDr: boolean;
-}
+/** A plan as the pack reads it: the contract's plan (the fields the policies check), with a schedule that may be missing. */
+export type PlanView = Pick<Plan, "name" | "keep" | "drKeep" | "copyToDr"> & { schedule: string | undefined };
 
 export type PlansRead = { plans: PlanView[]; backup: FunctionView } | { problem: string; urn?: string };
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-function retention(value: unknown): Retention {
+function tierCounts(value: unknown): TierCounts {
   const counts = isObject(value) ? value : {};
-  const tier = (t: Tier) => (typeof counts[t] === "number" ? counts[t] : 0);
-  return { hourly: tier("hourly"), daily: tier("daily"), weekly: tier("weekly"), monthly: tier("monthly"), yearly: tier("yearly") };
+  const numbers: Partial<Record<Tier, number>> = {};
+  for (const t of TIERS) {
+    const count = counts[t];
+    if (typeof count === "number") numbers[t] = count;
+  }
+  return withTierDefaults(numbers);
 }
 
 function plan(entry: unknown): PlanView | undefined {
   if (!isObject(entry) || typeof entry.name !== "string" || entry.name === "") return undefined;
-  const keep = retention(entry.keep);
+  const keep = tierCounts(entry.keep);
   return {
     name: entry.name,
     schedule: typeof entry.schedule === "string" && entry.schedule.trim() !== "" ? entry.schedule : undefined,
     keep,
-    drKeep: entry.drKeep === undefined ? keep : retention(entry.drKeep),
-    copyToDr: entry.copyToDr !== false,
+    drKeep: drKeepOrKeep(keep, entry.drKeep === undefined ? undefined : tierCounts(entry.drKeep)),
+    copyToDr: typeof entry.copyToDr === "boolean" ? entry.copyToDr : PLAN_DEFAULTS.copyToDr,
   };
 }
 

@@ -1,6 +1,13 @@
 // The config keys a schema accepts, read from the schema itself: the top-level keys and every field of
 // their maps and lists of maps (`backup-dr:plans[].keep.daily`), so the docs check needs no list of its own.
+// backup-dr:plans is checked by the plan contract's validator, not by a zod shape: its fields come from the contract.
 import { z } from "zod";
+import { KEYS } from "../../infra/config-schema";
+import { PLAN_FIELDS, TIERS } from "../../policies/lib/plan-contract";
+
+const TIER_COUNTS = z.object(Object.fromEntries(TIERS.map((t) => [t, z.number()])));
+/** The shape of backup-dr:plans as the plan contract defines it (handlers/plan.ts checks it). */
+const PLANS_SHAPE = z.array(z.object(Object.fromEntries(PLAN_FIELDS.map((f) => [f, f === "keep" || f === "drKeep" ? TIER_COUNTS : z.unknown()]))));
 
 export interface ConfigKey {
   /** The full path, e.g. `backup-dr:cleanup.dryRun`. */
@@ -40,7 +47,7 @@ export function configKeys(schema: { readonly shape: Readonly<Record<string, z.Z
   const keys: ConfigKey[] = [];
   for (const [key, value] of Object.entries(schema.shape)) {
     keys.push({ path: key, key, name: key });
-    walk(value, key, key, keys);
+    walk(key === KEYS.plans ? PLANS_SHAPE : value, key, key, keys);
   }
   return keys;
 }

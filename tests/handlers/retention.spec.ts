@@ -1,17 +1,18 @@
 // Retention: the tier a slot starts (in the plan's zone), tier fallback, and expiry by calendar arithmetic.
 import { expect } from "chai";
-import { addPeriods, retention, slotRetention, slotTier, type Keep } from "../../handlers/lib/retention";
+import { addPeriods, retention, slotRetention, slotTier } from "../../handlers/lib/retention";
+import type { TierCounts } from "../../handlers/plan";
 import { parseSchedule } from "../../handlers/lib/schedule";
 import { zone } from "../../handlers/lib/zoned-time";
 
 const at = (iso: string) => new Date(iso);
 const iso = (d: Date) => d.toISOString().replace(".000Z", "Z");
-const keep = (k: Partial<Keep>): Keep => ({ hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0, ...k });
+const keep = (k: Partial<TierCounts>): TierCounts => ({ hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0, ...k });
 
 const GOLD = { schedule: parseSchedule("cron(0 0/6 * * ? *)"), timeZone: "America/New_York", keep: keep({ hourly: 8, daily: 14, weekly: 8, monthly: 12, yearly: 7 }) };
 const SILVER = { schedule: parseSchedule("cron(30 1 * * ? *)"), timeZone: "Europe/Berlin", keep: keep({ daily: 7, weekly: 4, monthly: 6 }) };
 
-function of(plan: typeof GOLD, slot: string, k: Keep = plan.keep): [string, string] {
+function of(plan: typeof GOLD, slot: string, k: TierCounts = plan.keep): [string, string] {
   const r = slotRetention(plan.schedule, at(slot), plan.timeZone, k);
   return [r.tier, iso(r.expires)];
 }

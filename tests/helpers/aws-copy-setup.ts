@@ -2,7 +2,7 @@
 import { rdsSnapshotIdentifier, catalogTags } from "../../handlers/backup/catalog-tags";
 import { planRun } from "../../handlers/backup/run";
 import { TAG_COPY_OF } from "../../handlers/catalog";
-import { parseCopyPlans } from "../../handlers/copy/plans";
+import { readPlans } from "../../handlers/plan";
 import { readCopySettings } from "../../handlers/copy/settings";
 import type { CopySettings } from "../../handlers/copy/types";
 import type { CopyDeps } from "../../handlers/copy/work";
@@ -83,7 +83,7 @@ export function primaryRegion(fake: FakeAws): RegionState {
   return region;
 }
 
-const PLANS = parseCopyPlans(COPY_PLANS);
+const PLANS = readPlans(COPY_PLANS);
 
 function runOf(plan: string, slot: Date, stackTag: string) {
   const found = PLANS.find((p) => p.name === plan);

@@ -1,4 +1,4 @@
-// Issue #13 items 1-3 and 8 at the config loader (and the functions' own plan parsers): counts and durations within
+// Issue #13 items 1-3 and 8 at the config loader (and the functions, which read plans with the same validator): counts and durations within
 // the shared bounds, schedules that fire within a year, values AWS accepts, non-finite numbers shown as written.
 import { expect } from "chai";
 import { readBackupSettings } from "../../handlers/backup/settings";
@@ -46,10 +46,10 @@ describe("config bounds (#13)", () => {
     });
 
     const functions: [string, Record<string, unknown>, string][] = [
-      ["yearly: 300000", { keep: { daily: 3, yearly: 300000 } }, "[0].keep.yearly: at most 100 yearly backups"],
-      ["hourly: 1e12", { keep: { hourly: 1e12 } }, "[0].keep.hourly: at most 100000 hourly backups"],
-      ["rate(99999999999 days)", { schedule: "rate(99999999999 days)" }, "[0].schedule: Invalid schedule expression"],
-      ["hourly backups of a yearly rate kept 101 years", { schedule: "rate(365 days)", keep: { hourly: 101 } }, "[0].keep.hourly: 101 hourly backups"],
+      ["yearly: 300000", { keep: { daily: 3, yearly: 300000 } }, "[0].keep.yearly: expected a whole number from 0 to 100, got 300000"],
+      ["hourly: 1e12", { keep: { hourly: 1e12 } }, "[0].keep.hourly: expected a whole number from 0 to 100000, got 1000000000000"],
+      ["rate(99999999999 days)", { schedule: "rate(99999999999 days)" }, "[0].schedule: expected an EventBridge Scheduler expression"],
+      ["hourly backups of a yearly rate kept 101 years", { schedule: "rate(365 days)", keep: { hourly: 101 } }, "[0].keep.hourly: expected backups kept at most 100 years: 101 hourly backups"],
     ];
     for (const [what, plan, says] of functions) {
       it(`the backup and copy functions refuse ${what} as an InvalidSettingError, before any run`, () => {
@@ -65,7 +65,7 @@ describe("config bounds (#13)", () => {
     it("the copy function bounds drKeep as it bounds keep", () => {
       const plans = JSON.stringify([{ ...PLAN, drKeep: { yearly: 101 } }]);
       const error = thrown(() => readCopySettings(copyEnv({ BACKUP_DR_PLANS: plans })));
-      expect(error.message).to.include("[0].drKeep.yearly: at most 100 yearly backups");
+      expect(error.message).to.include("[0].drKeep.yearly: expected a whole number from 0 to 100, got 101");
     });
   });
 

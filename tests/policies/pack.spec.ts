@@ -5,7 +5,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { expect } from "chai";
 import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../../handlers/catalog";
-import { PLANS_SETTING } from "../../handlers/backup/plans";
+import { PLANS_SETTING } from "../../handlers/plan";
 import { ALLOW_NO_DR_COPY_SETTING } from "../../infra/backup";
 import { cleanupEnvironment } from "../../infra/cleanup";
 import { parseConfig } from "../../infra/config";

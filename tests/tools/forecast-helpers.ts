@@ -1,12 +1,12 @@
 // Small forecasts for the tool's tests: one plan, the default cleanup (03:30 UTC, one day minimum age).
-import type { Keep } from "../../handlers/lib/retention";
+import type { TierCounts } from "../../handlers/plan";
 import { forecast, type Forecast, type ForecastInput } from "../../tools/forecast/forecast";
 import { loadPrices } from "../../tools/forecast/price-table";
 import type { CleanupModel, ForecastPlan } from "../../tools/forecast/simulate";
 
 export const CLEANUP: CleanupModel = { schedule: "cron(30 3 * * ? *)", timezone: "UTC", minAgeDays: 1 };
 
-export const keep = (k: Partial<Keep>): Keep => ({ hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0, ...k });
+export const keep = (k: Partial<TierCounts>): TierCounts => ({ hourly: 0, daily: 0, weekly: 0, monthly: 0, yearly: 0, ...k });
 
 export function plan(fields: Partial<ForecastPlan> & Pick<ForecastPlan, "schedule">): ForecastPlan {
   const k = fields.keep ?? keep({ daily: 7 });

@@ -1,5 +1,5 @@
 // The forecast of a stack: every plan simulated in each region it keeps points in, then quotas and cost.
-import type { Keep } from "../../handlers/lib/retention";
+import type { TierCounts } from "../../handlers/plan";
 import { parseSchedule } from "../../handlers/lib/schedule";
 import { costOf, type CostEstimate, type PriceTable, type StorageInputs } from "./cost";
 import { withCachedDateTimeFormat } from "./intl-cache";
@@ -27,7 +27,7 @@ export interface RegionForecast {
   plan: string;
   region: string;
   role: "primary" | "dr";
-  keep: Keep;
+  keep: TierCounts;
   resources: ForecastPlan["resources"];
   measures: Measures;
   cost?: CostEstimate;

@@ -4,21 +4,14 @@
 // Slots are walked forward once with nextSlot, so each slot's previous and next are known and retention() is
 // called with them (slotRetention would search for both again: about twice the work, measured; docs/forecast.md, Speed).
 import type { Tier } from "../../handlers/catalog";
-import { retention, type Keep } from "../../handlers/lib/retention";
+import { retention } from "../../handlers/lib/retention";
+import type { Plan, ResourceKind, TierCounts } from "../../handlers/plan";
 import { nextSlot, parseSchedule, type Schedule } from "../../handlers/lib/schedule";
 
 export const DAY_MS = 86_400_000;
 
-/** What the forecast needs of a plan (a subset of infra/config.ts's Plan). */
-export interface ForecastPlan {
-  name: string;
-  schedule: string;
-  timezone: string;
-  resources: readonly ("ec2" | "rds" | "aurora")[];
-  keep: Keep;
-  drKeep: Keep;
-  copyToDr: boolean;
-}
+/** What the forecast needs of a plan: the plan contract's normalised plan (its resources only read). */
+export type ForecastPlan = Omit<Plan, "resources"> & { resources: readonly ResourceKind[] };
 
 /** When cleanup runs and how old a snapshot must be before it may go (backup-dr:cleanup). */
 export interface CleanupModel {
@@ -78,7 +71,7 @@ function firstRunFrom(runs: readonly number[], t: number): number {
  * deletes only what expired before `now`), once it is minAgeDays old, and once a newer point exists (cleanup never
  * deletes a source's newest backup).
  */
-export function regionPoints(slots: readonly Slot[], timeZone: string, keep: Keep, runs: readonly number[], minAgeDays: number, copiesOnly: boolean): Point[] {
+export function regionPoints(slots: readonly Slot[], timeZone: string, keep: TierCounts, runs: readonly number[], minAgeDays: number, copiesOnly: boolean): Point[] {
   const made: Omit<Point, "deletedAt">[] = [];
   for (const s of slots) {
     const r = retention({ slot: s.slot, previous: s.previous, next: s.next, timeZone, keep });
@@ -94,6 +87,6 @@ export function regionPoints(slots: readonly Slot[], timeZone: string, keep: Kee
 }
 
 /** The longest a keep setting can hold a point, in milliseconds (a month is 31 days, a year 366). */
-export function longestRetentionMs(keep: Keep, intervalMs: number): number {
+export function longestRetentionMs(keep: TierCounts, intervalMs: number): number {
   return Math.max(keep.hourly * intervalMs, keep.daily * DAY_MS, keep.weekly * 7 * DAY_MS, keep.monthly * 31 * DAY_MS, keep.yearly * 366 * DAY_MS);
 }

@@ -1,0 +1,40 @@
+// Settings that both the stack config (infra/config-schema.ts) and a function read: one default and one range each.
+// The config schema and the functions' setting readers take these constants; tests/infra/plan-contract.spec.ts
+// checks that a function left without the variable behaves as the config default says.
+
+/** A whole-number setting: its default and its bounds (inclusive). */
+export interface IntRange {
+  fallback: number;
+  min: number;
+  max: number;
+}
+
+/** The tag key whose value names the plan of a resource (backup-dr:selectionTagKey). */
+export const DEFAULT_SELECTION_TAG_KEY = "backup-plan";
+
+/** When runs notify (backup-dr:notifyOn). */
+export const NOTIFY_ON = ["failure", "always"] as const;
+export const DEFAULT_NOTIFY_ON: (typeof NOTIFY_ON)[number] = "failure";
+
+/** AWS calls a function runs at once (BACKUP_DR_CONCURRENCY; not a config key, the functions' own default). */
+export const CONCURRENCY: IntRange = { fallback: 8, min: 1, max: 50 };
+
+/**
+ * Copies in flight per DR region (backup-dr:copy): EBS's "Concurrent snapshot copies per destination Region" is 20
+ * by default and can be raised in Service Quotas (raise it before raising this); RDS allows 20 copies in progress
+ * per destination region; Aurora cluster copies are held to 5.
+ */
+export const COPY_LIMITS: Readonly<Record<"maxEbsCopies" | "maxRdsCopies" | "maxClusterCopies", IntRange>> = {
+  maxEbsCopies: { fallback: 20, min: 1, max: 100 },
+  maxRdsCopies: { fallback: 20, min: 1, max: 20 },
+  maxClusterCopies: { fallback: 5, min: 1, max: 5 },
+};
+
+/** The cleanup function's safety valves (backup-dr:cleanup). */
+export const CLEANUP_VALVES = {
+  dryRun: false,
+  maxDeletionsPerRun: { fallback: 200, min: 1, max: 10_000 } satisfies IntRange,
+  minAgeDays: { fallback: 1, min: 0, max: 3650 } satisfies IntRange,
+  /** A fraction above 0 and at most 1. */
+  maxDeleteFraction: 0.5,
+} as const;
