@@ -5,11 +5,11 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigError, loadConfig, parseConfig } from "../../infra/config";
+import { ConfigError } from "../../infra/config";
 import { KEYS } from "../../infra/config-schema";
 import { closestKey, editDistance } from "../../handlers/lib/closest-key";
 import { main } from "../../tools/policy-check/cli";
-import { runProgram } from "../helpers/program";
+import { loadUnderRuntime, problemsOf } from "../helpers/config-problems";
 import { asCliConfig, stackValues } from "../helpers/stacks";
 
 const ALLOWED_KEYS = Object.values(KEYS).filter((k) => k.startsWith("backup-dr:")).join(", ");
@@ -36,16 +36,6 @@ const FOUR_PROBLEMS = [
   'backup-dr:drRegion: expected a region other than the primary aws:region (eu-west-1), got "eu-west-1"',
 ];
 
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, { project: "backup-dr", stack: "test" });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
-}
-
 /** The smallest valid config, with `change` merged in. */
 function config(change: Record<string, unknown> = {}): Record<string, unknown> {
   return {
@@ -67,19 +57,11 @@ describe("config: every problem in one round", () => {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it("reports all four mistakes of a stack file through the loader pulumi preview runs, before any resource", async () => {
-    let error: unknown;
-    const run = await runProgram("broken", asCliConfig(stackValues("broken", dir)), () => {
-      try {
-        return loadConfig();
-      } catch (e) {
-        error = e;
-        return undefined;
-      }
-    });
+    const { error, resources } = await loadUnderRuntime("broken", asCliConfig(stackValues("broken", dir)));
     expect(error).to.be.instanceOf(ConfigError);
     expect((error as ConfigError).problems).to.deep.equal(FOUR_PROBLEMS);
     expect((error as ConfigError).message).to.match(/^Invalid backup-dr stack configuration \(4 problems\):/);
-    expect(run.resources).to.deep.equal([]);
+    expect(resources).to.deep.equal([]);
   });
 
   it("the offline policy check reports the same four for a stray stack file, and exits 2", async () => {

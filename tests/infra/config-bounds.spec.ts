@@ -3,27 +3,16 @@
 import { expect } from "chai";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { readCopySettings } from "../../handlers/copy/settings";
-import { ConfigError, parseConfig } from "../../infra/config";
 import { backupEnv } from "../helpers/aws-backup-setup";
 import { copyEnv } from "../helpers/aws-copy-setup";
+import { configProblems as problemsOf } from "../helpers/config-problems";
 import { asCliConfig } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
 
-const CONTEXT = { project: "backup-dr", stack: "test" };
 const PLAN = { name: "daily", schedule: "cron(0 2 * * ? *)", resources: ["ec2"], keep: { daily: 7 } };
 
 function minimal(plan: Record<string, unknown> = {}): Record<string, unknown> {
   return { "aws:region": "us-east-1", "backup-dr:drRegion": "us-west-2", "backup-dr:plans": [{ ...PLAN, ...plan }] };
-}
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, CONTEXT);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
 }
 
 describe("config bounds (#13)", () => {

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { ConfigError, loadConfig, parseConfig, type BackupDrConfig } from "../../infra/config";
+import { loadUnderRuntime, problemsOf } from "../helpers/config-problems";
 import { runProgram } from "../helpers/program";
 import { ROOT, asCliConfig, stackFiles, stackValues } from "../helpers/stacks";
 
@@ -17,16 +18,6 @@ function minimal(): Record<string, unknown> {
     "backup-dr:drRegion": "us-west-2",
     "backup-dr:plans": [{ name: "daily", schedule: "cron(0 2 * * ? *)", resources: ["ec2"], keep: { daily: 7 } }],
   };
-}
-
-function problemsOf(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, CONTEXT);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  throw new Error("expected a ConfigError");
 }
 
 function withPlan(change: Record<string, unknown>, keys: Record<string, unknown> = {}): Record<string, unknown> {
@@ -214,18 +205,10 @@ describe("config", () => {
 
     it("fails the program, before any resource, on a bad value", async () => {
       const config = asCliConfig({ ...stackValues("dev"), "backup-dr:plans": "not a list" });
-      let error: unknown;
-      const run = await runProgram("dev", config, () => {
-        try {
-          return loadConfig();
-        } catch (e) {
-          error = e;
-          return undefined;
-        }
-      });
+      const { error, resources } = await loadUnderRuntime("dev", config);
       expect(error).to.be.instanceOf(ConfigError);
       expect((error as ConfigError).problems).to.deep.equal(['backup-dr:plans: expected a list of plans, got "not a list"']);
-      expect(run.resources).to.deep.equal([]);
+      expect(resources).to.deep.equal([]);
     });
   });
 });

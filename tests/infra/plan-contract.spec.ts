@@ -7,11 +7,12 @@ import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { readCopySettings } from "../../handlers/copy/settings";
 import { CLEANUP_VALVES, CONCURRENCY, COPY_LIMITS, type IntRange } from "../../handlers/lib/shared-settings";
 import { readPlans, type Plan, type RunPlan } from "../../handlers/plan";
-import { ConfigError, parseConfig, type BackupDrConfig } from "../../infra/config";
+import { parseConfig, type BackupDrConfig } from "../../infra/config";
 import { PLAN_DEFAULTS } from "../../policies/lib/plan-contract";
 import { backupEnv } from "../helpers/aws-backup-setup";
 import { copyEnv } from "../helpers/aws-copy-setup";
 import { cleanupEnv } from "../helpers/cleanup-setup";
+import { configProblems } from "../helpers/config-problems";
 import { deployStack } from "../helpers/deploy";
 import type { Registered } from "../helpers/program";
 import { one } from "../helpers/resources";
@@ -61,16 +62,6 @@ const asJson = (plans: readonly RunPlan[]): Plan[] => plans.map((p) => ({ ...p, 
 
 function minimal(extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { "aws:region": "us-east-1", "backup-dr:drRegion": "us-west-2", "backup-dr:plans": PLANS.slice(0, 1), ...extra };
-}
-
-function configProblems(raw: Record<string, unknown>): string[] {
-  try {
-    parseConfig(raw, CONTEXT);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems;
-    throw e;
-  }
-  return [];
 }
 
 function variablesOf(resources: Registered[], name: string): Record<string, string> {
