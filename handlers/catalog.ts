@@ -25,6 +25,24 @@ export const RDS_SNAPSHOT_PREFIX = "bdr-";
 /** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
 export const TAG_ENVIRONMENT = "environment";
 
+/**
+ * The resource kinds a plan names in `resources`: the one list of kind names. Infra (config, IAM, alarms) and the
+ * handlers import it; `handlers/kinds/registry.ts` maps each name to the module that owns everything kind-specific.
+ * ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster.
+ */
+export const RESOURCE_KINDS = ["ec2", "rds", "aurora"] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** What a kind's snapshots are called in the copy and cleanup manifests, logs and metrics. */
+export const SNAPSHOT_KIND_OF = { ec2: "ebs", rds: "rds", aurora: "aurora" } as const satisfies Record<ResourceKind, string>;
+/** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
+export type SnapshotKind = (typeof SNAPSHOT_KIND_OF)[ResourceKind];
+export const SNAPSHOT_KINDS: readonly SnapshotKind[] = RESOURCE_KINDS.map((kind) => SNAPSHOT_KIND_OF[kind]);
+
+/** Snapshot kinds whose manual snapshots count against a per-region quota (100 each): cleanup counts them, infra alarms. */
+export const QUOTA_KINDS = ["rds", "aurora"] as const satisfies readonly SnapshotKind[];
+export type QuotaKind = (typeof QUOTA_KINDS)[number];
+
 /** Retention tiers, shortest first. */
 export const TIERS = ["hourly", "daily", "weekly", "monthly", "yearly"] as const;
 export type Tier = (typeof TIERS)[number];

@@ -6,7 +6,7 @@
 // one, its slot (from backup-dr:run); then its own creation time. A tag or slot later than the copy's own creation
 // time cannot be when its data was taken (the copy came after the data), so it is passed over.
 import { TAG_COPY_OF, TAG_RUN, TAG_TAKEN } from "./catalog";
-import { parseInstant } from "./cleanup/instant";
+import { parseInstant } from "./lib/instant";
 import { timeOfRunId } from "./lib/run-id";
 
 /** Where the time came from: the manifests say which. */

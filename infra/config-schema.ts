@@ -1,7 +1,7 @@
 // The stack configuration's schema: every key, its default, and the message a bad value gets.
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
-import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
+import { RESOURCE_KINDS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK, type Tier } from "../handlers/catalog";
 import { MAX_KEEP } from "../policies/lib/bounds";
 import { hourlyProblem, scheduleFiresProblem } from "../handlers/lib/plan-bounds";
 import { parseSchedule, type Schedule } from "../handlers/lib/schedule";
@@ -156,13 +156,16 @@ const retention = record(
   when: onlyIfValid,
 });
 
+/** "ec2", "rds", "aurora": the kinds a plan may name (handlers/catalog.ts). */
+const quotedKinds = RESOURCE_KINDS.map((kind) => JSON.stringify(kind)).join(", ");
+
 const plan = record(
   {
     name: text(isPlanName, "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter"),
     schedule: text(isScheduleExpression, SCHEDULE_MSG),
     timezone: timeZone.default("UTC"),
-    resources: listOf(oneOf(["ec2", "rds", "aurora"]), 'resource types ("ec2", "rds", "aurora")')
-      .min(1, { error: 'expected at least one of "ec2", "rds", "aurora"' })
+    resources: listOf(oneOf(RESOURCE_KINDS), `resource types (${quotedKinds})`)
+      .min(1, { error: `expected at least one of ${quotedKinds}` })
       .superRefine(noRepeats((r: string) => r, "resource type")),
     keep: retention,
     drKeep: retention.optional(),

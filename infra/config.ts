@@ -2,12 +2,12 @@
 // A bad value fails `pulumi preview` with every problem at once: key path, value given, what is allowed.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { stackTagValue, type Tier } from "../handlers/catalog";
+import { stackTagValue, type ResourceKind, type Tier } from "../handlers/catalog";
 import type { Sources } from "../tools/forecast/quotas";
 import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
 
-export type ResourceKind = "ec2" | "rds" | "aurora";
+export type { ResourceKind };
 export type Retention = Record<Tier, number>;
 
 export interface Plan {

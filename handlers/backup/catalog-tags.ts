@@ -2,12 +2,8 @@
 import { createHash } from "node:crypto";
 import { RDS_SNAPSHOT_PREFIX, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SOURCE, TAG_STACK, TAG_TIER } from "../catalog";
 import { isoSeconds } from "../lib/run-id";
+import type { Tag } from "../lib/tags";
 import type { BackupRun } from "./types";
-
-export interface Tag {
-  Key: string;
-  Value: string;
-}
 
 export function catalogTags(run: BackupRun, source: string): Tag[] {
   return [

@@ -6,7 +6,8 @@ import { hourlyProblem, keepCountProblem } from "../lib/plan-bounds";
 import type { Keep } from "../lib/retention";
 import { parseSchedule, type Schedule } from "../lib/schedule";
 import { isTimeZone } from "../lib/zoned-time";
-import { RESOURCE_KINDS, type BackupPlan, type ResourceKind } from "./types";
+import { RESOURCE_KINDS, type ResourceKind } from "../catalog";
+import type { BackupPlan } from "./types";
 
 export const PLANS_SETTING = "BACKUP_DR_PLANS";
 

@@ -1,6 +1,7 @@
 // Finds the RDS DB instances and Aurora clusters of a plan (RDS lists cannot filter on tags, so every page is read).
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient } from "@aws-sdk/client-rds";
-import type { ResourceKind, Selection, SourceOutcome } from "./types";
+import type { ResourceKind } from "../catalog";
+import type { Selection, SourceOutcome } from "./types";
 
 type TagList = { Key?: string; Value?: string }[] | undefined;
 

@@ -5,7 +5,8 @@ import { describeError } from "../lib/errors";
 import { selectInstances } from "./select-ec2";
 import { selectDbClusters, selectDbInstances } from "./select-rds";
 import { existingRunSnapshots } from "./snapshot-ec2";
-import type { BackupPlan, BackupRun, ResourceKind, Selection, SelectionFailure, Source, SourceOutcome } from "./types";
+import type { ResourceKind } from "../catalog";
+import type { BackupPlan, BackupRun, Selection, SelectionFailure, Source, SourceOutcome } from "./types";
 
 export interface PlanSelection {
   sources: Source[];

@@ -1,12 +1,9 @@
 // The backup function's vocabulary: plans, sources, per-source outcomes and the run they belong to.
-import type { Tier } from "../catalog";
+import type { ResourceKind, Tier } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
 import type { Keep } from "../lib/retention";
 import type { Schedule } from "../lib/schedule";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
-
-export const RESOURCE_KINDS = ["ec2", "rds", "aurora"] as const;
-/** ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster. */
-export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 export interface BackupPlan {
   name: string;
@@ -45,11 +42,6 @@ export interface Source {
   id: string;
   /** ec2: the EBS volumes attached when the instance was listed, recorded on the set as backup-dr:set-size. */
   volumes?: number;
-}
-
-export interface ErrorInfo {
-  name: string;
-  message: string;
 }
 
 /** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */

@@ -20,7 +20,7 @@
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
-import { parseInstant } from "./instant";
+import { parseInstant } from "../lib/instant";
 import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, LockFields, RegionDecision, RegionListing, ShortSet } from "./types";
 
 const DAY_MS = 86_400_000;

@@ -1,9 +1,10 @@
 // Deletes one snapshot and says what happened; never throws, so one snapshot cannot stop the others.
 import { DeleteSnapshotCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { DeleteDBClusterSnapshotCommand, DeleteDBSnapshotCommand, type RDSClient } from "@aws-sdk/client-rds";
+import type { SnapshotKind } from "../catalog";
 import { describeError, errorName } from "../lib/errors";
 import type { Pace } from "../lib/pace";
-import type { ErrorInfo, SnapshotKind } from "./types";
+import type { ErrorInfo } from "./types";
 
 /** Already gone (another run, a person, or our own retried call whose first answer was lost): the goal is met. */
 const GONE = ["InvalidSnapshot.NotFound", "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];

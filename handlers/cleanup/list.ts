@@ -3,18 +3,11 @@
 // Every listing reads every page; one that fails is recorded and its kind is left out, so nothing of it is deleted.
 import { paginateDescribeImages, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
 import { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots, type RDSClient } from "@aws-sdk/client-rds";
-import { TAG_STACK } from "../catalog";
+import { TAG_STACK, type QuotaKind } from "../catalog";
 import { describeError } from "../lib/errors";
 import { describeLocks } from "../lib/snapshot-lock";
-import type { ImageUse, ListedSnapshot, ListingFailure, RdsKind, RegionListing } from "./types";
-
-type TagList = { Key?: string; Value?: string }[] | undefined;
-
-function tagRecord(tags: TagList): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) Object.defineProperty(record, t.Key, { value: t.Value ?? "", enumerable: true, writable: true, configurable: true });
-  return record;
-}
+import { tagRecord } from "../lib/tags";
+import type { ImageUse, ListedSnapshot, ListingFailure, RegionListing } from "./types";
 
 const dateOrUndefined = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d : undefined);
 
@@ -47,7 +40,7 @@ export async function listImageSnapshots(ec2: EC2Client): Promise<ImageUse[]> {
 }
 
 /** Every manual DB (rds) or cluster (aurora) snapshot of the region: all of them count against the quota. */
-export async function listManualDbSnapshots(rds: RDSClient, kind: RdsKind): Promise<ListedSnapshot[]> {
+export async function listManualDbSnapshots(rds: RDSClient, kind: QuotaKind): Promise<ListedSnapshot[]> {
   const found: ListedSnapshot[] = [];
   if (kind === "rds") {
     for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
@@ -71,7 +64,7 @@ export interface RegionListResult {
   listing: RegionListing;
   failures: ListingFailure[];
   /** Manual snapshots of every owner in the region, per RDS kind; absent when that listing failed. */
-  manualSnapshots: Partial<Record<RdsKind, number>>;
+  manualSnapshots: Partial<Record<QuotaKind, number>>;
 }
 
 /** All listings of one region, at once; only this stack's snapshots go on to the rules. */
@@ -92,7 +85,7 @@ export async function listRegion(region: string, clients: { ec2: EC2Client; rds:
     attempt("rds", () => listManualDbSnapshots(clients.rds, "rds")),
     attempt("aurora", () => listManualDbSnapshots(clients.rds, "aurora")),
   ]);
-  const manualSnapshots: Partial<Record<RdsKind, number>> = {};
+  const manualSnapshots: Partial<Record<QuotaKind, number>> = {};
   if (rds) manualSnapshots.rds = rds.length;
   if (aurora) manualSnapshots.aurora = aurora.length;
   const ours = [...(ebs ?? []), ...(rds ?? []), ...(aurora ?? [])].filter((s) => s.tags[TAG_STACK] === stackTag);

@@ -1,6 +1,6 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
-import { TAG_EXPIRES } from "../catalog";
-import type { CleanupPolicy, ListingFailure, RdsKind, RegionDecision, SnapshotOutcome } from "./types";
+import { TAG_EXPIRES, type QuotaKind } from "../catalog";
+import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
   deleted: number;
@@ -16,7 +16,7 @@ export interface RegionReport extends RegionDecision {
   role: "primary" | "dr";
   counts: CleanupCounts;
   /** Manual snapshots of every owner in the region (the quota is 100 each); absent when that listing failed. */
-  manualSnapshots: Partial<Record<RdsKind, number>>;
+  manualSnapshots: Partial<Record<QuotaKind, number>>;
   listingFailures: ListingFailure[];
 }
 

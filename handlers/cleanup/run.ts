@@ -16,7 +16,8 @@ import { deleteSnapshot } from "./delete";
 import { parseCleanupEvent } from "./event";
 import { listRegion, type RegionListResult } from "./list";
 import { countOutcomes, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
-import { RDS_KINDS, type CleanupSettings, type Decision, type SnapshotOutcome } from "./types";
+import { QUOTA_KINDS } from "../catalog";
+import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
 /** Deletions stop starting when less than this is left of the Lambda's time: enough to finish those in flight and report. */
 export const TIME_MARGIN_MS = 60_000;
@@ -142,7 +143,7 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
   }
   for (const r of regions) {
     deps.publishMetrics({ Region: r.region }, regionMetrics(r.counts));
-    for (const kind of RDS_KINDS) {
+    for (const kind of QUOTA_KINDS) {
       const count = r.manualSnapshots[kind];
       if (count !== undefined) deps.publishMetrics({ Region: r.region, Kind: kind }, { ManualSnapshotsUsed: count });
     }

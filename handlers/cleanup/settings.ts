@@ -1,13 +1,12 @@
 // The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
 import { invalidSettingError } from "../lib/errors";
 import { intSetting, oneOfSetting, optionalSetting, requireSetting, type Env } from "../lib/env";
+import { REGION } from "../lib/region";
 import type { CleanupSettings } from "./types";
 
 /** Defaults, the same as the stack config's (backup-dr:cleanup); the stack always sets every variable. */
 export const CLEANUP_DEFAULTS = { dryRun: false, maxDeletions: 200, minAgeDays: 1, maxDeleteFraction: 0.5, concurrency: 8 };
 
-/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const DECIMAL = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 
 function regionSetting(env: Env, name: string): string {

@@ -1,14 +1,10 @@
 // The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
+import type { SnapshotKind } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
 import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { TakenBasis } from "../taken";
 
-export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
-/** ebs = an EBS snapshot (EC2 backups), rds = a manual DB snapshot, aurora = a manual DB cluster snapshot. */
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
-
-/** RDS kinds, whose manual snapshots count against the per-region quota of 100 each. */
-export const RDS_KINDS = ["rds", "aurora"] as const;
-export type RdsKind = (typeof RDS_KINDS)[number];
+export type { ErrorInfo, SnapshotKind };
 
 /** One snapshot as a listing returned it, reduced to what the rules read. */
 export interface ListedSnapshot {
@@ -115,11 +111,6 @@ export interface CleanupPlan {
   /** One per snapshot of this stack (carrying its tag), in deletion order first, then by region, kind and id. */
   decisions: Decision[];
   regions: RegionDecision[];
-}
-
-export interface ErrorInfo {
-  name: string;
-  message: string;
 }
 
 export type OutcomeStatus = "deleted" | "would-delete" | "deferred" | "kept" | "failed";

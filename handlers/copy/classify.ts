@@ -1,8 +1,8 @@
 // Decides what a primary snapshot is to the copy function: a backup of ours to copy (a Candidate), or why not.
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER, TIERS } from "../catalog";
-import type { Tag } from "../backup/catalog-tags";
 import { slotRetention, type Retention } from "../lib/retention";
 import { isoSeconds } from "../lib/run-id";
+import type { Tag } from "../lib/tags";
 import { slotOfRun, takenTime } from "../taken";
 import type { Candidate, CopyOutcome, CopyPlan, SnapshotRecord } from "./types";
 

@@ -1,10 +1,10 @@
 // The DR region's side: which backups already have a copy there, how many copies are in flight, removing failed copies.
 import { DeleteSnapshotCommand, type EC2Client } from "@aws-sdk/client-ec2";
 import { DeleteDBClusterSnapshotCommand, DeleteDBSnapshotCommand, type RDSClient } from "@aws-sdk/client-rds";
-import { TAG_COPY_OF, TAG_STACK } from "../catalog";
+import { TAG_COPY_OF, TAG_STACK, type SnapshotKind } from "../catalog";
 import { errorName } from "../lib/errors";
 import { describeEbsSnapshots, listClusterSnapshots, listDbSnapshots } from "./snapshots";
-import type { Candidate, SnapshotKind, SnapshotRecord } from "./types";
+import type { Candidate, SnapshotRecord } from "./types";
 
 /** Already gone: deleting it again is done. */
 const COPY_GONE = ["InvalidSnapshot.NotFound", "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];

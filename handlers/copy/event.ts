@@ -14,7 +14,7 @@
 // another RDS event id) is answered with `ignore`, not an error: the rules should not send it, but it is harmless.
 import { malformedEventError } from "../lib/errors";
 import { describeInput, EVENT_ID_RULE, INSTANT_RULE, isEventId, parseInstant } from "../lib/event-input";
-import type { SnapshotKind } from "./types";
+import type { SnapshotKind } from "../catalog";
 
 export const DETAIL_TYPES = {
   multiVolume: "EBS Multi-Volume Snapshots Completion Status",

@@ -4,11 +4,12 @@
 // with a limit error (other copies than ours count too) is deferred and closes the kind for the rest of the run.
 // A place is given back only when no copy can be in flight for it: a copy whose answer was lost holds its place
 // whether the look-up found it or failed (then AWS may have made it), so one run never starts more than the limit.
+import type { SnapshotKind } from "../catalog";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isoSeconds } from "../lib/run-id";
 import type { Attempt } from "./start-copy";
-import type { Candidate, CopyOutcome, Limits, SnapshotKind } from "./types";
+import type { Candidate, CopyOutcome, Limits } from "./types";
 
 export interface Room {
   limits: Limits;

@@ -1,6 +1,6 @@
 // An event run: the snapshots one completion event names are read in the primary region (their tags decide whether
 // they are ours), matched against the DR region, and copied within the room the DR region has.
-import { RDS_SNAPSHOT_PREFIX } from "../catalog";
+import { RDS_SNAPSHOT_PREFIX, type SnapshotKind } from "../catalog";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
@@ -9,7 +9,7 @@ import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
 import { describeEbsSnapshots, describeRdsSnapshot } from "./snapshots";
 import { startCopy } from "./start-copy";
-import type { Candidate, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
+import type { Candidate, CopySettings, SnapshotRecord } from "./types";
 import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
 
 type EventRequest = Extract<CopyRequest, { trigger: "event" }>;

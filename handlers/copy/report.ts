@@ -1,8 +1,9 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import type { SnapshotKind } from "../catalog";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
 import type { RelockedCopy } from "./lock-copies";
-import type { CopyOutcome, Limits, Problem, ReplacedCopy, SnapshotKind } from "./types";
+import type { CopyOutcome, Limits, Problem, ReplacedCopy } from "./types";
 
 export interface CopyCounts {
   started: number;

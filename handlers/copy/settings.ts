@@ -1,6 +1,7 @@
 // The copy function's settings, read from its environment variables (listed in handlers/copy.ts).
 import { intSetting, jsonSetting, oneOfSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
+import { REGION } from "../lib/region";
 import { PLANS_SETTING } from "../backup/plans";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { parseCopyPlans } from "./plans";
@@ -10,7 +11,6 @@ export const DEFAULT_CONCURRENCY = 8;
 /** AWS's limits per destination region: 20 concurrent EBS snapshot copies, 20 RDS copies; Aurora treated as 5. */
 export const DEFAULT_LIMITS = { ebs: 20, rds: 20, aurora: 5 };
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function region(env: Env, name: string): string {

@@ -1,21 +1,15 @@
 // Reads snapshots from AWS, in either region, as SnapshotRecords: every list paginated with the largest page allowed.
 import { paginateDescribeSnapshots, type EC2Client, type Filter, type Snapshot } from "@aws-sdk/client-ec2";
 import { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots, type DBClusterSnapshot, type DBSnapshot, type RDSClient } from "@aws-sdk/client-rds";
+import type { SnapshotKind } from "../catalog";
 import { errorName } from "../lib/errors";
-import type { SnapshotKind, SnapshotRecord, SnapshotState, Tags } from "./types";
-
-type TagList = { Key?: string; Value?: string }[] | undefined;
+import { tagRecord } from "../lib/tags";
+import type { SnapshotRecord, SnapshotState } from "./types";
 
 /** EC2 filters take at most 200 values each. */
 const FILTER_VALUES = 200;
 const DB_SNAPSHOT_GONE = ["DBSnapshotNotFound", "DBSnapshotNotFoundFault"];
 const CLUSTER_SNAPSHOT_GONE = ["DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
-
-export function tagsOf(list: TagList): Tags {
-  const tags: Tags = {};
-  for (const { Key, Value } of list ?? []) if (Key !== undefined) tags[Key] = Value ?? "";
-  return tags;
-}
 
 /** EBS: completed, pending, error (recoverable and recovering belong to the archive tier: other). */
 function ebsState(status: string): SnapshotState {
@@ -36,13 +30,13 @@ function rdsState(status: string): SnapshotState {
 function fromEbs(s: Snapshot): SnapshotRecord | undefined {
   if (s.SnapshotId === undefined) return undefined;
   const status = s.State ?? "";
-  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagsOf(s.Tags) };
+  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagRecord(s.Tags) };
 }
 
 function fromDb(s: DBSnapshot): SnapshotRecord | undefined {
   if (s.DBSnapshotIdentifier === undefined) return undefined;
   const status = s.Status ?? "";
-  return { kind: "rds", id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, state: rdsState(status), status, created: s.SnapshotCreateTime, encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagsOf(s.TagList) };
+  return { kind: "rds", id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, state: rdsState(status), status, created: s.SnapshotCreateTime, encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagRecord(s.TagList) };
 }
 
 function fromCluster(s: DBClusterSnapshot): SnapshotRecord | undefined {
@@ -57,7 +51,7 @@ function fromCluster(s: DBClusterSnapshot): SnapshotRecord | undefined {
     created: s.SnapshotCreateTime,
     encrypted: s.StorageEncrypted ?? false,
     kmsKeyId: s.KmsKeyId,
-    tags: tagsOf(s.TagList),
+    tags: tagRecord(s.TagList),
   };
 }
 

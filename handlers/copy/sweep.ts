@@ -1,6 +1,6 @@
 // The sweep: every completed backup of a copy-enabled plan that has no live DR copy (a lost event, a deferred copy, a
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
-import { TAG_PLAN, TAG_STACK } from "../catalog";
+import { TAG_PLAN, TAG_STACK, type SnapshotKind } from "../catalog";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
@@ -9,7 +9,7 @@ import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
 import { describeEbsSnapshots, listClusterSnapshots, listDbSnapshots } from "./snapshots";
 import { startCopy } from "./start-copy";
-import type { Candidate, CopyPlan, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
+import type { Candidate, CopyPlan, CopySettings, SnapshotRecord } from "./types";
 import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
 
 const KIND_OF_RESOURCE = { ec2: "ebs", rds: "rds", aurora: "aurora" } as const;

@@ -1,12 +1,10 @@
 // The DR copy function's vocabulary: plans with their DR retention, snapshots as read from AWS, copy outcomes.
-import type { BackupPlan, ErrorInfo } from "../backup/types";
-import type { Tier } from "../catalog";
+import type { BackupPlan } from "../backup/types";
+import type { SnapshotKind, Tier } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
+import type { Tags } from "../lib/tags";
 import type { Keep } from "../lib/retention";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
-
-export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
-/** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
 /** A plan as the copy function sees it: the backup plan plus how long DR copies are kept and whether to make them. */
 export interface CopyPlan extends BackupPlan {
@@ -33,8 +31,6 @@ export interface CopySettings {
   /** EBS snapshot lock of the DR copies (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;
 }
-
-export type Tags = Record<string, string>;
 
 /**
  * Where a snapshot is in its life, whatever the service calls it: `ready` (EBS completed, RDS available),

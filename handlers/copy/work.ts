@@ -1,9 +1,10 @@
 // What an event run and a sweep share: their dependencies and what they hand to the report.
+import type { SnapshotKind } from "../catalog";
 import type { AwsClients } from "../lib/clients";
 import type { Log } from "../lib/observability";
 import type { RelockedCopy } from "./lock-copies";
 import type { PlanMetric } from "./report";
-import type { Candidate, CopyOutcome, CopySettings, Problem, ReplacedCopy, SnapshotKind } from "./types";
+import type { Candidate, CopyOutcome, CopySettings, Problem, ReplacedCopy } from "./types";
 import type { CopyTarget } from "./start-copy";
 
 export interface CopyDeps {

@@ -56,7 +56,13 @@ export function runFailedError(runId: string, failures: readonly string[]): Name
 }
 
 /** `name: message` of anything thrown, for manifests, logs and notifications. */
-export function describeError(error: unknown): { name: string; message: string } {
+/** An error as the manifests record it: its name and message. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+}
+
+export function describeError(error: unknown): ErrorInfo {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }
