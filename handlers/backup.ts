@@ -29,9 +29,9 @@ import { createLogger, createMetrics, publishCounts } from "./lib/observability"
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
-/** CreateSnapshots budget: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
-const EC2_SNAPSHOTS_PER_SECOND = 4;
-const EC2_SNAPSHOT_BURST = 20;
+/** Snapshot-create budget of the paced kinds: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
+const SNAPSHOTS_PER_SECOND = 4;
+const SNAPSHOT_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface BackupResult {
@@ -57,7 +57,7 @@ export async function handler(event: unknown, context: Context): Promise<BackupR
         now: () => new Date(),
         log: logger,
         publishMetrics: (plan, counts) => publishCounts(metrics, plan, counts),
-        paceEc2: tokenBucket(EC2_SNAPSHOTS_PER_SECOND, EC2_SNAPSHOT_BURST),
+        paceCreates: tokenBucket(SNAPSHOTS_PER_SECOND, SNAPSHOT_BURST),
       },
       settings,
       event,

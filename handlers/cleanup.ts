@@ -38,9 +38,9 @@ import { createLogger, createMetrics } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
-/** DeleteSnapshot shares EC2's snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
-const EC2_DELETES_PER_SECOND = 4;
-const EC2_DELETE_BURST = 20;
+/** Deletes of the paced kinds share the snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
+const DELETES_PER_SECOND = 4;
+const DELETE_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface CleanupResult {
@@ -69,7 +69,7 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
         remainingMs: () => context.getRemainingTimeInMillis(),
         log: logger,
         publishMetrics: (dimensions, values) => publishMetricSet(metrics, dimensions, values),
-        paceEc2: () => tokenBucket(EC2_DELETES_PER_SECOND, EC2_DELETE_BURST),
+        paceDeletes: () => tokenBucket(DELETES_PER_SECOND, DELETE_BURST),
       },
       settings,
       event,

@@ -22,7 +22,7 @@ export interface BackupSettings {
   topicArn: string;
   notifyOn: "failure" | "always";
   concurrency: number;
-  /** EBS snapshot lock (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  /** Snapshot lock (from vaultLock.mode), for kinds whose snapshots can be locked: off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;
 }
 
@@ -40,8 +40,10 @@ export interface BackupRun {
 export interface Source {
   kind: ResourceKind;
   id: string;
-  /** ec2: the EBS volumes attached when the instance was listed, recorded on the set as backup-dr:set-size. */
-  volumes?: number;
+  /** A source backed up as a set: how many snapshots the set has (recorded on it as backup-dr:set-size). */
+  setSize?: number;
+  /** The snapshots this run already made of it, when the listing found them (a rerun): nothing is made again. */
+  existing?: string[];
 }
 
 /** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */
@@ -53,7 +55,7 @@ export interface SourceOutcome {
   reason?: string;
   error?: ErrorInfo;
   durationMs: number;
-  /** ec2, when snapshots are locked: the lock of each snapshot (a failed lock fails the run; the snapshot stays). */
+  /** A kind with snapshot locks, when snapshots are locked: the lock of each snapshot (a failed lock fails the run; the snapshot stays). */
   locks?: LockResult[];
 }
 

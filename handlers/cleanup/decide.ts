@@ -2,22 +2,23 @@
 //
 // In each region a snapshot is a candidate only when ALL hold:
 //   1. backup-dr:stack equals this stack, and AWS Backup did not make it (no aws:backup:* tag, not its description
-//      or identifier), and for RDS it is a manual snapshot;
+//      or identifier), and, for a kind whose listing returns every manual one, it is a manual snapshot;
 //   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
 //   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
-//   4. it is complete: EBS "completed", RDS and Aurora "available";
+//   4. it is complete, in its kind's words (handlers/kinds/: isComplete);
 //   5. it names its source (backup-dr:source), and is not part of a newest completed backup of that source in
 //      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
 //      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
 //      taken (handlers/taken.ts; a short set, fewer members than backup-dr:set-size, is never it) AND the newest by
 //      creation time in the region (the rule before the taken tag, so no tag edit deletes more); ties all kept;
-//   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded;
-//   7. for EBS: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
+//   6. for a kind whose snapshots back images: no image (AMI) of this account uses it, and that listing succeeded;
+//   7. for a kind with locks: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
 //      the lock listing succeeded. (Checked right after the expiry: an expired but locked snapshot says so.)
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
+import { kindOfSnapshot } from "../kinds/registry";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "../lib/instant";
@@ -25,15 +26,18 @@ import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, LockFields, 
 
 const DAY_MS = 86_400_000;
 
+/** Its kind's snapshots can be locked. */
+const lockable = (s: ListedSnapshot) => kindOfSnapshot(s.kind).locks !== undefined;
+
 /** Tags AWS Backup puts on what it makes; no one else may use the `aws:` prefix. */
 const AWS_BACKUP_TAG_PREFIX = "aws:backup:";
-/** AWS Backup's EBS snapshot description and RDS snapshot identifier prefix. */
+/** AWS Backup's snapshot description and snapshot identifier prefix. */
 const AWS_BACKUP_DESCRIPTION = "This snapshot is created by the AWS Backup service";
 const AWS_BACKUP_ID_PREFIX = "awsbackup:";
 
 /** The one state in which a snapshot of each kind is complete (and deletable). */
 export function isComplete(snapshot: Pick<ListedSnapshot, "kind" | "state">): boolean {
-  return snapshot.kind === "ebs" ? snapshot.state === "completed" : snapshot.state === "available";
+  return kindOfSnapshot(snapshot.kind).isComplete(snapshot.state);
 }
 
 /** Made by AWS Backup, whatever tags were copied onto it: never ours to delete. */
@@ -175,7 +179,7 @@ function keepReason(
   if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
   const why = newest.get(s);
   if (why) return { reason: newestReason(source, why), notice: false };
-  if (s.kind === "ebs") {
+  if (kindOfSnapshot(s.kind).imageUses !== undefined) {
     if (images === undefined) return { reason: "AMI listing failed: cannot tell whether an AMI uses it", notice: true };
     const using = images.get(s.id);
     if (using !== undefined) return { reason: `in use by ${using.join(", ")}`, notice: true };
@@ -205,7 +209,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
   const regions: RegionDecision[] = [];
   for (const listing of listings) {
     const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
-    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (s.kind !== "ebs" && s.snapshotType !== "manual"));
+    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (kindOfSnapshot(s.kind).manualOnly && s.snapshotType !== "manual"));
     const ours = tagged.filter((s) => !foreignMade.includes(s));
     const { newest, short } = newestCompleted(ours);
     let images: Map<string, string[]> | undefined;
@@ -215,7 +219,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     }
     const locks = new Map((listing.locks ?? []).filter((l) => isUnderLock(l, now)).map((l: SnapshotLock) => [l.snapshotId, l]));
     const lockOf = (s: ListedSnapshot): LockFields | undefined => {
-      const lock = s.kind === "ebs" ? locks.get(s.id) : undefined;
+      const lock = lockable(s) ? locks.get(s.id) : undefined;
       return lock === undefined ? undefined : { state: lock.state, ...(lock.expiresOn ? { until: lock.expiresOn } : {}) };
     };
     const decide = (s: ListedSnapshot, verdict: Decision["verdict"], reason: string, notice: boolean): Decision => ({
@@ -236,7 +240,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     );
     const candidates: Decision[] = [];
     for (const s of ours) {
-      const keep = keepReason(s, now, policy, newest, images, s.kind === "ebs" && listing.locksUnknown ? "unknown" : lockOf(s));
+      const keep = keepReason(s, now, policy, newest, images, lockable(s) && listing.locksUnknown ? "unknown" : lockOf(s));
       if (keep) regional.push(decide(s, "keep", keep.reason, keep.notice));
       else candidates.push(decide(s, "delete", "expired", false));
     }

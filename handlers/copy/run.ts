@@ -33,7 +33,7 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
   deps.log.info("copy run started", { runId, trigger: request.trigger, ...(request.trigger === "event" ? { detailType: request.event.detailType, snapshots: request.snapshots, ignore: request.ignore } : {}) });
 
   const work = request.trigger === "sweep" ? await sweep(deps, settings, started) : await copyForEvent(deps, settings, request, started);
-  await lockCopies(deps.dr.ec2, settings.snapshotLock, work, deps.now, settings.concurrency);
+  await lockCopies(deps.dr, settings.snapshotLock, work, deps.now, settings.concurrency);
   for (const problem of work.problems) deps.log.error("listing failed", { runId, ...problem });
   for (const outcome of work.copies) {
     const attributes = { runId, ...outcome };

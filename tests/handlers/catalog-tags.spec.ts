@@ -1,7 +1,8 @@
 // Catalog tags on every backup, and RDS snapshot identifiers: valid for RDS, stable per slot, unique otherwise.
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { catalogTags, rdsSnapshotIdentifier, validRdsIdentifier } from "../../handlers/backup/catalog-tags";
+import { catalogTags } from "../../handlers/lib/catalog-record";
+import { rdsSnapshotIdentifier, validRdsIdentifier } from "../../handlers/kinds/rds-identifier";
 import type { BackupRun } from "../../handlers/backup/types";
 import { RDS_IDENTIFIER } from "../helpers/aws-fake-rds";
 
