@@ -21,7 +21,7 @@ export interface Taken {
 
 /** What the reader needs of a snapshot, as either flow lists it. */
 export interface RecoveryPoint {
-  /** AWS's creation time in the snapshot's own region (EBS StartTime, RDS SnapshotCreateTime). */
+  /** AWS's creation time in the snapshot's own region (its start or create time). */
   created?: Date;
   tags: Readonly<Record<string, string>>;
 }

@@ -1,7 +1,7 @@
 // Backs up one source and says what happened; never throws, so one source cannot stop the others.
 import { describeError, errorName } from "../lib/errors";
 import type { BackupContext, BackupFields } from "../kinds/kind";
-import { kindNamed } from "../kinds/registry";
+import { backupKind } from "../kinds/registry";
 import type { Source, SourceOutcome } from "./types";
 
 export interface SourceContext extends BackupContext {
@@ -17,7 +17,7 @@ export async function backupSource(ctx: SourceContext, source: Source): Promise<
     durationMs: ctx.now().getTime() - started,
   });
   if (source.existing !== undefined) return outcome({ status: "skipped", snapshotIds: source.existing, reason: "already exists" });
-  const kind = kindNamed(source.kind);
+  const kind = backupKind(source.kind);
   try {
     return outcome(await kind.backup(ctx, source));
   } catch (error) {

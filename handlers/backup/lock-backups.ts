@@ -1,7 +1,7 @@
 // Locks each snapshot of the run until its expiry when the stack locks snapshots (vaultLock GOVERNANCE or
 // COMPLIANCE) and its kind has locks: the ones this run made and, on a rerun, the ones an earlier run of the slot made.
 import type { KindClients } from "../kinds/clients";
-import { kindNamed } from "../kinds/registry";
+import { backupKind } from "../kinds/registry";
 import { settleWithConcurrency } from "../lib/pool";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { BackupRun, SourceOutcome } from "./types";
@@ -10,7 +10,7 @@ import type { BackupRun, SourceOutcome } from "./types";
 export async function lockBackups(clients: KindClients, mode: SnapshotLockMode, run: BackupRun, outcomes: readonly SourceOutcome[], concurrency: number, now: () => Date): Promise<SourceOutcome[]> {
   if (mode === "off") return [...outcomes];
   const targets = outcomes.flatMap((outcome, index) => {
-    const locks = kindNamed(outcome.kind).locks;
+    const locks = backupKind(outcome.kind).locks;
     return locks !== undefined && outcome.status !== "failed" ? outcome.snapshotIds.map((snapshotId) => ({ index, snapshotId, locks })) : [];
   });
   const settled = await settleWithConcurrency(targets, concurrency, ({ snapshotId, locks }) => locks.lock(clients, snapshotId, mode, run.expires, now()));

@@ -1,7 +1,7 @@
 // Selects every source of a plan, per resource kind; a failed listing is recorded and the other kinds go on.
 import { describeError } from "../lib/errors";
 import type { KindClients } from "../kinds/clients";
-import { kindNamed } from "../kinds/registry";
+import { backupKind } from "../kinds/registry";
 import type { BackupPlan, BackupRun, SelectionFailure, Source, SourceOutcome } from "./types";
 
 export interface PlanSelection {
@@ -15,7 +15,7 @@ export async function selectPlan(clients: KindClients, tagKey: string, plan: Bac
   await Promise.all(
     plan.resources.map(async (kind) => {
       try {
-        const selection = await kindNamed(kind).select({ clients, tagKey, plan: plan.name, resources: plan.resources, run });
+        const selection = await backupKind(kind).select({ clients, tagKey, plan: plan.name, resources: plan.resources, run });
         result.sources.push(...selection.sources);
         result.skipped.push(...selection.skipped);
       } catch (error) {

@@ -18,7 +18,7 @@
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
-import { kindOfSnapshot } from "../kinds/registry";
+import { cleanupKind } from "../kinds/registry";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "../lib/instant";
@@ -27,7 +27,7 @@ import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, LockFields, 
 const DAY_MS = 86_400_000;
 
 /** Its kind's snapshots can be locked. */
-const lockable = (s: ListedSnapshot) => kindOfSnapshot(s.kind).locks !== undefined;
+const lockable = (s: ListedSnapshot) => cleanupKind(s.kind).locks !== undefined;
 
 /** Tags AWS Backup puts on what it makes; no one else may use the `aws:` prefix. */
 const AWS_BACKUP_TAG_PREFIX = "aws:backup:";
@@ -37,7 +37,7 @@ const AWS_BACKUP_ID_PREFIX = "awsbackup:";
 
 /** The one state in which a snapshot of each kind is complete (and deletable). */
 export function isComplete(snapshot: Pick<ListedSnapshot, "kind" | "state">): boolean {
-  return kindOfSnapshot(snapshot.kind).isComplete(snapshot.state);
+  return cleanupKind(snapshot.kind).isComplete(snapshot.state);
 }
 
 /** Made by AWS Backup, whatever tags were copied onto it: never ours to delete. */
@@ -179,7 +179,7 @@ function keepReason(
   if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
   const why = newest.get(s);
   if (why) return { reason: newestReason(source, why), notice: false };
-  if (kindOfSnapshot(s.kind).imageUses !== undefined) {
+  if (cleanupKind(s.kind).imageUses !== undefined) {
     if (images === undefined) return { reason: "AMI listing failed: cannot tell whether an AMI uses it", notice: true };
     const using = images.get(s.id);
     if (using !== undefined) return { reason: `in use by ${using.join(", ")}`, notice: true };
@@ -209,7 +209,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
   const regions: RegionDecision[] = [];
   for (const listing of listings) {
     const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
-    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (kindOfSnapshot(s.kind).manualOnly && s.snapshotType !== "manual"));
+    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (cleanupKind(s.kind).manualOnly && s.snapshotType !== "manual"));
     const ours = tagged.filter((s) => !foreignMade.includes(s));
     const { newest, short } = newestCompleted(ours);
     let images: Map<string, string[]> | undefined;

@@ -1,7 +1,7 @@
 // Deletes one snapshot and says what happened; never throws, so one snapshot cannot stop the others.
 import type { SnapshotKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
-import { kindOfSnapshot } from "../kinds/registry";
+import { cleanupKind } from "../kinds/registry";
 import { describeError, errorName } from "../lib/errors";
 import type { Pace } from "../lib/pace";
 import type { ErrorInfo } from "./types";
@@ -19,7 +19,7 @@ export interface DeleteTarget {
  * Deletes of a paced kind wait for `pace` first.
  */
 export async function deleteSnapshot(clients: KindClients, target: DeleteTarget, pace: Pace): Promise<DeleteResult> {
-  const kind = kindOfSnapshot(target.kind);
+  const kind = cleanupKind(target.kind);
   try {
     if (kind.paced) await pace();
     await kind.deleteSnapshot(clients, target.id);

@@ -3,7 +3,7 @@
 // Every listing reads every page; one that fails is recorded and its kind is left out, so nothing of it is deleted.
 import { QUOTA_KINDS, TAG_STACK, type QuotaKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
-import { KINDS } from "../kinds/registry";
+import { cleanupKinds } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { ImageUse, ListingFailure, RegionListing } from "./types";
@@ -27,7 +27,7 @@ export async function listRegion(region: string, clients: KindClients, stackTag:
     }
   };
   const perKind = await Promise.all(
-    KINDS.map(async (kind) => {
+    cleanupKinds().map(async (kind) => {
       const { imageUses, locks } = kind;
       const [snapshots, images, locked] = await Promise.all([
         attempt(kind.snapshotKind, () => kind.listForCleanup(clients, stackTag)),

@@ -1,5 +1,5 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
-import { TAG_EXPIRES, type QuotaKind } from "../catalog";
+import { QUOTA_KINDS, TAG_EXPIRES, type QuotaKind } from "../catalog";
 import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
@@ -85,7 +85,7 @@ export function notification(manifest: CleanupManifest, manifestUri: string, fai
       ...manifest.regions.map(
         (r) =>
           `${r.region} (${r.role}): ${r.backups} backups of this stack, ${r.candidates} expired and deletable; deleted ${r.counts.deleted}, ` +
-          `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: rds ${r.manualSnapshots.rds ?? "?"}, aurora ${r.manualSnapshots.aurora ?? "?"} (quota 100 each)`,
+          `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: ${QUOTA_KINDS.map((kind) => `${kind} ${r.manualSnapshots[kind] ?? "?"}`).join(", ")} (quota 100 each)`,
       ),
       ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
       `Manifest: ${manifestUri}`,

@@ -10,18 +10,18 @@ export type { ErrorInfo, SnapshotKind };
 export interface ListedSnapshot {
   kind: SnapshotKind;
   id: string;
-  /** EBS State or RDS Status, as AWS reports it (completed, pending, available, creating, ...). */
+  /** The state or status as AWS reports it (completed, pending, available, creating, ...); the kind judges it. */
   state: string;
-  /** When it was made in this region (EBS StartTime, RDS SnapshotCreateTime); undefined when AWS did not say. */
+  /** When it was made in this region (AWS's start or create time); undefined when AWS did not say. */
   created?: Date;
   tags: Readonly<Record<string, string>>;
-  /** RDS SnapshotType (manual, automated, awsbackup, ...); undefined for EBS. */
+  /** The snapshot type (manual, automated, awsbackup, ...), for kinds whose snapshots have one. */
   snapshotType?: string;
-  /** EBS description (AWS Backup writes its own). */
+  /** The description, for kinds whose snapshots have one (AWS Backup writes its own). */
   description?: string;
 }
 
-/** An AMI of this account and an EBS snapshot behind it. */
+/** An image (AMI) of this account and a snapshot behind it. */
 export interface ImageUse {
   snapshotId: string;
   imageId: string;
@@ -31,11 +31,11 @@ export interface ImageUse {
 export interface RegionListing {
   region: string;
   snapshots: readonly ListedSnapshot[];
-  /** Every EBS snapshot behind an AMI of this account; undefined when the AMI listing failed (no EBS snapshot may go). */
+  /** Every snapshot behind an image of this account; undefined when that listing failed (no snapshot of such a kind may go). */
   images?: readonly ImageUse[];
-  /** EBS snapshot locks of the region (DescribeLockedSnapshots); absent: none. */
+  /** Snapshot locks of the region, of the kinds with locks; absent: none. */
   locks?: readonly SnapshotLock[];
-  /** The lock listing failed: no EBS snapshot may go (a locked one would be refused anyway, failing the run). */
+  /** The lock listing failed: no snapshot of a kind with locks may go (a locked one would be refused anyway, failing the run). */
   locksUnknown?: true;
 }
 
@@ -75,7 +75,7 @@ export interface Decision {
   takenFrom?: TakenBasis;
   /** A backup-dr:taken tag that was present but not used, and why. */
   takenTagIgnored?: string;
-  /** EBS: the snapshot's lock, when it is under one. */
+  /** A kind with locks: the snapshot's lock, when it is under one. */
   lock?: LockFields;
   verdict: Verdict;
   reason: string;
@@ -91,7 +91,7 @@ export interface RegionDecision {
   candidates: number;
   /** The candidates exceed maxDeleteFraction of the backups: nothing in the region is deleted and the run fails. */
   massDeletionStop: boolean;
-  /** EBS sets with fewer snapshots here than backup-dr:set-size says: never the newest whole backup of their source. */
+  /** Sets with fewer snapshots here than backup-dr:set-size says: never the newest whole backup of their source. */
   shortSets: ShortSet[];
 }
 

@@ -1,6 +1,6 @@
 // Decides what a primary snapshot is to the copy function: a backup of ours to copy (a Candidate), or why not.
 import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER } from "../catalog";
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { readCatalog } from "../lib/catalog-record";
 import { slotRetention, type Retention } from "../lib/retention";
 import { isoSeconds } from "../lib/run-id";
@@ -17,7 +17,7 @@ export const isCandidate = (value: Candidate | CopyOutcome): value is Candidate 
 
 /** The value a DR copy of the snapshot carries in `backup-dr:copy-of` (its kind says which: an id or an ARN). */
 export function copyOfValue(snapshot: SnapshotRecord): string {
-  return kindOfSnapshot(snapshot.kind).copyOf(snapshot);
+  return copyKind(snapshot.kind).copyOf(snapshot);
 }
 
 /** The backup's slot, from its run tag (`<plan>@<ISO slot>`, a manual run's ending `/manual`), else when the snapshot was taken. */

@@ -1,7 +1,7 @@
 // The DR region's side: which backups already have a copy there, how many copies are in flight, removing failed copies.
 import { TAG_COPY_OF, TAG_STACK, type SnapshotKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { errorName } from "../lib/errors";
 import type { Candidate, SnapshotRecord } from "./types";
 
@@ -22,7 +22,7 @@ export function indexCopies(kind: SnapshotKind, records: readonly SnapshotRecord
   const byCopyOf = new Map<string, SnapshotRecord[]>();
   for (const copy of copies) byCopyOf.set(copy.tags[TAG_COPY_OF], [...(byCopyOf.get(copy.tags[TAG_COPY_OF]) ?? []), copy]);
   const byId = new Map(unique.map((r) => [r.id, r]));
-  const keepsIdentifier = kindOfSnapshot(kind).copyKeepsIdentifier;
+  const keepsIdentifier = copyKind(kind).copyKeepsIdentifier;
   return {
     kind,
     copies,
@@ -38,12 +38,12 @@ export function indexCopies(kind: SnapshotKind, records: readonly SnapshotRecord
 
 /** Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups). */
 export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[]): Promise<DrIndex> {
-  return indexCopies(kind, await kindOfSnapshot(kind).listCopies(clients, stackTag, copyOf), stackTag);
+  return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf), stackTag);
 }
 
 /** Deletes a (failed) DR copy; one already gone counts as deleted. */
 export async function deleteCopy(clients: KindClients, copy: SnapshotRecord): Promise<void> {
-  const kind = kindOfSnapshot(copy.kind);
+  const kind = copyKind(copy.kind);
   try {
     await kind.deleteSnapshot(clients, copy.id);
   } catch (error) {

@@ -4,7 +4,7 @@
 import type { SnapshotKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
 import type { KindLocks } from "../kinds/kind";
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isUnderLock, type LockResult, type SnapshotLock, type SnapshotLockMode } from "../lib/snapshot-lock";
@@ -19,7 +19,7 @@ export interface RelockedCopy extends LockResult {
 
 /** The locks of a kind that has them (callers filter on `locks` first). */
 function locksOf(kind: SnapshotKind): KindLocks {
-  const locks = kindOfSnapshot(kind).locks;
+  const locks = copyKind(kind).locks;
   if (locks === undefined) throw new Error(`${kind} snapshots cannot be locked`);
   return locks;
 }
@@ -29,7 +29,7 @@ export async function lockCopies(clients: KindClients, mode: SnapshotLockMode, w
   const lockMode = mode;
   const fail = (snapshotId: string, reason: unknown): LockResult => ({ snapshotId, status: "failed", mode: mode === "COMPLIANCE" ? "compliance" : "governance", error: describeError(reason) });
 
-  const started = work.copies.filter((c): c is CopyOutcome & { copyId: string; expires: string } => kindOfSnapshot(c.kind).locks !== undefined && c.status === "started" && c.copyId !== undefined && c.expires !== undefined);
+  const started = work.copies.filter((c): c is CopyOutcome & { copyId: string; expires: string } => copyKind(c.kind).locks !== undefined && c.status === "started" && c.copyId !== undefined && c.expires !== undefined);
   const settled = await settleWithConcurrency(started, concurrency, (c) => locksOf(c.kind).lock(clients, c.copyId, lockMode, new Date(c.expires), now()));
   settled.forEach((result, i) => (started[i].lock = result.status === "fulfilled" ? result.value : fail(started[i].copyId, result.reason)));
 

@@ -1,6 +1,6 @@
 // An event run: the snapshots one completion event names are read in the primary region (their tags decide whether
 // they are ours), matched against the DR region, and copied within the room the DR region has.
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
@@ -16,7 +16,7 @@ type EventRequest = Extract<CopyRequest, { trigger: "event" }>;
 export async function copyForEvent(deps: CopyDeps, settings: CopySettings, request: EventRequest, now: Date): Promise<Work> {
   const work = emptyWork();
   const { kind } = request;
-  const module = kindOfSnapshot(kind);
+  const module = copyKind(kind);
   const ignoreAll = (reason: string) => request.snapshots.forEach((source) => work.copies.push({ kind, source, status: "ignored", reason }));
   if (request.ignore !== undefined) return work;
   if (request.event.region !== undefined && request.event.region !== settings.primaryRegion) {

@@ -13,7 +13,7 @@ export interface CopyCounts {
   failed: number;
   /** Snapshots that are not this stack's copy-enabled backups (foreign, a copy, copyToDr false, unknown plan). */
   ignored: number;
-  /** Copies started unencrypted (Aurora cluster snapshots that were not encrypted). */
+  /** Copies started unencrypted (sources of a kind that a copy cannot encrypt). */
   unencrypted: number;
   /** Failed DR copies deleted so their backups are copied again. */
   replaced: number;

@@ -66,8 +66,8 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
     ...(work.oldestUncopiedAgeSeconds ? { oldestUncopiedAgeSeconds: work.oldestUncopiedAgeSeconds } : {}),
   };
 
-  // An event about snapshots that are not this stack's copy-enabled backups leaves no trace but the log: EBS events
-  // cannot be filtered by tag, and the vault's Object Lock would keep every such manifest for years.
+  // An event about snapshots that are not this stack's copy-enabled backups leaves no trace but the log: completion
+  // events cannot always be filtered by tag, and the vault's Object Lock would keep every such manifest for years.
   const onlyIgnored = request.trigger === "event" && work.problems.length === 0 && work.copies.every((c) => c.status === "ignored");
   if (onlyIgnored) {
     deps.log.info("copy run finished", { runId, counts: manifest.counts, ignored: manifest.copies.map((c) => `${c.source}: ${c.reason ?? ""}`), ignore: request.trigger === "event" ? request.ignore : undefined });

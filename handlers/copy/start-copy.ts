@@ -5,7 +5,7 @@
 // copied"). A kind whose source cannot be encrypted by copying it copies it as it is and says why (flagged unencrypted).
 import { TAG_COPY_OF, TAG_STACK } from "../catalog";
 import type { CopyTarget } from "../kinds/kind";
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { describeError, errorName } from "../lib/errors";
 import { isoSeconds } from "../lib/run-id";
 import { copyTags } from "./classify";
@@ -44,7 +44,7 @@ export async function startCopy(target: CopyTarget, candidate: Candidate): Promi
   };
   try {
     const isCopy = (record: SnapshotRecord | undefined): record is SnapshotRecord => isCopyOf(candidate, record);
-    const { created, unencrypted } = await kindOfSnapshot(source.kind).startCopy(target, candidate, copyTags(candidate), isCopy);
+    const { created, unencrypted } = await copyKind(source.kind).startCopy(target, candidate, copyTags(candidate), isCopy);
     const { value: copyId, foundAfterLostAnswer } = created;
     return {
       outcome: {

@@ -1,6 +1,6 @@
 // The sweep: every completed backup of a copy-enabled plan that has no live DR copy (a lost event, a deferred copy, a
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
-import { kindNamed, kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
@@ -14,7 +14,7 @@ import { copyTarget, emptyWork, liveLockableCopies, type CopyDeps, type Work } f
 export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): Promise<Work> {
   const work = emptyWork();
   const plans = settings.plans.filter((p) => p.copyToDr);
-  const kinds = [...new Set(plans.flatMap((p) => p.resources.map((r) => kindNamed(r).snapshotKind)))].sort();
+  const kinds = [...new Set(plans.flatMap((p) => p.resources.map((r) => copyKind(r).snapshotKind)))].sort();
   const planNames = plans.map((p) => p.name);
   const classify = classifier(settings.stackTag, settings.plans, now);
 
@@ -23,7 +23,7 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
       let backups: SnapshotRecord[];
       let index: DrIndex;
       try {
-        [backups, index] = await Promise.all([kindOfSnapshot(kind).listBackups(deps.primary, settings.stackTag, planNames), readDr(deps.dr, kind, settings.stackTag)]);
+        [backups, index] = await Promise.all([copyKind(kind).listBackups(deps.primary, settings.stackTag, planNames), readDr(deps.dr, kind, settings.stackTag)]);
       } catch (error) {
         work.problems.push({ what: `listing ${kind} backups in ${settings.primaryRegion} and copies in ${settings.drRegion}`, error: describeError(error) });
         return undefined;
@@ -58,7 +58,7 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
   }
   // A plan whose backups could not all be listed gets no lag value rather than one that may be too low.
   const unlisted = kinds.filter((_, i) => perKind[i] === undefined);
-  for (const plan of plans) if (plan.resources.some((r) => unlisted.includes(kindNamed(r).snapshotKind))) delete ages[plan.name];
+  for (const plan of plans) if (plan.resources.some((r) => unlisted.includes(copyKind(r).snapshotKind))) delete ages[plan.name];
   work.oldestUncopiedAgeSeconds = ages;
   return work;
 }

@@ -1,7 +1,7 @@
 // What an event run and a sweep share: their dependencies and what they hand to the report.
 import type { SnapshotKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
-import { kindOfSnapshot } from "../kinds/registry";
+import { copyKind } from "../kinds/registry";
 import type { AwsClients } from "../lib/clients";
 import type { Log } from "../lib/observability";
 import type { RelockedCopy } from "./lock-copies";
@@ -48,7 +48,7 @@ export function emptyWork(): Work {
 /** The copies of `copied` (backups matched to a live DR copy) whose kind has locks, for the lock step. */
 export function liveLockableCopies(copied: readonly { candidate: Candidate; copy: { id: string } }[]): LiveCopy[] {
   return copied
-    .filter(({ candidate }) => kindOfSnapshot(candidate.source.kind).locks !== undefined)
+    .filter(({ candidate }) => copyKind(candidate.source.kind).locks !== undefined)
     .map(({ candidate, copy }) => ({ kind: candidate.source.kind, source: candidate.source.id, plan: candidate.plan.name, copyId: copy.id, expires: candidate.expires }));
 }
 

@@ -4,4 +4,4 @@ import { dbKind } from "./rds-kind";
 import { selectDbClusters } from "./rds-backup";
 
 /** Cluster snapshot copies take longer and share the RDS copy limit: treated as 5 in flight. */
-export const auroraKind: Kind = dbKind("aurora", selectDbClusters, { setting: "BACKUP_DR_MAX_CLUSTER_COPIES", default: 5 });
+export const auroraKind: Kind = dbKind("aurora", selectDbClusters, { setting: "BACKUP_DR_MAX_CLUSTER_COPIES", defaultValue: 5 });

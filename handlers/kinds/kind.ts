@@ -4,6 +4,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { BackupRun, Selection, Source, SourceOutcome } from "../backup/types";
 import type { ResourceKind, SnapshotKind } from "../catalog";
 import type { ImageUse, ListedSnapshot } from "../cleanup/types";
+import type { CopyRequest, EventInfo, Fields } from "../copy/event";
 import type { Candidate, SnapshotRecord } from "../copy/types";
 import type { Created } from "../lib/create-once";
 import type { Pace } from "../lib/pace";
@@ -64,25 +65,51 @@ export interface KindLocks {
   describe(clients: KindClients, snapshotIds?: readonly string[]): Promise<Map<string, SnapshotLock>>;
 }
 
-export interface Kind {
+/** An EventBridge event that says one of the kind's backups is complete: the copy function acts on it. */
+export interface CompletionEvent {
+  detailType: string;
+  /** The event's `source`. */
+  source: string;
+  /** The copy request the event's detail (and resources) make; throws malformedEventError for a malformed one. */
+  parse(info: EventInfo, detail: Fields, resources: unknown): CopyRequest;
+}
+
+/** What every facet of a kind says of it. */
+export interface KindBase {
   /** The name a plan's `resources` uses. */
   readonly name: ResourceKind;
   /** What its snapshots are called in the copy and cleanup manifests, logs and metrics. */
   readonly snapshotKind: SnapshotKind;
   /** Its creates and deletes share the account's snapshot token bucket: the flows pace them. */
   readonly paced: boolean;
+  /** Snapshot locks, when its snapshots can be locked. */
+  readonly locks?: KindLocks;
+}
 
-  // Backup.
+/** What the backup function needs of a kind. */
+export interface BackupKind extends KindBase {
   /** The plan's sources of this kind, and those found but not backed up (with the reason). */
   select(ctx: SelectContext): Promise<Selection>;
   /** Backs up one source; throws what AWS threw (the flow reports it). */
   backup(ctx: BackupContext, source: Source): Promise<BackupFields>;
   /** Error names that mean the source was deleted after it was listed. */
   readonly sourceGone: readonly string[];
+}
 
-  // Copy.
-  /** The in-flight copy limit: its setting and default. */
-  readonly copyLimit: { setting: string; default: number };
+/** Deleting a snapshot (copy: a failed DR copy; cleanup: an expired backup). */
+export interface KindDeletes {
+  /** Deletes one snapshot; throws what AWS threw. */
+  deleteSnapshot(clients: KindClients, id: string): Promise<void>;
+  /** Error names that mean a snapshot to delete is already gone. */
+  readonly snapshotGone: readonly string[];
+}
+
+/** What the copy function needs of a kind. */
+export interface CopyKind extends KindBase, KindDeletes {
+  /** The events that say a backup of the kind completed. */
+  readonly events: readonly CompletionEvent[];
+  /** The in-flight copy limit: its setting and default (not a property named `default`: the closure serializer reads that as a module). */
+  readonly copyLimit: { setting: string; defaultValue: number };
   /** This stack's completed backups of the named plans in the primary region. */
   listBackups(clients: KindClients, stackTag: string, plans: readonly string[]): Promise<SnapshotRecord[]>;
   /** The snapshots a completion event names, as read in the primary region; missing ones are left out. */
@@ -97,16 +124,12 @@ export interface Kind {
   copyOf(snapshot: SnapshotRecord): string;
   /** Starts the DR copy of the candidate, tagged with `tags`; throws what AWS threw. */
   startCopy(target: CopyTarget, candidate: Candidate, tags: Tag[], isCopyOf: (record: SnapshotRecord | undefined) => record is SnapshotRecord): Promise<StartedCopy>;
+}
 
-  // Copy and cleanup.
-  /** Deletes one snapshot; throws what AWS threw. */
-  deleteSnapshot(clients: KindClients, id: string): Promise<void>;
-  /** Error names that mean a snapshot to delete is already gone. */
-  readonly snapshotGone: readonly string[];
+/** What the cleanup function needs of a kind. */
+export interface CleanupKind extends KindBase, KindDeletes {
   /** Error names that mean AWS will not delete it now because something uses it. */
   readonly snapshotInUse: readonly string[];
-
-  // Cleanup.
   /** The snapshots the cleanup rules read in one region (this stack's, or every manual one when the quota counts them). */
   listForCleanup(clients: KindClients, stackTag: string): Promise<ListedSnapshot[]>;
   /** Only its snapshots of type "manual" are the stack's (its listing also returns others, e.g. AWS Backup's). */
@@ -115,5 +138,14 @@ export interface Kind {
   isComplete(state: string): boolean;
   /** Its snapshots may back an image of the account: never deleted while one does. */
   readonly imageUses?: (clients: KindClients) => Promise<ImageUse[]>;
-  readonly locks?: KindLocks;
+}
+
+/**
+ * A resource kind: one facet per flow. Each function's archive carries only its own facet (the closure serializer
+ * captures what a function reaches), so the backup function never bundles a copy or delete call, and so on.
+ */
+export interface Kind {
+  readonly backup: BackupKind;
+  readonly copy: CopyKind;
+  readonly cleanup: CleanupKind;
 }

@@ -4,4 +4,4 @@ import { dbKind } from "./rds-kind";
 import { selectDbInstances } from "./rds-backup";
 
 /** AWS's limit per destination region: 20 DB snapshot copies in flight. */
-export const rdsKind: Kind = dbKind("rds", selectDbInstances, { setting: "BACKUP_DR_MAX_RDS_COPIES", default: 20 });
+export const rdsKind: Kind = dbKind("rds", selectDbInstances, { setting: "BACKUP_DR_MAX_RDS_COPIES", defaultValue: 20 });

@@ -40,7 +40,7 @@ export function invalidScheduleError(expression: string, problem: string): Named
   return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
-/** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
+/** A snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
 export function snapshotIdentifierTakenError(identifier: string, detail: string): NamedError<"SnapshotIdentifierTakenError", { identifier: string }> {
   return namedError("SnapshotIdentifierTakenError", `Snapshot identifier ${identifier} is taken by a snapshot that is not this backup: ${detail}`, { identifier });
 }

@@ -1,6 +1,6 @@
 // AWS tags as the handlers write them (Key/Value pairs) and read them (a record by key), for every service alike.
 
-/** A tag as EC2 and RDS take it on create and copy calls. */
+/** A tag as the snapshot APIs take it on create and copy calls. */
 export interface Tag {
   Key: string;
   Value: string;
