@@ -13,8 +13,8 @@
 //   BACKUP_DR_TOPIC_ARN          required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON          optional, "failure" (default) or "always".
 //   BACKUP_DR_CONCURRENCY        optional, 1-50, default 8. Sources backed up at once.
-//   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each EBS
-//                                snapshot until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
+//   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each
+//                                snapshot of a kind with locks until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
 //   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL         optional, default INFO.
 //

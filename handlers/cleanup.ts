@@ -22,7 +22,7 @@
 //   BACKUP_DR_MAX_DELETE_FRACTION  optional, 0 < f <= 1, default 0.5. If in a region more than this share of the
 //                                  stack's backups would be deleted, nothing there is and the run fails.
 //   BACKUP_DR_CONCURRENCY          optional, 1-50, default 8. Deletions in flight at once.
-// Locked EBS snapshots (DescribeLockedSnapshots, any lock, whoever placed it) are kept until the lock ends.
+// Locked snapshots (of kinds with locks; any lock, whoever placed it) are kept until the lock ends.
 //   AWS_REGION                     set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL           optional, default INFO.
 //

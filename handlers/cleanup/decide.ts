@@ -5,7 +5,7 @@
 //      or identifier), and, for a kind whose listing returns every manual one, it is a manual snapshot;
 //   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
 //   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
-//   4. it is complete, in its kind's words (handlers/kinds/: isComplete);
+//   4. it is complete, as its kind judges it (handlers/kinds/: isComplete);
 //   5. it names its source (backup-dr:source), and is not part of a newest completed backup of that source in
 //      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
 //      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
@@ -146,7 +146,7 @@ const BASIS: Record<TakenBasis, string> = {
   "copy-created": "the copy's own creation time",
 };
 
-/** Why a newest backup's snapshot stays, in words. */
+/** Why a newest backup's snapshot stays, as a sentence. */
 function newestReason(source: string, why: NewestWhy): string {
   const parts: string[] = [];
   if (why.byTaken) parts.push(`newest completed backup of ${source} by when its data was taken (${why.byTaken.at.toISOString()}, from ${BASIS[why.byTaken.from]})`);

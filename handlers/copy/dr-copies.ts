@@ -16,8 +16,8 @@ export interface DrIndex {
   copiesOf(candidate: Candidate): SnapshotRecord[];
 }
 
-export function indexCopies(kind: SnapshotKind, records: readonly SnapshotRecord[], stackTag: string): DrIndex {
-  const unique = [...new Map(records.map((r) => [r.id, r])).values()];
+export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string): DrIndex {
+  const unique = [...new Map(listed.map((r) => [r.id, r])).values()];
   const copies = unique.filter((r) => r.tags[TAG_STACK] === stackTag && r.tags[TAG_COPY_OF] !== undefined);
   const byCopyOf = new Map<string, SnapshotRecord[]>();
   for (const copy of copies) byCopyOf.set(copy.tags[TAG_COPY_OF], [...(byCopyOf.get(copy.tags[TAG_COPY_OF]) ?? []), copy]);
