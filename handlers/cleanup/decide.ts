@@ -17,8 +17,9 @@
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
-import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
+import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_TAKEN } from "../catalog";
 import { cleanupKind } from "../kinds/registry";
+import { readCatalog } from "../lib/catalog-record";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "../lib/instant";
@@ -68,7 +69,7 @@ interface NewestWhy {
 
 /** `backup-dr:set-size` as a positive whole number, or undefined (absent or unreadable: as before the tag). */
 function setSizeOf(s: ListedSnapshot): number | undefined {
-  const text = s.tags[TAG_SET_SIZE];
+  const text = readCatalog(s.tags).setSize;
   return text !== undefined && /^[1-9]\d{0,3}$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
@@ -78,8 +79,8 @@ function shortSet(members: readonly ListedSnapshot[], source: string): ShortSet 
   if (sizes.length === 0) return undefined;
   const size = Math.max(...sizes);
   // Distinct volumes: two DR copies of one volume snapshot are one member, not two.
-  const present = new Set(members.map((m) => m.tags[TAG_COPY_OF] ?? m.id)).size;
-  return present < size ? { kind: members[0].kind, source, run: members[0].tags[TAG_RUN] ?? "", members: present, size } : undefined;
+  const present = new Set(members.map((m) => readCatalog(m.tags).copyOf ?? m.id)).size;
+  return present < size ? { kind: members[0].kind, source, run: readCatalog(members[0].tags).run ?? "", members: present, size } : undefined;
 }
 
 /**
@@ -91,9 +92,9 @@ function newestCompleted(snapshots: readonly ListedSnapshot[]): { newest: Map<Li
   // source -> backup (run tag, or the snapshot alone when it has none) -> its snapshots
   const bySource = new Map<string, { source: string; backups: Map<string, ListedSnapshot[]> }>();
   for (const s of snapshots) {
-    const source = s.tags[TAG_SOURCE];
+    const source = readCatalog(s.tags).source;
     if (!source) continue;
-    const run = s.tags[TAG_RUN];
+    const run = readCatalog(s.tags).run;
     const backupKey = run ? `run\u0000${run}` : `id\u0000${s.id}`;
     const entry = bySource.get(sourceKey(s, source)) ?? { source, backups: new Map<string, ListedSnapshot[]>() };
     entry.backups.set(backupKey, [...(entry.backups.get(backupKey) ?? []), s]);
@@ -165,7 +166,7 @@ function keepReason(
   images: ReadonlyMap<string, string[]> | undefined,
   lock: LockFields | undefined | "unknown",
 ): { reason: string; notice: boolean } | undefined {
-  const expires = s.tags[TAG_EXPIRES];
+  const expires = readCatalog(s.tags).expires;
   if (expires === undefined || expires.trim() === "") return { reason: `no ${TAG_EXPIRES} tag`, notice: true };
   const expiry = parseInstant(expires);
   if (expiry === undefined) return { reason: `${TAG_EXPIRES} is not an ISO-8601 instant: ${JSON.stringify(expires.slice(0, 64))}`, notice: true };
@@ -175,7 +176,7 @@ function keepReason(
   if (!validTime(s.created)) return { reason: "creation time unknown", notice: true };
   if (now.getTime() - s.created.getTime() < policy.minAgeDays * DAY_MS) return { reason: `younger than the minimum age of ${policy.minAgeDays} days`, notice: false };
   if (!isComplete(s)) return { reason: `not complete (${s.state || "no state"})`, notice: false };
-  const source = s.tags[TAG_SOURCE];
+  const source = readCatalog(s.tags).source;
   if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
   const why = newest.get(s);
   if (why) return { reason: newestReason(source, why), notice: false };
@@ -208,7 +209,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
   const decisions: Decision[] = [];
   const regions: RegionDecision[] = [];
   for (const listing of listings) {
-    const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
+    const tagged = listing.snapshots.filter((s) => readCatalog(s.tags).stack === policy.stackTag);
     const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (cleanupKind(s.kind).manualOnly && s.snapshotType !== "manual"));
     const ours = tagged.filter((s) => !foreignMade.includes(s));
     const { newest, short } = newestCompleted(ours);
@@ -226,10 +227,10 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
       region: listing.region,
       kind: s.kind,
       id: s.id,
-      ...(s.tags[TAG_SOURCE] ? { source: s.tags[TAG_SOURCE] } : {}),
+      ...(readCatalog(s.tags).source ? { source: readCatalog(s.tags).source } : {}),
       ...(validTime(s.created) ? { created: s.created.toISOString() } : {}),
       ...takenFields(s),
-      ...(s.tags[TAG_EXPIRES] !== undefined ? { expires: s.tags[TAG_EXPIRES] } : {}),
+      ...(readCatalog(s.tags).expires !== undefined ? { expires: readCatalog(s.tags).expires } : {}),
       ...(lockOf(s) ? { lock: lockOf(s) } : {}),
       verdict,
       reason,

@@ -1,7 +1,8 @@
 // The DR region's side: which backups already have a copy there, how many copies are in flight, removing failed copies.
-import { TAG_COPY_OF, TAG_STACK, type SnapshotKind } from "../catalog";
+import type { SnapshotKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
 import { copyKind } from "../kinds/registry";
+import { readCatalog } from "../lib/catalog-record";
 import { errorName } from "../lib/errors";
 import type { Candidate, SnapshotRecord } from "./types";
 
@@ -18,9 +19,14 @@ export interface DrIndex {
 
 export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string): DrIndex {
   const unique = [...new Map(listed.map((r) => [r.id, r])).values()];
-  const copies = unique.filter((r) => r.tags[TAG_STACK] === stackTag && r.tags[TAG_COPY_OF] !== undefined);
   const byCopyOf = new Map<string, SnapshotRecord[]>();
-  for (const copy of copies) byCopyOf.set(copy.tags[TAG_COPY_OF], [...(byCopyOf.get(copy.tags[TAG_COPY_OF]) ?? []), copy]);
+  const copies: SnapshotRecord[] = [];
+  for (const record of unique) {
+    const { stack, copyOf } = readCatalog(record.tags);
+    if (stack !== stackTag || copyOf === undefined) continue;
+    copies.push(record);
+    byCopyOf.set(copyOf, [...(byCopyOf.get(copyOf) ?? []), record]);
+  }
   const byId = new Map(unique.map((r) => [r.id, r]));
   const keepsIdentifier = copyKind(kind).copyKeepsIdentifier;
   return {
