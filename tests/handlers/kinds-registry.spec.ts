@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { QUOTA_KINDS, RESOURCE_KINDS, SNAPSHOT_KIND_OF, SNAPSHOT_KINDS } from "../../handlers/catalog";
 import { backupKind, cleanupKind, cleanupKinds, copyKind, copyKinds, KIND_MODULES } from "../../handlers/kinds/registry";
+import { copySettings } from "../helpers/aws-copy-setup";
 
 /** Every operation of each facet (handlers/kinds/kind.ts): a kind module must implement them all. */
 const OPERATIONS = {
@@ -55,6 +56,14 @@ describe("resource kinds: one registry over the one list of names", () => {
     expect(new Set(settings).size).to.equal(settings.length);
     const detailTypes = copyKinds().flatMap((k) => k.events.map((e) => e.detailType));
     expect(new Set(detailTypes).size).to.equal(detailTypes.length);
+  });
+
+  it("each kind's copy limit is the one the copy function reads: its setting and its default", () => {
+    const defaults = copySettings().limits;
+    for (const kind of copyKinds()) {
+      expect(defaults[kind.snapshotKind], kind.name).to.equal(kind.copyLimit.defaultValue);
+      expect(copySettings({ [kind.copyLimit.setting]: "7" }).limits[kind.snapshotKind], kind.copyLimit.setting).to.equal(7);
+    }
   });
 
   it("the quota kinds are kinds whose cleanup lists every manual snapshot", () => {
