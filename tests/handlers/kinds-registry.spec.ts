@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { QUOTA_KINDS, RESOURCE_KINDS, SNAPSHOT_KIND_OF, SNAPSHOT_KINDS } from "../../handlers/catalog";
 import { backupKind, cleanupKind, cleanupKinds, copyKind, copyKinds, KIND_MODULES } from "../../handlers/kinds/registry";
+import { COPY_EVENT_PATTERNS } from "../../infra/copy";
 import { copySettings } from "../helpers/aws-copy-setup";
 
 /** Every operation of each facet (handlers/kinds/kind.ts): a kind module must implement them all. */
@@ -64,6 +65,12 @@ describe("resource kinds: one registry over the one list of names", () => {
       expect(defaults[kind.snapshotKind], kind.name).to.equal(kind.copyLimit.defaultValue);
       expect(copySettings({ [kind.copyLimit.setting]: "7" }).limits[kind.snapshotKind], kind.copyLimit.setting).to.equal(7);
     }
+  });
+
+  it("the stack's EventBridge rules send exactly the kinds' completion events", () => {
+    const ruled = Object.values(COPY_EVENT_PATTERNS).map((p) => `${String(p.source)} ${String(p["detail-type"])}`);
+    const parsed = copyKinds().flatMap((k) => k.events.map((e) => `${e.source} ${e.detailType}`));
+    expect([...ruled].sort()).to.deep.equal([...parsed].sort());
   });
 
   it("the quota kinds are kinds whose cleanup lists every manual snapshot", () => {
