@@ -13,8 +13,8 @@
 //   BACKUP_DR_TOPIC_ARN          required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON          optional, "failure" (default) or "always".
 //   BACKUP_DR_CONCURRENCY        optional, 1-50, default 8. Sources backed up at once.
-//   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each EBS
-//                                snapshot until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
+//   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each
+//                                snapshot of a kind with locks until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
 //   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL         optional, default INFO.
 //
@@ -29,9 +29,9 @@ import { createLogger, createMetrics, publishMetricSet } from "./lib/observabili
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
-/** CreateSnapshots budget: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
-const EC2_SNAPSHOTS_PER_SECOND = 4;
-const EC2_SNAPSHOT_BURST = 20;
+/** Snapshot-create budget of the paced kinds: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
+const SNAPSHOTS_PER_SECOND = 4;
+const SNAPSHOT_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface BackupResult {
@@ -57,7 +57,7 @@ export async function handler(event: unknown, context: Context): Promise<BackupR
         now: () => new Date(),
         log: logger,
         publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
-        paceEc2: tokenBucket(EC2_SNAPSHOTS_PER_SECOND, EC2_SNAPSHOT_BURST),
+        paceCreates: tokenBucket(SNAPSHOTS_PER_SECOND, SNAPSHOT_BURST),
       },
       settings,
       event,

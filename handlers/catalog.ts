@@ -1,6 +1,9 @@
 // The backup catalog is the tags: the names every backup and copy carries (a contract, see docs/backup.md).
 // Shared by the infrastructure (default tags, IAM conditions) and the handlers (what they write and read).
 
+import type { IntRange } from "./lib/shared-settings";
+import { RESOURCE_KINDS, type ResourceKind } from "../policies/lib/plan-contract";
+
 export const TAG_STACK = "backup-dr:stack";
 export const TAG_PLAN = "backup-dr:plan";
 export const TAG_SOURCE = "backup-dr:source";
@@ -25,8 +28,43 @@ export const RDS_SNAPSHOT_PREFIX = "bdr-";
 /** The default tag every resource the stack creates carries, beside `backup-dr:stack`. */
 export const TAG_ENVIRONMENT = "environment";
 
-/** Retention tiers, shortest first (defined by the plan contract). */
-export { TIERS, type Tier } from "../policies/lib/plan-contract";
+/**
+ * The resource kinds a plan names in `resources` and the retention tiers, shortest first: defined once by the plan
+ * contract (policies/lib/plan-contract.ts, which the self-contained pack carries). `handlers/kinds/registry.ts` maps
+ * each kind name to the module that owns everything kind-specific.
+ * ec2 = an instance (all its EBS volumes), rds = a DB instance, aurora = a DB cluster.
+ */
+export { RESOURCE_KINDS, TIERS, type ResourceKind, type Tier } from "../policies/lib/plan-contract";
+
+/** What a kind's snapshots are called in the copy and cleanup manifests, logs and metrics. */
+export const SNAPSHOT_KIND_OF = { ec2: "ebs", rds: "rds", aurora: "aurora" } as const satisfies Record<ResourceKind, string>;
+/** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
+export type SnapshotKind = (typeof SNAPSHOT_KIND_OF)[ResourceKind];
+export const SNAPSHOT_KINDS: readonly SnapshotKind[] = RESOURCE_KINDS.map((kind) => SNAPSHOT_KIND_OF[kind]);
+
+/**
+ * Copies in flight per DR region, per snapshot kind: the key of backup-dr:copy, the copy function's variable, and its
+ * default and range (config and the function take the same). EBS's "Concurrent snapshot copies per destination Region"
+ * is 20 by default and can be raised in Service Quotas (raise it before raising this); RDS allows 20 copies in
+ * progress per destination region; Aurora cluster copies are held to 5.
+ */
+export const COPY_LIMITS = {
+  ebs: { key: "maxEbsCopies", setting: "BACKUP_DR_MAX_EBS_COPIES", fallback: 20, min: 1, max: 100 },
+  rds: { key: "maxRdsCopies", setting: "BACKUP_DR_MAX_RDS_COPIES", fallback: 20, min: 1, max: 20 },
+  aurora: { key: "maxClusterCopies", setting: "BACKUP_DR_MAX_CLUSTER_COPIES", fallback: 5, min: 1, max: 5 },
+} as const satisfies Record<SnapshotKind, CopyLimit>;
+
+/** One kind's in-flight copy limit (COPY_LIMITS). */
+export interface CopyLimit extends IntRange {
+  /** The key of backup-dr:copy. */
+  key: string;
+  /** The copy function's environment variable. */
+  setting: string;
+}
+
+/** Snapshot kinds whose manual snapshots count against a per-region quota (100 each): cleanup counts them, infra alarms. */
+export const QUOTA_KINDS = ["rds", "aurora"] as const satisfies readonly SnapshotKind[];
+export type QuotaKind = (typeof QUOTA_KINDS)[number];
 
 /** The value of `backup-dr:stack`: `<pulumi project>/<stack>`. */
 export function stackTagValue(project: string, stack: string): string {

@@ -22,7 +22,7 @@
 //   BACKUP_DR_MAX_DELETE_FRACTION  optional, 0 < f <= 1, default 0.5. If in a region more than this share of the
 //                                  stack's backups would be deleted, nothing there is and the run fails.
 //   BACKUP_DR_CONCURRENCY          optional, 1-50, default 8. Deletions in flight at once.
-// Locked EBS snapshots (DescribeLockedSnapshots, any lock, whoever placed it) are kept until the lock ends.
+// Locked snapshots (of kinds with locks; any lock, whoever placed it) are kept until the lock ends.
 //   AWS_REGION                     set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL           optional, default INFO.
 //
@@ -37,9 +37,9 @@ import { createLogger, createMetrics, publishMetricSet } from "./lib/observabili
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
 
-/** DeleteSnapshot shares EC2's snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
-const EC2_DELETES_PER_SECOND = 4;
-const EC2_DELETE_BURST = 20;
+/** Deletes of the paced kinds share the snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
+const DELETES_PER_SECOND = 4;
+const DELETE_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface CleanupResult {
@@ -68,7 +68,7 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
         remainingMs: () => context.getRemainingTimeInMillis(),
         log: logger,
         publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
-        paceEc2: () => tokenBucket(EC2_DELETES_PER_SECOND, EC2_DELETE_BURST),
+        paceDeletes: () => tokenBucket(DELETES_PER_SECOND, DELETE_BURST),
       },
       settings,
       event,

@@ -1,12 +1,9 @@
 // Lambda entry of the DR copy function: settings from the environment, clients once per container, then the run.
 // The function runs in the primary region; it reads backups there and requests every copy in the DR region.
 //
-// Events (EventBridge, primary region; see handlers/copy/event.ts for the fields read):
-//   EBS Multi-Volume Snapshots Completion Status (aws.ec2, createSnapshots, succeeded)   EBS snapshots of a backup set
-//   EBS Snapshot Notification (aws.ec2, createSnapshot, succeeded)                      one EBS snapshot
-//   RDS DB Snapshot Event (aws.rds, RDS-EVENT-0042)                                     a manual DB snapshot
-//   RDS DB Cluster Snapshot Event (aws.rds, RDS-EVENT-0075)                             a manual DB cluster snapshot
-//   { "sweep": true }                                                                   the sweep schedule
+// Events (EventBridge, primary region): each resource kind's completion events (the `events` of its module in
+// handlers/kinds/, with the fields read; the envelope: handlers/copy/event.ts), and { "sweep": true } from the sweep
+// schedule.
 // Deployed, all of these arrive through the copy FIFO queue (one message group, so one run at a time) as an SQS
 // event with one record whose body is the event; invoked by hand, the bare event works the same.
 //
@@ -20,12 +17,11 @@
 //   BACKUP_DR_VAULT_BUCKET        required. Primary vault bucket; manifests go to runs/copy/<yyyy>/<mm>/<dd>/.
 //   BACKUP_DR_TOPIC_ARN           required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON           optional, "failure" (default) or "always".
-//   BACKUP_DR_MAX_EBS_COPIES      optional, 1-100, default 20. EBS snapshot copies in flight to the DR region at most.
-//   BACKUP_DR_MAX_RDS_COPIES      optional, 1-100, default 20. DB snapshot copies in flight at most.
-//   BACKUP_DR_MAX_CLUSTER_COPIES  optional, 1-100, default 5. DB cluster snapshot copies in flight at most.
+//   BACKUP_DR_MAX_<KIND>_COPIES   optional, 1-100. Per resource kind, its snapshot copies in flight to the DR region at
+//                                 most: the setting and default are the kind's `copyLimit` (handlers/kinds/).
 //   BACKUP_DR_CONCURRENCY         optional, 1-50, default 8. AWS calls (copies, deletions) made at once.
-//   BACKUP_DR_SNAPSHOT_LOCK       optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each EBS
-//                                 DR copy until its DR expiry (handlers/lib/snapshot-lock.ts, handlers/copy/lock-copies.ts).
+//   BACKUP_DR_SNAPSHOT_LOCK       optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each DR
+//                                 copy of a kind with locks until its DR expiry (handlers/lib/snapshot-lock.ts, handlers/copy/lock-copies.ts).
 //   AWS_REGION                    set by Lambda (the primary region). AWS_ENDPOINT_URL (optional) points every client
 //                                 at another endpoint.
 //   POWERTOOLS_LOG_LEVEL          optional, default INFO.

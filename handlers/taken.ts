@@ -5,8 +5,9 @@
 // A DR copy: its backup-dr:taken tag (the source's creation time, written by the copy function); without a valid
 // one, its slot (from backup-dr:run); then its own creation time. A tag or slot later than the copy's own creation
 // time cannot be when its data was taken (the copy came after the data), so it is passed over.
-import { TAG_COPY_OF, TAG_RUN, TAG_TAKEN } from "./catalog";
-import { parseInstant } from "./cleanup/instant";
+import { TAG_TAKEN } from "./catalog";
+import { readCatalog } from "./lib/catalog-record";
+import { parseInstant } from "./lib/instant";
 import { timeOfRunId } from "./lib/run-id";
 
 /** Where the time came from: the manifests say which. */
@@ -21,7 +22,7 @@ export interface Taken {
 
 /** What the reader needs of a snapshot, as either flow lists it. */
 export interface RecoveryPoint {
-  /** AWS's creation time in the snapshot's own region (EBS StartTime, RDS SnapshotCreateTime). */
+  /** AWS's creation time in the snapshot's own region (its start or create time). */
   created?: Date;
   tags: Readonly<Record<string, string>>;
 }
@@ -35,19 +36,19 @@ export function slotOfRun(run: string | undefined): Date | undefined {
 
 /** A DR copy is a snapshot that names what it is a copy of. */
 export function isCopy(point: RecoveryPoint): boolean {
-  return point.tags[TAG_COPY_OF] !== undefined;
+  return readCatalog(point.tags).copyOf !== undefined;
 }
 
 /** When the recovery point's data was taken, and from what; undefined when nothing tells. */
 export function takenTime(point: RecoveryPoint): Taken | undefined {
   const created = valid(point.created) ? point.created : undefined;
-  const slot = slotOfRun(point.tags[TAG_RUN]);
+  const slot = slotOfRun(readCatalog(point.tags).run);
   if (!isCopy(point)) {
     if (created) return { at: created, from: "created" };
     return slot ? { at: slot, from: "slot" } : undefined;
   }
   const notAfterCopy = (at: Date) => created === undefined || at.getTime() <= created.getTime();
-  const tag = point.tags[TAG_TAKEN];
+  const tag = readCatalog(point.tags).taken;
   let ignoredTag: string | undefined;
   if (tag !== undefined) {
     const at = parseInstant(tag);

@@ -2,6 +2,7 @@
 // and alarms when RDS/Aurora manual snapshots approach the per-region quota.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { QUOTA_KINDS } from "../handlers/catalog";
 import { handler } from "../handlers/cleanup";
 import { watchedMetric } from "../handlers/lib/metrics";
 import type { BackupDrConfig } from "./config";
@@ -64,7 +65,7 @@ export class Cleanup extends pulumi.ComponentResource {
       this,
     );
     for (const region of [config.region, config.drRegion]) {
-      for (const kind of ["rds", "aurora"]) {
+      for (const kind of QUOTA_KINDS) {
         new aws.cloudwatch.MetricAlarm(
           `${name}-quota-${kind}-${region}`,
           {

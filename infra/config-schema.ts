@@ -1,9 +1,9 @@
 // The stack configuration's schema: every key, its default, and the message a bad value gets.
 // Messages say what is allowed ("expected ..."); config.ts adds the key path and the value given.
 import { z } from "zod";
-import { TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
+import { COPY_LIMITS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
-import { CLEANUP_VALVES, COPY_LIMITS, DEFAULT_NOTIFY_ON, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
+import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
@@ -204,9 +204,9 @@ const s3Replication = record(
 const copy = record(
   {
     sweepMinutes: wholeNumber(5, 1440, "a whole number of minutes").default(30),
-    maxEbsCopies: ranged(COPY_LIMITS.maxEbsCopies),
-    maxRdsCopies: ranged(COPY_LIMITS.maxRdsCopies),
-    maxClusterCopies: ranged(COPY_LIMITS.maxClusterCopies),
+    maxEbsCopies: ranged(COPY_LIMITS.ebs),
+    maxRdsCopies: ranged(COPY_LIMITS.rds),
+    maxClusterCopies: ranged(COPY_LIMITS.aurora),
     lagAlarmMinutes: wholeNumber(15, 10080, "a whole number of minutes").default(240),
   },
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",

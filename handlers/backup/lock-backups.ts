@@ -1,15 +1,19 @@
-// Locks each EBS snapshot of the run until its expiry when the stack locks snapshots (vaultLock GOVERNANCE or
-// COMPLIANCE): the ones this run made and, on a rerun, the ones an earlier run of the slot made. RDS has no lock.
-import type { EC2Client } from "@aws-sdk/client-ec2";
+// Locks each snapshot of the run until its expiry when the stack locks snapshots (vaultLock GOVERNANCE or
+// COMPLIANCE) and its kind has locks: the ones this run made and, on a rerun, the ones an earlier run of the slot made.
+import type { KindClients } from "../kinds/clients";
+import { backupKind } from "../kinds/registry";
 import { settleWithConcurrency } from "../lib/pool";
-import { lockSnapshot, type LockResult, type SnapshotLockMode } from "../lib/snapshot-lock";
+import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { BackupRun, SourceOutcome } from "./types";
 
-/** The outcomes, each EC2 one with the lock result of every snapshot it names; unchanged when locking is off. */
-export async function lockBackups(ec2: EC2Client, mode: SnapshotLockMode, run: BackupRun, outcomes: readonly SourceOutcome[], concurrency: number, now: () => Date): Promise<SourceOutcome[]> {
+/** The outcomes, each of a kind with locks with the lock result of every snapshot it names; unchanged when locking is off. */
+export async function lockBackups(clients: KindClients, mode: SnapshotLockMode, run: BackupRun, outcomes: readonly SourceOutcome[], concurrency: number, now: () => Date): Promise<SourceOutcome[]> {
   if (mode === "off") return [...outcomes];
-  const targets = outcomes.flatMap((outcome, index) => (outcome.kind === "ec2" && outcome.status !== "failed" ? outcome.snapshotIds.map((snapshotId) => ({ index, snapshotId })) : []));
-  const settled = await settleWithConcurrency(targets, concurrency, ({ snapshotId }) => lockSnapshot(ec2, snapshotId, mode, run.expires, now()));
+  const targets = outcomes.flatMap((outcome, index) => {
+    const locks = backupKind(outcome.kind).locks;
+    return locks !== undefined && outcome.status !== "failed" ? outcome.snapshotIds.map((snapshotId) => ({ index, snapshotId, locks })) : [];
+  });
+  const settled = await settleWithConcurrency(targets, concurrency, ({ snapshotId, locks }) => locks.lock(clients, snapshotId, mode, run.expires, now()));
   const locks = new Map<number, LockResult[]>();
   settled.forEach((result, i) => {
     const { index, snapshotId } = targets[i];

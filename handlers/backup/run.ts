@@ -1,5 +1,6 @@
 // One backup run: event checked first, sources selected, backed up with bounded concurrency, then reported.
 import { describeError } from "../lib/errors";
+import type { KindClients } from "../kinds/clients";
 import type { AwsClients } from "../lib/clients";
 import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
@@ -15,14 +16,14 @@ import { selectPlan } from "./select";
 import type { BackupPlan, BackupRun, BackupSettings, SourceOutcome } from "./types";
 
 export interface BackupDeps {
-  clients: Pick<AwsClients, "ec2" | "rds" | "s3" | "sns">;
+  clients: Pick<AwsClients, keyof KindClients | "s3" | "sns">;
   now: () => Date;
   log: Log;
   /** Receives the run's metric set (Powertools Metrics in Lambda). */
   publishMetrics: RunEndDeps["publishMetrics"];
-  /** Paces CreateSnapshots (EC2 refills 5 a second per account and region); none when absent. */
-  paceEc2?: Pace;
-  /** Waits while another delivery of the run holds an instance's claim; a timer when absent. */
+  /** Paces the creates of kinds that share the account's snapshot token bucket (refill 5 a second); none when absent. */
+  paceCreates?: Pace;
+  /** Waits while another delivery of the run holds a source's claim; a timer when absent. */
   sleep?: (ms: number) => Promise<void>;
 }
 
@@ -46,8 +47,8 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
   for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
-  const claims = { s3: deps.clients.s3, ec2: deps.clients.ec2, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
-  const context = { ec2: deps.clients.ec2, rds: deps.clients.rds, run, existing: selection.existing, now: deps.now, paceEc2: deps.paceEc2 ?? unpaced, claims };
+  const claims = { s3: deps.clients.s3, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
+  const context = { clients: deps.clients, run, now: deps.now, pace: deps.paceCreates ?? unpaced, claims };
   const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
   const made: SourceOutcome[] = [
     ...selection.skipped,
@@ -57,7 +58,7 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
       return { kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 };
     }),
   ];
-  const outcomes = await lockBackups(deps.clients.ec2, settings.snapshotLock, run, made, settings.concurrency, deps.now);
+  const outcomes = await lockBackups(deps.clients, settings.snapshotLock, run, made, settings.concurrency, deps.now);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);

@@ -1,9 +1,8 @@
 // The backup function's vocabulary: plans, sources, per-source outcomes and the run they belong to.
 import type { Tier } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
 import type { ResourceKind, RunPlan } from "../plan";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
-
-export { RESOURCE_KINDS, type ResourceKind } from "../plan";
 
 /** A plan as the functions read it (the plan contract, handlers/plan.ts). */
 export type BackupPlan = RunPlan;
@@ -17,7 +16,7 @@ export interface BackupSettings {
   topicArn: string;
   notifyOn: "failure" | "always";
   concurrency: number;
-  /** EBS snapshot lock (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  /** Snapshot lock (from vaultLock.mode), for kinds whose snapshots can be locked: off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;
 }
 
@@ -35,13 +34,10 @@ export interface BackupRun {
 export interface Source {
   kind: ResourceKind;
   id: string;
-  /** ec2: the EBS volumes attached when the instance was listed, recorded on the set as backup-dr:set-size. */
-  volumes?: number;
-}
-
-export interface ErrorInfo {
-  name: string;
-  message: string;
+  /** A source backed up as a set: how many snapshots the set has (recorded on it as backup-dr:set-size). */
+  setSize?: number;
+  /** The snapshots this run already made of it, when the listing found them (a rerun): nothing is made again. */
+  existing?: string[];
 }
 
 /** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */
@@ -53,7 +49,7 @@ export interface SourceOutcome {
   reason?: string;
   error?: ErrorInfo;
   durationMs: number;
-  /** ec2, when snapshots are locked: the lock of each snapshot (a failed lock fails the run; the snapshot stays). */
+  /** A kind with snapshot locks, when snapshots are locked: the lock of each snapshot (a failed lock fails the run; the snapshot stays). */
   locks?: LockResult[];
 }
 

@@ -2,38 +2,43 @@
 //
 // In each region a snapshot is a candidate only when ALL hold:
 //   1. backup-dr:stack equals this stack, and AWS Backup did not make it (no aws:backup:* tag, not its description
-//      or identifier), and for RDS it is a manual snapshot;
+//      or identifier), and, for a kind whose listing returns every manual one, it is a manual snapshot;
 //   2. backup-dr:expires is a valid ISO-8601 instant (with a zone) before now (missing or malformed: kept, reported);
 //   3. it is at least minAgeDays old by its creation time in the region (AWS's time, which no tag edit can change);
-//   4. it is complete: EBS "completed", RDS and Aurora "available";
+//   4. it is complete, as its kind judges it (handlers/kinds/: isComplete);
 //   5. it names its source (backup-dr:source), and is not part of a newest completed backup of that source in
 //      that region (a backup = the snapshots of one source and run: all volumes of an instance from one
 //      CreateSnapshots; completed = every one of them complete). Kept: the newest whole backup by when its data was
 //      taken (handlers/taken.ts; a short set, fewer members than backup-dr:set-size, is never it) AND the newest by
 //      creation time in the region (the rule before the taken tag, so no tag edit deletes more); ties all kept;
-//   6. for EBS: no AMI of this account uses it, and the AMI listing succeeded;
-//   7. for EBS: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
+//   6. for a kind whose snapshots back images: no image (AMI) of this account uses it, and that listing succeeded;
+//   7. for a kind with locks: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
 //      the lock listing succeeded. (Checked right after the expiry: an expired but locked snapshot says so.)
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
 // region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
 // the rest are deferred to the next run.
-import { TAG_COPY_OF, TAG_EXPIRES, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN } from "../catalog";
+import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_TAKEN } from "../catalog";
+import { cleanupKind } from "../kinds/registry";
+import { readCatalog } from "../lib/catalog-record";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
-import { parseInstant } from "./instant";
+import { parseInstant } from "../lib/instant";
 import type { CleanupPlan, CleanupPolicy, Decision, ListedSnapshot, LockFields, RegionDecision, RegionListing, ShortSet } from "./types";
 
 const DAY_MS = 86_400_000;
 
+/** Its kind's snapshots can be locked. */
+const lockable = (s: ListedSnapshot) => cleanupKind(s.kind).locks !== undefined;
+
 /** Tags AWS Backup puts on what it makes; no one else may use the `aws:` prefix. */
 const AWS_BACKUP_TAG_PREFIX = "aws:backup:";
-/** AWS Backup's EBS snapshot description and RDS snapshot identifier prefix. */
+/** AWS Backup's snapshot description and snapshot identifier prefix. */
 const AWS_BACKUP_DESCRIPTION = "This snapshot is created by the AWS Backup service";
 const AWS_BACKUP_ID_PREFIX = "awsbackup:";
 
 /** The one state in which a snapshot of each kind is complete (and deletable). */
 export function isComplete(snapshot: Pick<ListedSnapshot, "kind" | "state">): boolean {
-  return snapshot.kind === "ebs" ? snapshot.state === "completed" : snapshot.state === "available";
+  return cleanupKind(snapshot.kind).isComplete(snapshot.state);
 }
 
 /** Made by AWS Backup, whatever tags were copied onto it: never ours to delete. */
@@ -64,7 +69,7 @@ interface NewestWhy {
 
 /** `backup-dr:set-size` as a positive whole number, or undefined (absent or unreadable: as before the tag). */
 function setSizeOf(s: ListedSnapshot): number | undefined {
-  const text = s.tags[TAG_SET_SIZE];
+  const text = readCatalog(s.tags).setSize;
   return text !== undefined && /^[1-9]\d{0,3}$/.test(text.trim()) ? Number(text.trim()) : undefined;
 }
 
@@ -74,8 +79,8 @@ function shortSet(members: readonly ListedSnapshot[], source: string): ShortSet 
   if (sizes.length === 0) return undefined;
   const size = Math.max(...sizes);
   // Distinct volumes: two DR copies of one volume snapshot are one member, not two.
-  const present = new Set(members.map((m) => m.tags[TAG_COPY_OF] ?? m.id)).size;
-  return present < size ? { kind: members[0].kind, source, run: members[0].tags[TAG_RUN] ?? "", members: present, size } : undefined;
+  const present = new Set(members.map((m) => readCatalog(m.tags).copyOf ?? m.id)).size;
+  return present < size ? { kind: members[0].kind, source, run: readCatalog(members[0].tags).run ?? "", members: present, size } : undefined;
 }
 
 /**
@@ -87,9 +92,9 @@ function newestCompleted(snapshots: readonly ListedSnapshot[]): { newest: Map<Li
   // source -> backup (run tag, or the snapshot alone when it has none) -> its snapshots
   const bySource = new Map<string, { source: string; backups: Map<string, ListedSnapshot[]> }>();
   for (const s of snapshots) {
-    const source = s.tags[TAG_SOURCE];
+    const source = readCatalog(s.tags).source;
     if (!source) continue;
-    const run = s.tags[TAG_RUN];
+    const run = readCatalog(s.tags).run;
     const backupKey = run ? `run\u0000${run}` : `id\u0000${s.id}`;
     const entry = bySource.get(sourceKey(s, source)) ?? { source, backups: new Map<string, ListedSnapshot[]>() };
     entry.backups.set(backupKey, [...(entry.backups.get(backupKey) ?? []), s]);
@@ -142,7 +147,7 @@ const BASIS: Record<TakenBasis, string> = {
   "copy-created": "the copy's own creation time",
 };
 
-/** Why a newest backup's snapshot stays, in words. */
+/** Why a newest backup's snapshot stays, as a sentence. */
 function newestReason(source: string, why: NewestWhy): string {
   const parts: string[] = [];
   if (why.byTaken) parts.push(`newest completed backup of ${source} by when its data was taken (${why.byTaken.at.toISOString()}, from ${BASIS[why.byTaken.from]})`);
@@ -161,7 +166,7 @@ function keepReason(
   images: ReadonlyMap<string, string[]> | undefined,
   lock: LockFields | undefined | "unknown",
 ): { reason: string; notice: boolean } | undefined {
-  const expires = s.tags[TAG_EXPIRES];
+  const expires = readCatalog(s.tags).expires;
   if (expires === undefined || expires.trim() === "") return { reason: `no ${TAG_EXPIRES} tag`, notice: true };
   const expiry = parseInstant(expires);
   if (expiry === undefined) return { reason: `${TAG_EXPIRES} is not an ISO-8601 instant: ${JSON.stringify(expires.slice(0, 64))}`, notice: true };
@@ -171,11 +176,11 @@ function keepReason(
   if (!validTime(s.created)) return { reason: "creation time unknown", notice: true };
   if (now.getTime() - s.created.getTime() < policy.minAgeDays * DAY_MS) return { reason: `younger than the minimum age of ${policy.minAgeDays} days`, notice: false };
   if (!isComplete(s)) return { reason: `not complete (${s.state || "no state"})`, notice: false };
-  const source = s.tags[TAG_SOURCE];
+  const source = readCatalog(s.tags).source;
   if (!source) return { reason: `no ${TAG_SOURCE} tag`, notice: true };
   const why = newest.get(s);
   if (why) return { reason: newestReason(source, why), notice: false };
-  if (s.kind === "ebs") {
+  if (cleanupKind(s.kind).imageUses !== undefined) {
     if (images === undefined) return { reason: "AMI listing failed: cannot tell whether an AMI uses it", notice: true };
     const using = images.get(s.id);
     if (using !== undefined) return { reason: `in use by ${using.join(", ")}`, notice: true };
@@ -204,8 +209,8 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
   const decisions: Decision[] = [];
   const regions: RegionDecision[] = [];
   for (const listing of listings) {
-    const tagged = listing.snapshots.filter((s) => s.tags[TAG_STACK] === policy.stackTag);
-    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (s.kind !== "ebs" && s.snapshotType !== "manual"));
+    const tagged = listing.snapshots.filter((s) => readCatalog(s.tags).stack === policy.stackTag);
+    const foreignMade = tagged.filter((s) => madeByAwsBackup(s) || (cleanupKind(s.kind).manualOnly && s.snapshotType !== "manual"));
     const ours = tagged.filter((s) => !foreignMade.includes(s));
     const { newest, short } = newestCompleted(ours);
     let images: Map<string, string[]> | undefined;
@@ -215,17 +220,17 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     }
     const locks = new Map((listing.locks ?? []).filter((l) => isUnderLock(l, now)).map((l: SnapshotLock) => [l.snapshotId, l]));
     const lockOf = (s: ListedSnapshot): LockFields | undefined => {
-      const lock = s.kind === "ebs" ? locks.get(s.id) : undefined;
+      const lock = lockable(s) ? locks.get(s.id) : undefined;
       return lock === undefined ? undefined : { state: lock.state, ...(lock.expiresOn ? { until: lock.expiresOn } : {}) };
     };
     const decide = (s: ListedSnapshot, verdict: Decision["verdict"], reason: string, notice: boolean): Decision => ({
       region: listing.region,
       kind: s.kind,
       id: s.id,
-      ...(s.tags[TAG_SOURCE] ? { source: s.tags[TAG_SOURCE] } : {}),
+      ...(readCatalog(s.tags).source ? { source: readCatalog(s.tags).source } : {}),
       ...(validTime(s.created) ? { created: s.created.toISOString() } : {}),
       ...takenFields(s),
-      ...(s.tags[TAG_EXPIRES] !== undefined ? { expires: s.tags[TAG_EXPIRES] } : {}),
+      ...(readCatalog(s.tags).expires !== undefined ? { expires: readCatalog(s.tags).expires } : {}),
       ...(lockOf(s) ? { lock: lockOf(s) } : {}),
       verdict,
       reason,
@@ -236,7 +241,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
     );
     const candidates: Decision[] = [];
     for (const s of ours) {
-      const keep = keepReason(s, now, policy, newest, images, s.kind === "ebs" && listing.locksUnknown ? "unknown" : lockOf(s));
+      const keep = keepReason(s, now, policy, newest, images, lockable(s) && listing.locksUnknown ? "unknown" : lockOf(s));
       if (keep) regional.push(decide(s, "keep", keep.reason, keep.notice));
       else candidates.push(decide(s, "delete", "expired", false));
     }

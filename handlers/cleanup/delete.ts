@@ -1,14 +1,10 @@
 // Deletes one snapshot and says what happened; never throws, so one snapshot cannot stop the others.
-import { DeleteSnapshotCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { DeleteDBClusterSnapshotCommand, DeleteDBSnapshotCommand, type RDSClient } from "@aws-sdk/client-rds";
+import type { SnapshotKind } from "../catalog";
+import type { KindClients } from "../kinds/clients";
+import { cleanupKind } from "../kinds/registry";
 import { describeError, errorName } from "../lib/errors";
 import type { Pace } from "../lib/pace";
-import type { ErrorInfo, SnapshotKind } from "./types";
-
-/** Already gone (another run, a person, or our own retried call whose first answer was lost): the goal is met. */
-const GONE = ["InvalidSnapshot.NotFound", "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
-/** AWS refuses because something uses it now (an AMI registered since the listing, a copy in progress): keep it. */
-const IN_USE = ["InvalidSnapshot.InUse", "InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotStateFault", "InvalidDBClusterSnapshotState"];
+import type { ErrorInfo } from "./types";
 
 export type DeleteResult = { status: "deleted"; reason: string } | { status: "kept"; reason: string } | { status: "failed"; reason: string; error: ErrorInfo };
 
@@ -17,25 +13,21 @@ export interface DeleteTarget {
   id: string;
 }
 
-export async function deleteSnapshot(clients: { ec2: EC2Client; rds: RDSClient }, target: DeleteTarget, paceEc2: Pace): Promise<DeleteResult> {
+/**
+ * Already gone (another run, a person, or our own retried call whose first answer was lost): the goal is met.
+ * AWS refuses because something uses it now (an image registered since the listing, a copy in progress): keep it.
+ * Deletes of a paced kind wait for `pace` first.
+ */
+export async function deleteSnapshot(clients: KindClients, target: DeleteTarget, pace: Pace): Promise<DeleteResult> {
+  const kind = cleanupKind(target.kind);
   try {
-    switch (target.kind) {
-      case "ebs":
-        await paceEc2();
-        await clients.ec2.send(new DeleteSnapshotCommand({ SnapshotId: target.id }));
-        break;
-      case "rds":
-        await clients.rds.send(new DeleteDBSnapshotCommand({ DBSnapshotIdentifier: target.id }));
-        break;
-      case "aurora":
-        await clients.rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: target.id }));
-        break;
-    }
+    if (kind.paced) await pace();
+    await kind.deleteSnapshot(clients, target.id);
     return { status: "deleted", reason: "expired" };
   } catch (error) {
     const { name, message } = describeError(error);
-    if (GONE.includes(errorName(error))) return { status: "deleted", reason: `expired; already gone (${name})` };
-    if (IN_USE.includes(errorName(error))) return { status: "kept", reason: `AWS refused, in use: ${name}: ${message}` };
+    if (kind.snapshotGone.includes(errorName(error))) return { status: "deleted", reason: `expired; already gone (${name})` };
+    if (kind.snapshotInUse.includes(errorName(error))) return { status: "kept", reason: `AWS refused, in use: ${name}: ${message}` };
     return { status: "failed", reason: "delete failed", error: { name, message } };
   }
 }

@@ -1,81 +1,22 @@
-// Lists what the rules read in one region: this stack's EBS snapshots (tag-filtered by EC2), the snapshots behind
-// this account's AMIs, the EBS snapshot locks, and every manual DB and cluster snapshot (RDS cannot filter them by tag; also the quota count).
+// Lists what the rules read in one region: each kind's snapshots (this stack's, or every manual one where a quota
+// counts them), and for kinds that have them the snapshots behind this account's images and the snapshot locks.
 // Every listing reads every page; one that fails is recorded and its kind is left out, so nothing of it is deleted.
-import { paginateDescribeImages, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
-import { paginateDescribeDBClusterSnapshots, paginateDescribeDBSnapshots, type RDSClient } from "@aws-sdk/client-rds";
-import { TAG_STACK } from "../catalog";
+import { QUOTA_KINDS, TAG_STACK, type QuotaKind } from "../catalog";
+import type { KindClients } from "../kinds/clients";
+import { cleanupKinds } from "../kinds/registry";
 import { describeError } from "../lib/errors";
-import { describeLocks } from "../lib/snapshot-lock";
-import type { ImageUse, ListedSnapshot, ListingFailure, RdsKind, RegionListing } from "./types";
-
-type TagList = { Key?: string; Value?: string }[] | undefined;
-
-function tagRecord(tags: TagList): Record<string, string> {
-  const record: Record<string, string> = {};
-  for (const t of tags ?? []) if (t.Key !== undefined) Object.defineProperty(record, t.Key, { value: t.Value ?? "", enumerable: true, writable: true, configurable: true });
-  return record;
-}
-
-const dateOrUndefined = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d : undefined);
-
-/** This stack's EBS snapshots, owned by this account, filtered by EC2 on the stack tag. */
-export async function listEbsSnapshots(ec2: EC2Client, stackTag: string): Promise<ListedSnapshot[]> {
-  const found: ListedSnapshot[] = [];
-  const pages = paginateDescribeSnapshots({ client: ec2, pageSize: 1000 }, { OwnerIds: ["self"], Filters: [{ Name: `tag:${TAG_STACK}`, Values: [stackTag] }] });
-  for await (const page of pages) {
-    for (const s of page.Snapshots ?? []) {
-      if (s.SnapshotId === undefined) continue;
-      found.push({ kind: "ebs", id: s.SnapshotId, state: s.State ?? "", created: dateOrUndefined(s.StartTime), tags: tagRecord(s.Tags), description: s.Description });
-    }
-  }
-  return found;
-}
-
-/** Every EBS snapshot behind an AMI this account owns, disabled and deprecated AMIs included (they still hold them). */
-export async function listImageSnapshots(ec2: EC2Client): Promise<ImageUse[]> {
-  const uses: ImageUse[] = [];
-  const pages = paginateDescribeImages({ client: ec2, pageSize: 1000 }, { Owners: ["self"], IncludeDisabled: true, IncludeDeprecated: true });
-  for await (const page of pages) {
-    for (const image of page.Images ?? []) {
-      for (const mapping of image.BlockDeviceMappings ?? []) {
-        const snapshotId = mapping.Ebs?.SnapshotId;
-        if (snapshotId !== undefined && image.ImageId !== undefined) uses.push({ snapshotId, imageId: image.ImageId });
-      }
-    }
-  }
-  return uses;
-}
-
-/** Every manual DB (rds) or cluster (aurora) snapshot of the region: all of them count against the quota. */
-export async function listManualDbSnapshots(rds: RDSClient, kind: RdsKind): Promise<ListedSnapshot[]> {
-  const found: ListedSnapshot[] = [];
-  if (kind === "rds") {
-    for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
-      for (const s of page.DBSnapshots ?? []) {
-        if (s.DBSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBSnapshotIdentifier, state: s.Status ?? "", created: dateOrUndefined(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
-      }
-    }
-  } else {
-    for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
-      for (const s of page.DBClusterSnapshots ?? []) {
-        if (s.DBClusterSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBClusterSnapshotIdentifier, state: s.Status ?? "", created: dateOrUndefined(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
-      }
-    }
-  }
-  return found;
-}
+import type { SnapshotLock } from "../lib/snapshot-lock";
+import type { ImageUse, ListingFailure, RegionListing } from "./types";
 
 export interface RegionListResult {
   listing: RegionListing;
   failures: ListingFailure[];
-  /** Manual snapshots of every owner in the region, per RDS kind; absent when that listing failed. */
-  manualSnapshots: Partial<Record<RdsKind, number>>;
+  /** Manual snapshots of every owner in the region, per quota kind; absent when that listing failed. */
+  manualSnapshots: Partial<Record<QuotaKind, number>>;
 }
 
 /** All listings of one region, at once; only this stack's snapshots go on to the rules. */
-export async function listRegion(region: string, clients: { ec2: EC2Client; rds: RDSClient }, stackTag: string): Promise<RegionListResult> {
+export async function listRegion(region: string, clients: KindClients, stackTag: string): Promise<RegionListResult> {
   const failures: ListingFailure[] = [];
   const attempt = async <T>(listing: ListingFailure["listing"], list: () => Promise<T>): Promise<T | undefined> => {
     try {
@@ -85,17 +26,33 @@ export async function listRegion(region: string, clients: { ec2: EC2Client; rds:
       return undefined;
     }
   };
-  const [ebs, images, locks, rds, aurora] = await Promise.all([
-    attempt("ebs", () => listEbsSnapshots(clients.ec2, stackTag)),
-    attempt("images", () => listImageSnapshots(clients.ec2)),
-    attempt("locks", () => describeLocks(clients.ec2)),
-    attempt("rds", () => listManualDbSnapshots(clients.rds, "rds")),
-    attempt("aurora", () => listManualDbSnapshots(clients.rds, "aurora")),
-  ]);
-  const manualSnapshots: Partial<Record<RdsKind, number>> = {};
-  if (rds) manualSnapshots.rds = rds.length;
-  if (aurora) manualSnapshots.aurora = aurora.length;
-  const ours = [...(ebs ?? []), ...(rds ?? []), ...(aurora ?? [])].filter((s) => s.tags[TAG_STACK] === stackTag);
-  const lockFields = locks ? { locks: [...locks.values()] } : { locksUnknown: true as const };
-  return { listing: { region, snapshots: ours, ...(images ? { images } : {}), ...lockFields }, failures, manualSnapshots };
+  const perKind = await Promise.all(
+    cleanupKinds().map(async (kind) => {
+      const { imageUses, locks } = kind;
+      const [snapshots, images, locked] = await Promise.all([
+        attempt(kind.snapshotKind, () => kind.listForCleanup(clients, stackTag)),
+        imageUses === undefined ? ("none" as const) : attempt("images", () => imageUses(clients)),
+        locks === undefined ? ("none" as const) : attempt("locks", () => locks.describe(clients)),
+      ]);
+      return { kind: kind.snapshotKind, snapshots, images, locked };
+    }),
+  );
+  const manualSnapshots: Partial<Record<QuotaKind, number>> = {};
+  for (const { kind, snapshots } of perKind) {
+    const quotaKind = QUOTA_KINDS.find((k) => k === kind);
+    if (quotaKind !== undefined && snapshots !== undefined) manualSnapshots[quotaKind] = snapshots.length;
+  }
+  const ours = perKind.flatMap((k) => k.snapshots ?? []).filter((s) => s.tags[TAG_STACK] === stackTag);
+  const images: ImageUse[] = [];
+  let imagesUnknown = false;
+  const locks: SnapshotLock[] = [];
+  let locksUnknown = false;
+  for (const k of perKind) {
+    if (k.images === undefined) imagesUnknown = true;
+    else if (k.images !== "none") images.push(...k.images);
+    if (k.locked === undefined) locksUnknown = true;
+    else if (k.locked !== "none") locks.push(...k.locked.values());
+  }
+  const lockFields = locksUnknown ? { locksUnknown: true as const } : { locks };
+  return { listing: { region, snapshots: ours, ...(imagesUnknown ? {} : { images }), ...lockFields }, failures, manualSnapshots };
 }

@@ -1,8 +1,8 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
-import { TAG_EXPIRES } from "../catalog";
+import { QUOTA_KINDS, TAG_EXPIRES, type QuotaKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
 import { listedSection, verdict } from "../lib/notify";
-import { RDS_KINDS, type CleanupPolicy, type ListingFailure, type RdsKind, type RegionDecision, type SnapshotOutcome } from "./types";
+import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
   deleted: number;
@@ -18,7 +18,7 @@ export interface RegionReport extends RegionDecision {
   role: "primary" | "dr";
   counts: CleanupCounts;
   /** Manual snapshots of every owner in the region (the quota is 100 each); absent when that listing failed. */
-  manualSnapshots: Partial<Record<RdsKind, number>>;
+  manualSnapshots: Partial<Record<QuotaKind, number>>;
   listingFailures: ListingFailure[];
 }
 
@@ -55,12 +55,12 @@ export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
 
 /**
  * Per region: its counts (dimension Region; a dry run's would-be deletions are, truthfully, kept), then the manual
- * snapshots of each RDS kind whose listing worked (dimensions Region and Kind).
+ * snapshots of each quota kind (QUOTA_KINDS) whose listing worked (dimensions Region and Kind).
  */
 export function regionMetrics(regions: readonly RegionReport[]): MetricSet[] {
   return regions.flatMap((r) => [
     metricSet("cleanupRegion", { Region: r.region }, { SnapshotsDeleted: r.counts.deleted, SnapshotsKept: r.counts.kept + r.counts.wouldDelete, SnapshotsDeferred: r.counts.deferred, CleanupFailed: r.counts.failed }),
-    ...RDS_KINDS.flatMap((kind) => {
+    ...QUOTA_KINDS.flatMap((kind) => {
       const count = r.manualSnapshots[kind];
       return count === undefined ? [] : [metricSet("cleanupQuota", { Region: r.region, Kind: kind }, { ManualSnapshotsUsed: count })];
     }),
@@ -92,7 +92,7 @@ export function notification(manifest: CleanupManifest, manifestUri: string, fai
       ...manifest.regions.map(
         (r) =>
           `${r.region} (${r.role}): ${r.backups} backups of this stack, ${r.candidates} expired and deletable; deleted ${r.counts.deleted}, ` +
-          `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: rds ${r.manualSnapshots.rds ?? "?"}, aurora ${r.manualSnapshots.aurora ?? "?"} (quota 100 each)`,
+          `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: ${QUOTA_KINDS.map((kind) => `${kind} ${r.manualSnapshots[kind] ?? "?"}`).join(", ")} (quota 100 each)`,
       ),
       ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
       `Manifest: ${manifestUri}`,

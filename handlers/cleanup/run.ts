@@ -1,9 +1,8 @@
 // One cleanup run: event checked first, both regions listed, the rules applied (decide.ts), deletions made with
 // bounded concurrency until the time limit nears, then the manifest, metrics, notification, and an error if anything failed.
-import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { RDSClient } from "@aws-sdk/client-rds";
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
+import type { KindClients } from "../kinds/clients";
 import { describeError } from "../lib/errors";
 import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
@@ -20,13 +19,11 @@ import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 /** Deletions stop starting when less than this is left of the Lambda's time: enough to finish those in flight and report. */
 export const TIME_MARGIN_MS = 60_000;
 
-export interface RegionClients {
-  ec2: EC2Client;
-  rds: RDSClient;
-}
+/** The kinds' clients of a region (handlers/kinds/clients.ts). */
+export type RegionClients = KindClients;
 
 export interface CleanupDeps {
-  /** EC2 and RDS clients of a region (the primary and the DR region). */
+  /** The kinds' clients of a region (the primary and the DR region). */
   regionClients(region: string): RegionClients;
   /** The primary region's S3 (manifest) and SNS (notification) clients. */
   s3: S3Client;
@@ -37,8 +34,8 @@ export interface CleanupDeps {
   log: Log;
   /** Receives each metric set (Powertools Metrics in Lambda). */
   publishMetrics: RunEndDeps["publishMetrics"];
-  /** Paces DeleteSnapshot in a region (EC2's snapshot token bucket refills 5 a second); none when absent. */
-  paceEc2?: (region: string) => Pace;
+  /** Paces the deletes of paced kinds in a region (the snapshot token bucket refills 5 a second); none when absent. */
+  paceDeletes?: (region: string) => Pace;
 }
 
 export function cleanupRunId(slot: Date, dryRun: boolean): string {
@@ -88,7 +85,7 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
   if (dryRun) {
     outcomes.push(...toDelete.map((d) => outcomeOf(d, "would-delete", "expired; dry run")));
   } else {
-    const paces = new Map(regionNames.map((r) => [r, deps.paceEc2?.(r) ?? unpaced]));
+    const paces = new Map(regionNames.map((r) => [r, deps.paceDeletes?.(r) ?? unpaced]));
     const settled = await settleWithConcurrency(toDelete, settings.concurrency, async (d): Promise<SnapshotOutcome> => {
       if (timeLimitStop || deps.remainingMs() < TIME_MARGIN_MS) {
         timeLimitStop = true;

@@ -1,11 +1,10 @@
 // The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
 import { invalidSettingError } from "../lib/errors";
 import { oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
+import { REGION } from "../lib/region";
 import { CLEANUP_VALVES, CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import type { CleanupSettings } from "./types";
 
-/** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-5 ... */
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const DECIMAL = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
 
 function regionSetting(env: Env, name: string): string {

@@ -1,31 +1,27 @@
 // The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
+import type { SnapshotKind } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
 import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { TakenBasis } from "../taken";
 
-export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
-/** ebs = an EBS snapshot (EC2 backups), rds = a manual DB snapshot, aurora = a manual DB cluster snapshot. */
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
-
-/** RDS kinds, whose manual snapshots count against the per-region quota of 100 each. */
-export const RDS_KINDS = ["rds", "aurora"] as const;
-export type RdsKind = (typeof RDS_KINDS)[number];
+export type { ErrorInfo, SnapshotKind };
 
 /** One snapshot as a listing returned it, reduced to what the rules read. */
 export interface ListedSnapshot {
   kind: SnapshotKind;
   id: string;
-  /** EBS State or RDS Status, as AWS reports it (completed, pending, available, creating, ...). */
+  /** The state or status as AWS reports it (completed, pending, available, creating, ...); the kind judges it. */
   state: string;
-  /** When it was made in this region (EBS StartTime, RDS SnapshotCreateTime); undefined when AWS did not say. */
+  /** When it was made in this region (AWS's start or create time); undefined when AWS did not say. */
   created?: Date;
   tags: Readonly<Record<string, string>>;
-  /** RDS SnapshotType (manual, automated, awsbackup, ...); undefined for EBS. */
+  /** The snapshot type (manual, automated, awsbackup, ...), for kinds whose snapshots have one. */
   snapshotType?: string;
-  /** EBS description (AWS Backup writes its own). */
+  /** The description, for kinds whose snapshots have one (AWS Backup writes its own). */
   description?: string;
 }
 
-/** An AMI of this account and an EBS snapshot behind it. */
+/** An image (AMI) of this account and a snapshot behind it. */
 export interface ImageUse {
   snapshotId: string;
   imageId: string;
@@ -35,11 +31,11 @@ export interface ImageUse {
 export interface RegionListing {
   region: string;
   snapshots: readonly ListedSnapshot[];
-  /** Every EBS snapshot behind an AMI of this account; undefined when the AMI listing failed (no EBS snapshot may go). */
+  /** Every snapshot behind an image of this account; undefined when that listing failed (no snapshot of such a kind may go). */
   images?: readonly ImageUse[];
-  /** EBS snapshot locks of the region (DescribeLockedSnapshots); absent: none. */
+  /** Snapshot locks of the region, of the kinds with locks; absent: none. */
   locks?: readonly SnapshotLock[];
-  /** The lock listing failed: no EBS snapshot may go (a locked one would be refused anyway, failing the run). */
+  /** The lock listing failed: no snapshot of a kind with locks may go (a locked one would be refused anyway, failing the run). */
   locksUnknown?: true;
 }
 
@@ -79,7 +75,7 @@ export interface Decision {
   takenFrom?: TakenBasis;
   /** A backup-dr:taken tag that was present but not used, and why. */
   takenTagIgnored?: string;
-  /** EBS: the snapshot's lock, when it is under one. */
+  /** A kind with locks: the snapshot's lock, when it is under one. */
   lock?: LockFields;
   verdict: Verdict;
   reason: string;
@@ -95,7 +91,7 @@ export interface RegionDecision {
   candidates: number;
   /** The candidates exceed maxDeleteFraction of the backups: nothing in the region is deleted and the run fails. */
   massDeletionStop: boolean;
-  /** EBS sets with fewer snapshots here than backup-dr:set-size says: never the newest whole backup of their source. */
+  /** Sets with fewer snapshots here than backup-dr:set-size says: never the newest whole backup of their source. */
   shortSets: ShortSet[];
 }
 
@@ -115,11 +111,6 @@ export interface CleanupPlan {
   /** One per snapshot of this stack (carrying its tag), in deletion order first, then by region, kind and id. */
   decisions: Decision[];
   regions: RegionDecision[];
-}
-
-export interface ErrorInfo {
-  name: string;
-  message: string;
 }
 
 export type OutcomeStatus = "deleted" | "would-delete" | "deferred" | "kept" | "failed";

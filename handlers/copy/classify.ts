@@ -1,8 +1,10 @@
 // Decides what a primary snapshot is to the copy function: a backup of ours to copy (a Candidate), or why not.
-import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER, TIERS } from "../catalog";
-import type { Tag } from "../backup/catalog-tags";
+import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER } from "../catalog";
+import { copyKind } from "../kinds/registry";
+import { readCatalog } from "../lib/catalog-record";
 import { slotRetention, type Retention } from "../lib/retention";
 import { isoSeconds } from "../lib/run-id";
+import type { Tag } from "../lib/tags";
 import { slotOfRun, takenTime } from "../taken";
 import type { Candidate, CopyOutcome, CopyPlan, SnapshotRecord } from "./types";
 
@@ -13,14 +15,14 @@ export interface Classifier {
 
 export const isCandidate = (value: Candidate | CopyOutcome): value is Candidate => "copyOf" in value;
 
-/** The value a DR copy of the snapshot carries in `backup-dr:copy-of`: the EBS snapshot id, or the RDS/Aurora ARN. */
+/** The value a DR copy of the snapshot carries in `backup-dr:copy-of` (its kind says which: an id or an ARN). */
 export function copyOfValue(snapshot: SnapshotRecord): string {
-  return snapshot.kind === "ebs" ? snapshot.id : (snapshot.arn ?? snapshot.id);
+  return copyKind(snapshot.kind).copyOf(snapshot);
 }
 
 /** The backup's slot, from its run tag (`<plan>@<ISO slot>`, a manual run's ending `/manual`), else when the snapshot was taken. */
 export function slotOf(snapshot: SnapshotRecord): Date | undefined {
-  return slotOfRun(snapshot.tags[TAG_RUN]) ?? snapshot.created;
+  return slotOfRun(readCatalog(snapshot.tags).run) ?? snapshot.created;
 }
 
 /** One per run: retention is computed once per plan and slot (a run's backups share both). */
@@ -37,10 +39,11 @@ export function classifier(stackTag: string, plans: readonly CopyPlan[], now: Da
   return {
     classify(snapshot) {
       const base = { kind: snapshot.kind, source: snapshot.id, ...(snapshot.arn ? { sourceArn: snapshot.arn } : {}) };
-      const stack = snapshot.tags[TAG_STACK];
+      const entry = readCatalog(snapshot.tags);
+      const stack = entry.stack;
       if (stack !== stackTag) return { ...base, status: "ignored", reason: stack === undefined ? "not a backup of this stack (no backup-dr:stack tag)" : `not a backup of this stack (backup-dr:stack is "${stack}")` };
-      if (snapshot.tags[TAG_COPY_OF] !== undefined) return { ...base, status: "ignored", reason: `a DR copy (of ${snapshot.tags[TAG_COPY_OF]}), not a backup` };
-      const planName = snapshot.tags[TAG_PLAN];
+      if (entry.copyOf !== undefined) return { ...base, status: "ignored", reason: `a DR copy (of ${entry.copyOf}), not a backup` };
+      const planName = entry.plan;
       const plan = plans.find((p) => p.name === planName);
       if (plan === undefined) return { ...base, status: "ignored", reason: `plan ${JSON.stringify(planName ?? null)} is not one of this function's plans` };
       const withPlan = { ...base, plan: plan.name };
@@ -53,8 +56,7 @@ export function classifier(stackTag: string, plans: readonly CopyPlan[], now: Da
       // A slot no DR tier keeps would be copied only to expire at the next slot: not worth a place in flight.
       if (plan.drKeep[tier] === 0) return { ...withPlan, status: "skipped", reason: `no DR tier of plan ${plan.name} keeps this slot` };
       if (expires.getTime() <= now.getTime()) return { ...withPlan, status: "skipped", reason: `its DR retention already ended at ${isoSeconds(expires)}` };
-      const sourceTier = TIERS.find((t) => t === snapshot.tags[TAG_TIER]);
-      return { source: snapshot, plan, copyOf: copyOfValue(snapshot), slot, tier: sourceTier ?? tier, expires };
+      return { source: snapshot, plan, copyOf: copyOfValue(snapshot), slot, tier: entry.tier ?? tier, expires };
     },
   };
 }

@@ -1,6 +1,5 @@
 // Matches backups to what the DR region already holds: a live copy means done; a failed copy is deleted and replaced.
-import type { EC2Client } from "@aws-sdk/client-ec2";
-import type { RDSClient } from "@aws-sdk/client-rds";
+import type { KindClients } from "../kinds/clients";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isoSeconds } from "../lib/run-id";
@@ -17,7 +16,7 @@ export interface Matched {
   replaced: ReplacedCopy[];
 }
 
-export async function matchExisting(dr: { ec2: EC2Client; rds: RDSClient }, index: DrIndex, candidates: readonly Candidate[], concurrency: number): Promise<Matched> {
+export async function matchExisting(dr: KindClients, index: DrIndex, candidates: readonly Candidate[], concurrency: number): Promise<Matched> {
   const matched: Matched = { toStart: [], copied: [], failed: [], replaced: [] };
   const replacing: { candidate: Candidate; broken: SnapshotRecord[] }[] = [];
   for (const candidate of candidates) {

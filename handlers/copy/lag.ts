@@ -2,8 +2,8 @@
 // oldest completed backup without an available DR copy has been waiting for one, counted from when a copy could
 // first start, so that a healthy first (full) copy of a large volume does not page on day one.
 //
-// - No copy, or a failed one: counted from when the backup completed (EBS CompletionTime; RDS and Aurora report no
-//   completion time, so their creation time), not from when it was started: a large volume's first snapshot takes
+// - No copy, or a failed one: counted from when the backup completed (its completion time; kinds that report none,
+//   their creation time), not from when it was started: a large volume's first snapshot takes
 //   hours itself, and no copy can start before it completes.
 // - A copy in flight is progressing, not lagging, for IN_FLIGHT_GRACE_MS after it started; a copy still in flight
 //   after that counts like no copy (from the backup's completion), so a stuck copy does page.

@@ -4,11 +4,12 @@
 // with a limit error (other copies than ours count too) is deferred and closes the kind for the rest of the run.
 // A place is given back only when no copy can be in flight for it: a copy whose answer was lost holds its place
 // whether the look-up found it or failed (then AWS may have made it), so one run never starts more than the limit.
+import { SNAPSHOT_KINDS, type SnapshotKind } from "../catalog";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isoSeconds } from "../lib/run-id";
 import type { Attempt } from "./start-copy";
-import type { Candidate, CopyOutcome, Limits, SnapshotKind } from "./types";
+import type { Candidate, CopyOutcome, Limits } from "./types";
 
 export interface Room {
   limits: Limits;
@@ -23,9 +24,8 @@ export function oldestFirst(a: Candidate, b: Candidate): number {
 
 export async function startWithinLimits(candidates: readonly Candidate[], room: Room, concurrency: number, attempt: (candidate: Candidate) => Promise<Attempt>): Promise<CopyOutcome[]> {
   const ordered = [...candidates].sort(oldestFirst);
-  const free: Record<SnapshotKind, number> = { ebs: 0, rds: 0, aurora: 0 };
-  for (const kind of Object.keys(free) as SnapshotKind[]) free[kind] = Math.max(0, room.limits[kind] - (room.inFlight[kind] ?? 0));
-  const refused: Record<SnapshotKind, string | undefined> = { ebs: undefined, rds: undefined, aurora: undefined };
+  const free = new Map<SnapshotKind, number>(SNAPSHOT_KINDS.map((kind) => [kind, Math.max(0, room.limits[kind] - (room.inFlight[kind] ?? 0))]));
+  const refused = new Map<SnapshotKind, string>();
   const deferred = (candidate: Candidate, reason: string): CopyOutcome => ({
     kind: candidate.source.kind,
     source: candidate.source.id,
@@ -37,13 +37,13 @@ export async function startWithinLimits(candidates: readonly Candidate[], room: 
   });
   const settled = await settleWithConcurrency(ordered, concurrency, async (candidate): Promise<CopyOutcome> => {
     const kind = candidate.source.kind;
-    const refusal = refused[kind];
+    const refusal = refused.get(kind);
     if (refusal !== undefined) return deferred(candidate, refusal);
-    if (free[kind] <= 0) return deferred(candidate, `${room.limits[kind]} ${kind} copies (the limit) are in flight to the DR region; the sweep starts it`);
-    free[kind] -= 1;
+    if ((free.get(kind) ?? 0) <= 0) return deferred(candidate, `${room.limits[kind]} ${kind} copies (the limit) are in flight to the DR region; the sweep starts it`);
+    free.set(kind, (free.get(kind) ?? 0) - 1);
     const { outcome, limitReached, inFlight } = await attempt(candidate);
-    if (limitReached) refused[kind] = outcome.reason;
-    if (!inFlight) free[kind] += 1;
+    if (limitReached && outcome.reason !== undefined) refused.set(kind, outcome.reason);
+    if (!inFlight) free.set(kind, (free.get(kind) ?? 0) + 1);
     return outcome;
   });
   return settled.map((result, i) => {

@@ -1,36 +1,37 @@
 // An event run: the snapshots one completion event names are read in the primary region (their tags decide whether
 // they are ours), matched against the DR region, and copied within the room the DR region has.
-import { RDS_SNAPSHOT_PREFIX } from "../catalog";
+import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
 import type { CopyRequest } from "./event";
 import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
-import { describeEbsSnapshots, describeRdsSnapshot } from "./snapshots";
 import { startCopy } from "./start-copy";
-import type { Candidate, CopySettings, SnapshotKind, SnapshotRecord } from "./types";
-import { copyTarget, emptyWork, liveEbsCopies, type CopyDeps, type Work } from "./work";
+import type { Candidate, CopySettings, SnapshotRecord } from "./types";
+import { copyTarget, emptyWork, liveLockableCopies, type CopyDeps, type Work } from "./work";
 
 type EventRequest = Extract<CopyRequest, { trigger: "event" }>;
 
 export async function copyForEvent(deps: CopyDeps, settings: CopySettings, request: EventRequest, now: Date): Promise<Work> {
   const work = emptyWork();
   const { kind } = request;
+  const module = copyKind(kind);
   const ignoreAll = (reason: string) => request.snapshots.forEach((source) => work.copies.push({ kind, source, status: "ignored", reason }));
   if (request.ignore !== undefined) return work;
   if (request.event.region !== undefined && request.event.region !== settings.primaryRegion) {
     ignoreAll(`the event is from ${request.event.region}; this function copies backups of ${settings.primaryRegion}`);
     return work;
   }
-  if (kind !== "ebs" && !request.snapshots[0].startsWith(RDS_SNAPSHOT_PREFIX)) {
-    ignoreAll(`not a backup of this stack (its identifier does not start with ${RDS_SNAPSHOT_PREFIX})`);
+  const notOurs = module.notOursById(request.snapshots[0]);
+  if (notOurs !== undefined) {
+    ignoreAll(notOurs);
     return work;
   }
 
   let sources: SnapshotRecord[];
   try {
-    sources = await readSources(deps, kind, request);
+    sources = await module.readBackups(deps.primary, request.snapshots, request.arn);
   } catch (error) {
     work.problems.push({ what: `reading ${kind} snapshot ${request.snapshots.join(", ")} in ${settings.primaryRegion}`, error: describeError(error) });
     return work;
@@ -50,7 +51,7 @@ export async function copyForEvent(deps: CopyDeps, settings: CopySettings, reque
 
   let index: DrIndex;
   try {
-    index = await readDr(deps.dr, kind, settings.stackTag, kind === "ebs" ? candidates.map((c) => c.copyOf) : undefined);
+    index = await readDr(deps.dr, kind, settings.stackTag, candidates.map((c) => c.copyOf));
   } catch (error) {
     // Without knowing what the DR region holds, a copy could be a duplicate: none is started.
     for (const c of candidates) work.copies.push({ kind, source: c.source.id, plan: c.plan.name, status: "failed", error: describeError(error), reason: `reading ${kind} copies in ${settings.drRegion}` });
@@ -60,18 +61,11 @@ export async function copyForEvent(deps: CopyDeps, settings: CopySettings, reque
   const matched = await matchExisting(deps.dr, index, candidates, settings.concurrency);
   work.replaced.push(...matched.replaced);
   work.copies.push(...matched.failed);
-  work.live.push(...liveEbsCopies(matched.copied));
+  work.live.push(...liveLockableCopies(matched.copied));
   for (const { candidate, copy } of matched.copied) {
     work.copies.push({ kind, source: candidate.source.id, ...(candidate.source.arn ? { sourceArn: candidate.source.arn } : {}), plan: candidate.plan.name, status: "skipped", copyId: copy.id, reason: "already copied" });
   }
   const target = copyTarget(deps, settings);
   work.copies.push(...(await startWithinLimits(matched.toStart, { limits: settings.limits, inFlight: work.inFlight }, settings.concurrency, (c) => startCopy(target, c))));
   return work;
-}
-
-async function readSources(deps: CopyDeps, kind: SnapshotKind, request: EventRequest): Promise<SnapshotRecord[]> {
-  if (kind === "ebs") return describeEbsSnapshots(deps.primary.ec2, [], { Name: "snapshot-id", Values: request.snapshots });
-  const found = await describeRdsSnapshot(deps.primary.rds, kind, request.snapshots[0]);
-  if (found === undefined) return [];
-  return [{ ...found, arn: found.arn ?? request.arn }];
 }

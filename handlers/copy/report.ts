@@ -1,10 +1,11 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
+import type { SnapshotKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
 import { listedSection, verdict } from "../lib/notify";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
 import type { RelockedCopy } from "./lock-copies";
-import type { CopyOutcome, Limits, Problem, ReplacedCopy, SnapshotKind } from "./types";
+import type { CopyOutcome, Limits, Problem, ReplacedCopy } from "./types";
 
 export interface CopyCounts {
   started: number;
@@ -14,7 +15,7 @@ export interface CopyCounts {
   failed: number;
   /** Snapshots that are not this stack's copy-enabled backups (foreign, a copy, copyToDr false, unknown plan). */
   ignored: number;
-  /** Copies started unencrypted (Aurora cluster snapshots that were not encrypted). */
+  /** Copies started unencrypted (sources of a kind that a copy cannot encrypt). */
   unencrypted: number;
   /** Failed DR copies deleted so their backups are copied again. */
   replaced: number;
@@ -65,7 +66,7 @@ export function failureLines(manifest: CopyManifest): string[] {
     ...manifest.problems.map((p) => `${p.what}: ${p.error.name}: ${p.error.message}`),
     ...manifest.copies.filter((c) => c.status === "failed").map((c) => `${c.kind} ${c.source}: ${c.error?.name ?? "Error"}: ${c.error?.message ?? ""}`),
     ...manifest.copies.flatMap((c) => (c.lock?.status === "failed" ? [lockFailureLine(`${c.kind} ${c.source}: its DR copy`, c.lock)] : [])),
-    ...(manifest.relocked ?? []).filter((l) => l.status === "failed").map((l) => lockFailureLine(`ebs ${l.source}: its DR copy`, l)),
+    ...(manifest.relocked ?? []).filter((l) => l.status === "failed").map((l) => lockFailureLine(`${l.kind} ${l.source}: its DR copy`, l)),
   ];
 }
 

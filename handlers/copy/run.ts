@@ -31,7 +31,7 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
   deps.log.info("copy run started", { runId, trigger: request.trigger, ...(request.trigger === "event" ? { detailType: request.event.detailType, snapshots: request.snapshots, ignore: request.ignore } : {}) });
 
   const work = request.trigger === "sweep" ? await sweep(deps, settings, started) : await copyForEvent(deps, settings, request, started);
-  await lockCopies(deps.dr.ec2, settings.snapshotLock, work, deps.now, settings.concurrency);
+  await lockCopies(deps.dr, settings.snapshotLock, work, deps.now, settings.concurrency);
   for (const problem of work.problems) deps.log.error("listing failed", { runId, ...problem });
   for (const outcome of work.copies) {
     const attributes = { runId, ...outcome };
@@ -64,8 +64,8 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
     ...(work.oldestUncopiedAgeSeconds ? { oldestUncopiedAgeSeconds: work.oldestUncopiedAgeSeconds } : {}),
   };
 
-  // An event about snapshots that are not this stack's copy-enabled backups leaves no trace but the log: EBS events
-  // cannot be filtered by tag, and the vault's Object Lock would keep every such manifest for years.
+  // An event about snapshots that are not this stack's copy-enabled backups leaves no trace but the log: completion
+  // events cannot always be filtered by tag, and the vault's Object Lock would keep every such manifest for years.
   const onlyIgnored = request.trigger === "event" && work.problems.length === 0 && work.copies.every((c) => c.status === "ignored");
   if (onlyIgnored) {
     deps.log.info("copy run finished", { runId, counts: manifest.counts, ignored: manifest.copies.map((c) => `${c.source}: ${c.reason ?? ""}`), ignore: request.trigger === "event" ? request.ignore : undefined });

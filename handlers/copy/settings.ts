@@ -1,12 +1,13 @@
 // The copy function's settings, read from its environment variables (listed in handlers/copy.ts).
 import { jsonSetting, oneOfSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
-import { CONCURRENCY, COPY_LIMITS, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
+import { REGION } from "../lib/region";
+import { CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { PLANS_SETTING, readPlans } from "../plan";
-import type { CopySettings } from "./types";
+import { copyKinds } from "../kinds/registry";
+import type { CopySettings, Limits } from "./types";
 
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d{1,2}$/;
 const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function region(env: Env, name: string): string {
@@ -35,12 +36,14 @@ export function readCopySettings(env: Env): CopySettings {
     vaultBucket: requireSetting(env, "BACKUP_DR_VAULT_BUCKET"),
     topicArn: requireSetting(env, "BACKUP_DR_TOPIC_ARN"),
     notifyOn: oneOfSetting(env, "BACKUP_DR_NOTIFY_ON", NOTIFY_ON, DEFAULT_NOTIFY_ON),
-    limits: {
-      ebs: rangedSetting(env, "BACKUP_DR_MAX_EBS_COPIES", COPY_LIMITS.maxEbsCopies),
-      rds: rangedSetting(env, "BACKUP_DR_MAX_RDS_COPIES", COPY_LIMITS.maxRdsCopies),
-      aurora: rangedSetting(env, "BACKUP_DR_MAX_CLUSTER_COPIES", COPY_LIMITS.maxClusterCopies),
-    },
+    limits: readLimits(env),
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     snapshotLock: readSnapshotLockMode(env),
   };
+}
+
+/** Each kind's in-flight copy limit, read from the kind's own setting with its default and range. */
+function readLimits(env: Env): Limits {
+  const entries = copyKinds().map((kind) => [kind.snapshotKind, rangedSetting(env, kind.copyLimit.setting, kind.copyLimit)] as const);
+  return Object.fromEntries(entries) as Limits; // copyKinds() has one facet per kind (tests/handlers/kinds-registry.spec.ts)
 }

@@ -1,21 +1,17 @@
 // Starts one DR copy in the DR region, encrypted with the DR key, tagged as part of the copy; never throws.
 //
-// EBS: CopySnapshot with SourceRegion (the SDK presigns the source-region request), Encrypted, KmsKeyId.
-// RDS: CopyDBSnapshot from the source ARN, KmsKeyId (SDK v3 presigns for the region the ARN names; its input has no
-// SourceRegion); the copy keeps the source's identifier (bdr-...).
-// Aurora: CopyDBClusterSnapshot likewise; an unencrypted cluster snapshot cannot be encrypted by a copy, so it is
-// copied as it is and flagged.
-// Every copy goes through createOnce: after a lost answer the DR region is searched for the copy before any re-send
-// (CopySnapshot takes no idempotency token; for RDS the look-up keeps the copy counted as started, not "already copied").
-import { CopySnapshotCommand, type EC2Client } from "@aws-sdk/client-ec2";
-import { CopyDBClusterSnapshotCommand, CopyDBSnapshotCommand, type RDSClient } from "@aws-sdk/client-rds";
+// The copy call is the kind's (handlers/kinds/): each goes through createOnce, so after a lost answer the DR region is
+// searched for the copy before any re-send (a copy that keeps its identifier stays counted as started, not "already
+// copied"). A kind whose source cannot be encrypted by copying it copies it as it is and says why (flagged unencrypted).
 import { TAG_COPY_OF, TAG_STACK } from "../catalog";
-import { createOnce, type Created } from "../lib/create-once";
+import type { CopyTarget } from "../kinds/kind";
+import { copyKind } from "../kinds/registry";
 import { describeError, errorName } from "../lib/errors";
 import { isoSeconds } from "../lib/run-id";
 import { copyTags } from "./classify";
-import { describeEbsSnapshots, describeRdsSnapshot } from "./snapshots";
 import type { Candidate, CopyOutcome, SnapshotRecord } from "./types";
+
+export type { CopyTarget };
 
 /** AWS's refusals for copies in flight or snapshots per region (SDK class names and wire codes): defer, not fail. */
 export const LIMIT_ERRORS = ["ResourceLimitExceeded", "SnapshotQuotaExceeded", "SnapshotQuotaExceededFault"];
@@ -25,14 +21,6 @@ const ALREADY_EXISTS = ["DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault
 const SOURCE_GONE = ["InvalidSnapshot.NotFound", "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
 /** The backup is not in a state AWS copies from (e.g. being deleted): try again at the next sweep. */
 const SOURCE_BUSY = ["IncorrectState", "InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotState", "InvalidDBClusterSnapshotStateFault"];
-
-export interface CopyTarget {
-  ec2: EC2Client;
-  rds: RDSClient;
-  primaryRegion: string;
-  drRegion: string;
-  drKeyArn: string;
-}
 
 export interface Attempt {
   outcome: CopyOutcome;
@@ -45,7 +33,6 @@ export interface Attempt {
 /** Starts the copy; resolves with what happened, including AWS's refusals. */
 export async function startCopy(target: CopyTarget, candidate: Candidate): Promise<Attempt> {
   const { source } = candidate;
-  const unencrypted = source.kind === "aurora" && !source.encrypted;
   const base: CopyOutcome = {
     kind: source.kind,
     source: source.id,
@@ -56,13 +43,15 @@ export async function startCopy(target: CopyTarget, candidate: Candidate): Promi
     ...(candidate.replaces ? { replaced: candidate.replaces } : {}),
   };
   try {
-    const { value: copyId, foundAfterLostAnswer } = await send(target, candidate, unencrypted);
+    const isCopy = (record: SnapshotRecord | undefined): record is SnapshotRecord => isCopyOf(candidate, record);
+    const { created, unencrypted } = await copyKind(source.kind).startCopy(target, candidate, copyTags(candidate), isCopy);
+    const { value: copyId, foundAfterLostAnswer } = created;
     return {
       outcome: {
         ...base,
         copyId,
-        ...(unencrypted ? { unencrypted: true, reason: "the Aurora cluster snapshot is not encrypted; AWS cannot encrypt a cluster snapshot by copying it" } : { kmsKeyId: target.drKeyArn }),
-        ...(foundAfterLostAnswer && !unencrypted ? { reason: "AWS's answer was lost; the copy was found in the DR region" } : {}),
+        ...(unencrypted !== undefined ? { unencrypted: true, reason: unencrypted } : { kmsKeyId: target.drKeyArn }),
+        ...(foundAfterLostAnswer && unencrypted === undefined ? { reason: "AWS's answer was lost; the copy was found in the DR region" } : {}),
       },
       limitReached: false,
       inFlight: true,
@@ -87,85 +76,4 @@ export async function startCopy(target: CopyTarget, candidate: Candidate): Promi
 /** A live (in flight or ready) DR copy of this backup made by this stack: what a lost copy call would have made. */
 function isCopyOf(candidate: Candidate, record: SnapshotRecord | undefined): record is SnapshotRecord {
   return record !== undefined && (record.state === "in-progress" || record.state === "ready") && record.tags[TAG_COPY_OF] === candidate.copyOf && record.tags[TAG_STACK] === candidate.source.tags[TAG_STACK];
-}
-
-async function send(target: CopyTarget, candidate: Candidate, unencrypted: boolean): Promise<Created<string>> {
-  const { source } = candidate;
-  const tags = copyTags(candidate);
-  const what = `the DR copy of ${source.id} in ${target.drRegion}`;
-  switch (source.kind) {
-    case "ebs": {
-      const command = new CopySnapshotCommand({
-        SourceRegion: target.primaryRegion,
-        SourceSnapshotId: source.id,
-        Encrypted: true,
-        KmsKeyId: target.drKeyArn,
-        Description: `backup-dr copy of ${source.id} from ${target.primaryRegion}`,
-        TagSpecifications: [{ ResourceType: "snapshot", Tags: tags }],
-      });
-      return createOnce({
-        action: "CopySnapshot",
-        what,
-        command,
-        send: async () => {
-          const result = await target.ec2.send(command);
-          if (result.SnapshotId === undefined) throw Object.assign(new Error("CopySnapshot returned no snapshot id"), { name: "MissingSnapshotId" });
-          return result.SnapshotId;
-        },
-        lookUp: async () => {
-          const found = await describeEbsSnapshots(target.ec2, [
-            { Name: `tag:${TAG_STACK}`, Values: [candidate.source.tags[TAG_STACK] ?? ""] },
-            { Name: `tag:${TAG_COPY_OF}`, Values: [candidate.copyOf] },
-          ]);
-          return found.find((record) => isCopyOf(candidate, record))?.id;
-        },
-        retryStrategy: target.ec2.config.retryStrategy,
-      });
-    }
-    case "rds": {
-      const command = new CopyDBSnapshotCommand({
-        SourceDBSnapshotIdentifier: sourceArn(candidate),
-        TargetDBSnapshotIdentifier: source.id,
-        KmsKeyId: target.drKeyArn,
-        CopyTags: false,
-        Tags: tags,
-      });
-      return createOnce({
-        action: "CopyDBSnapshot",
-        what,
-        command,
-        send: async () => (await target.rds.send(command)).DBSnapshot?.DBSnapshotIdentifier ?? source.id,
-        lookUp: async () => {
-          const found = await describeRdsSnapshot(target.rds, "rds", source.id);
-          return isCopyOf(candidate, found) ? found.id : undefined;
-        },
-        retryStrategy: target.rds.config.retryStrategy,
-      });
-    }
-    case "aurora": {
-      const command = new CopyDBClusterSnapshotCommand({
-        SourceDBClusterSnapshotIdentifier: sourceArn(candidate),
-        TargetDBClusterSnapshotIdentifier: source.id,
-        ...(unencrypted ? {} : { KmsKeyId: target.drKeyArn }),
-        CopyTags: false,
-        Tags: tags,
-      });
-      return createOnce({
-        action: "CopyDBClusterSnapshot",
-        what,
-        command,
-        send: async () => (await target.rds.send(command)).DBClusterSnapshot?.DBClusterSnapshotIdentifier ?? source.id,
-        lookUp: async () => {
-          const found = await describeRdsSnapshot(target.rds, "aurora", source.id);
-          return isCopyOf(candidate, found) ? found.id : undefined;
-        },
-        retryStrategy: target.rds.config.retryStrategy,
-      });
-    }
-  }
-}
-
-function sourceArn(candidate: Candidate): string {
-  if (candidate.source.arn === undefined) throw Object.assign(new Error(`AWS returned no ARN for ${candidate.source.id}`), { name: "MissingSnapshotArn" });
-  return candidate.source.arn;
 }

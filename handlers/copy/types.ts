@@ -1,11 +1,9 @@
 // The DR copy function's vocabulary: plans with their DR retention, snapshots as read from AWS, copy outcomes.
-import type { BackupPlan, ErrorInfo } from "../backup/types";
-import type { Tier } from "../catalog";
+import type { BackupPlan } from "../backup/types";
+import type { SnapshotKind, Tier } from "../catalog";
+import type { ErrorInfo } from "../lib/errors";
+import type { Tags } from "../lib/tags";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
-
-export const SNAPSHOT_KINDS = ["ebs", "rds", "aurora"] as const;
-/** ebs = an EBS snapshot (one volume of an instance backup), rds = a DB snapshot, aurora = a DB cluster snapshot. */
-export type SnapshotKind = (typeof SNAPSHOT_KINDS)[number];
 
 /** A plan as the copy function sees it: the same normalised plan as the backup function's (drKeep, copyToDr included). */
 export type CopyPlan = BackupPlan;
@@ -26,14 +24,12 @@ export interface CopySettings {
   notifyOn: "failure" | "always";
   limits: Limits;
   concurrency: number;
-  /** EBS snapshot lock of the DR copies (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
+  /** Snapshot lock of the DR copies of kinds with locks (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;
 }
 
-export type Tags = Record<string, string>;
-
 /**
- * Where a snapshot is in its life, whatever the service calls it: `ready` (EBS completed, RDS available),
+ * Where a snapshot is in its life, whatever the service calls it: `ready` (completed, available),
  * `in-progress` (pending, creating, copying), `failed` (error, failed), `other` (anything else, e.g. deleting).
  */
 export type SnapshotState = "ready" | "in-progress" | "failed" | "other";
@@ -41,16 +37,16 @@ export type SnapshotState = "ready" | "in-progress" | "failed" | "other";
 /** A snapshot as read from AWS, in either region. */
 export interface SnapshotRecord {
   kind: SnapshotKind;
-  /** `snap-...` or the RDS snapshot identifier. */
+  /** The snapshot id or identifier. */
   id: string;
-  /** RDS and Aurora snapshots: the ARN (EBS snapshots are named by id). */
+  /** The ARN, for kinds whose snapshots are named by ARN across regions. */
   arn?: string;
   state: SnapshotState;
   /** The service's own status word. */
   status: string;
-  /** When the snapshot was taken (EBS start time, RDS snapshot create time). */
+  /** When the snapshot was taken (AWS's start or create time). */
   created?: Date;
-  /** EBS: when the snapshot completed (CompletionTime), when AWS reports it; RDS reports none. */
+  /** When the snapshot completed, when AWS reports it (not every kind does). */
   completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
@@ -61,7 +57,7 @@ export interface SnapshotRecord {
 export interface Candidate {
   source: SnapshotRecord;
   plan: CopyPlan;
-  /** The value of the copy's `backup-dr:copy-of` tag: the EBS snapshot id, or the RDS/Aurora snapshot ARN. */
+  /** The value of the copy's `backup-dr:copy-of` tag: the snapshot id or ARN, as its kind says. */
   copyOf: string;
   /** The backup's slot: from its `backup-dr:run` tag, else when it was taken. */
   slot: Date;
@@ -77,16 +73,16 @@ export type CopyStatus = "started" | "skipped" | "deferred" | "failed" | "ignore
 /** What happened to one backup: copy started, skipped (with the reason), deferred (limits), failed, or ignored (not ours). */
 export interface CopyOutcome {
   kind: SnapshotKind;
-  /** The source snapshot id (EBS) or identifier (RDS, Aurora). */
+  /** The source snapshot id or identifier. */
   source: string;
   sourceArn?: string;
   plan?: string;
   status: CopyStatus;
   /** The DR copy: started now, or the one that already exists. */
   copyId?: string;
-  /** The key the copy is encrypted with; absent for an unencrypted Aurora copy. */
+  /** The key the copy is encrypted with; absent for an unencrypted copy. */
   kmsKeyId?: string;
-  /** Set when the copy could not be encrypted (an unencrypted Aurora cluster snapshot is copied as it is). */
+  /** Set when the copy could not be encrypted (a kind whose unencrypted source is copied as it is). */
   unencrypted?: true;
   /** The copy's `backup-dr:expires`. */
   expires?: string;
@@ -94,7 +90,7 @@ export interface CopyOutcome {
   replaced?: string;
   reason?: string;
   error?: ErrorInfo;
-  /** An EBS copy started by this run, when copies are locked: its lock (a failed lock fails the run; the copy stays). */
+  /** A copy of a kind with locks started by this run, when copies are locked: its lock (a failed lock fails the run; the copy stays). */
   lock?: LockResult;
 }
 

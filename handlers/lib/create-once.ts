@@ -1,4 +1,4 @@
-// Sends a create that AWS does not make idempotent (EC2 CreateSnapshots, CopySnapshot, ...; they take no client token)
+// Sends a create that AWS does not make idempotent (CreateSnapshots, CopySnapshot, ...; they take no client token)
 // so that a lost answer never makes a second one: when the call may have failed after AWS acted (a reset connection,
 // a timeout, a 5xx), what it would have made is looked up before the call is sent again; found means done.
 //
@@ -9,7 +9,7 @@
 import type { MiddlewareStack, RetryStrategy, RetryStrategyV2, RetryToken } from "@smithy/types";
 import { answerLostError, describeError, errorName, lookUpFailedError } from "./errors";
 
-/** AWS's throttling answers (EC2 throttles with a 503): AWS refused before acting, so the SDK's retry may re-send. */
+/** AWS's throttling answers (some services throttle with a 503): AWS refused before acting, so the SDK's retry may re-send. */
 const THROTTLING = ["RequestLimitExceeded", "Throttling", "ThrottlingException", "ThrottledException", "RequestThrottled", "RequestThrottledException", "TooManyRequestsException", "SlowDown", "PriorRequestNotComplete"];
 /** Network errors of a request that never reached AWS: no connection was made. */
 const NEVER_SENT = ["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"];

@@ -40,7 +40,7 @@ export function invalidScheduleError(expression: string, problem: string): Named
   return namedError("InvalidScheduleError", `Invalid schedule expression "${expression}": ${problem}`, { expression });
 }
 
-/** An RDS snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
+/** A snapshot identifier this backup derives is taken by a snapshot that is not this backup (other tags). */
 export function snapshotIdentifierTakenError(identifier: string, detail: string): NamedError<"SnapshotIdentifierTakenError", { identifier: string }> {
   return namedError("SnapshotIdentifierTakenError", `Snapshot identifier ${identifier} is taken by a snapshot that is not this backup: ${detail}`, { identifier });
 }
@@ -56,7 +56,13 @@ export function runFailedError(runId: string, failures: readonly string[]): Name
 }
 
 /** `name: message` of anything thrown, for manifests, logs and notifications. */
-export function describeError(error: unknown): { name: string; message: string } {
+/** An error as the manifests record it: its name and message. */
+export interface ErrorInfo {
+  name: string;
+  message: string;
+}
+
+export function describeError(error: unknown): ErrorInfo {
   if (error instanceof Error) return { name: error.name, message: error.message };
   return { name: "Error", message: String(error) };
 }

@@ -32,7 +32,7 @@ export const METRIC_SETS = {
     dimensions: ["Region"],
     metrics: { SnapshotsDeleted: "Count", SnapshotsKept: "Count", SnapshotsDeferred: "Count", CleanupFailed: "Count" },
   },
-  /** One per region and RDS snapshot kind (Kind: the kind's name), against AWS's quota of 100 manual snapshots. */
+  /** One per region and quota kind (QUOTA_KINDS; Kind: the kind's name), against AWS's quota of 100 manual snapshots. */
   cleanupQuota: {
     function: "cleanup",
     dimensions: ["Region", "Kind"],

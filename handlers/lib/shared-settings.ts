@@ -19,16 +19,7 @@ export const DEFAULT_NOTIFY_ON: (typeof NOTIFY_ON)[number] = "failure";
 /** AWS calls a function runs at once (BACKUP_DR_CONCURRENCY; not a config key, the functions' own default). */
 export const CONCURRENCY: IntRange = { fallback: 8, min: 1, max: 50 };
 
-/**
- * Copies in flight per DR region (backup-dr:copy): EBS's "Concurrent snapshot copies per destination Region" is 20
- * by default and can be raised in Service Quotas (raise it before raising this); RDS allows 20 copies in progress
- * per destination region; Aurora cluster copies are held to 5.
- */
-export const COPY_LIMITS: Readonly<Record<"maxEbsCopies" | "maxRdsCopies" | "maxClusterCopies", IntRange>> = {
-  maxEbsCopies: { fallback: 20, min: 1, max: 100 },
-  maxRdsCopies: { fallback: 20, min: 1, max: 20 },
-  maxClusterCopies: { fallback: 5, min: 1, max: 5 },
-};
+/* Copies in flight per DR region: one limit per snapshot kind, COPY_LIMITS in handlers/catalog.ts. */
 
 /** The cleanup function's safety valves (backup-dr:cleanup). */
 export const CLEANUP_VALVES = {

@@ -1,7 +1,7 @@
 // Acceptance: overlapping deliveries of one backup event make one EBS snapshot set per instance, and a delivery
 // that dies holding an instance's claim does not strand it: Lambda's retry of the event backs it up.
 import { expect } from "chai";
-import { claimKey, CLAIM_LEASE_MS } from "../../handlers/backup/source-claim";
+import { claimKey, CLAIM_LEASE_MS } from "../../handlers/kinds/ec2-claim";
 import { planRun, runBackup } from "../../handlers/backup/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";

@@ -1,7 +1,9 @@
 // Catalog tags on every backup, and RDS snapshot identifiers: valid for RDS, stable per slot, unique otherwise.
 import { expect } from "chai";
 import * as fc from "fast-check";
-import { catalogTags, rdsSnapshotIdentifier, validRdsIdentifier } from "../../handlers/backup/catalog-tags";
+import { catalogTags, readCatalog } from "../../handlers/lib/catalog-record";
+import { tagRecord } from "../../handlers/lib/tags";
+import { rdsSnapshotIdentifier, validRdsIdentifier } from "../../handlers/kinds/rds-identifier";
 import type { BackupRun } from "../../handlers/backup/types";
 import { RDS_IDENTIFIER } from "../helpers/aws-fake-rds";
 
@@ -33,6 +35,28 @@ describe("catalog tags", () => {
       { Key: "backup-dr:tier", Value: "daily" },
       { Key: "backup-dr:expires", Value: "2026-12-06T06:00:00Z" },
     ]);
+  });
+});
+
+describe("catalog reader (one for every flow)", () => {
+  it("reads back what the writer wrote, and a DR copy's own tags", () => {
+    const written = tagRecord(catalogTags(run(), "i-0abc"));
+    expect(readCatalog(written)).to.deep.equal({
+      stack: "backup-dr/prod",
+      plan: "gold",
+      source: "i-0abc",
+      run: "gold@2026-11-22T06:00:00Z",
+      tier: "daily",
+      tierText: "daily",
+      expires: "2026-12-06T06:00:00Z",
+    });
+    const copy = { ...written, "backup-dr:copy-of": "snap-0123456789abcdef0", "backup-dr:taken": "2026-11-22T06:01:02.000Z", "backup-dr:set-size": "2" };
+    expect(readCatalog(copy)).to.include({ copyOf: "snap-0123456789abcdef0", taken: "2026-11-22T06:01:02.000Z", setSize: "2" });
+  });
+
+  it("leaves out a tier that is not one, keeping its text, and reads no inherited key", () => {
+    expect(readCatalog({ "backup-dr:tier": "fortnightly" })).to.deep.equal({ tierText: "fortnightly" });
+    expect(readCatalog(Object.create({ "backup-dr:stack": "inherited" }) as Record<string, string>)).to.deep.equal({});
   });
 });
 

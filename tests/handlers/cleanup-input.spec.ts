@@ -2,7 +2,7 @@
 // any AWS call; expiry tags are read strictly.
 import { expect } from "chai";
 import { parseCleanupEvent } from "../../handlers/cleanup/event";
-import { parseInstant } from "../../handlers/cleanup/instant";
+import { parseInstant } from "../../handlers/lib/instant";
 import { runCleanup } from "../../handlers/cleanup/run";
 import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { FakeAws } from "../helpers/aws-fake";

@@ -92,7 +92,7 @@ describe("copy: EBS snapshot lock of DR copies", () => {
     clock = new Date(clock.getTime() + HOUR);
     const { manifest } = await run("COMPLIANCE");
     expect(manifest.counts).to.include({ started: 0, failed: 0 });
-    expect(manifest.relocked).to.deep.equal([{ source: ebs.id, plan: "gold", snapshotId: copy.id, status: "locked", mode: "compliance", until: DR_EXPIRES }]);
+    expect(manifest.relocked).to.deep.equal([{ kind: "ebs", source: ebs.id, plan: "gold", snapshotId: copy.id, status: "locked", mode: "compliance", until: DR_EXPIRES }]);
     expect(drLocks().get(copy.id)).to.include({ mode: "compliance" });
     expect(copiesOf(fake, ebs.id)).to.have.length(1);
   });

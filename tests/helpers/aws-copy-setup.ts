@@ -1,5 +1,6 @@
 // Settings, environment, dependencies, backups and EventBridge events for running the DR copy function against the fake AWS.
-import { rdsSnapshotIdentifier, catalogTags } from "../../handlers/backup/catalog-tags";
+import { catalogTags } from "../../handlers/lib/catalog-record";
+import { rdsSnapshotIdentifier } from "../../handlers/kinds/rds-identifier";
 import { planRun } from "../../handlers/backup/run";
 import { TAG_COPY_OF } from "../../handlers/catalog";
 import { readPlans } from "../../handlers/plan";

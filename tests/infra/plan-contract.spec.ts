@@ -5,7 +5,8 @@ import { expect } from "chai";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { readCopySettings } from "../../handlers/copy/settings";
-import { CLEANUP_VALVES, CONCURRENCY, COPY_LIMITS, type IntRange } from "../../handlers/lib/shared-settings";
+import { CLEANUP_VALVES, CONCURRENCY, type IntRange } from "../../handlers/lib/shared-settings";
+import { COPY_LIMITS } from "../../handlers/catalog";
 import { readPlans, type Plan, type RunPlan } from "../../handlers/plan";
 import { parseConfig, type BackupDrConfig } from "../../infra/config";
 import { PLAN_DEFAULTS } from "../../policies/lib/plan-contract";
@@ -167,9 +168,9 @@ describe("the plan contract (issue 14 item 1)", () => {
 
   describe("one range for each setting config and a function share", () => {
     const ranges: [string, string, IntRange, (value: string) => unknown][] = [
-      ["copy.maxEbsCopies", "BACKUP_DR_MAX_EBS_COPIES", COPY_LIMITS.maxEbsCopies, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_EBS_COPIES: v }))],
-      ["copy.maxRdsCopies", "BACKUP_DR_MAX_RDS_COPIES", COPY_LIMITS.maxRdsCopies, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_RDS_COPIES: v }))],
-      ["copy.maxClusterCopies", "BACKUP_DR_MAX_CLUSTER_COPIES", COPY_LIMITS.maxClusterCopies, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_CLUSTER_COPIES: v }))],
+      ["copy.maxEbsCopies", "BACKUP_DR_MAX_EBS_COPIES", COPY_LIMITS.ebs, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_EBS_COPIES: v }))],
+      ["copy.maxRdsCopies", "BACKUP_DR_MAX_RDS_COPIES", COPY_LIMITS.rds, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_RDS_COPIES: v }))],
+      ["copy.maxClusterCopies", "BACKUP_DR_MAX_CLUSTER_COPIES", COPY_LIMITS.aurora, (v) => readCopySettings(copyEnv({ BACKUP_DR_MAX_CLUSTER_COPIES: v }))],
       ["cleanup.maxDeletionsPerRun", "BACKUP_DR_MAX_DELETIONS", CLEANUP_VALVES.maxDeletionsPerRun, (v) => readCleanupSettings(cleanupEnv({ BACKUP_DR_MAX_DELETIONS: v }))],
       ["cleanup.minAgeDays", "BACKUP_DR_MIN_AGE_DAYS", CLEANUP_VALVES.minAgeDays, (v) => readCleanupSettings(cleanupEnv({ BACKUP_DR_MIN_AGE_DAYS: v }))],
     ];

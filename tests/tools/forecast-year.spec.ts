@@ -4,7 +4,7 @@
 import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import { decideCleanup } from "../../handlers/cleanup/decide";
-import { listEbsSnapshots } from "../../handlers/cleanup/list";
+import { listEbsSnapshots } from "../../handlers/kinds/ec2-snapshots";
 import { heldAt } from "../../tools/forecast/measure";
 import { cleanupRuns } from "../../tools/forecast/simulate";
 import { FakeAws } from "../helpers/aws-fake";

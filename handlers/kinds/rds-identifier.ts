@@ -1,24 +1,8 @@
-// The catalog tags every backup carries, and RDS snapshot identifiers derived from stack, plan, source and slot.
+// RDS and Aurora snapshot identifiers, derived from stack, plan, source and slot (the catalog tags: lib/catalog-record.ts).
 import { createHash } from "node:crypto";
-import { RDS_SNAPSHOT_PREFIX, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SOURCE, TAG_STACK, TAG_TIER } from "../catalog";
+import type { BackupRun } from "../backup/types";
+import { RDS_SNAPSHOT_PREFIX } from "../catalog";
 import { isoSeconds } from "../lib/run-id";
-import type { BackupRun } from "./types";
-
-export interface Tag {
-  Key: string;
-  Value: string;
-}
-
-export function catalogTags(run: BackupRun, source: string): Tag[] {
-  return [
-    { Key: TAG_STACK, Value: run.stackTag },
-    { Key: TAG_PLAN, Value: run.plan },
-    { Key: TAG_SOURCE, Value: source },
-    { Key: TAG_RUN, Value: run.runId },
-    { Key: TAG_TIER, Value: run.tier },
-    { Key: TAG_EXPIRES, Value: isoSeconds(run.expires) },
-  ];
-}
 
 /** The most characters an identifier may have: DB snapshots 255, DB cluster snapshots 63 (RDS API reference). */
 export const RDS_IDENTIFIER_MAX = { rds: 255, aurora: 63 } as const;

@@ -11,24 +11,21 @@
 //    and look in EC2 first: a holder that crashed after creating leaves a set that only needs recording.
 // Overwrites are new versions of a tiny object (the vault is versioned, maybe Object-Locked); nothing is deleted.
 import { randomUUID } from "node:crypto";
-import { GetObjectCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
 import { TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
 import { errorName, sourceClaimTimeoutError } from "../lib/errors";
 import { keySafe } from "../lib/run-id";
-import type { BackupRun } from "./types";
+import type { BackupRun } from "../backup/types";
+import type { ClaimDeps as RunClaims } from "./kind";
 
 /** How long a claim is held before others may take it over: beyond one CreateSnapshots with the SDK's retries (3 x 30 s). */
 export const CLAIM_LEASE_MS = 180_000;
 /** How often a waiting delivery looks at a claim another holds. */
 export const CLAIM_POLL_MS = 2_000;
 
-export interface ClaimDeps {
-  s3: S3Client;
+export interface ClaimDeps extends RunClaims {
   ec2: EC2Client;
-  bucket: string;
-  now: () => Date;
-  sleep: (ms: number) => Promise<void>;
 }
 
 interface ClaimRecord {

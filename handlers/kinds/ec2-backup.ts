@@ -1,0 +1,129 @@
+// EC2 backups: the instances of a plan, the run's existing snapshots (for reruns), and one crash-consistent
+// CreateSnapshots per instance, made under the run's claim on the instance.
+import { CreateSnapshotsCommand, paginateDescribeInstances, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
+import type { BackupRun, Selection, Source } from "../backup/types";
+import { TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK } from "../catalog";
+import { catalogTags } from "../lib/catalog-record";
+import { createOnce } from "../lib/create-once";
+import { describeError, errorName } from "../lib/errors";
+import { claimSource, type Claim } from "./ec2-claim";
+import type { BackupContext, BackupFields, SelectContext } from "./kind";
+
+/**
+ * Running and stopped instances tagged `<tagKey>=<plan>` (filtered server-side, every page read); those without EBS
+ * volumes are skipped with the reason. Each carries the snapshots this run already made of it: without them a rerun
+ * would duplicate them, so both listings must succeed.
+ */
+export async function selectInstances(ctx: SelectContext): Promise<Selection> {
+  const [selection, existing] = await Promise.all([listInstances(ctx.clients.ec2, ctx.tagKey, ctx.plan), existingRunSnapshots(ctx.clients.ec2, ctx.run)]);
+  return { ...selection, sources: selection.sources.map((source) => ({ ...source, ...(existing.has(source.id) ? { existing: existing.get(source.id) } : {}) })) };
+}
+
+async function listInstances(ec2: EC2Client, tagKey: string, plan: string): Promise<Selection> {
+  const selection: Selection = { sources: [], skipped: [] };
+  const pages = paginateDescribeInstances(
+    { client: ec2, pageSize: 1000 },
+    {
+      Filters: [
+        { Name: `tag:${tagKey}`, Values: [plan] },
+        { Name: "instance-state-name", Values: ["running", "stopped"] },
+      ],
+    },
+  );
+  for await (const page of pages) {
+    for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
+      const id = instance.InstanceId;
+      if (id === undefined) continue;
+      const volumes = (instance.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.VolumeId !== undefined);
+      if (volumes.length === 0) {
+        selection.skipped.push({ kind: "ec2", source: id, status: "skipped", snapshotIds: [], reason: "no EBS volumes attached (instance store only)", durationMs: 0 });
+      } else {
+        selection.sources.push({ kind: "ec2", id, setSize: volumes.length });
+      }
+    }
+  }
+  return selection;
+}
+
+/**
+ * One set per run and instance: the set is made only under the run's claim on the instance; a set another
+ * delivery made is "already exists". When the claim itself cannot be read or written (S3 failing), the backup is
+ * made anyway and says so: a possible second set is better than a missed backup.
+ */
+export async function backupInstance(ctx: BackupContext, source: Source): Promise<BackupFields> {
+  const instanceId = source.id;
+  let claim: Claim | undefined;
+  let unclaimed: string | undefined;
+  try {
+    claim = await claimSource({ ...ctx.claims, ec2: ctx.clients.ec2 }, ctx.run, instanceId);
+  } catch (error) {
+    if (errorName(error) === "SourceClaimTimeoutError") throw error;
+    const { name, message } = describeError(error);
+    unclaimed = `made without the run's claim on the instance (${name}: ${message})`;
+  }
+  if (claim?.status === "done") return { status: "skipped", snapshotIds: claim.snapshotIds, reason: "already exists" };
+  let snapshotIds: string[];
+  try {
+    await ctx.pace();
+    snapshotIds = await snapshotInstance(ctx.clients.ec2, ctx.run, instanceId, source.setSize);
+  } catch (error) {
+    // Others may take the instance at once instead of waiting out the lease; the failure itself is reported.
+    await claim?.release().catch(() => undefined);
+    throw error;
+  }
+  // Unrecorded, the claim lapses after its lease and a later taker finds this set in EC2.
+  await claim?.record(snapshotIds).catch(() => undefined);
+  return { status: "created", snapshotIds, ...(unclaimed === undefined ? {} : { reason: unclaimed }) };
+}
+
+/**
+ * Snapshot ids this stack already made for the run, by source instance. One tag-filtered listing for the whole
+ * run (not one per instance) keeps within EC2's describe budget of 10 calls a second at thousands of instances.
+ * Snapshots in state "error" do not count: the rerun makes them again. With `instanceId`, only that instance's.
+ */
+export async function existingRunSnapshots(ec2: EC2Client, run: BackupRun, instanceId?: string): Promise<Map<string, string[]>> {
+  const bySource = new Map<string, string[]>();
+  const pages = paginateDescribeSnapshots(
+    { client: ec2, pageSize: 1000 },
+    {
+      OwnerIds: ["self"],
+      Filters: [
+        { Name: `tag:${TAG_RUN}`, Values: [run.runId] },
+        { Name: `tag:${TAG_STACK}`, Values: [run.stackTag] },
+        ...(instanceId === undefined ? [] : [{ Name: `tag:${TAG_SOURCE}`, Values: [instanceId] }]),
+      ],
+    },
+  );
+  for await (const page of pages) {
+    for (const snapshot of page.Snapshots ?? []) {
+      const source = snapshot.Tags?.find((t) => t.Key === TAG_SOURCE)?.Value;
+      if (source === undefined || snapshot.SnapshotId === undefined || snapshot.State === "error") continue;
+      bySource.set(source, [...(bySource.get(source) ?? []), snapshot.SnapshotId]);
+    }
+  }
+  return bySource;
+}
+
+/**
+ * Snapshots every EBS volume attached to the instance in one set; volume tags are copied, catalog tags added, and
+ * the set's size (volumes attached when listed) so cleanup can tell a set with members missing from a whole one.
+ * CreateSnapshots takes no idempotency token: after a lost answer the run's set of this instance is looked up first.
+ */
+export async function snapshotInstance(ec2: EC2Client, run: BackupRun, instanceId: string, setSize?: number): Promise<string[]> {
+  const size = setSize === undefined ? [] : [{ Key: TAG_SET_SIZE, Value: String(setSize) }];
+  const command = new CreateSnapshotsCommand({
+    InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
+    CopyTagsFromSource: "volume",
+    Description: `backup-dr ${run.runId} ${instanceId}`,
+    TagSpecifications: [{ ResourceType: "snapshot", Tags: [...catalogTags(run, instanceId), ...size] }],
+  });
+  const { value } = await createOnce({
+    action: "CreateSnapshots",
+    what: `the snapshot set of ${instanceId} for ${run.runId}`,
+    command,
+    send: async () => ((await ec2.send(command)).Snapshots ?? []).flatMap((s) => (s.SnapshotId === undefined ? [] : [s.SnapshotId])),
+    lookUp: async () => (await existingRunSnapshots(ec2, run, instanceId)).get(instanceId),
+    retryStrategy: ec2.config.retryStrategy,
+  });
+  return value;
+}

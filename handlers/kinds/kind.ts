@@ -1,0 +1,151 @@
+// One resource kind: everything the backup, copy and cleanup flows need to know about it, behind one interface.
+// The flows iterate the registry (handlers/kinds/registry.ts) and never name a kind; adding one is a module here.
+import type { S3Client } from "@aws-sdk/client-s3";
+import type { BackupRun, Selection, Source, SourceOutcome } from "../backup/types";
+import type { CopyLimit, ResourceKind, SnapshotKind } from "../catalog";
+import type { ImageUse, ListedSnapshot } from "../cleanup/types";
+import type { CopyRequest, EventInfo, Fields } from "../copy/event";
+import type { Candidate, SnapshotRecord } from "../copy/types";
+import type { Created } from "../lib/create-once";
+import type { Pace } from "../lib/pace";
+import type { LockResult, SnapshotLock, SnapshotLockMode } from "../lib/snapshot-lock";
+import type { Tag } from "../lib/tags";
+import type { KindClients } from "./clients";
+
+/** Where and how a backup run claims a source (S3), so overlapping deliveries of one event make one backup. */
+export interface ClaimDeps {
+  s3: S3Client;
+  bucket: string;
+  now: () => Date;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** What selecting a plan's sources is given. */
+export interface SelectContext {
+  clients: KindClients;
+  /** The tag key whose value names a resource's plan, and the plan. */
+  tagKey: string;
+  plan: string;
+  /** Every kind the plan backs up (a kind may advise adding another). */
+  resources: readonly ResourceKind[];
+  run: BackupRun;
+}
+
+/** What backing up one source is given. */
+export interface BackupContext {
+  clients: KindClients;
+  run: BackupRun;
+  /** Waits for the account's snapshot-creation budget; the kind calls it before each create when `paced`. */
+  pace: Pace;
+  claims: ClaimDeps;
+}
+
+/** What one source came to, before timing. */
+export type BackupFields = Pick<SourceOutcome, "status" | "snapshotIds" | "reason" | "error">;
+
+/** Where copies are made: the DR region's clients, the two regions, and the DR key. */
+export interface CopyTarget {
+  clients: KindClients;
+  primaryRegion: string;
+  drRegion: string;
+  drKeyArn: string;
+}
+
+/** A copy request sent (or found after a lost answer), and whether it had to go unencrypted. */
+export interface StartedCopy {
+  created: Created<string>;
+  /** The source cannot be encrypted by copying it: copied as it is, with this reason. */
+  unencrypted?: string;
+}
+
+/** Snapshot locks, for a kind whose snapshots can be locked until their expiry. */
+export interface KindLocks {
+  lock(clients: KindClients, snapshotId: string, mode: Exclude<SnapshotLockMode, "off">, expires: Date, now: Date): Promise<LockResult>;
+  /** Active locks by snapshot id: of the given snapshots, or of every snapshot of the region. */
+  describe(clients: KindClients, snapshotIds?: readonly string[]): Promise<Map<string, SnapshotLock>>;
+}
+
+/** An EventBridge event that says one of the kind's backups is complete: the copy function acts on it. */
+export interface CompletionEvent {
+  detailType: string;
+  /** The event's `source`. */
+  source: string;
+  /** The copy request the event's detail (and resources) make; throws malformedEventError for a malformed one. */
+  parse(info: EventInfo, detail: Fields, resources: unknown): CopyRequest;
+}
+
+/** What every facet of a kind says of it. */
+export interface KindBase {
+  /** The name a plan's `resources` uses. */
+  readonly name: ResourceKind;
+  /** What its snapshots are called in the copy and cleanup manifests, logs and metrics. */
+  readonly snapshotKind: SnapshotKind;
+  /** Its creates and deletes share the account's snapshot token bucket: the flows pace them. */
+  readonly paced: boolean;
+  /** Snapshot locks, when its snapshots can be locked. */
+  readonly locks?: KindLocks;
+}
+
+/** What the backup function needs of a kind. */
+export interface BackupKind extends KindBase {
+  /** The plan's sources of this kind, and those found but not backed up (with the reason). */
+  select(ctx: SelectContext): Promise<Selection>;
+  /** Backs up one source; throws what AWS threw (the flow reports it). */
+  backup(ctx: BackupContext, source: Source): Promise<BackupFields>;
+  /** Error names that mean the source was deleted after it was listed. */
+  readonly sourceGone: readonly string[];
+}
+
+/** Deleting a snapshot (copy: a failed DR copy; cleanup: an expired backup). */
+export interface KindDeletes {
+  /** Deletes one snapshot; throws what AWS threw. */
+  deleteSnapshot(clients: KindClients, id: string): Promise<void>;
+  /** Error names that mean a snapshot to delete is already gone. */
+  readonly snapshotGone: readonly string[];
+}
+
+/** What the copy function needs of a kind. */
+export interface CopyKind extends KindBase, KindDeletes {
+  /** The events that say a backup of the kind completed. */
+  readonly events: readonly CompletionEvent[];
+  /** The in-flight copy limit: config key, setting, default and range (COPY_LIMITS in the catalog). */
+  readonly copyLimit: CopyLimit;
+  /** This stack's completed backups of the named plans in the primary region. */
+  listBackups(clients: KindClients, stackTag: string, plans: readonly string[]): Promise<SnapshotRecord[]>;
+  /** The snapshots a completion event names, as read in the primary region; missing ones are left out. */
+  readBackups(clients: KindClients, ids: readonly string[], arn?: string): Promise<SnapshotRecord[]>;
+  /** Why an event's snapshot cannot be one of this stack's backups, judged by its id alone; undefined when it may be. */
+  notOursById(id: string): string | undefined;
+  /** The DR region's snapshots the copy index needs: this stack's copies (of the given backups and all in flight). */
+  listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[]): Promise<SnapshotRecord[]>;
+  /** A DR snapshot with the backup's own identifier blocks its copy (identifiers are unique per region). */
+  readonly copyKeepsIdentifier: boolean;
+  /** The value a DR copy of the backup carries in `backup-dr:copy-of`. */
+  copyOf(snapshot: SnapshotRecord): string;
+  /** Starts the DR copy of the candidate, tagged with `tags`; throws what AWS threw. */
+  startCopy(target: CopyTarget, candidate: Candidate, tags: Tag[], isCopyOf: (record: SnapshotRecord | undefined) => record is SnapshotRecord): Promise<StartedCopy>;
+}
+
+/** What the cleanup function needs of a kind. */
+export interface CleanupKind extends KindBase, KindDeletes {
+  /** Error names that mean AWS will not delete it now because something uses it. */
+  readonly snapshotInUse: readonly string[];
+  /** The snapshots the cleanup rules read in one region (this stack's, or every manual one when the quota counts them). */
+  listForCleanup(clients: KindClients, stackTag: string): Promise<ListedSnapshot[]>;
+  /** Only its snapshots of type "manual" are the stack's (its listing also returns others, e.g. AWS Backup's). */
+  readonly manualOnly: boolean;
+  /** Whether a listed snapshot's state is complete (the only state cleanup deletes). */
+  isComplete(state: string): boolean;
+  /** Its snapshots may back an image of the account: never deleted while one does. */
+  readonly imageUses?: (clients: KindClients) => Promise<ImageUse[]>;
+}
+
+/**
+ * A resource kind: one facet per flow. Each function's archive carries only its own facet (the closure serializer
+ * captures what a function reaches), so the backup function never bundles a copy or delete call, and so on.
+ */
+export interface Kind {
+  readonly backup: BackupKind;
+  readonly copy: CopyKind;
+  readonly cleanup: CleanupKind;
+}

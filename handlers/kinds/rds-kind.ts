@@ -1,0 +1,39 @@
+// The kinds on the RDS API (rds, aurora) differ only in the snapshot calls (rds-api.ts, rds-backup.ts); this makes
+// either one's Kind from its name, selection and copy limit.
+import { RDS_SNAPSHOT_PREFIX } from "../catalog";
+import { isOurs } from "../lib/catalog-record";
+import type { BackupKind, CopyKind, Kind, KindBase, KindDeletes } from "./kind";
+import { copyDbSnapshot, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
+import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
+import { dbEvents } from "./rds-events";
+
+export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: CopyKind["copyLimit"]): Kind {
+  const base: KindBase = { name, snapshotKind: name, paced: false };
+  const deletes: KindDeletes = { deleteSnapshot: (clients, id) => deleteDbSnapshot(clients.rds, name, id), snapshotGone: DB_SNAPSHOT_GONE_ERRORS };
+  return {
+    backup: { ...base, select, backup: (ctx, source) => backupDb(name, ctx, source), sourceGone: DB_SOURCE_GONE },
+    copy: {
+      ...base,
+      ...deletes,
+      events: dbEvents(name),
+      copyLimit,
+      listBackups: async (clients, stackTag, plans) => (await listDbSnapshots(clients.rds, name)).filter((s) => isOurs(s.tags, stackTag, plans)),
+      readBackups: (clients, ids, arn) => readDbSnapshots(clients.rds, name, ids, arn),
+      notOursById: (id) => (id.startsWith(RDS_SNAPSHOT_PREFIX) ? undefined : `not a backup of this stack (its identifier does not start with ${RDS_SNAPSHOT_PREFIX})`),
+      listCopies: (clients) => listDbSnapshots(clients.rds, name),
+      // A DR copy keeps the backup's identifier.
+      copyKeepsIdentifier: true,
+      copyOf: (snapshot) => snapshot.arn ?? snapshot.id,
+      startCopy: (target, candidate, tags, isCopyOf) => copyDbSnapshot(name, target, candidate, tags, isCopyOf),
+    },
+    cleanup: {
+      ...base,
+      ...deletes,
+      snapshotInUse: DB_SNAPSHOT_IN_USE_ERRORS,
+      // Every manual snapshot of the region: all of them count against the quota of 100.
+      listForCleanup: (clients) => listManualDbSnapshots(clients.rds, name),
+      manualOnly: true,
+      isComplete: (state) => state === "available",
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// The registry: every resource kind's module, by the names of the one list (handlers/catalog.ts RESOURCE_KINDS).
+// The flows look a kind up here and never name one. Each flow reads only its own facet table, so the closure
+// serializer puts only that flow's AWS calls into its function's archive.
+import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog";
+import { auroraKind } from "./aurora";
+import { ec2Kind } from "./ec2";
+import type { BackupKind, CleanupKind, CopyKind, Kind } from "./kind";
+import { rdsKind } from "./rds";
+
+/** Every kind's module by name (for tests and tools; the flows use the facet tables below). */
+export const KIND_MODULES: Readonly<Record<ResourceKind, Kind>> = { ec2: ec2Kind, rds: rdsKind, aurora: auroraKind };
+
+const BACKUP: Readonly<Record<ResourceKind, BackupKind>> = { ec2: ec2Kind.backup, rds: rdsKind.backup, aurora: auroraKind.backup };
+/** The copy and cleanup facets in the order of RESOURCE_KINDS. */
+const COPY: readonly CopyKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].copy);
+const CLEANUP: readonly CleanupKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].cleanup);
+
+/** The backup facet of the kind a plan's `resources` entry names. */
+export function backupKind(name: ResourceKind): BackupKind {
+  return BACKUP[name];
+}
+
+/** Every kind's copy facet, in the order of RESOURCE_KINDS. */
+export function copyKinds(): readonly CopyKind[] {
+  return COPY;
+}
+
+/** The copy facet of the kind a plan's `resources` entry names, or whose snapshots are called `snapshotKind`. */
+export function copyKind(kind: ResourceKind | SnapshotKind): CopyKind {
+  const found = COPY.find((k) => k.name === kind || k.snapshotKind === kind);
+  if (found === undefined) throw new Error(`no resource kind is called ${kind}`);
+  return found;
+}
+
+/** Every kind's cleanup facet, in the order of RESOURCE_KINDS. */
+export function cleanupKinds(): readonly CleanupKind[] {
+  return CLEANUP;
+}
+
+/** The cleanup facet of the kind whose snapshots are called `snapshotKind`. */
+export function cleanupKind(snapshotKind: SnapshotKind): CleanupKind {
+  const found = CLEANUP.find((k) => k.snapshotKind === snapshotKind);
+  if (found === undefined) throw new Error(`no resource kind has snapshots called ${snapshotKind}`);
+  return found;
+}
