@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { COPY_LIMITS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
-import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
+import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
@@ -177,8 +177,8 @@ const cleanup = record(
     maxDeletionsPerRun: ranged(CLEANUP_VALVES.maxDeletionsPerRun),
     minAgeDays: ranged(CLEANUP_VALVES.minAgeDays),
     maxDeleteFraction: z
-      .preprocess(numberFromString, z.number({ error: "expected a fraction above 0 and at most 1" }))
-      .refine((f) => f > 0 && f <= 1, { error: "expected a fraction above 0 and at most 1" })
+      .preprocess(numberFromString, z.number({ error: `expected ${DELETE_FRACTION_RANGE}` }))
+      .refine(isDeleteFraction, { error: `expected ${DELETE_FRACTION_RANGE}` })
       .default(CLEANUP_VALVES.maxDeleteFraction),
     schedule: scheduleExpression.default("cron(30 3 * * ? *)"),
     timezone: timeZone.default("UTC"),

@@ -2,7 +2,7 @@
 import { invalidSettingError } from "../lib/errors";
 import { oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { REGION } from "../lib/region";
-import { CLEANUP_VALVES, CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
+import { CLEANUP_VALVES, CONCURRENCY, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import type { CleanupSettings } from "./types";
 
 const DECIMAL = /^(?:\d+(?:\.\d+)?|\.\d+)$/;
@@ -13,11 +13,11 @@ function regionSetting(env: Env, name: string): string {
   return value;
 }
 
-/** A fraction above 0 and at most 1, written as a plain decimal. */
+/** A fraction within the shared range (isDeleteFraction), written as a plain decimal. */
 function fractionSetting(env: Env, name: string, fallback: number): number {
   const value = optionalSetting(env, name, String(fallback)).trim();
   const number = Number(value);
-  if (!DECIMAL.test(value) || !(number > 0 && number <= 1)) throw invalidSettingError(name, `expected a fraction above 0 and at most 1 (such as 0.5), got "${value}"`);
+  if (!DECIMAL.test(value) || !isDeleteFraction(number)) throw invalidSettingError(name, `expected ${DELETE_FRACTION_RANGE} (such as 0.5), got "${value}"`);
   return number;
 }
 

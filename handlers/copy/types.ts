@@ -1,12 +1,12 @@
 // The DR copy function's vocabulary: plans with their DR retention, snapshots as read from AWS, copy outcomes.
-import type { BackupPlan } from "../backup/types";
+import type { RunPlan } from "../plan";
 import type { SnapshotKind, Tier } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
 import type { Tags } from "../lib/tags";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 
 /** A plan as the copy function sees it: the same normalised plan as the backup function's (drKeep, copyToDr included). */
-export type CopyPlan = BackupPlan;
+export type CopyPlan = RunPlan;
 
 /** Copies in flight per DR region and kind that the function starts at most (AWS refuses more). */
 export type Limits = Record<SnapshotKind, number>;

@@ -26,6 +26,12 @@ export const CLEANUP_VALVES = {
   dryRun: false,
   maxDeletionsPerRun: { fallback: 200, min: 1, max: 10_000 } satisfies IntRange,
   minAgeDays: { fallback: 1, min: 0, max: 3650 } satisfies IntRange,
-  /** A fraction above 0 and at most 1. */
+  /** A fraction above 0 and at most 1 (isDeleteFraction). */
   maxDeleteFraction: 0.5,
 } as const;
+
+/** The range of maxDeleteFraction, for config and the cleanup function alike. */
+export const DELETE_FRACTION_RANGE = "a fraction above 0 and at most 1";
+export function isDeleteFraction(value: number): boolean {
+  return value > 0 && value <= 1;
+}

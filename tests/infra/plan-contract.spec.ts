@@ -191,6 +191,19 @@ describe("the plan contract (issue 14 item 1)", () => {
     }
   });
 
+  it("cleanup.maxDeleteFraction and BACKUP_DR_MAX_DELETE_FRACTION: both accept 1 and just above 0, both refuse 0 and above 1", () => {
+    const withValue = (n: number) => minimal({ "backup-dr:cleanup": { maxDeleteFraction: n } });
+    const read = (v: string) => readCleanupSettings(cleanupEnv({ BACKUP_DR_MAX_DELETE_FRACTION: v }));
+    for (const ok of [1, 0.01]) {
+      expect(configProblems(withValue(ok)), `config ${ok}`).to.deep.equal([]);
+      expect(read(String(ok)).maxDeleteFraction).to.equal(ok);
+    }
+    for (const bad of [0, 1.5]) {
+      expect(configProblems(withValue(bad))).to.deep.equal([`backup-dr:cleanup.maxDeleteFraction: expected a fraction above 0 and at most 1, got ${bad}`]);
+      expect(thrown(() => read(String(bad))).message).to.equal(`Invalid setting BACKUP_DR_MAX_DELETE_FRACTION: expected a fraction above 0 and at most 1 (such as 0.5), got "${bad}"`);
+    }
+  });
+
   describe("the functions refuse what config refuses", () => {
     const nothingKept = [{ ...PLANS[0], keep: { daily: 0, weekly: 0 } }];
     const message = "expected at least one tier (hourly, daily, weekly, monthly, yearly) kept more than 0 times";
