@@ -3,9 +3,9 @@ import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import type { BackupManifest } from "../../handlers/backup/report";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet, goldSources, type Fleet } from "../helpers/aws-fleet";
+import { buildFleet, goldSources, type Fleet } from "../helpers/backup-fleet";
 import { backups, manifests, notifications, sorted } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

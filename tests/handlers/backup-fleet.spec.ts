@@ -2,9 +2,9 @@
 import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings, STACK_TAG } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings, STACK_TAG } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet, goldSources, type Fleet } from "../helpers/aws-fleet";
+import { buildFleet, goldSources, type Fleet } from "../helpers/backup-fleet";
 import { backups, manifests, sorted } from "../helpers/aws-inspect";
 
 const GOLD_EVENT = { plan: "gold", scheduledTime: "2026-11-03T05:00:00Z" };

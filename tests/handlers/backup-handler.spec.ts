@@ -2,8 +2,9 @@
 import { expect } from "chai";
 import { handler } from "../../handlers/backup";
 import { FakeAws, REGION } from "../helpers/aws-fake";
-import { backupEnv, lambdaContext } from "../helpers/aws-backup-setup";
-import { buildFleet, goldSources, type Fleet } from "../helpers/aws-fleet";
+import { backupEnv } from "../helpers/backup-setup";
+import { lambdaContext } from "../helpers/lambda-context";
+import { buildFleet, goldSources, type Fleet } from "../helpers/backup-fleet";
 import { backups, manifests, notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";

@@ -5,10 +5,10 @@ import { runBackup } from "../../handlers/backup/run";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import type { CopyableDbSnapshot } from "../helpers/aws-fake-copy";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { copyDeps, copySettings, DR, PRIMARY_KEY_ARN, primaryRegion, rejection, SWEEP } from "../helpers/aws-copy-setup";
-import { SELECTION_KEY } from "../helpers/aws-fleet";
+import { copyDeps, copySettings, DR, PRIMARY_KEY_ARN, primaryRegion, rejection, SWEEP } from "../helpers/copy-setup";
+import { SELECTION_KEY } from "../helpers/backup-fleet";
 import { backups, manifests } from "../helpers/aws-inspect";
 
 const SLOT = "2026-11-22T05:00:00Z";

@@ -2,9 +2,9 @@
 import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupEnv, backupSettings, PLANS } from "../helpers/aws-backup-setup";
+import { backupDeps, backupEnv, backupSettings, PLANS } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet } from "../helpers/aws-fleet";
+import { buildFleet } from "../helpers/backup-fleet";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { thrown } from "../helpers/thrown";
 

@@ -6,9 +6,9 @@ import { runBackup } from "../../handlers/backup/run";
 import { COOL_OFF_HOURS } from "../../handlers/lib/snapshot-lock";
 import { FakeAws } from "../helpers/aws-fake";
 import { regionLocks, setLockClock } from "../helpers/aws-fake-lock";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet, type Fleet } from "../helpers/aws-fleet";
+import { buildFleet, type Fleet } from "../helpers/backup-fleet";
 import { backups, manifests } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

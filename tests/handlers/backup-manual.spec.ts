@@ -5,10 +5,10 @@ import { runBackup } from "../../handlers/backup/run";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import type { CopyableSnapshot } from "../helpers/aws-fake-copy";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { copyDeps, copySettings, DR, PRIMARY_KEY_ARN, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
-import { SELECTION_KEY } from "../helpers/aws-fleet";
+import { copyDeps, copySettings, DR, PRIMARY_KEY_ARN, primaryRegion, SWEEP } from "../helpers/copy-setup";
+import { SELECTION_KEY } from "../helpers/backup-fleet";
 import { backups } from "../helpers/aws-inspect";
 
 // Every 6 hours (UTC); 06:00 starts no day, so it is an hourly slot: kept 8 x 6 hours = 48 hours, in DR too.

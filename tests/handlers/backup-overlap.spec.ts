@@ -4,9 +4,9 @@ import { expect } from "chai";
 import { claimKey, CLAIM_LEASE_MS } from "../../handlers/kinds/ec2-claim";
 import { planRun, runBackup } from "../../handlers/backup/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet, goldSources, VAULT_BUCKET, type Fleet } from "../helpers/aws-fleet";
+import { buildFleet, goldSources, VAULT_BUCKET, type Fleet } from "../helpers/backup-fleet";
 import { backups, sorted } from "../helpers/aws-inspect";
 
 const EVENT = { plan: "gold", scheduledTime: "2026-11-22T11:00:00Z" };

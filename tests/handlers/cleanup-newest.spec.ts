@@ -11,7 +11,7 @@ import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { finishCopies, setCopyClock } from "../helpers/aws-fake-copy";
 import type { RegionState, Tags } from "../helpers/aws-fake-state";
-import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copiesOf, copyDeps, copySettings, dbSnapshotEvent, DR, PRIMARY, primaryRegion, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copiesOf, copyDeps, copySettings, dbSnapshotEvent, DR, PRIMARY, primaryRegion, snapshotEvent, SWEEP } from "../helpers/copy-setup";
 import { cleanupDeps, cleanupManifests, cleanupSettings, prepareVault } from "../helpers/cleanup-setup";
 
 type Kind = "ebs" | "rds" | "aurora";

@@ -7,11 +7,11 @@ import { TAG_COPY_OF, TAG_SET_SIZE } from "../../handlers/catalog";
 import { runCleanup } from "../../handlers/cleanup/run";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
 import { finishCopies, setCopyClock, setCopyLimits } from "../helpers/aws-fake-copy";
-import { copyDeps, copySettings, DR, multiVolumeEvent, PRIMARY, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
-import { SELECTION_KEY } from "../helpers/aws-fleet";
+import { copyDeps, copySettings, DR, multiVolumeEvent, PRIMARY, primaryRegion, SWEEP } from "../helpers/copy-setup";
+import { SELECTION_KEY } from "../helpers/backup-fleet";
 import { cleanupDeps, cleanupManifests, cleanupSettings, prepareVault } from "../helpers/cleanup-setup";
 
 const DAY = 86_400_000;

@@ -20,7 +20,7 @@ import {
   primaryRegion,
   snapshotEvent,
   STACK_TAG,
-} from "../helpers/aws-copy-setup";
+} from "../helpers/copy-setup";
 import { manifests } from "../helpers/aws-inspect";
 
 const NOW = new Date("2026-11-20T05:15:00Z");

@@ -4,7 +4,7 @@ import { TAG_COPY_OF } from "../../handlers/catalog";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { setCopyLimits } from "../helpers/aws-fake-copy";
-import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copyDeps, copySettings, dbSnapshotEvent, DR, drCopies, multiVolumeEvent, primaryRegion, rejection, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copyDeps, copySettings, dbSnapshotEvent, DR, drCopies, multiVolumeEvent, primaryRegion, rejection, SWEEP } from "../helpers/copy-setup";
 import { notifications, sorted } from "../helpers/aws-inspect";
 
 const NOW = new Date("2026-11-21T12:00:00Z");

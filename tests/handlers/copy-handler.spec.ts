@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import { handler, type CopyResult } from "../../handlers/copy";
 import { FakeAws } from "../helpers/aws-fake";
-import { lambdaContext } from "../helpers/aws-backup-setup";
-import { addDbBackup, addEbsBackup, copiesOf, copyEnv, DR_KEY_ARN, drCopies, multiVolumeEvent, PRIMARY, primaryRegion, queued, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
+import { lambdaContext } from "../helpers/lambda-context";
+import { addDbBackup, addEbsBackup, copiesOf, copyEnv, DR_KEY_ARN, drCopies, multiVolumeEvent, PRIMARY, primaryRegion, queued, snapshotEvent, SWEEP } from "../helpers/copy-setup";
 import { manifests, notifications } from "../helpers/aws-inspect";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";

@@ -5,7 +5,7 @@ import { parseCopyEvent } from "../../handlers/copy/event";
 import { runCopy } from "../../handlers/copy/run";
 import { readCopySettings } from "../../handlers/copy/settings";
 import { FakeAws } from "../helpers/aws-fake";
-import { clusterSnapshotEvent, copyDeps, copyEnv, copySettings, COPY_PLANS, dbSnapshotEvent, multiVolumeEvent, primaryRegion, rejection, snapshotEvent } from "../helpers/aws-copy-setup";
+import { clusterSnapshotEvent, copyDeps, copyEnv, copySettings, COPY_PLANS, dbSnapshotEvent, multiVolumeEvent, primaryRegion, rejection, snapshotEvent } from "../helpers/copy-setup";
 import { thrown } from "../helpers/thrown";
 
 const SNAP = "snap-0123456789abcdef0";

@@ -5,7 +5,7 @@ import { IN_FLIGHT_GRACE_MS } from "../../handlers/copy/lag";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { setCopyClock } from "../helpers/aws-fake-copy";
-import { addEbsBackup, copiesOf, copyDeps, copySettings, DR, metricValues, primaryRegion, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
+import { addEbsBackup, copiesOf, copyDeps, copySettings, DR, metricValues, primaryRegion, snapshotEvent, SWEEP } from "../helpers/copy-setup";
 
 const NOW = new Date("2026-11-22T12:00:00Z");
 const HOUR = 3_600_000;

@@ -6,7 +6,7 @@ import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { copiesInFlight, finishCopies, setCopyLimits, type CopyableSnapshot } from "../helpers/aws-fake-copy";
 import { AwsFault } from "../helpers/aws-wire";
-import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copyDeps, copySettings, DR, drCopies, metricValues, multiVolumeEvent, primaryRegion, rejection, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copyDeps, copySettings, DR, drCopies, metricValues, multiVolumeEvent, primaryRegion, rejection, SWEEP } from "../helpers/copy-setup";
 import { notifications, sorted } from "../helpers/aws-inspect";
 
 const NOW = new Date("2026-11-23T12:00:00Z");

@@ -6,7 +6,7 @@ import type { CopyManifest } from "../../handlers/copy/report";
 import { COOL_OFF_HOURS } from "../../handlers/lib/snapshot-lock";
 import { FakeAws } from "../helpers/aws-fake";
 import { regionLocks, setLockClock } from "../helpers/aws-fake-lock";
-import { addDbBackup, addEbsBackup, copiesOf, copyDeps, copySettings, DR, PRIMARY, primaryRegion, rejection, snapshotEvent, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, copiesOf, copyDeps, copySettings, DR, PRIMARY, primaryRegion, rejection, snapshotEvent, SWEEP } from "../helpers/copy-setup";
 import { manifests } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

@@ -5,7 +5,7 @@ import { TAG_COPY_OF } from "../../handlers/catalog";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { copiesInFlight, finishCopies, setCopyLimits } from "../helpers/aws-fake-copy";
-import { addDbBackup, addEbsBackup, copyDeps, copySettings, DR, drCopies, multiVolumeEvent, primaryRegion, SWEEP } from "../helpers/aws-copy-setup";
+import { addDbBackup, addEbsBackup, copyDeps, copySettings, DR, drCopies, multiVolumeEvent, primaryRegion, SWEEP } from "../helpers/copy-setup";
 import { sorted } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

@@ -21,7 +21,7 @@ import {
   rejection,
   snapshotEvent,
   SWEEP,
-} from "../helpers/aws-copy-setup";
+} from "../helpers/copy-setup";
 import { manifests, notifications, sorted } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

@@ -3,9 +3,9 @@ import { expect } from "chai";
 import { runBackup } from "../../handlers/backup/run";
 import { mayHaveActed } from "../../handlers/lib/create-once";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { buildFleet, type Fleet } from "../helpers/aws-fleet";
+import { buildFleet, type Fleet } from "../helpers/backup-fleet";
 import { backups } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

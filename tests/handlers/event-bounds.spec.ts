@@ -6,10 +6,10 @@ import { runCleanup } from "../../handlers/cleanup/run";
 import { runCopy } from "../../handlers/copy/run";
 import { MAX_ERROR_MESSAGE } from "../../policies/lib/bounds";
 import { FakeAws, REGION } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { copyDeps, copySettings, primaryRegion, snapshotEvent } from "../helpers/aws-copy-setup";
-import { buildFleet, goldSources } from "../helpers/aws-fleet";
+import { copyDeps, copySettings, primaryRegion, snapshotEvent } from "../helpers/copy-setup";
+import { buildFleet, goldSources } from "../helpers/backup-fleet";
 import { backups } from "../helpers/aws-inspect";
 import { NOW, cleanupDeps, cleanupSettings, rejection } from "../helpers/cleanup-setup";
 

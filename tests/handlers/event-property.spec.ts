@@ -10,10 +10,10 @@ import { runCleanup } from "../../handlers/cleanup/run";
 import { parseCopyEvent } from "../../handlers/copy/event";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { clusterSnapshotEvent, copyDeps, copySettings, dbSnapshotEvent, multiVolumeEvent, primaryRegion, snapshotEvent } from "../helpers/aws-copy-setup";
-import { buildFleet } from "../helpers/aws-fleet";
+import { clusterSnapshotEvent, copyDeps, copySettings, dbSnapshotEvent, multiVolumeEvent, primaryRegion, snapshotEvent } from "../helpers/copy-setup";
+import { buildFleet } from "../helpers/backup-fleet";
 import { NOW, cleanupDeps, cleanupSettings, prepareVault } from "../helpers/cleanup-setup";
 
 const INPUT_ERRORS = ["MalformedEventError", "UnknownPlanError"];

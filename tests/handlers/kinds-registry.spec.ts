@@ -6,7 +6,7 @@ import * as path from "path";
 import { QUOTA_KINDS, RESOURCE_KINDS, SNAPSHOT_KIND_OF, SNAPSHOT_KINDS } from "../../handlers/catalog";
 import { backupKind, cleanupKind, cleanupKinds, copyKind, copyKinds, KIND_MODULES } from "../../handlers/kinds/registry";
 import { COPY_EVENT_PATTERNS } from "../../infra/copy";
-import { copySettings } from "../helpers/aws-copy-setup";
+import { copySettings } from "../helpers/copy-setup";
 
 /** Every operation of each facet (handlers/kinds/kind.ts): a kind module must implement them all. */
 const OPERATIONS = {

@@ -5,7 +5,7 @@ import { metricSet } from "../../handlers/lib/metrics";
 import { finishRun, type RunEnd, type RunEndDeps } from "../../handlers/lib/run-end";
 import { fakeClients } from "../helpers/aws-clients";
 import { FakeAws } from "../helpers/aws-fake";
-import { TOPIC_NAME, VAULT_BUCKET } from "../helpers/aws-fleet";
+import { TOPIC_NAME, VAULT_BUCKET } from "../helpers/backup-fleet";
 import { manifests, notifications } from "../helpers/aws-inspect";
 import { AwsFault } from "../helpers/aws-wire";
 

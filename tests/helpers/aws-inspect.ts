@@ -1,7 +1,7 @@
 // Reads back what the fake AWS holds after a run: backups by run and kind, the manifest, the notifications.
 import type { BackupManifest } from "../../handlers/backup/report";
 import type { RegionState, Tags } from "./aws-fake-state";
-import { VAULT_BUCKET } from "./aws-fleet";
+import { VAULT_BUCKET } from "./backup-fleet";
 
 export interface Backup {
   kind: "ec2" | "rds" | "aurora";

@@ -3,8 +3,8 @@
 import { expect } from "chai";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { readCopySettings } from "../../handlers/copy/settings";
-import { backupEnv } from "../helpers/aws-backup-setup";
-import { copyEnv } from "../helpers/aws-copy-setup";
+import { backupEnv } from "../helpers/backup-setup";
+import { copyEnv } from "../helpers/copy-setup";
 import { configProblems as problemsOf } from "../helpers/config-problems";
 import { asCliConfig } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";

@@ -8,9 +8,9 @@ import { listEbsSnapshots } from "../../handlers/kinds/ec2-snapshots";
 import { heldAt } from "../../tools/forecast/measure";
 import { cleanupRuns } from "../../tools/forecast/simulate";
 import { FakeAws } from "../helpers/aws-fake";
-import { backupDeps, backupSettings, STACK_TAG } from "../helpers/aws-backup-setup";
+import { backupDeps, backupSettings, STACK_TAG } from "../helpers/backup-setup";
 import { fakeClients } from "../helpers/aws-clients";
-import { SELECTION_KEY, TOPIC_NAME, VAULT_BUCKET } from "../helpers/aws-fleet";
+import { SELECTION_KEY, TOPIC_NAME, VAULT_BUCKET } from "../helpers/backup-fleet";
 import { CLEANUP, forecastOf, keep, plan } from "./forecast-helpers";
 
 const SMALL = { name: "small", schedule: "cron(0 2 * * ? *)", timezone: "Europe/Berlin", resources: ["ec2" as const], keep: keep({ daily: 3, weekly: 2, monthly: 2 }) };

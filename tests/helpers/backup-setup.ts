@@ -1,11 +1,10 @@
-// Settings, environment, dependencies and Lambda context for running the backup function against the fake AWS.
-import type { Context } from "aws-lambda";
+// Settings, environment and dependencies for running the backup function against the fake AWS.
 import type { BackupDeps } from "../../handlers/backup/run";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import type { BackupSettings } from "../../handlers/backup/types";
 import type { AwsClients } from "../../handlers/lib/clients";
 import { ACCOUNT_ID, REGION } from "./aws-fake";
-import { SELECTION_KEY, TOPIC_NAME, VAULT_BUCKET } from "./aws-fleet";
+import { SELECTION_KEY, TOPIC_NAME, VAULT_BUCKET } from "./backup-fleet";
 
 export const STACK_TAG = "backup-dr/test";
 
@@ -48,23 +47,5 @@ export function backupDeps(clients: AwsClients, now: () => Date = () => new Date
     log: { info: at("info"), warn: at("warn"), error: at("error") },
     publishMetrics: ({ dimensions, values }) => void recorded.metrics.push({ plan: dimensions.Plan ?? "", counts: values }),
     recorded,
-  };
-}
-
-/** A Lambda context as the runtime passes it. */
-export function lambdaContext(): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "backup-dr-test-backup",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${REGION}:${ACCOUNT_ID}:function:backup-dr-test-backup`,
-    memoryLimitInMB: "512",
-    awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
-    logGroupName: "/aws/lambda/backup-dr-test-backup",
-    logStreamName: "2026/11/22/[$LATEST]0123456789abcdef",
-    getRemainingTimeInMillis: () => 900_000,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }

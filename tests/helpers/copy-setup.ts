@@ -11,7 +11,7 @@ import { ACCOUNT_ID, REGION, type FakeAws } from "./aws-fake";
 import { fakeClients } from "./aws-clients";
 import { dbSnapshotArn, type CopyableDbSnapshot, type CopyableSnapshot } from "./aws-fake-copy";
 import type { RegionState, Tags } from "./aws-fake-state";
-import { TOPIC_NAME, VAULT_BUCKET } from "./aws-fleet";
+import { TOPIC_NAME, VAULT_BUCKET } from "./backup-fleet";
 
 export const PRIMARY = REGION;
 export const DR = "us-west-2";
