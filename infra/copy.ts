@@ -3,7 +3,7 @@
 // its role, and a DR-lag alarm per copying plan.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
+import { COPY_LIMITS, RDS_SNAPSHOT_PREFIX, SNAPSHOT_KINDS } from "../handlers/catalog";
 import { handler } from "../handlers/copy";
 import { watchedMetric } from "../handlers/lib/metrics";
 import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
@@ -45,9 +45,8 @@ export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKey
     BACKUP_DR_VAULT_BUCKET: a.vaultName,
     BACKUP_DR_TOPIC_ARN: a.topicArn,
     BACKUP_DR_NOTIFY_ON: config.notifyOn,
-    BACKUP_DR_MAX_EBS_COPIES: String(config.copy.maxEbsCopies),
-    BACKUP_DR_MAX_RDS_COPIES: String(config.copy.maxRdsCopies),
-    BACKUP_DR_MAX_CLUSTER_COPIES: String(config.copy.maxClusterCopies),
+    // Each kind's copy limit, under the variable its kind reads (COPY_LIMITS in the catalog).
+    ...Object.fromEntries(SNAPSHOT_KINDS.map((kind) => [COPY_LIMITS[kind].setting, String(config.copy[COPY_LIMITS[kind].key])])),
     [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
   };
 }
