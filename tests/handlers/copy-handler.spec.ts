@@ -34,7 +34,7 @@ describe("copy handler (Lambda entry)", () => {
   it("copies the snapshots of an event into the DR region and returns where the manifest is", async () => {
     const backups = [addEbsBackup(fake, { slot: yesterday() }), addEbsBackup(fake, { slot: yesterday() })];
     const event = multiVolumeEvent(backups.map((b) => b.id));
-    const { result, error } = await invokeIsolated(env(), () => handler(event, lambdaContext()));
+    const { result, error } = await invokeIsolated(env(), () => handler(event, lambdaContext("copy")));
     expect(error).to.equal(undefined);
     const key = `runs/copy/2026/11/20/event-2026-11-20T05-09-41Z-${event.id}.json`;
     expect(result).to.deep.equal({
@@ -50,7 +50,7 @@ describe("copy handler (Lambda entry)", () => {
   it("copies the snapshots of an event delivered through the copy queue, exactly as for the bare event", async () => {
     const backups = [addEbsBackup(fake, { slot: yesterday() }), addEbsBackup(fake, { slot: yesterday() })];
     const event = multiVolumeEvent(backups.map((b) => b.id));
-    const { result, error } = await invokeIsolated(env(), () => handler(queued(event), lambdaContext()));
+    const { result, error } = await invokeIsolated(env(), () => handler(queued(event), lambdaContext("copy")));
     expect(error).to.equal(undefined);
     expect(result).to.deep.include({ runId: `event@2026-11-20T05:09:41Z-${event.id}`, trigger: "event" });
     expect(result?.counts.started).to.equal(2);
@@ -59,7 +59,7 @@ describe("copy handler (Lambda entry)", () => {
 
   it("runs a sweep delivered through the copy queue", async () => {
     const backup = addEbsBackup(fake, { slot: yesterday() });
-    const { result, error } = await invokeIsolated(env(), () => handler(queued(SWEEP), lambdaContext()));
+    const { result, error } = await invokeIsolated(env(), () => handler(queued(SWEEP), lambdaContext("copy")));
     expect(error).to.equal(undefined);
     expect(result?.trigger).to.equal("sweep");
     expect(copiesOf(fake, backup.id)).to.have.length(1);
@@ -67,7 +67,7 @@ describe("copy handler (Lambda entry)", () => {
 
   it("on a sweep, emits counts and OldestUncopiedAgeSeconds per copy-enabled plan, in namespace BackupDr with the Plan dimension only", async () => {
     addDbBackup(fake, "rds", { slot: yesterday(), created: new Date(Date.now() - 3_600_000) });
-    const { captured, error } = await invokeIsolated(env(), () => handler(SWEEP, lambdaContext()));
+    const { captured, error } = await invokeIsolated(env(), () => handler(SWEEP, lambdaContext("copy")));
     expect(error).to.equal(undefined);
     expect(captured.metrics.map((m) => m.Plan)).to.deep.equal(["bronze", "gold"]);
     const gold = captured.metrics[1];
@@ -96,15 +96,15 @@ describe("copy handler (Lambda entry)", () => {
   it("logs structured JSON with the Lambda context and the run id", async () => {
     const backup = addEbsBackup(fake, { slot: yesterday() });
     const event = snapshotEvent(backup.id);
-    const { captured } = await invokeIsolated(env(), () => handler(event, lambdaContext()));
+    const { captured } = await invokeIsolated(env(), () => handler(event, lambdaContext("copy")));
     const finished = captured.logs.find((l) => l.message === "copy run finished");
-    expect(finished).to.deep.include({ level: "INFO", runId: `event@2026-11-20T05:09:41Z-${event.id}`, function_request_id: lambdaContext().awsRequestId, service: "backup-dr-copy" });
+    expect(finished).to.deep.include({ level: "INFO", runId: `event@2026-11-20T05:09:41Z-${event.id}`, function_request_id: lambdaContext("copy").awsRequestId, service: "backup-dr-copy" });
     expect(captured.logs.filter((l) => l.message === "copy started")).to.have.length(1);
   });
 
   it("an event about someone else's snapshot: counted as ignored, no manifest, no metrics", async () => {
     const foreign = addEbsBackup(fake, { stack: "other/prod", slot: yesterday() });
-    const { result, captured } = await invokeIsolated(env(), () => handler(snapshotEvent(foreign.id), lambdaContext()));
+    const { result, captured } = await invokeIsolated(env(), () => handler(snapshotEvent(foreign.id), lambdaContext("copy")));
     expect(result).to.deep.equal({ runId: result?.runId, trigger: "event", counts: { started: 0, skipped: 0, deferred: 0, failed: 0, ignored: 1, unencrypted: 0, replaced: 0 } });
     expect(captured.metrics).to.deep.equal([]);
     expect(manifests(fake.region(PRIMARY)).size).to.equal(0);
@@ -113,7 +113,7 @@ describe("copy handler (Lambda entry)", () => {
   it("on a failure, finishes, publishes CopiesFailed, notifies the topic and throws RunFailedError", async () => {
     const backups = [addEbsBackup(fake, { slot: yesterday() }), addEbsBackup(fake, { slot: yesterday() })];
     fake.permanent = (call) => (call.action === "CopySnapshot" && call.params.get("SourceSnapshotId") === backups[0].id ? new AwsFault("InvalidParameterValue", 400, "KMS key is disabled") : undefined);
-    const { error, captured } = await invokeIsolated(env(), () => handler(multiVolumeEvent(backups.map((b) => b.id)), lambdaContext()));
+    const { error, captured } = await invokeIsolated(env(), () => handler(multiVolumeEvent(backups.map((b) => b.id)), lambdaContext("copy")));
     expect(error).to.have.property("name", "RunFailedError");
     expect(captured.metrics[0]).to.deep.include({ Plan: "gold", CopiesStarted: 1, CopiesFailed: 1 });
     const [message] = notifications(fake.region(PRIMARY));
@@ -124,7 +124,7 @@ describe("copy handler (Lambda entry)", () => {
 
   it("notifies after a clean run too when BACKUP_DR_NOTIFY_ON is always", async () => {
     addEbsBackup(fake, { slot: yesterday() });
-    await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler(SWEEP, lambdaContext()));
+    await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler(SWEEP, lambdaContext("copy")));
     const [message] = notifications(fake.region(PRIMARY));
     expect(message.subject).to.match(/^backup-dr copy OK: sweep /);
     expect(message.message).to.include("Started: 1");
@@ -141,7 +141,7 @@ describe("copy handler (Lambda entry)", () => {
   ];
   for (const [what, event, overrides, name] of rejected) {
     it(`rejects ${what} with ${name} before any AWS call`, async () => {
-      const { error } = await invokeIsolated(env(overrides), () => handler(event, lambdaContext()));
+      const { error } = await invokeIsolated(env(overrides), () => handler(event, lambdaContext("copy")));
       expect(error).to.have.property("name", name);
       expect(fake.calls).to.deep.equal([]);
     });

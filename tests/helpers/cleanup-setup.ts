@@ -8,6 +8,7 @@ import type { AwsClients } from "../../handlers/lib/clients";
 import { ACCOUNT_ID, REGION, type FakeAws } from "./aws-fake";
 import type { RegionState } from "./aws-fake-state";
 import { fakeClients } from "./aws-clients";
+import { lambdaContext } from "./lambda-context";
 
 export const STACK = "backup-dr/test";
 export const PRIMARY = REGION;
@@ -75,22 +76,9 @@ export function cleanupDeps(fake: FakeAws, options: { now?: () => Date; remainin
   };
 }
 
-/** A Lambda context as the runtime passes it; `remainingMs` stands in for the clock Lambda counts down. */
+/** The cleanup function's Lambda context; `remainingMs` stands in for the clock Lambda counts down. */
 export function cleanupContext(remainingMs: () => number = () => 900_000): Context {
-  return {
-    callbackWaitsForEmptyEventLoop: true,
-    functionName: "backup-dr-test-cleanup",
-    functionVersion: "$LATEST",
-    invokedFunctionArn: `arn:aws:lambda:${PRIMARY}:${ACCOUNT_ID}:function:backup-dr-test-cleanup`,
-    memoryLimitInMB: "512",
-    awsRequestId: "0f1e2d3c-7b61-11e6-9a41-93e8deadbeef",
-    logGroupName: "/aws/lambda/backup-dr-test-cleanup",
-    logStreamName: "2026/11/22/[$LATEST]0123456789abcdef",
-    getRemainingTimeInMillis: remainingMs,
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
+  return lambdaContext("cleanup", remainingMs);
 }
 
 /** The cleanup manifests in the vault, by key. */

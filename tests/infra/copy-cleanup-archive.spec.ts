@@ -74,8 +74,8 @@ describe("copy and cleanup function archives (prod, serialized, written, require
     const observe = (fake: FakeAws) => drCopies(fake).map((c) => ({ ...c, id: undefined })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 
     it("a sweep makes the same DR copies, encrypted and tagged the same, as the handler", async () => {
-      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(SWEEP, lambdaContext()), observe);
-      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext()), observe);
+      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(SWEEP, lambdaContext("copy")), observe);
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext("copy")), observe);
       expect(direct.outcome.error).to.equal(undefined);
       expect(deployed.outcome.error).to.equal(undefined);
       expect(deployed.after).to.have.length(3);
@@ -85,15 +85,15 @@ describe("copy and cleanup function archives (prod, serialized, written, require
     });
 
     it("a sweep delivered through the copy queue makes the same DR copies as the bare sweep", async () => {
-      const bare = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext()), observe);
-      const viaQueue = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP), lambdaContext()), observe);
+      const bare = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(SWEEP, lambdaContext("copy")), observe);
+      const viaQueue = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP), lambdaContext("copy")), observe);
       expect(viaQueue.outcome.error).to.equal(undefined);
       expect(viaQueue.after).to.have.length(3);
       expect(viaQueue.after).to.deep.equal(bare.after);
     });
 
     it("rejects two queue messages in one invocation by name before any AWS call", async () => {
-      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP, SWEEP), lambdaContext()), (fake) => fake.calls.length);
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(queued(SWEEP, SWEEP), lambdaContext("copy")), (fake) => fake.calls.length);
       expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
       expect((deployed.outcome.error as Error).message).to.include("batch size 1");
       expect(deployed.after).to.equal(0);
@@ -101,8 +101,8 @@ describe("copy and cleanup function archives (prod, serialized, written, require
 
     it("rejects a malformed event by name before any AWS call, as the handler does", async () => {
       const bad = { sweep: "yes" };
-      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(bad, lambdaContext()), (fake) => fake.calls.length);
-      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(bad, lambdaContext()), (fake) => fake.calls.length);
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(bad, lambdaContext("copy")), (fake) => fake.calls.length);
+      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(bad, lambdaContext("copy")), (fake) => fake.calls.length);
       expect((deployed.outcome.error as Error).name).to.equal("MalformedEventError");
       expect((deployed.outcome.error as Error).message).to.equal((direct.outcome.error as Error).message);
       expect(deployed.after).to.equal(0);

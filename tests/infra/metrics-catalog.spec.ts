@@ -101,7 +101,7 @@ describe("metrics catalog", () => {
         },
         copyEnv(),
         REGION,
-        () => copyHandler(SWEEP, lambdaContext()),
+        () => copyHandler(SWEEP, lambdaContext("copy")),
       );
       await run(
         "cleanup",
