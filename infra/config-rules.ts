@@ -1,19 +1,13 @@
-// Pure checks for the strings the stack config carries: regions, schedules, time zones, names.
+// Pure checks for the strings the stack config carries: regions, schedules, names (time zones: handlers/plan.ts).
 // Each returns true when the value is acceptable; the schema attaches the message.
 import { Region } from "@pulumi/aws";
 import { scheduleProblem } from "../handlers/lib/schedule";
-import { canonicalTimeZone } from "../handlers/lib/zoned-time";
 
 const REGIONS: readonly string[] = Object.values(Region);
 
 /** A region AWS has, as the @pulumi/aws Region enum lists them (the provider refuses others). */
 export function isRegion(value: string): boolean {
   return REGIONS.includes(value);
-}
-
-/** An IANA time zone written exactly as IANA (the runtime's database) names it: not "utc", not the link "US/Eastern". */
-export function isTimeZone(value: string): boolean {
-  return canonicalTimeZone(value) === value;
 }
 
 /** EventBridge Scheduler recurring expressions the functions can also evaluate: `rate(N unit)` or six-field `cron(...)`. */

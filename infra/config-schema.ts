@@ -4,7 +4,7 @@ import { z } from "zod";
 import { COPY_LIMITS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
 import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
-import { checkPlans, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
+import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
   LOG_RETENTION_DAYS,
@@ -14,7 +14,6 @@ import {
   isRegion,
   isScheduleExpression,
   isTagValue,
-  isTimeZone,
   isUserTagKey,
 } from "./config-rules";
 
@@ -109,7 +108,7 @@ function noRepeats<T>(key: (item: T) => string, what: string, field?: string) {
 const REGION_MSG = "expected an AWS region name such as us-east-1";
 
 /** A time zone; a case variant or link of a known zone is told the name to write instead (the plan contract's message). */
-const timeZone = z.string({ error: timeZoneMessage(undefined) }).refine(isTimeZone, { error: (issue) => timeZoneMessage(issue.input) });
+const timeZone = z.string({ error: timeZoneMessage(undefined) }).refine(isTimeZoneName, { error: (issue) => timeZoneMessage(issue.input) });
 
 /** A schedule expression; a refused one is told what is wrong in it first (the plan contract's message). */
 const scheduleExpression = z.string({ error: SCHEDULE_MSG }).refine(isScheduleExpression, { error: (issue) => scheduleMessage(issue.input) });
@@ -117,7 +116,7 @@ const scheduleExpression = z.string({ error: SCHEDULE_MSG }).refine(isScheduleEx
 /** A schedule must fire within a year of now (the field at fault is named); checked only on a valid expression and zone. */
 function firesProblem(expression: unknown, timezone: unknown): string | undefined {
   const schedule = scheduleOf(expression);
-  if (schedule === undefined || typeof timezone !== "string" || !isTimeZone(timezone)) return undefined;
+  if (schedule === undefined || typeof timezone !== "string" || !isTimeZoneName(timezone)) return undefined;
   return scheduleFiresProblem(schedule, timezone, new Date());
 }
 

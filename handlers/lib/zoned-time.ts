@@ -70,11 +70,3 @@ export function canonicalTimeZone(name: string): string | undefined {
   }
 }
 
-/**
- * True when the runtime knows the zone and it is not merely a case variant of its IANA name ("utc"): Scheduler gets
- * the string as written. Links (US/Eastern) pass here; the stack config requires the canonical name (config-rules.ts).
- */
-export function isTimeZone(name: string): boolean {
-  const canonical = canonicalTimeZone(name);
-  return canonical !== undefined && (canonical === name || canonical.toLowerCase() !== name.toLowerCase());
-}
