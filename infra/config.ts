@@ -13,6 +13,7 @@ import { allowedKeysAt } from "./config-unknown-keys";
 /** A plan as config yields it: normalised by the plan contract (handlers/plan.ts), every default applied. */
 export type { Plan, ResourceKind, TierCounts } from "../handlers/plan";
 import type { Plan } from "../handlers/plan";
+import type { NotifyOn } from "../handlers/lib/shared-settings";
 
 export interface VaultLock {
   mode: "GOVERNANCE" | "COMPLIANCE" | "off";
@@ -70,7 +71,7 @@ export interface BackupDrConfig {
   plans: Plan[];
   protectedBuckets: string[];
   notifyEmails: string[];
-  notifyOn: "failure" | "always";
+  notifyOn: NotifyOn;
   vaultLock: VaultLock;
   vaultLifecycle: VaultLifecycle;
   cleanup: CleanupSettings;

@@ -86,7 +86,7 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
 }
 
 /**
- * The backup function's claims on instances (handlers/backup/source-claim.ts): conditional PutObject and GetObject
+ * The backup function's claims on instances (handlers/kinds/ec2-claim.ts): conditional PutObject and GetObject
  * under `locks/backup/` of the vault only; never a delete (the claims are overwritten as new versions).
  */
 export function backupClaimStatements(vaultArn: string): PolicyStatement[] {

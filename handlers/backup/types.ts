@@ -3,6 +3,7 @@ import type { Tier } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
 import type { ResourceKind, RunPlan } from "../plan";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
+import type { NotifyOn } from "../lib/shared-settings";
 
 /** A plan as the functions read it (the plan contract, handlers/plan.ts). */
 export type BackupPlan = RunPlan;
@@ -14,7 +15,7 @@ export interface BackupSettings {
   selectionTagKey: string;
   vaultBucket: string;
   topicArn: string;
-  notifyOn: "failure" | "always";
+  notifyOn: NotifyOn;
   concurrency: number;
   /** Snapshot lock (from vaultLock.mode), for kinds whose snapshots can be locked: off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;

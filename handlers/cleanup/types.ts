@@ -1,6 +1,7 @@
 // The cleanup function's vocabulary: listed snapshots, the decision about each, and what the run did with it.
 import type { SnapshotKind } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
+import type { NotifyOn } from "../lib/shared-settings";
 import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { TakenBasis } from "../taken";
 
@@ -147,7 +148,7 @@ export interface CleanupSettings {
   drRegion: string;
   vaultBucket: string;
   topicArn: string;
-  notifyOn: "failure" | "always";
+  notifyOn: NotifyOn;
   dryRun: boolean;
   maxDeletions: number;
   minAgeDays: number;

@@ -17,8 +17,6 @@ export type { CopyTarget };
 export const LIMIT_ERRORS = ["ResourceLimitExceeded", "SnapshotQuotaExceeded", "SnapshotQuotaExceededFault"];
 /** The DR identifier is taken: a copy of this backup exists (or a deleted failed copy is still going away). */
 const ALREADY_EXISTS = ["DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault", "DBClusterSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
-/** The backup was deleted after it was read. */
-const SOURCE_GONE = ["InvalidSnapshot.NotFound", "DBSnapshotNotFound", "DBSnapshotNotFoundFault", "DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
 /** The backup is not in a state AWS copies from (e.g. being deleted): try again at the next sweep. */
 const SOURCE_BUSY = ["IncorrectState", "InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotState", "InvalidDBClusterSnapshotStateFault"];
 
@@ -67,7 +65,8 @@ export async function startCopy(target: CopyTarget, candidate: Candidate): Promi
       if (candidate.replaces) return settled({ ...base, status: "deferred", reason: `the failed copy ${candidate.replaces} is still being deleted; the sweep starts it` });
       return settled({ ...base, status: "skipped", copyId: source.id, reason: "already copied" });
     }
-    if (SOURCE_GONE.includes(name)) return settled({ ...base, status: "skipped", reason: `the backup no longer exists (${name})` });
+    // The backup was deleted after it was read: its kind's "snapshot not found" errors.
+    if (copyKind(source.kind).snapshotGone.includes(name)) return settled({ ...base, status: "skipped", reason: `the backup no longer exists (${name})` });
     if (SOURCE_BUSY.includes(name)) return settled({ ...base, status: "deferred", reason: `AWS cannot copy the backup now (${name}: ${message}); the sweep retries` });
     return settled({ ...base, status: "failed", error: describeError(error) });
   }

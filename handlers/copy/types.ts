@@ -4,6 +4,7 @@ import type { SnapshotKind, Tier } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
 import type { Tags } from "../lib/tags";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
+import type { NotifyOn } from "../lib/shared-settings";
 
 /** A plan as the copy function sees it: the same normalised plan as the backup function's (drKeep, copyToDr included). */
 export type CopyPlan = RunPlan;
@@ -21,7 +22,7 @@ export interface CopySettings {
   drKeyArn: string;
   vaultBucket: string;
   topicArn: string;
-  notifyOn: "failure" | "always";
+  notifyOn: NotifyOn;
   limits: Limits;
   concurrency: number;
   /** Snapshot lock of the DR copies of kinds with locks (from vaultLock.mode): off, GOVERNANCE or COMPLIANCE. */

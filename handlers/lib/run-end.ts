@@ -8,8 +8,7 @@ import { writeManifest } from "./manifest";
 import type { MetricSet } from "./metrics";
 import { notify } from "./notify";
 import type { Log } from "./observability";
-
-export type NotifyOn = "failure" | "always";
+import type { NotifyOn } from "./shared-settings";
 
 export interface RunEndDeps {
   /** The primary region's S3 (manifest) and SNS (notification) clients. */

@@ -14,7 +14,8 @@ export const DEFAULT_SELECTION_TAG_KEY = "backup-plan";
 
 /** When runs notify (backup-dr:notifyOn). */
 export const NOTIFY_ON = ["failure", "always"] as const;
-export const DEFAULT_NOTIFY_ON: (typeof NOTIFY_ON)[number] = "failure";
+export type NotifyOn = (typeof NOTIFY_ON)[number];
+export const DEFAULT_NOTIFY_ON: NotifyOn = "failure";
 
 /** AWS calls a function runs at once (BACKUP_DR_CONCURRENCY; not a config key, the functions' own default). */
 export const CONCURRENCY: IntRange = { fallback: 8, min: 1, max: 50 };

@@ -1,8 +1,8 @@
 // Upper and lower bounds every component agrees on: config (infra/config-schema.ts), the handlers' plan and event
 // parsers, and the policy pack import these; nothing else states a bound. Each says where it comes from.
-// It lives in the policy pack because the pack must be self-contained (it is published alone); it imports nothing.
-
-type Tier = "hourly" | "daily" | "weekly" | "monthly" | "yearly";
+// It lives in the policy pack because the pack must be self-contained (it is published alone); it imports only the
+// plan contract's Tier type (erased at runtime, so no import cycle).
+import type { Tier } from "./plan-contract";
 
 /** Longest retention of any backup: 100 years after its slot. The last slot year (2199) plus this stays in 4-digit years. */
 export const MAX_RETENTION_DAYS = 36_525;
