@@ -15,10 +15,6 @@ export type { CopyTarget };
 
 /** AWS's refusals for copies in flight or snapshots per region (SDK class names and wire codes): defer, not fail. */
 export const LIMIT_ERRORS = ["ResourceLimitExceeded", "SnapshotQuotaExceeded", "SnapshotQuotaExceededFault"];
-/** The DR identifier is taken: a copy of this backup exists (or a deleted failed copy is still going away). */
-const ALREADY_EXISTS = ["DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault", "DBClusterSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
-/** The backup is not in a state AWS copies from (e.g. being deleted): try again at the next sweep. */
-const SOURCE_BUSY = ["IncorrectState", "InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotState", "InvalidDBClusterSnapshotStateFault"];
 
 export interface Attempt {
   outcome: CopyOutcome;
@@ -61,13 +57,16 @@ export async function startCopy(target: CopyTarget, candidate: Candidate): Promi
     // Whether AWS made the copy is unknown: its place stays taken, and the sweep's look-up of the DR region decides.
     if (name === "LookUpFailedError") return { outcome: { ...base, status: "deferred", reason: message }, limitReached: false, inFlight: true };
     if (LIMIT_ERRORS.includes(name)) return settled({ ...base, status: "deferred", reason: `${target.drRegion} is at its limit (${name}: ${message}); the sweep starts it` }, true);
-    if (ALREADY_EXISTS.includes(name)) {
+    const kind = copyKind(source.kind);
+    // The DR identifier is taken: a copy of this backup exists (or a deleted failed copy is still going away).
+    if (kind.copyExists.includes(name)) {
       if (candidate.replaces) return settled({ ...base, status: "deferred", reason: `the failed copy ${candidate.replaces} is still being deleted; the sweep starts it` });
       return settled({ ...base, status: "skipped", copyId: source.id, reason: "already copied" });
     }
     // The backup was deleted after it was read: its kind's "snapshot not found" errors.
-    if (copyKind(source.kind).snapshotGone.includes(name)) return settled({ ...base, status: "skipped", reason: `the backup no longer exists (${name})` });
-    if (SOURCE_BUSY.includes(name)) return settled({ ...base, status: "deferred", reason: `AWS cannot copy the backup now (${name}: ${message}); the sweep retries` });
+    if (kind.snapshotGone.includes(name)) return settled({ ...base, status: "skipped", reason: `the backup no longer exists (${name})` });
+    // The backup is not in a state AWS copies from (e.g. being deleted): try again at the next sweep.
+    if (kind.copySourceBusy.includes(name)) return settled({ ...base, status: "deferred", reason: `AWS cannot copy the backup now (${name}: ${message}); the sweep retries` });
     return settled({ ...base, status: "failed", error: describeError(error) });
   }
 }

@@ -34,6 +34,9 @@ export const ec2Kind: Kind = {
     readBackups: (clients, ids) => describeEbsSnapshots(clients.ec2, [], { Name: "snapshot-id", Values: [...ids] }),
     notOursById: () => undefined,
     listCopies: (clients, stackTag, copyOf) => ebsCopies(clients.ec2, stackTag, copyOf),
+    // A copy gets a new snapshot id, so nothing is ever "already there".
+    copyExists: [],
+    copySourceBusy: ["IncorrectState"],
     copyKeepsIdentifier: false,
     copyOf: (snapshot) => snapshot.id,
     startCopy: copyEbsSnapshot,

@@ -118,6 +118,10 @@ export interface CopyKind extends KindBase, KindDeletes {
   notOursById(id: string): string | undefined;
   /** The DR region's snapshots the copy index needs: this stack's copies (of the given backups and all in flight). */
   listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[]): Promise<SnapshotRecord[]>;
+  /** Error names of a copy refused because the DR identifier is taken: a copy of the backup exists (or is being deleted). */
+  readonly copyExists: readonly string[];
+  /** Error names of a copy refused because the backup is not in a state AWS copies from: the sweep retries. */
+  readonly copySourceBusy: readonly string[];
   /** A DR snapshot with the backup's own identifier blocks its copy (identifiers are unique per region). */
   readonly copyKeepsIdentifier: boolean;
   /** The value a DR copy of the backup carries in `backup-dr:copy-of`. */

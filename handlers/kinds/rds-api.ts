@@ -29,6 +29,8 @@ export type DbKind = "rds" | "aurora";
 const DB_SNAPSHOT_GONE = ["DBSnapshotNotFound", "DBSnapshotNotFoundFault"];
 const CLUSTER_SNAPSHOT_GONE = ["DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
 /** Already gone: deleting it again is done. */
+/** The snapshot identifier is taken (SDK class names and wire codes of both snapshot kinds): backup and copy. */
+export const DB_SNAPSHOT_EXISTS_ERRORS = ["DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault", "DBClusterSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
 export const DB_SNAPSHOT_GONE_ERRORS = [...DB_SNAPSHOT_GONE, ...CLUSTER_SNAPSHOT_GONE];
 /** AWS refuses to delete it now (e.g. a copy from it is in progress). */
 export const DB_SNAPSHOT_IN_USE_ERRORS = ["InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotStateFault", "InvalidDBClusterSnapshotState"];

@@ -16,14 +16,11 @@ import { catalogTags } from "../lib/catalog-record";
 import { describeError, errorName, snapshotIdentifierTakenError } from "../lib/errors";
 import { hasTag, type TagList } from "../lib/tags";
 import type { BackupContext, BackupFields, SelectContext } from "./kind";
-import type { DbKind } from "./rds-api";
+import { DB_SNAPSHOT_EXISTS_ERRORS, type DbKind } from "./rds-api";
 import { rdsSnapshotIdentifier } from "./rds-identifier";
 
 /** The source was deleted after it was listed (SDK class names and RDS wire codes both). */
 export const DB_SOURCE_GONE = ["DBInstanceNotFoundFault", "DBInstanceNotFound", "DBClusterNotFoundFault"];
-/** The identifier derived from stack, plan, source and run is taken: done if its tags say it is this backup. */
-const ALREADY_EXISTS = ["DBSnapshotAlreadyExistsFault", "DBSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
-
 /** CreateDBSnapshot accepts only these DB instance states. */
 const SNAPSHOTTABLE_INSTANCE = ["available", "storage-optimization"];
 
@@ -80,7 +77,7 @@ export async function backupDb(kind: DbKind, ctx: BackupContext, source: Source)
   try {
     return { status: "created", snapshotIds: [await createDbSnapshot(ctx.clients.rds, ctx.run, kind, source.id)] };
   } catch (error) {
-    if (!ALREADY_EXISTS.includes(errorName(error))) throw error;
+    if (!DB_SNAPSHOT_EXISTS_ERRORS.includes(errorName(error))) throw error;
     try {
       const identifier = await confirmOwnDbSnapshot(ctx.clients.rds, ctx.run, kind, source.id, rdsSnapshotIdentifier(ctx.run, kind, source.id));
       return { status: "skipped", snapshotIds: [identifier], reason: "already exists" };

@@ -3,7 +3,7 @@
 import { RDS_SNAPSHOT_PREFIX } from "../catalog";
 import { isOurs } from "../lib/catalog-record";
 import type { BackupKind, CopyKind, Kind, KindBase, KindDeletes } from "./kind";
-import { copyDbSnapshot, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
+import { copyDbSnapshot, DB_SNAPSHOT_EXISTS_ERRORS, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
 import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
 import { dbEvents } from "./rds-events";
 
@@ -21,6 +21,9 @@ export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: Co
       readBackups: (clients, ids, arn) => readDbSnapshots(clients.rds, name, ids, arn),
       notOursById: (id) => (id.startsWith(RDS_SNAPSHOT_PREFIX) ? undefined : `not a backup of this stack (its identifier does not start with ${RDS_SNAPSHOT_PREFIX})`),
       listCopies: (clients) => listDbSnapshots(clients.rds, name),
+      copyExists: DB_SNAPSHOT_EXISTS_ERRORS,
+      // The states that refuse a delete refuse a copy too (e.g. the backup is being deleted).
+      copySourceBusy: DB_SNAPSHOT_IN_USE_ERRORS,
       // A DR copy keeps the backup's identifier.
       copyKeepsIdentifier: true,
       copyOf: (snapshot) => snapshot.arn ?? snapshot.id,
