@@ -10,6 +10,7 @@ import { describeInput } from "./lib/event-input";
 import { hourlyProblem, scheduleFiresProblem } from "./lib/plan-bounds";
 import { parseSchedule, scheduleProblem, type Schedule } from "./lib/schedule";
 import { canonicalTimeZone } from "./lib/zoned-time";
+import { isFields } from "./lib/values";
 
 export { RESOURCE_KINDS, TIERS, type Plan, type ResourceKind, type Tier, type TierCounts };
 
@@ -69,7 +70,6 @@ export function scheduleOf(expression: unknown): Schedule | undefined {
 // Config values may arrive as text ("7", "true"); they mean the same as the typed values.
 const numberFrom = (v: unknown) => (typeof v === "string" && /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v);
 const booleanFrom = (v: unknown) => (v === "true" ? true : v === "false" ? false : v);
-const isFields = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 export interface PlanCheck {
   /** The normalised plans, when there is no problem. */

@@ -8,6 +8,7 @@ import type { SnapshotKind } from "../catalog";
 import { copyKinds } from "../kinds/registry";
 import { malformedEventError } from "../lib/errors";
 import { describeInput, EVENT_ID_RULE, INSTANT_RULE, isEventId, parseInstant } from "../lib/event-input";
+import { isFields, type Fields } from "../lib/values";
 
 export interface EventInfo {
   id?: string;
@@ -30,9 +31,8 @@ export type CopyRequest =
       ignore?: string;
     };
 
-export type Fields = Record<string, unknown>;
+export type { Fields };
 
-const isFields = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 
 const SWEEP_HINT = `{"sweep": true}`;
 

@@ -2,10 +2,9 @@
 // an EventBridge completion event or {"sweep": true}. Any other event is passed through unchanged, so the step
 // contract for an operator invoking the function by hand with the bare event keeps working.
 import { malformedEventError } from "../lib/errors";
+import { isFields } from "../lib/values";
 
-type Fields = Record<string, unknown>;
 
-const isFields = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** True when `event` is an SQS event source mapping's batch: `{ Records: [{ eventSource: "aws:sqs", ... }] }`. */
 function isQueueBatch(event: unknown): event is { Records: unknown[] } {

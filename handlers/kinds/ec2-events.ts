@@ -10,12 +10,12 @@ import type { CopyRequest, EventInfo, Fields } from "../copy/event";
 import { malformedEventError } from "../lib/errors";
 import { describeInput } from "../lib/event-input";
 import type { CompletionEvent } from "./kind";
+import { isFields } from "../lib/values";
 
 const SNAPSHOT_ID = /^snap-[0-9a-f]{8,17}$/;
 /** The id at the end of an EBS snapshot ARN, whichever of the documented ARN layouts it has. */
 const SNAPSHOT_ARN = /^arn:aws[a-z-]*:ec2:[a-z0-9-]*:[a-z0-9-]*:snapshot\/(snap-[0-9a-f]{8,17})$/;
 
-const isFields = (value: unknown): value is Fields => typeof value === "object" && value !== null && !Array.isArray(value);
 
 export const EBS_EVENTS: readonly CompletionEvent[] = [
   { detailType: "EBS Multi-Volume Snapshots Completion Status", source: "aws.ec2", parse: (info, detail, resources) => ebsRequest(info, detail, resources, "createSnapshots") },

@@ -10,6 +10,7 @@ import type { Candidate, SnapshotRecord, SnapshotState } from "../copy/types";
 import { createOnce } from "../lib/create-once";
 import { tagRecord, type Tag } from "../lib/tags";
 import type { CopyTarget, StartedCopy } from "./kind";
+import { defined, validDate } from "../lib/values";
 
 /** EC2 filters take at most 200 values each. */
 const FILTER_VALUES = 200;
@@ -28,7 +29,6 @@ function fromEbs(s: Snapshot): SnapshotRecord | undefined {
   return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagRecord(s.Tags) };
 }
 
-const defined = <T>(items: (T | undefined)[]): T[] => items.filter((i): i is T => i !== undefined);
 
 /** EBS snapshots owned by this account matching the filters (a filter's values are sent 200 at a time). */
 export async function describeEbsSnapshots(ec2: EC2Client, filters: Filter[], chunked?: Filter): Promise<SnapshotRecord[]> {
@@ -101,7 +101,6 @@ export async function deleteEbsSnapshot(ec2: EC2Client, id: string): Promise<voi
   await ec2.send(new DeleteSnapshotCommand({ SnapshotId: id }));
 }
 
-const dateOrUndefined = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d : undefined);
 
 /** This stack's EBS snapshots, owned by this account, filtered by EC2 on the stack tag. */
 export async function listEbsSnapshots(ec2: EC2Client, stackTag: string): Promise<ListedSnapshot[]> {
@@ -110,7 +109,7 @@ export async function listEbsSnapshots(ec2: EC2Client, stackTag: string): Promis
   for await (const page of pages) {
     for (const s of page.Snapshots ?? []) {
       if (s.SnapshotId === undefined) continue;
-      found.push({ kind: "ebs", id: s.SnapshotId, state: s.State ?? "", created: dateOrUndefined(s.StartTime), tags: tagRecord(s.Tags), description: s.Description });
+      found.push({ kind: "ebs", id: s.SnapshotId, state: s.State ?? "", created: validDate(s.StartTime), tags: tagRecord(s.Tags), description: s.Description });
     }
   }
   return found;

@@ -22,6 +22,7 @@ import { createOnce } from "../lib/create-once";
 import { errorName } from "../lib/errors";
 import { tagRecord, type Tag } from "../lib/tags";
 import type { CopyTarget, StartedCopy } from "./kind";
+import { defined, validDate } from "../lib/values";
 
 /** The two RDS kinds: DB snapshots of DB instances, DB cluster snapshots of Aurora clusters. */
 export type DbKind = "rds" | "aurora";
@@ -65,7 +66,6 @@ function fromCluster(s: DBClusterSnapshot): SnapshotRecord | undefined {
   };
 }
 
-const defined = <T>(items: (T | undefined)[]): T[] => items.filter((i): i is T => i !== undefined);
 
 /** Every manual snapshot of the kind in the region (RDS cannot filter on tags: every page is read). */
 export async function listDbSnapshots(rds: RDSClient, kind: DbKind): Promise<SnapshotRecord[]> {
@@ -159,7 +159,6 @@ export async function deleteDbSnapshot(rds: RDSClient, kind: DbKind, id: string)
   else await rds.send(new DeleteDBClusterSnapshotCommand({ DBClusterSnapshotIdentifier: id }));
 }
 
-const dateOrUndefined = (d: Date | undefined) => (d instanceof Date && !Number.isNaN(d.getTime()) ? d : undefined);
 
 /** Every manual DB (rds) or cluster (aurora) snapshot of the region, for cleanup: all of them count against the quota. */
 export async function listManualDbSnapshots(rds: RDSClient, kind: DbKind): Promise<ListedSnapshot[]> {
@@ -168,14 +167,14 @@ export async function listManualDbSnapshots(rds: RDSClient, kind: DbKind): Promi
     for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
       for (const s of page.DBSnapshots ?? []) {
         if (s.DBSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBSnapshotIdentifier, state: s.Status ?? "", created: dateOrUndefined(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
+        found.push({ kind, id: s.DBSnapshotIdentifier, state: s.Status ?? "", created: validDate(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
       }
     }
   } else {
     for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
       for (const s of page.DBClusterSnapshots ?? []) {
         if (s.DBClusterSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBClusterSnapshotIdentifier, state: s.Status ?? "", created: dateOrUndefined(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
+        found.push({ kind, id: s.DBClusterSnapshotIdentifier, state: s.Status ?? "", created: validDate(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
       }
     }
   }
