@@ -58,24 +58,28 @@ function providerOf(r: StackResource, byUrn: Map<string, StackResource>): Policy
   return provider === undefined ? undefined : { type: provider.type, props: provider.outputs, urn: provider.urn, name: provider.name };
 }
 
+/** What the analyzer tells a policy of any one resource: its identity, properties (outputs or inputs) and type tests. */
+function resourceView(r: StackResource, props: Record<string, unknown>, byUrn: Map<string, StackResource>) {
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: r.opts,
+    provider: providerOf(r, byUrn),
+    isType: (resourceClass: object) => isTypeOf(r.type, resourceClass),
+  };
+}
+
+/** asType: the engine hands policies untyped JSON, so this only names the shape the policy expects. */
+const asTypeOf = (r: StackResource, props: Record<string, unknown>) => (resourceClass: object) => (isTypeOf(r.type, resourceClass) ? props : undefined);
+
 /** The stack's resources as stack policies see them, parents and dependencies linked. */
 function policyResources(resources: StackResource[], byUrn: Map<string, StackResource>): PolicyResource[] {
   const built = new Map<string, PolicyResource>();
   for (const r of resources) {
     const props = r.outputs;
-    built.set(r.urn, {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: r.opts,
-      provider: providerOf(r, byUrn),
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (resourceClass) => isTypeOf(r.type, resourceClass),
-      // The engine hands policies untyped JSON; asType only names the shape the policy expects.
-      asType: ((resourceClass: object) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as PolicyResource["asType"],
-    });
+    built.set(r.urn, { ...resourceView(r, props, byUrn), asType: asTypeOf(r, props) as PolicyResource["asType"], dependencies: [], propertyDependencies: {} });
   }
   const lookup = (urns: string[]) => urns.map((u) => built.get(u)).filter((x): x is PolicyResource => x !== undefined);
   for (const r of resources) {
@@ -94,15 +98,9 @@ async function runResourcePolicy(p: ResourceValidationPolicy, level: Enforcement
   for (const r of resources) {
     const props = r.inputs;
     const args: ResourceValidationArgs = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: r.opts,
-      provider: providerOf(r, byUrn),
+      ...resourceView(r, props, byUrn),
+      asType: asTypeOf(r, props) as ResourceValidationArgs["asType"],
       stackTags: new Map<string, string>(),
-      isType: (resourceClass) => isTypeOf(r.type, resourceClass),
-      asType: ((resourceClass: object) => (isTypeOf(r.type, resourceClass) ? props : undefined)) as ResourceValidationArgs["asType"],
       getConfig: <T extends object>() => config as T,
       notApplicable,
     };
