@@ -1,4 +1,4 @@
-// Small guards for values read from JSON and from AWS's answers, shared by every flow and kind.
+// Small checks for values read from JSON and from AWS's answers, shared by every flow and kind.
 
 /** A JSON object's fields. */
 export type Fields = Record<string, unknown>;
