@@ -127,7 +127,7 @@ export interface RestoreFacts {
 /** The longest tag value AWS accepts (every service the catalog tags). */
 const MAX_TAG_VALUE = 256;
 /** A fact's value: what the strictest tag values allow (letters, digits, `_.:/+-@`), less the space and `=` that separate the pairs. */
-const FACT_VALUE = /^[\p{L}\p{N}_.:/+\-@]{1,200}$/u;
+const FACT_VALUE = /^[\p{L}\p{N}_.:/+\-@]+$/u;
 /** Joins the security groups within one fact value. */
 const LIST_SEPARATOR = "+";
 
