@@ -8,6 +8,7 @@ import { MAX_STACK_SNAPSHOT_TAGS, TAG_VOLUME_FACTS } from "../../handlers/catalo
 import { readCatalog, restoreFactTags, volumeFactTag } from "../../handlers/lib/catalog-record";
 import { fakeClients } from "../helpers/aws-clients";
 import { FakeAws } from "../helpers/aws-fake";
+import { AwsFault } from "../helpers/aws-wire";
 import type { RegionState, Tags } from "../helpers/aws-fake-state";
 import type { CopyableDbSnapshot } from "../helpers/aws-fake-copy";
 import { backupDeps, backupSettings } from "../helpers/backup-setup";
@@ -104,6 +105,17 @@ describe("restore facts in the catalog", () => {
       expect(Object.keys(s.tags).length, s.id).to.be.at.most(50);
       expect(stackTags(s.tags).length, s.id).to.be.at.most(MAX_STACK_SNAPSHOT_TAGS);
     }
+  });
+
+  it("when tagging the devices fails, the set stays made and its outcome says the device facts are missing", async () => {
+    const instance = region.addInstance("running", gold, [{}, {}]);
+    fake.permanent = (call) => (call.action === "CreateTags" ? new AwsFault("UnauthorizedOperation", 403, "not allowed") : undefined);
+    const result = await backup();
+    const outcome = result.sources.find((o) => o.source === instance.id);
+    expect(outcome).to.deep.include({ status: "created" });
+    expect(outcome?.snapshotIds).to.have.length(2);
+    expect(outcome?.reason).to.match(/device facts not recorded .*UnauthorizedOperation/);
+    for (const s of region.snapshots.values()) expect(readCatalog(s.tags)).to.include.keys("machine", "network").and.not.have.property("volume");
   });
 
   it("recovery points made before the facts read them as absent; a garbled fact tag is ignored, never thrown", () => {
