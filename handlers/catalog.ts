@@ -19,6 +19,33 @@ export const TAG_TAKEN = "backup-dr:taken";
 /** On every snapshot of an EC2 backup set: how many volume snapshots the set had when it was created. */
 export const TAG_SET_SIZE = "backup-dr:set-size";
 
+/**
+ * Restore facts: what a restore needs about the source that the snapshot does not hold, recorded at backup time and
+ * carried to the DR copy. Each is one tag of `key=value` pairs separated by spaces (RDS tag values allow only letters,
+ * digits, spaces and `_.:/=+-@`, so no JSON); read and written by handlers/lib/catalog-record.ts only. Recovery points
+ * made before they were recorded lack them (read as absent).
+ * - `backup-dr:instance` (every snapshot of an EC2 set): instance type, architecture, root device name, boot mode,
+ *   virtualization type, availability zone.
+ * - `backup-dr:network` (every snapshot of an EC2 set): the subnet and security groups, a hint for the same region.
+ * - `backup-dr:volume` (each EC2 volume snapshot, tagged just after the set is created): its device name and whether
+ *   it is the root device.
+ * - `backup-dr:database` (RDS and Aurora): engine, engine version, instance class (Aurora: the writer's), port; RDS
+ *   also Multi-AZ and storage type.
+ */
+export const TAG_INSTANCE_FACTS = "backup-dr:instance";
+export const TAG_NETWORK_HINT = "backup-dr:network";
+export const TAG_VOLUME_FACTS = "backup-dr:volume";
+export const TAG_DATABASE_FACTS = "backup-dr:database";
+/** Every restore-fact tag: the copy function carries them to the DR copy. */
+export const RESTORE_FACT_TAGS = [TAG_INSTANCE_FACTS, TAG_NETWORK_HINT, TAG_VOLUME_FACTS, TAG_DATABASE_FACTS] as const;
+
+/**
+ * The most tags the stack itself puts on a backup or a DR copy: the catalog (stack, plan, source, run, tier, expires,
+ * set-size; on a copy also taken and copy-of) and the restore facts (at most 3 on a snapshot). An EBS snapshot also
+ * gets its volume's own tags (CreateSnapshots copies them), so a volume may carry at most 50 minus this many.
+ */
+export const MAX_STACK_SNAPSHOT_TAGS = 12;
+
 /** On a replica vault: the protected bucket it receives replicas of. */
 export const TAG_REPLICA_OF = "backup-dr:replica-of";
 

@@ -1,5 +1,5 @@
 // IAM statements of the three snapshot functions (backup, DR copy, cleanup), as pure functions.
-import { TAG_STACK } from "../handlers/catalog";
+import { TAG_STACK, TAG_VOLUME_FACTS } from "../handlers/catalog";
 import type { SnapshotLockMode } from "../handlers/lib/snapshot-lock";
 import type { AccountScope } from "./iam";
 import type { PolicyStatement } from "./policy-documents";
@@ -34,7 +34,9 @@ export function snapshotLockStatements(s: { partition: string; stackTag: string;
 
 /**
  * The backup function: read the fleet, create snapshots, and tag snapshots only as part of creating
- * them (EC2: `ec2:CreateAction`; RDS: only its own snapshot names, only with this stack's tag).
+ * them (EC2: `ec2:CreateAction`; RDS: only its own snapshot names, only with this stack's tag). One exception: each
+ * EBS snapshot of a set gets its volume's device facts just after CreateSnapshots (which tags every snapshot of the
+ * set alike), only that one tag key, only on snapshots already carrying this stack's tag.
  */
 export function backupStatements(s: BackupScope): PolicyStatement[] {
   const ec2 = (resource: string, account = s.accountId) => `arn:${s.partition}:ec2:${s.region}:${account}:${resource}`;
@@ -60,6 +62,17 @@ export function backupStatements(s: BackupScope): PolicyStatement[] {
       Action: "ec2:CreateTags",
       Resource: ec2("snapshot/*", ""),
       Condition: { StringEquals: { "ec2:CreateAction": "CreateSnapshots" } },
+    },
+    {
+      Sid: "TagOwnSnapshotsWithVolumeFacts",
+      Effect: "Allow",
+      Action: "ec2:CreateTags",
+      Resource: ec2("snapshot/*", ""),
+      Condition: {
+        StringEquals: { [`aws:ResourceTag/${TAG_STACK}`]: s.stackTag },
+        "ForAllValues:StringEquals": { "aws:TagKeys": [TAG_VOLUME_FACTS] },
+        Null: { "aws:TagKeys": "false" },
+      },
     },
     {
       Sid: "SnapshotDatabases",

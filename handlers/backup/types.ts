@@ -1,6 +1,7 @@
 // The backup function's vocabulary: plans, sources, per-source outcomes and the run they belong to.
 import type { Tier } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
+import type { RestoreFacts, VolumeFacts } from "../lib/catalog-record";
 import type { ResourceKind, RunPlan } from "../plan";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { NotifyOn } from "../lib/shared-settings";
@@ -39,6 +40,10 @@ export interface Source {
   setSize?: number;
   /** The snapshots this run already made of it, when the listing found them (a rerun): nothing is made again. */
   existing?: string[];
+  /** Restore facts the listing read (recorded on every snapshot of the source; handlers/catalog.ts). */
+  facts?: RestoreFacts;
+  /** A set: each volume's facts by volume id (recorded on that volume's snapshot). */
+  volumes?: Record<string, VolumeFacts>;
 }
 
 /** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */

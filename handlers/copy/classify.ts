@@ -1,5 +1,5 @@
 // Decides what a primary snapshot is to the copy function: a backup of ours to copy (a Candidate), or why not.
-import { TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER } from "../catalog";
+import { RESTORE_FACT_TAGS, TAG_COPY_OF, TAG_EXPIRES, TAG_PLAN, TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK, TAG_TAKEN, TAG_TIER } from "../catalog";
 import { copyKind } from "../kinds/registry";
 import { readCatalog } from "../lib/catalog-record";
 import { slotRetention, type Retention } from "../lib/retention";
@@ -62,13 +62,13 @@ export function classifier(stackTag: string, plans: readonly CopyPlan[], now: Da
 }
 
 /**
- * The copy's tags: the source's catalog tags (set size included), copy-of, the DR expiry (written explicitly, not
+ * The copy's tags: the source's catalog tags (set size and restore facts included), copy-of, the DR expiry (written explicitly, not
  * copied), and when the data was taken: the source's creation time as AWS reports it (never the slot), so the copy's
  * own creation time in the DR region, which says only when the copy was made, never stands in for it.
  */
 export function copyTags(candidate: Candidate): Tag[] {
   const { tags } = candidate.source;
-  const carried = [TAG_STACK, TAG_PLAN, TAG_SOURCE, TAG_RUN, TAG_SET_SIZE].flatMap((key) => (tags[key] === undefined ? [] : [{ Key: key, Value: tags[key] }]));
+  const carried = [TAG_STACK, TAG_PLAN, TAG_SOURCE, TAG_RUN, TAG_SET_SIZE, ...RESTORE_FACT_TAGS].flatMap((key) => (tags[key] === undefined ? [] : [{ Key: key, Value: tags[key] }]));
   const taken = takenTime(candidate.source);
   return [
     ...carried,

@@ -1,9 +1,9 @@
 // EC2 backups: the instances of a plan, the run's existing snapshots (for reruns), and one crash-consistent
 // CreateSnapshots per instance, made under the run's claim on the instance.
-import { CreateSnapshotsCommand, paginateDescribeInstances, paginateDescribeSnapshots, type EC2Client } from "@aws-sdk/client-ec2";
+import { CreateSnapshotsCommand, CreateTagsCommand, paginateDescribeInstances, paginateDescribeSnapshots, type EC2Client, type Instance } from "@aws-sdk/client-ec2";
 import type { BackupRun, Selection, Source } from "../backup/types";
 import { TAG_RUN, TAG_SET_SIZE, TAG_SOURCE, TAG_STACK } from "../catalog";
-import { catalogTags } from "../lib/catalog-record";
+import { catalogTags, restoreFactTags, volumeFactTag, type RestoreFacts, type VolumeFacts } from "../lib/catalog-record";
 import { createOnce } from "../lib/create-once";
 import { describeError, errorName } from "../lib/errors";
 import { claimSource, type Claim } from "./ec2-claim";
@@ -38,11 +38,39 @@ async function listInstances(ec2: EC2Client, tagKey: string, plan: string): Prom
       if (volumes.length === 0) {
         selection.skipped.push({ kind: "ec2", source: id, status: "skipped", snapshotIds: [], reason: "no EBS volumes attached (instance store only)", durationMs: 0 });
       } else {
-        selection.sources.push({ kind: "ec2", id, setSize: volumes.length });
+        selection.sources.push({ kind: "ec2", id, setSize: volumes.length, ...instanceFacts(instance) });
       }
     }
   }
   return selection;
+}
+
+/**
+ * What a restore needs of the instance and each volume, from the listing's own answer (no call per instance): the
+ * machine, where it ran (a hint), and each EBS volume's device and whether it is the root device.
+ */
+function instanceFacts(instance: Instance): { facts: RestoreFacts; volumes: Record<string, VolumeFacts> } {
+  const root = instance.RootDeviceName;
+  const volumes: Record<string, VolumeFacts> = {};
+  for (const mapping of instance.BlockDeviceMappings ?? []) {
+    const volumeId = mapping.Ebs?.VolumeId;
+    if (volumeId !== undefined) volumes[volumeId] = { device: mapping.DeviceName, root: mapping.DeviceName !== undefined && mapping.DeviceName === root };
+  }
+  const groups = (instance.SecurityGroups ?? []).flatMap((g) => (g.GroupId === undefined ? [] : [g.GroupId]));
+  return {
+    facts: {
+      machine: {
+        instanceType: instance.InstanceType,
+        architecture: instance.Architecture,
+        rootDevice: root,
+        bootMode: instance.CurrentInstanceBootMode ?? instance.BootMode,
+        virtualization: instance.VirtualizationType,
+        zone: instance.Placement?.AvailabilityZone,
+      },
+      network: { subnet: instance.SubnetId, securityGroups: groups },
+    },
+    volumes,
+  };
 }
 
 /**
@@ -62,18 +90,21 @@ export async function backupInstance(ctx: BackupContext, source: Source): Promis
     unclaimed = `made without the run's claim on the instance (${name}: ${message})`;
   }
   if (claim?.status === "done") return { status: "skipped", snapshotIds: claim.snapshotIds, reason: "already exists" };
-  let snapshotIds: string[];
+  let set: RunSnapshot[];
   try {
     await ctx.pace();
-    snapshotIds = await snapshotInstance(ctx.clients.ec2, ctx.run, instanceId, source.setSize);
+    set = await snapshotInstance(ctx.clients.ec2, ctx.run, instanceId, source.setSize, source.facts);
   } catch (error) {
     // Others may take the instance at once instead of waiting out the lease; the failure itself is reported.
     await claim?.release().catch(() => undefined);
     throw error;
   }
   // Unrecorded, the claim lapses after its lease and a later taker finds this set in EC2.
+  const snapshotIds = set.map((s) => s.id);
   await claim?.record(snapshotIds).catch(() => undefined);
-  return { status: "created", snapshotIds, ...(unclaimed === undefined ? {} : { reason: unclaimed }) };
+  const untagged = await tagVolumeFacts(ctx.clients.ec2, set, source.volumes);
+  const reason = [unclaimed, untagged].filter((r) => r !== undefined).join("; ");
+  return { status: "created", snapshotIds, ...(reason === "" ? {} : { reason }) };
 }
 
 /**
@@ -83,6 +114,20 @@ export async function backupInstance(ctx: BackupContext, source: Source): Promis
  */
 export async function existingRunSnapshots(ec2: EC2Client, run: BackupRun, instanceId?: string): Promise<Map<string, string[]>> {
   const bySource = new Map<string, string[]>();
+  for (const snapshot of await runSnapshots(ec2, run, instanceId)) bySource.set(snapshot.source, [...(bySource.get(snapshot.source) ?? []), snapshot.id]);
+  return bySource;
+}
+
+/** One snapshot of a run's set: its id, the instance and the volume it was made of. */
+interface RunSnapshot {
+  id: string;
+  source: string;
+  volumeId?: string;
+}
+
+/** This stack's snapshots of the run (with `instanceId`, of that instance), except those in state "error". */
+async function runSnapshots(ec2: EC2Client, run: BackupRun, instanceId?: string): Promise<RunSnapshot[]> {
+  const found: RunSnapshot[] = [];
   const pages = paginateDescribeSnapshots(
     { client: ec2, pageSize: 1000 },
     {
@@ -98,10 +143,30 @@ export async function existingRunSnapshots(ec2: EC2Client, run: BackupRun, insta
     for (const snapshot of page.Snapshots ?? []) {
       const source = snapshot.Tags?.find((t) => t.Key === TAG_SOURCE)?.Value;
       if (source === undefined || snapshot.SnapshotId === undefined || snapshot.State === "error") continue;
-      bySource.set(source, [...(bySource.get(source) ?? []), snapshot.SnapshotId]);
+      found.push({ id: snapshot.SnapshotId, source, ...(snapshot.VolumeId === undefined ? {} : { volumeId: snapshot.VolumeId }) });
     }
   }
-  return bySource;
+  return found;
+}
+
+/**
+ * Tags each snapshot of the set with its volume's device facts (CreateSnapshots' answer names each snapshot's
+ * volume). CreateSnapshots tags every snapshot of a set alike, so this per-snapshot tag follows it (IAM allows only
+ * this key, only on this stack's snapshots). Made before the set completes, so the DR copy (started on completion)
+ * carries it. A failure leaves the backup made: the reason says the device facts are missing.
+ */
+async function tagVolumeFacts(ec2: EC2Client, set: readonly RunSnapshot[], volumes: Record<string, VolumeFacts> | undefined): Promise<string | undefined> {
+  if (volumes === undefined) return undefined;
+  try {
+    for (const snapshot of set) {
+      const facts = snapshot.volumeId === undefined ? undefined : volumes[snapshot.volumeId];
+      if (facts !== undefined) await ec2.send(new CreateTagsCommand({ Resources: [snapshot.id], Tags: [volumeFactTag(facts)] }));
+    }
+    return undefined;
+  } catch (error) {
+    const { name, message } = describeError(error);
+    return `device facts not recorded on the snapshots (${name}: ${message})`;
+  }
 }
 
 /**
@@ -109,20 +174,23 @@ export async function existingRunSnapshots(ec2: EC2Client, run: BackupRun, insta
  * the set's size (volumes attached when listed) so cleanup can tell a set with members missing from a whole one.
  * CreateSnapshots takes no idempotency token: after a lost answer the run's set of this instance is looked up first.
  */
-export async function snapshotInstance(ec2: EC2Client, run: BackupRun, instanceId: string, setSize?: number): Promise<string[]> {
+export async function snapshotInstance(ec2: EC2Client, run: BackupRun, instanceId: string, setSize?: number, facts?: RestoreFacts): Promise<RunSnapshot[]> {
   const size = setSize === undefined ? [] : [{ Key: TAG_SET_SIZE, Value: String(setSize) }];
   const command = new CreateSnapshotsCommand({
     InstanceSpecification: { InstanceId: instanceId, ExcludeBootVolume: false },
     CopyTagsFromSource: "volume",
     Description: `backup-dr ${run.runId} ${instanceId}`,
-    TagSpecifications: [{ ResourceType: "snapshot", Tags: [...catalogTags(run, instanceId), ...size] }],
+    TagSpecifications: [{ ResourceType: "snapshot", Tags: [...catalogTags(run, instanceId), ...size, ...restoreFactTags(facts)] }],
   });
   const { value } = await createOnce({
     action: "CreateSnapshots",
     what: `the snapshot set of ${instanceId} for ${run.runId}`,
     command,
-    send: async () => ((await ec2.send(command)).Snapshots ?? []).flatMap((s) => (s.SnapshotId === undefined ? [] : [s.SnapshotId])),
-    lookUp: async () => (await existingRunSnapshots(ec2, run, instanceId)).get(instanceId),
+    send: async () => ((await ec2.send(command)).Snapshots ?? []).flatMap((s) => (s.SnapshotId === undefined ? [] : [{ id: s.SnapshotId, source: instanceId, ...(s.VolumeId === undefined ? {} : { volumeId: s.VolumeId }) }])),
+    lookUp: async () => {
+      const found = await runSnapshots(ec2, run, instanceId);
+      return found.length === 0 ? undefined : found;
+    },
     retryStrategy: ec2.config.retryStrategy,
   });
   return value;

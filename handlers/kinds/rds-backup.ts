@@ -8,11 +8,13 @@ import {
   DescribeDBSnapshotsCommand,
   paginateDescribeDBClusters,
   paginateDescribeDBInstances,
+  type DBCluster,
+  type DBInstance,
   type RDSClient,
 } from "@aws-sdk/client-rds";
 import type { BackupRun, Selection, Source, SourceOutcome } from "../backup/types";
 import { TAG_PLAN, TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
-import { catalogTags } from "../lib/catalog-record";
+import { catalogTags, restoreFactTags, type DatabaseFacts, type RestoreFacts } from "../lib/catalog-record";
 import { describeError, errorName, snapshotIdentifierTakenError } from "../lib/errors";
 import { hasTag, type TagList } from "../lib/tags";
 import type { BackupContext, BackupFields, SelectContext } from "./kind";
@@ -45,7 +47,7 @@ export async function selectDbInstances(ctx: SelectContext): Promise<Selection> 
       } else if (!SNAPSHOTTABLE_INSTANCE.includes(db.DBInstanceStatus ?? "")) {
         selection.skipped.push(skip("rds", id, `status is "${db.DBInstanceStatus ?? "unknown"}"; RDS snapshots only available DB instances`));
       } else {
-        selection.sources.push({ kind: "rds", id });
+        selection.sources.push({ kind: "rds", id, facts: { database: dbInstanceFacts(db) } });
       }
     }
   }
@@ -55,6 +57,7 @@ export async function selectDbInstances(ctx: SelectContext): Promise<Selection> 
 /** Tagged DB clusters; one not "available" is skipped with its status, as CreateDBClusterSnapshot would refuse it. */
 export async function selectDbClusters(ctx: SelectContext): Promise<Selection> {
   const selection: Selection = { sources: [], skipped: [] };
+  const writers = new Map<string, string>();
   for await (const page of paginateDescribeDBClusters({ client: ctx.clients.rds, pageSize: 100 }, {})) {
     for (const cluster of page.DBClusters ?? []) {
       const id = cluster.DBClusterIdentifier;
@@ -62,11 +65,42 @@ export async function selectDbClusters(ctx: SelectContext): Promise<Selection> {
       if (cluster.Status !== "available") {
         selection.skipped.push(skip("aurora", id, `status is "${cluster.Status ?? "unknown"}"; RDS snapshots only available DB clusters`));
       } else {
-        selection.sources.push({ kind: "aurora", id });
+        const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter === true)?.DBInstanceIdentifier;
+        if (writer !== undefined) writers.set(id, writer);
+        selection.sources.push({ kind: "aurora", id, facts: { database: dbClusterFacts(cluster) } });
       }
     }
   }
+  const classes = writers.size === 0 ? new Map<string, string>() : await instanceClasses(ctx.clients.rds);
+  for (const source of selection.sources) {
+    const instanceClass = classes.get(writers.get(source.id) ?? "");
+    if (instanceClass !== undefined && source.facts?.database !== undefined) source.facts = { database: { ...source.facts.database, instanceClass } };
+  }
   return selection;
+}
+
+/** A DB instance's restore facts, from its listing. The port is the endpoint's (DbInstancePort is 0 outside clusters). */
+function dbInstanceFacts(db: DBInstance): DatabaseFacts {
+  return { engine: db.Engine, engineVersion: db.EngineVersion, instanceClass: db.DBInstanceClass, port: db.Endpoint?.Port, multiAz: db.MultiAZ, storageType: db.StorageType };
+}
+
+/** A DB cluster's restore facts, from its listing; the writer's instance class is added from the instances' listing. */
+function dbClusterFacts(cluster: DBCluster): DatabaseFacts {
+  return { engine: cluster.Engine, engineVersion: cluster.EngineVersion, port: cluster.Port };
+}
+
+/**
+ * Each DB instance's class, by identifier: one listing of every page for all clusters of the plan (RDS filters
+ * cannot select several clusters' writers, and a call per cluster would grow with the fleet).
+ */
+async function instanceClasses(rds: RDSClient): Promise<Map<string, string>> {
+  const classes = new Map<string, string>();
+  for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
+    for (const db of page.DBInstances ?? []) {
+      if (db.DBInstanceIdentifier !== undefined && db.DBInstanceClass !== undefined) classes.set(db.DBInstanceIdentifier, db.DBInstanceClass);
+    }
+  }
+  return classes;
 }
 
 /**
@@ -75,7 +109,7 @@ export async function selectDbClusters(ctx: SelectContext): Promise<Selection> {
  */
 export async function backupDb(kind: DbKind, ctx: BackupContext, source: Source): Promise<BackupFields> {
   try {
-    return { status: "created", snapshotIds: [await createDbSnapshot(ctx.clients.rds, ctx.run, kind, source.id)] };
+    return { status: "created", snapshotIds: [await createDbSnapshot(ctx.clients.rds, ctx.run, kind, source.id, source.facts)] };
   } catch (error) {
     if (!DB_SNAPSHOT_EXISTS_ERRORS.includes(errorName(error))) throw error;
     try {
@@ -88,9 +122,9 @@ export async function backupDb(kind: DbKind, ctx: BackupContext, source: Source)
 }
 
 /** Creates the DB (cluster) snapshot; returns its identifier. A rerun fails with DB(Cluster)SnapshotAlreadyExists(Fault). */
-export async function createDbSnapshot(rds: RDSClient, run: BackupRun, kind: DbKind, sourceId: string): Promise<string> {
+export async function createDbSnapshot(rds: RDSClient, run: BackupRun, kind: DbKind, sourceId: string, facts?: RestoreFacts): Promise<string> {
   const identifier = rdsSnapshotIdentifier(run, kind, sourceId);
-  const tags = catalogTags(run, sourceId);
+  const tags = [...catalogTags(run, sourceId), ...restoreFactTags(facts)];
   if (kind === "rds") {
     const result = await rds.send(new CreateDBSnapshotCommand({ DBSnapshotIdentifier: identifier, DBInstanceIdentifier: sourceId, Tags: tags }));
     return result.DBSnapshot?.DBSnapshotIdentifier ?? identifier;

@@ -4,7 +4,7 @@
 // answers those; this file only adds Encrypted/StorageEncrypted and KmsKeyId to each item).
 import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import type { TimedDbSnapshot } from "./aws-fake-cleanup";
-import { checkSnapshotIdentifier, rdsAction, SNAPSHOT_IDENTIFIER_MAX } from "./aws-fake-rds";
+import { checkRdsTags, checkSnapshotIdentifier, rdsAction, SNAPSHOT_IDENTIFIER_MAX } from "./aws-fake-rds";
 import type { ActionContext, FakeAction, FakeActions } from "./aws-fake-extensions";
 import type { FakeSnapshot, RegionState, Tags } from "./aws-fake-state";
 import { AwsFault, el, leaf, listParam, requireParam, tagsParam, type Params } from "./aws-wire";
@@ -186,7 +186,7 @@ function copyDbSnapshot(kind: DbKind, ctx: ActionContext): string {
     throw new AwsFault("SnapshotQuotaExceeded", 400, `Cannot start more than ${copyLimits(region)[kind]} cross-region copies into ${region.name} at once.`);
   }
   const encrypted = source.encrypted === true || key !== undefined;
-  const tags = params.get("CopyTags") === "true" ? { ...source.tags, ...tagsParam(params, "Tags") } : tagsParam(params, "Tags");
+  const tags = checkRdsTags(params.get("CopyTags") === "true" ? { ...source.tags, ...tagsParam(params, "Tags") } : tagsParam(params, "Tags"));
   const copy: CopyableDbSnapshot = {
     id: target.toLowerCase(),
     source: source.source,

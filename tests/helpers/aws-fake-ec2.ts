@@ -1,6 +1,6 @@
-// The fake EC2 API: DescribeInstances, DescribeSnapshots and CreateSnapshots, with AWS's filters, limits and errors.
+// The fake EC2 API: DescribeInstances, DescribeSnapshots, CreateSnapshots and CreateTags, with AWS's filters, limits and errors.
 import type { FakeInstance, FakeSnapshot, RegionState, Tags } from "./aws-fake-state";
-import { AwsFault, el, leaf, listParam, pageOffset, pageToken, requireParam, type Params } from "./aws-wire";
+import { AwsFault, el, leaf, listParam, pageOffset, pageToken, requireParam, tagsParam, type Params } from "./aws-wire";
 
 const STATE_CODES: Record<string, number> = { pending: 0, running: 16, "shutting-down": 32, terminated: 48, stopping: 64, stopped: 80 };
 
@@ -44,7 +44,9 @@ const tagSet = (tags: Tags) => el("tagSet", ...Object.entries(tags).map(([k, v])
 
 function instanceXml(region: RegionState, i: FakeInstance): string {
   const devices = i.volumes.map((v) => el("item", leaf("deviceName", v.device), el("ebs", leaf("volumeId", v.id), leaf("status", "attached"), leaf("deleteOnTermination", true))));
-  const instance = el("item", leaf("instanceId", i.id), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), el("blockDeviceMapping", ...devices), tagSet(i.tags));
+  const groups = el("groupSet", ...i.securityGroupIds.map((g) => el("item", leaf("groupId", g), leaf("groupName", `group-${g.slice(-2)}`))));
+  const machine = [leaf("instanceType", i.instanceType), leaf("architecture", i.architecture), leaf("rootDeviceName", i.volumes[0]?.device), leaf("rootDeviceType", "ebs"), leaf("virtualizationType", i.virtualizationType), leaf("bootMode", i.bootMode), leaf("currentInstanceBootMode", i.bootMode), el("placement", leaf("availabilityZone", i.zone)), leaf("subnetId", i.subnetId), groups];
+  const instance = el("item", leaf("instanceId", i.id), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
   return el("item", leaf("reservationId", `r-${i.id.slice(2)}`), leaf("ownerId", region.accountId), el("instancesSet", instance));
 }
 
@@ -68,8 +70,27 @@ export function ec2Action(action: string, params: Params, region: RegionState, c
     }
     case "CreateSnapshots":
       return el("snapshotSet", ...createSnapshots(params, region).map((s) => snapshotXml(region, s, "state")));
+    case "CreateTags":
+      createTags(params, region);
+      return leaf("return", true) ?? "";
     default:
       throw new AwsFault("InvalidAction", 400, `The action ${action} is not valid for this web service.`);
+  }
+}
+
+/** CreateTags on snapshots (the only resources this fake tags): each must exist and keep to 50 tags, as in EC2. */
+function createTags(params: Params, region: RegionState): void {
+  const ids = listParam(params, "ResourceId").map((r) => r.get("") ?? "");
+  const tags = tagsParam(params, "Tag");
+  if (ids.length === 0 || Object.keys(tags).length === 0) throw new AwsFault("MissingParameter", 400, "The request must contain the parameter resourceIdSet and tagSet");
+  for (const id of ids) {
+    const snapshot = region.snapshots.get(id);
+    if (snapshot === undefined) throw new AwsFault("InvalidSnapshot.NotFound", 400, `The snapshot '${id}' does not exist.`);
+    if (Object.keys({ ...snapshot.tags, ...tags }).length > 50) throw new AwsFault("TagLimitExceeded", 400, "The maximum number of tags for a snapshot (50) was exceeded.");
+  }
+  for (const id of ids) {
+    const snapshot = region.snapshots.get(id);
+    if (snapshot !== undefined) snapshot.tags = { ...snapshot.tags, ...tags };
   }
 }
 

@@ -14,6 +14,18 @@ export function checkSnapshotIdentifier(id: string, parameter: string, max: numb
   if (id.length > max) throw new AwsFault("InvalidParameterValue", 400, `Invalid ${parameter}: ${id} is longer than ${max} characters.`);
 }
 
+/** RDS tag values: at most 256 of letters, digits, spaces and `_.:/=+-@` (no JSON); at most 50 tags a resource. */
+const RDS_TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+
+/** Throws RDS's errors for tags it would refuse: a value outside RDS's charset or length, or more than 50 tags. */
+export function checkRdsTags(tags: Tags): Tags {
+  if (Object.keys(tags).length > 50) throw new AwsFault("TagQuotaPerResourceExceeded", 400, "Cannot have more than 50 tags on a resource.");
+  for (const [key, value] of Object.entries(tags)) {
+    if (!RDS_TAG_VALUE.test(value)) throw new AwsFault("InvalidParameterValue", 400, `Tag value of ${key} is invalid: ${value}`);
+  }
+  return tags;
+}
+
 function page<T>(items: T[], params: Params, cap: number): { items: T[]; marker?: string } {
   const max = params.get("MaxRecords");
   if (max !== undefined && (Number(max) < 20 || Number(max) > 100)) throw new AwsFault("InvalidParameterValue", 400, `Invalid value ${max} for MaxRecords. Must be between 20 and 100`);
@@ -34,14 +46,28 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
     case "DescribeDBInstances": {
       const { items, marker } = page([...region.dbInstances.values()], params, cap);
       const xml = items.map((d) =>
-        el("DBInstance", leaf("DBInstanceIdentifier", d.id), leaf("DBInstanceStatus", d.status), leaf("Engine", d.engine), leaf("DBClusterIdentifier", d.clusterId), leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`), tagList(d.tags)),
+        el(
+          "DBInstance",
+          leaf("DBInstanceIdentifier", d.id),
+          leaf("DBInstanceStatus", d.status),
+          leaf("Engine", d.engine),
+          leaf("EngineVersion", d.engineVersion),
+          leaf("DBInstanceClass", d.instanceClass),
+          el("Endpoint", leaf("Address", `${d.id}.fake.${region.name}.rds.amazonaws.com`), leaf("Port", d.port)),
+          leaf("DbInstancePort", 0),
+          leaf("MultiAZ", d.multiAz),
+          leaf("StorageType", d.storageType),
+          leaf("DBClusterIdentifier", d.clusterId),
+          leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
+          tagList(d.tags),
+        ),
       );
       return el("DBInstances", ...xml) + (leaf("Marker", marker) ?? "");
     }
     case "DescribeDBClusters": {
       const { items, marker } = page([...region.dbClusters.values()], params, cap);
-      const members = (id: string) => [...region.dbInstances.values()].filter((d) => d.clusterId === id).map((d) => el("DBClusterMember", leaf("DBInstanceIdentifier", d.id)));
-      const xml = items.map((c) => el("DBCluster", leaf("DBClusterIdentifier", c.id), leaf("Status", c.status), leaf("Engine", c.engine), el("DBClusterMembers", ...members(c.id)), tagList(c.tags)));
+      const members = (id: string) => [...region.dbInstances.values()].filter((d) => d.clusterId === id).map((d) => el("DBClusterMember", leaf("DBInstanceIdentifier", d.id), leaf("IsClusterWriter", d.writer === true)));
+      const xml = items.map((c) => el("DBCluster", leaf("DBClusterIdentifier", c.id), leaf("Status", c.status), leaf("Engine", c.engine), leaf("EngineVersion", c.engineVersion), leaf("Port", c.port), el("DBClusterMembers", ...members(c.id)), tagList(c.tags)));
       return el("DBClusters", ...xml) + (leaf("Marker", marker) ?? "");
     }
     case "CreateDBSnapshot": {
@@ -54,7 +80,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
       if (db.clusterId !== undefined || !["available", "storage-optimization"].includes(db.status)) {
         throw new AwsFault("InvalidDBInstanceState", 400, `Cannot create a snapshot of DB instance ${source} in state ${db.status}${db.clusterId ? " (member of a cluster)" : ""}.`);
       }
-      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: tagsParam(params, "Tags") };
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")) };
       region.dbSnapshots.set(snapshot.id, snapshot);
       return snapshotXml("DBSnapshot", snapshot, "DBSnapshotIdentifier", "DBInstanceIdentifier");
     }
@@ -66,7 +92,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
       const cluster = region.dbClusters.get(source);
       if (!cluster) throw new AwsFault("DBClusterNotFoundFault", 404, `DBCluster ${source} not found.`);
       if (cluster.status !== "available") throw new AwsFault("InvalidDBClusterStateFault", 400, `DBCluster ${source} is in state ${cluster.status}.`);
-      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: tagsParam(params, "Tags") };
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")) };
       region.dbClusterSnapshots.set(snapshot.id, snapshot);
       return snapshotXml("DBClusterSnapshot", snapshot, "DBClusterSnapshotIdentifier", "DBClusterIdentifier");
     }

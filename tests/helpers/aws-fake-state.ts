@@ -15,6 +15,14 @@ export interface FakeInstance {
   state: InstanceState;
   tags: Tags;
   volumes: FakeVolume[];
+  /** What DescribeInstances says of the machine (restore facts); the root device is the first volume's. */
+  instanceType: string;
+  architecture: string;
+  bootMode: string;
+  virtualizationType: string;
+  zone: string;
+  subnetId: string;
+  securityGroupIds: string[];
 }
 
 export interface FakeSnapshot {
@@ -37,6 +45,13 @@ export interface FakeDbInstance {
   engine: string;
   clusterId?: string;
   tags: Tags;
+  /** What DescribeDBInstances says (restore facts). A cluster member with `writer` is its cluster's writer. */
+  engineVersion: string;
+  instanceClass: string;
+  port: number;
+  multiAz: boolean;
+  storageType: string;
+  writer?: boolean;
 }
 
 export interface FakeDbCluster {
@@ -44,6 +59,8 @@ export interface FakeDbCluster {
   status: string;
   engine: string;
   tags: Tags;
+  engineVersion: string;
+  port: number;
 }
 
 export interface FakeDbSnapshot {
@@ -81,19 +98,21 @@ export class RegionState {
   addInstance(state: InstanceState, tags: Tags, volumeTags: Tags[] = [{}]): FakeInstance {
     const id = this.nextId("i");
     const volumes = volumeTags.map((t, i) => ({ id: this.nextId("vol"), device: i === 0 ? "/dev/xvda" : `/dev/sd${String.fromCharCode(102 + i)}`, tags: t }));
-    const instance = { id, state, tags, volumes };
+    const zone = `${this.name}a`;
+    const instance = { id, state, tags, volumes, instanceType: "m5.large", architecture: "x86_64", bootMode: "uefi", virtualizationType: "hvm", zone, subnetId: "subnet-0a1b2c3d4e5f60708", securityGroupIds: ["sg-0a1b2c3d4e5f60701", "sg-0a1b2c3d4e5f60702"] };
     this.instances.set(id, instance);
     return instance;
   }
 
   addDbInstance(id: string, status: string, tags: Tags, clusterId?: string): FakeDbInstance {
-    const db = { id, status, engine: clusterId ? "aurora-postgresql" : "postgres", clusterId, tags };
+    const writer = clusterId !== undefined && ![...this.dbInstances.values()].some((d) => d.clusterId === clusterId && d.writer === true);
+    const db = { id, status, engine: clusterId ? "aurora-postgresql" : "postgres", clusterId, tags, engineVersion: "16.4", instanceClass: clusterId ? "db.r6g.large" : "db.m6g.large", port: 5432, multiAz: clusterId === undefined, storageType: clusterId ? "aurora" : "gp3", ...(writer ? { writer } : {}) };
     this.dbInstances.set(id, db);
     return db;
   }
 
   addDbCluster(id: string, status: string, tags: Tags): FakeDbCluster {
-    const cluster = { id, status, engine: "aurora-postgresql", tags };
+    const cluster = { id, status, engine: "aurora-postgresql", tags, engineVersion: "16.4", port: 5432 };
     this.dbClusters.set(id, cluster);
     return cluster;
   }

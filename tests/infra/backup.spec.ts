@@ -124,9 +124,14 @@ describe("backup function infrastructure (prod)", () => {
       }
     });
 
-    it("tags only as part of creating a snapshot", () => {
+    it("tags only as part of creating a snapshot, except the volume restore fact on this stack's own EBS snapshots", () => {
       const tagging = statements.filter((s) => [s.Action].flat().some((a) => /Tag/.test(a)));
-      expect(tagging.map((s) => s.Sid).sort()).to.deep.equal(["TagDatabaseSnapshotsOnlyAtCreation", "TagSnapshotsOnlyAtCreation"]);
+      expect(tagging.map((s) => s.Sid).sort()).to.deep.equal(["TagDatabaseSnapshotsOnlyAtCreation", "TagOwnSnapshotsWithVolumeFacts", "TagSnapshotsOnlyAtCreation"]);
+      expect(tagging.find((s) => s.Sid === "TagOwnSnapshotsWithVolumeFacts")?.Condition).to.deep.equal({
+        StringEquals: { "aws:ResourceTag/backup-dr:stack": "backup-dr/prod" },
+        "ForAllValues:StringEquals": { "aws:TagKeys": ["backup-dr:volume"] },
+        Null: { "aws:TagKeys": "false" },
+      });
       expect(tagging.find((s) => s.Sid === "TagSnapshotsOnlyAtCreation")?.Condition).to.deep.equal({ StringEquals: { "ec2:CreateAction": "CreateSnapshots" } });
       expect(tagging.find((s) => s.Sid === "TagDatabaseSnapshotsOnlyAtCreation")?.Resource).to.deep.equal([
         arn("rds", "snapshot:bdr-*"),

@@ -74,6 +74,22 @@ describe("IAM policies", () => {
       });
     });
 
+    it("tags EC2 snapshots after creation only with the volume restore fact, only on snapshots of this stack", () => {
+      expect(sid(s, "TagOwnSnapshotsWithVolumeFacts")).to.deep.equal({
+        Sid: "TagOwnSnapshotsWithVolumeFacts",
+        Effect: "Allow",
+        Action: "ec2:CreateTags",
+        Resource: "arn:aws:ec2:eu-west-1::snapshot/*",
+        Condition: {
+          StringEquals: { "aws:ResourceTag/backup-dr:stack": "backup-dr/prod" },
+          "ForAllValues:StringEquals": { "aws:TagKeys": ["backup-dr:volume"] },
+          Null: { "aws:TagKeys": "false" },
+        },
+      });
+      const tagging = s.filter((st) => ([] as string[]).concat(st.Action).includes("ec2:CreateTags"));
+      expect(tagging.map((st) => st.Sid)).to.deep.equal(["TagSnapshotsOnlyAtCreation", "TagOwnSnapshotsWithVolumeFacts"]);
+    });
+
     it("tags RDS snapshots only on its own snapshot names, only with this stack's tag", () => {
       expect(sid(s, "TagDatabaseSnapshotsOnlyAtCreation")).to.deep.equal({
         Sid: "TagDatabaseSnapshotsOnlyAtCreation",
