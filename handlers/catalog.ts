@@ -72,11 +72,11 @@ export const SNAPSHOT_KINDS: readonly SnapshotKind[] = RESOURCE_KINDS.map((kind)
 /**
  * Copies in flight per DR region, per snapshot kind: the key of backup-dr:copy, the copy function's variable, and its
  * default and range (config and the function take the same). EBS's "Concurrent snapshot copies per destination Region"
- * is 20 by default and can be raised in Service Quotas (raise it before raising this); RDS allows 20 copies in
+ * is 20 and not adjustable (AWS's EBS quotas page); RDS allows 20 copies in
  * progress per destination region; Aurora cluster copies are held to 5.
  */
 export const COPY_LIMITS = {
-  ebs: { key: "maxEbsCopies", setting: "BACKUP_DR_MAX_EBS_COPIES", fallback: 20, min: 1, max: 100 },
+  ebs: { key: "maxEbsCopies", setting: "BACKUP_DR_MAX_EBS_COPIES", fallback: 20, min: 1, max: 20 },
   rds: { key: "maxRdsCopies", setting: "BACKUP_DR_MAX_RDS_COPIES", fallback: 20, min: 1, max: 20 },
   aurora: { key: "maxClusterCopies", setting: "BACKUP_DR_MAX_CLUSTER_COPIES", fallback: 5, min: 1, max: 5 },
 } as const satisfies Record<SnapshotKind, CopyLimit>;
