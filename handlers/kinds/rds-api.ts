@@ -20,7 +20,7 @@ import type { ListedSnapshot } from "../cleanup/types";
 import type { Candidate, SnapshotRecord, SnapshotState } from "../copy/types";
 import { createOnce } from "../lib/create-once";
 import { errorName } from "../lib/errors";
-import { tagRecord, type Tag } from "../lib/tags";
+import { tagRecord, type Tag, type TagList } from "../lib/tags";
 import type { CopyTarget, StartedCopy } from "./kind";
 import { defined, validDate } from "../lib/values";
 
@@ -29,9 +29,9 @@ export type DbKind = "rds" | "aurora";
 
 const DB_SNAPSHOT_GONE = ["DBSnapshotNotFound", "DBSnapshotNotFoundFault"];
 const CLUSTER_SNAPSHOT_GONE = ["DBClusterSnapshotNotFound", "DBClusterSnapshotNotFoundFault"];
-/** Already gone: deleting it again is done. */
 /** The snapshot identifier is taken (SDK class names and wire codes of both snapshot kinds): backup and copy. */
 export const DB_SNAPSHOT_EXISTS_ERRORS = ["DBSnapshotAlreadyExists", "DBSnapshotAlreadyExistsFault", "DBClusterSnapshotAlreadyExists", "DBClusterSnapshotAlreadyExistsFault"];
+/** Already gone: deleting it again is done. */
 export const DB_SNAPSHOT_GONE_ERRORS = [...DB_SNAPSHOT_GONE, ...CLUSTER_SNAPSHOT_GONE];
 /** AWS refuses to delete it now (e.g. a copy from it is in progress). */
 export const DB_SNAPSHOT_IN_USE_ERRORS = ["InvalidDBSnapshotState", "InvalidDBSnapshotStateFault", "InvalidDBClusterSnapshotStateFault", "InvalidDBClusterSnapshotState"];
@@ -44,53 +44,64 @@ function rdsState(status: string): SnapshotState {
   return "other";
 }
 
-function fromDb(s: DBSnapshot): SnapshotRecord | undefined {
-  if (s.DBSnapshotIdentifier === undefined) return undefined;
-  const status = s.Status ?? "";
-  return { kind: "rds", id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, state: rdsState(status), status, created: s.SnapshotCreateTime, encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagRecord(s.TagList) };
+/** A DB snapshot or a DB cluster snapshot, as either API describes it: what copy and cleanup read of both. */
+interface DbSnapshotView {
+  id: string;
+  arn?: string;
+  status: string;
+  created?: Date;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  tagList: TagList;
+  snapshotType?: string;
 }
 
-function fromCluster(s: DBClusterSnapshot): SnapshotRecord | undefined {
+function viewOfDb(s: DBSnapshot): DbSnapshotView | undefined {
+  if (s.DBSnapshotIdentifier === undefined) return undefined;
+  return { id: s.DBSnapshotIdentifier, arn: s.DBSnapshotArn, status: s.Status ?? "", created: s.SnapshotCreateTime, encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tagList: s.TagList, snapshotType: s.SnapshotType };
+}
+
+function viewOfCluster(s: DBClusterSnapshot): DbSnapshotView | undefined {
   if (s.DBClusterSnapshotIdentifier === undefined) return undefined;
-  const status = s.Status ?? "";
   return {
-    kind: "aurora",
     id: s.DBClusterSnapshotIdentifier,
     arn: s.DBClusterSnapshotArn,
-    state: rdsState(status),
-    status,
+    status: s.Status ?? "",
     created: s.SnapshotCreateTime,
     encrypted: s.StorageEncrypted ?? false,
     kmsKeyId: s.KmsKeyId,
-    tags: tagRecord(s.TagList),
+    tagList: s.TagList,
+    snapshotType: s.SnapshotType,
   };
 }
 
+/** The kind's snapshots: every manual one of the region, or the one with `identifier` (every page read either way). */
+async function describeViews(rds: RDSClient, kind: DbKind, identifier?: string): Promise<DbSnapshotView[]> {
+  const views: (DbSnapshotView | undefined)[] = [];
+  if (kind === "rds") {
+    const input = identifier === undefined ? { SnapshotType: "manual" } : { DBSnapshotIdentifier: identifier };
+    for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, input)) views.push(...(page.DBSnapshots ?? []).map(viewOfDb));
+  } else {
+    const input = identifier === undefined ? { SnapshotType: "manual" } : { DBClusterSnapshotIdentifier: identifier };
+    for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, input)) views.push(...(page.DBClusterSnapshots ?? []).map(viewOfCluster));
+  }
+  return defined(views);
+}
+
+function toRecord(kind: DbKind, v: DbSnapshotView): SnapshotRecord {
+  return { kind, id: v.id, arn: v.arn, state: rdsState(v.status), status: v.status, created: v.created, encrypted: v.encrypted, kmsKeyId: v.kmsKeyId, tags: tagRecord(v.tagList) };
+}
 
 /** Every manual snapshot of the kind in the region (RDS cannot filter on tags: every page is read). */
 export async function listDbSnapshots(rds: RDSClient, kind: DbKind): Promise<SnapshotRecord[]> {
-  const found: SnapshotRecord[] = [];
-  if (kind === "rds") {
-    for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) found.push(...defined((page.DBSnapshots ?? []).map(fromDb)));
-  } else {
-    for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
-      found.push(...defined((page.DBClusterSnapshots ?? []).map(fromCluster)));
-    }
-  }
-  return found;
+  return (await describeViews(rds, kind)).map((v) => toRecord(kind, v));
 }
 
 /** One snapshot by identifier; undefined when it does not exist. */
 export async function describeDbSnapshot(rds: RDSClient, kind: DbKind, identifier: string): Promise<SnapshotRecord | undefined> {
   try {
-    if (kind === "rds") {
-      const pages = paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { DBSnapshotIdentifier: identifier });
-      for await (const page of pages) for (const s of page.DBSnapshots ?? []) if (s.DBSnapshotIdentifier === identifier) return fromDb(s);
-    } else {
-      const pages = paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { DBClusterSnapshotIdentifier: identifier });
-      for await (const page of pages) for (const s of page.DBClusterSnapshots ?? []) if (s.DBClusterSnapshotIdentifier === identifier) return fromCluster(s);
-    }
-    return undefined;
+    const found = (await describeViews(rds, kind, identifier)).find((v) => v.id === identifier);
+    return found === undefined ? undefined : toRecord(kind, found);
   } catch (error) {
     if (DB_SNAPSHOT_GONE_ERRORS.includes(errorName(error))) return undefined;
     throw error;
@@ -162,21 +173,5 @@ export async function deleteDbSnapshot(rds: RDSClient, kind: DbKind, id: string)
 
 /** Every manual DB (rds) or cluster (aurora) snapshot of the region, for cleanup: all of them count against the quota. */
 export async function listManualDbSnapshots(rds: RDSClient, kind: DbKind): Promise<ListedSnapshot[]> {
-  const found: ListedSnapshot[] = [];
-  if (kind === "rds") {
-    for await (const page of paginateDescribeDBSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
-      for (const s of page.DBSnapshots ?? []) {
-        if (s.DBSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBSnapshotIdentifier, state: s.Status ?? "", created: validDate(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
-      }
-    }
-  } else {
-    for await (const page of paginateDescribeDBClusterSnapshots({ client: rds, pageSize: 100 }, { SnapshotType: "manual" })) {
-      for (const s of page.DBClusterSnapshots ?? []) {
-        if (s.DBClusterSnapshotIdentifier === undefined) continue;
-        found.push({ kind, id: s.DBClusterSnapshotIdentifier, state: s.Status ?? "", created: validDate(s.SnapshotCreateTime), tags: tagRecord(s.TagList), snapshotType: s.SnapshotType });
-      }
-    }
-  }
-  return found;
+  return (await describeViews(rds, kind)).map((v) => ({ kind, id: v.id, state: v.status, created: validDate(v.created), tags: tagRecord(v.tagList), snapshotType: v.snapshotType }));
 }
