@@ -22,7 +22,7 @@ export const TAG_SET_SIZE = "backup-dr:set-size";
 /**
  * Restore facts: what a restore needs about the source that the snapshot does not hold, recorded at backup time and
  * carried to the DR copy. Each is one tag of `key=value` pairs separated by spaces (RDS tag values allow only letters,
- * digits, spaces and `_.:/=+-@`, so no JSON); read and written by handlers/lib/catalog-record.ts only. Recovery points
+ * digits, spaces and `_.:/=+-@`, so no JSON); encoded by handlers/lib/restore-facts.ts, read through catalog-record.ts. Recovery points
  * made before they were recorded lack them (read as absent).
  * - `backup-dr:instance` (every snapshot of an EC2 set): instance type, architecture, root device name, boot mode,
  *   virtualization type, availability zone.

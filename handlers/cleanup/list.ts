@@ -1,9 +1,10 @@
 // Lists what the rules read in one region: each kind's snapshots (this stack's, or every manual one where a quota
 // counts them), and for kinds that have them the snapshots behind this account's images and the snapshot locks.
 // Every listing reads every page; one that fails is recorded and its kind is left out, so nothing of it is deleted.
-import { QUOTA_KINDS, TAG_STACK, type QuotaKind } from "../catalog";
+import { QUOTA_KINDS, type QuotaKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
 import { cleanupKinds } from "../kinds/registry";
+import { isOurs } from "../lib/catalog-record";
 import { describeError } from "../lib/errors";
 import type { SnapshotLock } from "../lib/snapshot-lock";
 import type { ImageUse, ListingFailure, RegionListing } from "./types";
@@ -42,7 +43,7 @@ export async function listRegion(region: string, clients: KindClients, stackTag:
     const quotaKind = QUOTA_KINDS.find((k) => k === kind);
     if (quotaKind !== undefined && snapshots !== undefined) manualSnapshots[quotaKind] = snapshots.length;
   }
-  const ours = perKind.flatMap((k) => k.snapshots ?? []).filter((s) => s.tags[TAG_STACK] === stackTag);
+  const ours = perKind.flatMap((k) => k.snapshots ?? []).filter((s) => isOurs(s.tags, stackTag));
   const images: ImageUse[] = [];
   let imagesUnknown = false;
   const locks: SnapshotLock[] = [];
