@@ -46,6 +46,15 @@ export const RESTORE_FACT_TAGS = [TAG_INSTANCE_FACTS, TAG_NETWORK_HINT, TAG_VOLU
  */
 export const MAX_STACK_SNAPSHOT_TAGS = 12;
 
+/**
+ * On every resource a restore creates (volumes, images, instances, DB instances and clusters): the restore's id (its
+ * execution name), the source it restores, and the recovery point (snapshot id or identifier) it was made from. The
+ * restore role may create only with these tags (IAM request-tag conditions) and delete only images carrying them.
+ */
+export const TAG_RESTORE_ID = "backup-dr:restore-id";
+export const TAG_RESTORE_OF = "backup-dr:restore-of";
+export const TAG_RESTORED_FROM = "backup-dr:restored-from";
+
 /** On a replica vault: the protected bucket it receives replicas of. */
 export const TAG_REPLICA_OF = "backup-dr:replica-of";
 

@@ -11,6 +11,7 @@ import type { Pace } from "../lib/pace";
 import type { LockResult, SnapshotLock, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { Tag } from "../lib/tags";
 import type { KindClients } from "./clients";
+import type { CreatedResource, RecoveryPoint, RestoreState } from "../restore/contract";
 
 /** Where and how a backup run claims a source (S3), so overlapping deliveries of one event make one backup. */
 export interface ClaimDeps {
@@ -144,6 +145,46 @@ export interface CleanupKind extends KindBase, KindDeletes {
   readonly imageUses?: (clients: KindClients) => Promise<ImageUse[]>;
 }
 
+/** What the restore steps give a kind: its region's clients and what every created resource carries. */
+export interface RestoreContext {
+  clients: KindClients;
+  /** The region restored into (the function's own). */
+  region: string;
+  /** The region's KMS key: restored EBS volumes are encrypted with it. */
+  keyArn: string;
+  /** The restore tags (restore-id, restore-of, restored-from, the stack tag and name): on every create call. */
+  tags: Tag[];
+  now: () => Date;
+}
+
+/** What the restore function needs of a kind (handlers/restore/contract.ts has the JSON that travels). */
+export interface RestoreKind extends KindBase {
+  /** Seconds between polls, and minutes from start until the restore is reported RestoreTimedOut. */
+  readonly pollSeconds: number;
+  readonly timeoutMinutes: number;
+  /** Whether `source` can name one of this kind's resources (e.g. an instance id starts with i-). */
+  mayBeSource(source: string): boolean;
+  /** Whether an explicit point (snapshot id or ARN) can be one of this kind's. */
+  mayBePoint(idOrArn: string): boolean;
+  /** This stack's recovery points of `source` in the region, in any state (DR copies and backups alike). */
+  listPoints(clients: KindClients, stackTag: string, source: string): Promise<RecoveryPoint[]>;
+  /** The recovery point a snapshot id or ARN names, whatever stack it is of; undefined when the region has none. */
+  readPoint(clients: KindClients, idOrArn: string): Promise<RecoveryPoint | undefined>;
+  /**
+   * What the resolved state still lacks, each as `option:<name>` (the request can give it, e.g. option:instanceType,
+   * option:machine.architecture) or `network:<key>` (the region's backup-dr:restore key, e.g. network:subnetIds).
+   */
+  missing(state: RestoreState): string[];
+  /** Sends the first phase's create calls with ctx.tags; a rerun with the same restore id creates nothing more. */
+  start(ctx: RestoreContext, state: RestoreState): Promise<RestoreState>;
+  /** Reads progress and starts the next phase when one is available; never waits. */
+  poll(ctx: RestoreContext, state: RestoreState): Promise<RestoreState>;
+  /** Checks the restored resources (state, size, endpoint). */
+  validate(ctx: RestoreContext, state: RestoreState): Promise<NonNullable<RestoreState["validation"]>>;
+  /** Everything of this kind in the region tagged with the restore id (the report's record after any failure). */
+  findCreated(clients: KindClients, restoreId: string): Promise<CreatedResource[]>;
+}
+
 /**
  * A resource kind: one facet per flow. Each function's archive carries only its own facet (the closure serializer
  * captures what a function reaches), so the backup function never bundles a copy or delete call, and so on.
@@ -152,4 +193,6 @@ export interface Kind {
   readonly backup: BackupKind;
   readonly copy: CopyKind;
   readonly cleanup: CleanupKind;
+  /** Required once every kind has one (being built; see issue 17). */
+  readonly restore?: RestoreKind;
 }
