@@ -185,6 +185,11 @@ export interface RestoreKind extends KindBase {
   findCreated(clients: KindClients, restoreId: string): Promise<CreatedResource[]>;
 }
 
+/** The read-only half of the restore facet: finding recovery points (kinds/<kind>-points.ts). */
+export type RestorePoints = Pick<RestoreKind, "mayBeSource" | "mayBePoint" | "listPoints" | "readPoint">;
+/** The creating half of the restore facet: options, create, progress, validation (kinds/<kind>-restore.ts). */
+export type RestoreActions = Omit<RestoreKind, keyof RestorePoints | keyof KindBase>;
+
 /**
  * A resource kind: one facet per flow. Each function's archive carries only its own facet (the closure serializer
  * captures what a function reaches), so the backup function never bundles a copy or delete call, and so on.

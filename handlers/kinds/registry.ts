@@ -4,7 +4,7 @@
 import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog";
 import { auroraKind } from "./aurora";
 import { ec2Kind } from "./ec2";
-import type { BackupKind, CleanupKind, CopyKind, Kind } from "./kind";
+import type { BackupKind, CleanupKind, CopyKind, Kind, RestoreKind } from "./kind";
 import { rdsKind } from "./rds";
 
 /** Every kind's module by name (for tests and tools; the flows use the facet tables below). */
@@ -41,5 +41,20 @@ export function cleanupKinds(): readonly CleanupKind[] {
 export function cleanupKind(snapshotKind: SnapshotKind): CleanupKind {
   const found = CLEANUP.find((k) => k.snapshotKind === snapshotKind);
   if (found === undefined) throw new Error(`no resource kind has snapshots called ${snapshotKind}`);
+  return found;
+}
+
+/** Every kind's restore facet, in the order of RESOURCE_KINDS (a kind without one yet is left out). */
+export function restoreKinds(): readonly RestoreKind[] {
+  return RESOURCE_KINDS.flatMap((name) => {
+    const facet = KIND_MODULES[name].restore;
+    return facet === undefined ? [] : [facet];
+  });
+}
+
+/** The restore facet of the kind a plan's `resources` entry names. */
+export function restoreKind(name: ResourceKind): RestoreKind {
+  const found = restoreKinds().find((k) => k.name === name);
+  if (found === undefined) throw new Error(`no resource kind called ${name} can be restored`);
   return found;
 }
