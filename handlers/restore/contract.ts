@@ -112,7 +112,7 @@ export interface RestoreState {
   subnetId?: string;
   securityGroupIds?: string[];
   dbSubnetGroup?: string;
-  /** EC2 instance mode: the region's instance profile for the restored instance (RestoreNetwork.instanceProfileArn), when configured. */
+  /** Instance mode: the region's instance profile for the restored instance (RestoreNetwork.instanceProfileArn), when configured. */
   instanceProfileArn?: string;
   machine?: MachineFacts;
   database?: DatabaseFacts;
