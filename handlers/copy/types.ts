@@ -51,6 +51,8 @@ export interface SnapshotRecord {
   completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
+  /** EBS: the size of the volume the snapshot was taken of (GiB), when AWS reports it. */
+  sizeGiB?: number;
   tags: Tags;
 }
 
