@@ -51,7 +51,7 @@ export interface SnapshotRecord {
   completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
-  /** EBS: the size of the volume the snapshot was taken of (GiB), when AWS reports it. */
+  /** A volume snapshot: the size of the volume it was taken of (GiB), when AWS reports it. */
   sizeGiB?: number;
   tags: Tags;
 }

@@ -6,7 +6,7 @@ import { malformedEventError } from "../lib/errors";
 import { describeInput, INSTANT_RULE, parseInstant } from "../lib/event-input";
 import { isFields, type Fields } from "../lib/values";
 import type { DatabaseFacts, MachineFacts } from "../lib/restore-facts";
-import { EC2_RESTORE_MODES, RESTORE_STEPS, type RestoreRequest, type RestoreState, type RestoreStepEvent } from "./contract";
+import { MACHINE_RESTORE_MODES, RESTORE_STEPS, type RestoreRequest, type RestoreState, type RestoreStepEvent } from "./contract";
 import { NAME_RULE, isRestoreName } from "./naming";
 
 /** A Step Functions execution name: 1-80 letters, digits, hyphens and underscores. */
@@ -73,7 +73,7 @@ export function parseRestoreRequest(value: unknown): RestoreRequest {
   if (source === undefined || point === undefined) throw malformedEventError(`request needs source and point ("latest", an ISO instant, or a snapshot id or ARN), got ${describeInput(value)}`);
   const request: RestoreRequest = { source, point };
   if (value.kind !== undefined) request.kind = oneOf(value.kind, RESOURCE_KINDS, "request.kind");
-  if (value.mode !== undefined) request.mode = oneOf(value.mode, EC2_RESTORE_MODES, "request.mode");
+  if (value.mode !== undefined) request.mode = oneOf(value.mode, MACHINE_RESTORE_MODES, "request.mode");
   if (value.keepImage !== undefined) {
     if (typeof value.keepImage !== "boolean") throw malformedEventError(`request.keepImage must be true or false, got ${describeInput(value.keepImage)}`);
     request.keepImage = value.keepImage;

@@ -3,7 +3,7 @@
 // (letters, digits and hyphens, a letter first, no "--", no trailing "-", 63 at most), and a kind may add a suffix of
 // up to 7 characters (e.g. "-writer" for a cluster's writer instance), so names are at most 56 characters.
 
-/** The longest name: 63 (RDS identifiers) less room for a 7-character suffix a kind may add. */
+/** The longest name: 63 (DB identifiers) less room for a 7-character suffix a kind may add. */
 export const MAX_RESTORE_NAME = 56;
 /** How many characters of the restore id the default name carries. */
 const SHORT_ID = 8;
