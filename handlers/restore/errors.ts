@@ -57,8 +57,12 @@ export function restoreTimedOutError(restoreId: string, deadline: string, phase:
   return namedError("RestoreTimedOut", `Restore ${restoreId} was not available by ${deadline} (still in phase ${phase}); what it created is left in place and reported`, { restoreId });
 }
 
-/** `pass instanceType (--instance-type)`: the request field and the restore command's flag. */
+/**
+ * `pass instanceType (--instance-type)`: the request field and the restore command's flag; for what only the point
+ * can hold (`point:<field>`, e.g. the devices of a set made before they were recorded), that it lacks it.
+ */
 function optionHint(option: string): string {
+  if (option.startsWith("point:")) return `the recovery point records no ${option.slice("point:".length)} (choose a newer point, or another mode)`;
   const flag = option.replace(/\./g, "-").replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
   return `pass ${option} (--${flag})`;
 }

@@ -61,6 +61,7 @@ export function resolveState(scope: ResolveScope, kind: RestoreKind, point: Reco
 export function refuseMissing(missing: readonly string[], regionRole: string): void {
   const options = missing.filter((m) => m.startsWith("option:")).map((m) => m.slice("option:".length));
   const network = missing.filter((m) => m.startsWith("network:")).map((m) => m.slice("network:".length));
+  // Anything else (e.g. `point:volumes.device`) is kept whole: the message says the point lacks it.
   const other = missing.filter((m) => !m.startsWith("option:") && !m.startsWith("network:"));
   if (network.length > 0) throw missingRestoreNetworkError(network, regionRole, [...options, ...other]);
   if (options.length > 0 || other.length > 0) throw missingRestoreOptionsError([...options, ...other]);

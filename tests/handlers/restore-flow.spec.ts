@@ -112,13 +112,15 @@ describe("restore steps", () => {
   });
 
   it("start: options the point lacks are MissingRestoreOptionsError, naming each with its flag; nothing is created", async () => {
-    missing = (state) => (state.instanceType === undefined ? ["option:instanceType", "option:machine.architecture"] : []);
+    missing = (state) => (state.instanceType === undefined ? ["option:instanceType", "option:machine.architecture", "point:volumes.device"] : []);
     delete fleet.primary.instances.get(fleet.instance)?.tags.Name;
     for (const s of made.ebs) delete s.tags["backup-dr:instance"];
     const error = await refusedStart({ source: fleet.instance, point: "latest" });
     expect(error.name).to.equal("MissingRestoreOptionsError");
-    expect(error.message).to.equal("The recovery point does not record everything this restore needs: pass instanceType (--instance-type); pass machine.architecture (--machine-architecture)");
-    expect(error).to.deep.include({ options: ["instanceType", "machine.architecture"] });
+    expect(error.message).to.equal(
+      "The recovery point does not record everything this restore needs: pass instanceType (--instance-type); pass machine.architecture (--machine-architecture); the recovery point records no volumes.device (choose a newer point, or another mode)",
+    );
+    expect(error).to.deep.include({ options: ["instanceType", "machine.architecture", "point:volumes.device"] });
   });
 
   it("start: a region without its restore network is MissingRestoreNetworkError naming the config key; nothing is created", async () => {
