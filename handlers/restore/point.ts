@@ -38,17 +38,21 @@ function candidateKinds(scope: PointScope, request: RestoreRequest): readonly Re
   return request.kind === undefined ? scope.kinds : scope.kinds.filter((k) => k.name === request.kind);
 }
 
-/** The point the request names, or the named error saying why there is none to restore. */
-export async function choosePoint(scope: PointScope, request: RestoreRequest): Promise<ChosenPoint> {
+/**
+ * The point the request names, or the named error saying why there is none to restore. `latestBy`: `latest` means
+ * the newest taken by then (the restore's start, so a rerun of the step chooses the same point).
+ */
+export async function choosePoint(scope: PointScope, request: RestoreRequest, latestBy?: Date): Promise<ChosenPoint> {
   const kinds = candidateKinds(scope, request);
   const wanted = pointWanted(request.point, kinds);
-  return "explicit" in wanted ? explicitPoint(scope, kinds, request, wanted.explicit) : newestPoint(scope, kinds, request.source, "at" in wanted ? wanted.at : undefined);
+  if ("explicit" in wanted) return explicitPoint(scope, kinds, request, wanted.explicit);
+  return "at" in wanted ? newestPoint(scope, kinds, request.source, wanted.at, `a point taken at or before ${wanted.at.toISOString()}`) : newestPoint(scope, kinds, request.source, latestBy, "latest");
 }
 
 const byTakenDesc = (a: RecoveryPoint, b: RecoveryPoint) => Date.parse(b.taken ?? "") - Date.parse(a.taken ?? "");
 
-/** The newest completed point of the source (taken at or before `at`, when given). */
-async function newestPoint(scope: PointScope, kinds: readonly RestoreKind[], source: string, at?: Date): Promise<ChosenPoint> {
+/** The newest completed point of the source (taken at or before `at`, when given); `wanted` says what was asked. */
+async function newestPoint(scope: PointScope, kinds: readonly RestoreKind[], source: string, at: Date | undefined, wanted: string): Promise<ChosenPoint> {
   const sourceKinds = kinds.filter((k) => k.mayBeSource(source));
   const listed = await Promise.all(sourceKinds.map(async (kind) => ({ kind, points: await kind.listPoints(scope.clients, scope.stackTag, source) })));
   const found = listed.filter((l) => l.points.length > 0);
@@ -57,7 +61,6 @@ async function newestPoint(scope: PointScope, kinds: readonly RestoreKind[], sou
   const [{ kind, points }] = found;
   const restorable = points.filter((p) => p.completed && p.notRestorable === undefined && p.taken !== undefined && !Number.isNaN(Date.parse(p.taken)));
   const inTime = restorable.filter((p) => at === undefined || Date.parse(p.taken ?? "") <= at.getTime()).sort(byTakenDesc);
-  const wanted = at === undefined ? "latest" : `a point taken at or before ${at.toISOString()}`;
   if (inTime.length === 0) {
     const oldest = restorable.map((p) => p.taken ?? "").sort()[0];
     const detail =

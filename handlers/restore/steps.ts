@@ -52,8 +52,7 @@ function context(deps: RestoreDeps, settings: RestoreSettings, state: RestoreSta
  */
 export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest): Promise<RestoreState> {
   const kinds = kindsOf(deps);
-  const pinned: RestoreRequest = request.point === "latest" ? { ...request, point: startedAt } : request;
-  const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, pinned);
+  const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
   const state = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
   refuseMissing(kind.missing(state), settings.regionRole);
   return kind.start(context(deps, settings, state), state);

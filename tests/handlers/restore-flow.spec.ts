@@ -109,6 +109,8 @@ describe("restore steps", () => {
     const second = await start({ source: fleet.db, point: "latest" });
     expect(second.point.id).to.equal(first.point.id);
     expect(first.point.id).to.equal(made.db.id);
+    const early = await rejection(step({ step: "start", restoreId: RESTORE_ID, startedAt: "2026-11-19T05:01:00Z", request: { source: fleet.db, point: "latest" } }));
+    expect(early.message).to.equal(`No completed recovery point of orders-db for latest: the oldest completed point in ${PRIMARY} was taken at 2026-11-19T05:02:00.000Z`);
   });
 
   it("start: options the point lacks are MissingRestoreOptionsError, naming each with its flag; nothing is created", async () => {
