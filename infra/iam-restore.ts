@@ -26,12 +26,10 @@ export const RESTORE_READ_ACTIONS = [
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceStatus",
   "ec2:DescribeSnapshots",
-  "ec2:DescribeSubnets",
   "rds:DescribeDBInstances",
   "rds:DescribeDBClusters",
   "rds:DescribeDBSnapshots",
   "rds:DescribeDBClusterSnapshots",
-  "rds:ListTagsForResource",
 ];
 
 /** What EBS and RDS need of a key to restore from a snapshot encrypted with it and to encrypt what they create. */
@@ -54,6 +52,13 @@ export function restoreStatements(s: RestoreScope): PolicyStatement[] {
   const image = ec2("image/*", "");
   const statements: PolicyStatement[] = [
     { Sid: "ReadForRestore", Effect: "Allow", Action: RESTORE_READ_ACTIONS, Resource: "*" },
+    {
+      // Finding what a restore created, and a clash's owner: RDS reads tags per resource.
+      Sid: "ReadDatabaseTags",
+      Effect: "Allow",
+      Action: "rds:ListTagsForResource",
+      Resource: [rds("db:*"), rds("cluster:*"), rds("snapshot:*"), rds("cluster-snapshot:*")],
+    },
     {
       Sid: "CreateFromThisStacksSnapshots",
       Effect: "Allow",
@@ -188,7 +193,9 @@ function restoreKeyStatements(s: RestoreScope): PolicyStatement[] {
 
 /**
  * The state machine's role: invoke the restore function (and its versions) only, and deliver its logs (CloudWatch
- * Logs' log delivery API has no resource-level permissions: the Step Functions guide's statement, on `*`).
+ * Logs' log delivery API has no resource-level permissions: the Step Functions guide's statement, on `*`), without
+ * logs:DeleteLogDelivery: the policy pack refuses an unconditioned delete on `*`, and the machine's logging is never
+ * removed by the program (a person removing it deletes the delivery with their own rights).
  */
 export function restoreMachineStatements(functionArn: string): PolicyStatement[] {
   return [
@@ -200,7 +207,6 @@ export function restoreMachineStatements(functionArn: string): PolicyStatement[]
         "logs:CreateLogDelivery",
         "logs:GetLogDelivery",
         "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries",
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",
