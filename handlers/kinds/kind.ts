@@ -150,7 +150,7 @@ export interface RestoreContext {
   clients: KindClients;
   /** The region restored into (the function's own). */
   region: string;
-  /** The region's KMS key: restored EBS volumes are encrypted with it. */
+  /** The region's KMS key: restored volumes are encrypted with it. */
   keyArn: string;
   /** The restore tags (restore-id, restore-of, restored-from, the stack tag and name): on every create call. */
   tags: Tag[];

@@ -7,7 +7,7 @@
 //               region's restore network), refuses with a named error before any create call, then sends the first
 //               create calls (idempotent on a rerun with the same restoreId).
 //   poll     { "step": "poll", "state": RestoreState } -> RestoreState. Reads progress; starts the next phase when the
-//               previous one is available (EC2 instance mode: image, then instance; Aurora: cluster, then writer);
+//               previous one is available (a machine: image, then instance; a cluster: cluster, then writer);
 //               "failed" with RestoreTimedOut once the kind's deadline has passed. Never waits: the machine does.
 //   validate { "step": "validate", "state": RestoreState } -> RestoreState with `validation`.
 //   report   { "step": "report", "state"?: RestoreState, "request"?: RestoreRequest, "restoreId": string,
@@ -18,29 +18,29 @@
 import type { ResourceKind, Tier } from "../catalog";
 import type { DatabaseFacts, MachineFacts } from "../lib/restore-facts";
 
-/** How an EC2 recovery point is restored: its volumes only, or an image and an instance launched from it. */
-export type Ec2RestoreMode = "volumes" | "instance";
-export const EC2_RESTORE_MODES: readonly Ec2RestoreMode[] = ["volumes", "instance"];
+/** How a machine's recovery point is restored: its volumes only, or an image and an instance launched from it. */
+export type MachineRestoreMode = "volumes" | "instance";
+export const MACHINE_RESTORE_MODES: readonly MachineRestoreMode[] = ["volumes", "instance"];
 
 /** What a person asks for (the execution's input, `npm run restore` builds it). */
 export interface RestoreRequest {
-  /** The protected resource: an EC2 instance id, a DB instance identifier or a DB cluster identifier. */
+  /** The protected resource: an instance id, a DB instance identifier or a DB cluster identifier. */
   source: string;
   /** Needed only when the source id is ambiguous (a DB instance and a DB cluster of the same name). */
   kind?: ResourceKind;
   /** "latest", an ISO instant (the newest completed point at or before it), or a snapshot id or ARN. */
   point: string;
-  /** EC2 only; default "volumes". */
-  mode?: Ec2RestoreMode;
+  /** Machines only; default "volumes". */
+  mode?: MachineRestoreMode;
   /** The new resource's name; default `restored-<source>-<short restore id>`. */
   name?: string;
-  /** EC2 volumes: the availability zone; default the recorded one, else the region's first restore subnet's zone. */
+  /** Volumes mode: the availability zone; default the recorded one, else the region's first restore subnet's zone. */
   zone?: string;
-  /** EC2 instance mode: the instance type; default the recorded one. */
+  /** Instance mode: the instance type; default the recorded one. */
   instanceType?: string;
-  /** RDS / Aurora writer: the instance class; default the recorded one. */
+  /** A DB instance, or a cluster's writer: the instance class; default the recorded one. */
   instanceClass?: string;
-  /** EC2 instance mode: keep the registered image after launch (default: deregistered). */
+  /** Instance mode: keep the registered image after launch (default: deregistered). */
   keepImage?: boolean;
   /** Facts a point made before they were recorded lacks (the start step names the missing ones). */
   machine?: MachineFacts;
@@ -52,7 +52,7 @@ export interface RecoveryPoint {
   kind: ResourceKind;
   region: string;
   source: string;
-  /** What an explicit `point` names: an EBS snapshot id of the set, or the DB (cluster) snapshot identifier. */
+  /** What an explicit `point` names: a volume snapshot id of the set, or the DB (cluster) snapshot identifier. */
   id: string;
   arn?: string;
   /** Every snapshot of the point (one for a database, the set for an instance). */
@@ -72,7 +72,7 @@ export interface RecoveryPoint {
   stack?: string;
   machine?: MachineFacts;
   database?: DatabaseFacts;
-  /** EC2: per snapshot, its device and whether it is the root device, and its size (GiB). */
+  /** A machine: per snapshot, its device and whether it is the root device, and its size (GiB). */
   volumes?: Array<{ snapshotId: string; device?: string; root?: boolean; sizeGiB?: number }>;
 }
 
@@ -104,7 +104,7 @@ export interface RestoreState {
   point: RecoveryPoint;
   /** The resolved options: the request's, else the recorded facts, else the region's network. */
   name: string;
-  mode?: Ec2RestoreMode;
+  mode?: MachineRestoreMode;
   zone?: string;
   instanceType?: string;
   instanceClass?: string;

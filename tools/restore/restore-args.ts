@@ -2,7 +2,7 @@
 // ARN> [options]`, or `--follow <executionArn>`. Every problem of the command line is reported at once, before the
 // stack's outputs are read or any AWS call is made.
 import type { ResourceKind } from "../../handlers/catalog";
-import { EC2_RESTORE_MODES, type Ec2RestoreMode, type RestoreRequest } from "../../handlers/restore/contract";
+import { MACHINE_RESTORE_MODES, type MachineRestoreMode, type RestoreRequest } from "../../handlers/restore/contract";
 import { kindOf, regionRoleOf, sourceKinds, stackProblems, type PointsKind } from "./common-args";
 import { parseExecutionArn } from "./execution-arn";
 import { databaseFacts, machineFacts } from "./facts-args";
@@ -135,10 +135,10 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
   };
 }
 
-function modeOf(text: string | undefined, problems: string[]): Ec2RestoreMode | undefined {
+function modeOf(text: string | undefined, problems: string[]): MachineRestoreMode | undefined {
   if (text === undefined) return undefined;
-  const mode = EC2_RESTORE_MODES.find((m) => m === text);
-  if (mode === undefined) problems.push(`--mode: expected ${EC2_RESTORE_MODES.join(" or ")}, got ${JSON.stringify(text)}`);
+  const mode = MACHINE_RESTORE_MODES.find((m) => m === text);
+  if (mode === undefined) problems.push(`--mode: expected ${MACHINE_RESTORE_MODES.join(" or ")}, got ${JSON.stringify(text)}`);
   return mode;
 }
 
