@@ -5,6 +5,7 @@ import { expect } from "chai";
 import type { RestoreRequest } from "../../handlers/restore/contract";
 import { consoleUrl, parseExecutionArn } from "../../tools/restore/execution-arn";
 import { elapsed } from "../../tools/restore/progress-format";
+import { RESTORE_USAGE } from "../../tools/restore/restore-args";
 import { main, type RestoreDeps } from "../../tools/restore/restore-cli";
 import { newRestoreId, RESTORE_ID } from "../../tools/restore/restore-id";
 import { FakeAws } from "../helpers/aws-fake";
@@ -41,12 +42,15 @@ function setup(script?: ExecutionScript): { fake: FakeAws; console: Console; dep
   return { fake, console, deps, sleeps, outputsRead };
 }
 
+/** The problem lines before the usage text. */
+const problemsOf = (lines: readonly string[]) => lines.slice(0, lines.findIndex((l) => l.startsWith("usage:")));
+
 const START = ["--stack", "prod", "--source", INSTANCE, "--region", "dr", "--point", "latest"];
 
 describe("npm run restore: the request", () => {
   it("starts the region's state machine with the request built from the flags, named by a readable restore id", async () => {
     const { fake, console, deps } = setup();
-    const argv = [...START, "--mode", "instance", "--instance-type", "m7g.large", "--keep-image", "--name", "web-restored", "--machine", "architecture=arm64,rootDevice=/dev/xvda", "--detach"];
+    const argv = [...START, "--mode", "instance", "--instance-type", "m7g.large", "--keep-image", "--name", "web-restored", "--machine-architecture", "arm64", "--machine-root-device", "/dev/xvda", "--detach"];
     expect(await main(argv, deps)).to.equal(0);
     const started = fake.sfn.started();
     expect(started.map((s) => [s.machineArn, s.name])).to.deep.equal([[MACHINES.dr, RESTORE_ID_OF(INSTANCE)]]);
@@ -58,7 +62,7 @@ describe("npm run restore: the request", () => {
 
   it("a database restore: the class, kind, a point in time sent as UTC, database facts", async () => {
     const { fake, deps } = setup();
-    const argv = ["--stack", "prod", "--source", "orders-db", "--kind", "aurora", "--region", "primary", "--point", "2026-12-01T08:30:00+02:00", "--instance-class", "db.r6g.large", "--database", "engine=aurora-postgresql,port=5432", "--detach"];
+    const argv = ["--stack", "prod", "--source", "orders-db", "--kind", "aurora", "--region", "primary", "--point", "2026-12-01T08:30:00+02:00", "--instance-class", "db.r6g.large", "--database-engine", "aurora-postgresql", "--database-port", "5432", "--detach"];
     expect(await main(argv, deps)).to.equal(0);
     const [started] = fake.sfn.started();
     expect(started.machineArn).to.equal(MACHINES.primary);
@@ -116,9 +120,9 @@ describe("npm run restore: the request", () => {
 describe("npm run restore: arguments", () => {
   it("reports every problem at once, before reading the outputs or calling AWS (exit 2)", async () => {
     const { fake, console, deps, outputsRead } = setup();
-    const argv = ["--source", "orders-db", "--kind", "rds", "--region", "eu", "--point", "2026-12-01T06:00:00", "--mode", "instance", "--zone", "us-west-2a", "--name", "Bad--Name", "--instance-type", "huge", "--machine", "cpu=8", "--database", "port=80", "--restore-id", "has spaces", "--wait"];
+    const argv = ["--source", "orders-db", "--kind", "rds", "--region", "eu", "--point", "2026-12-01T06:00:00", "--mode", "instance", "--zone", "us-west-2a", "--name", "Bad--Name", "--instance-type", "huge", "--machine-boot-mode", "bios", "--database-port", "80", "--restore-id", "has spaces", "--wait"];
     expect(await main(argv, deps)).to.equal(2);
-    expect(console.err.slice(0, -4)).to.deep.equal([
+    expect(problemsOf(console.err)).to.deep.equal([
       'unknown argument "--wait"',
       "--stack: required (the Pulumi stack, e.g. prod)",
       '--region: expected primary or dr, got "eu"',
@@ -128,10 +132,10 @@ describe("npm run restore: arguments", () => {
       '--instance-type: expected an EC2 instance type such as m7g.large, got "huge"',
       '--name: expected a DB identifier (a letter, then letters, digits and single hyphens, at most 63, not ending in a hyphen), got "Bad--Name"',
       '--restore-id: expected 1-80 letters, digits, \'-\' or \'_\' (a Step Functions execution name), got "has spaces"',
-      '--machine: unknown fact "cpu"; expected architecture, rootDevice, virtualization, bootMode (as key=value,key=value)',
-      "--database port: expected a port from 1150 to 65535, got \"80\"",
+      '--machine-boot-mode: expected one of legacy-bios, uefi, uefi-preferred, got "bios"',
+      '--database-port: expected a port from 1150 to 65535, got "80"',
     ]);
-    expect(console.err.at(-4)).to.match(/^usage: npm run restore -- --stack <stack>/);
+    expect(console.err.slice(problemsOf(console.err).length).join("\n")).to.equal(RESTORE_USAGE);
     expect(fake.calls).to.deep.equal([]);
     expect(outputsRead).to.deep.equal([]);
   });
@@ -139,7 +143,7 @@ describe("npm run restore: arguments", () => {
   it("requires the stack, source, region and point; options only where they apply", async () => {
     const { console, deps } = setup();
     expect(await main(["--keep-image", "--instance-class", "db.t4g.micro", "--source", INSTANCE, "--kind", "ec2"], deps)).to.equal(2);
-    expect(console.err.slice(0, -4)).to.deep.equal([
+    expect(problemsOf(console.err)).to.deep.equal([
       "--stack: required (the Pulumi stack, e.g. prod)",
       "--region: required (primary or dr: the region to restore into)",
       "--point: required (latest, an ISO instant such as 2026-12-01T06:00:00Z, or a snapshot id or ARN)",

@@ -5,15 +5,17 @@ import type { ResourceKind } from "../../handlers/catalog";
 import { MACHINE_RESTORE_MODES, type MachineRestoreMode, type RestoreRequest } from "../../handlers/restore/contract";
 import { kindOf, regionRoleOf, sourceKinds, stackProblems, type PointsKind } from "./common-args";
 import { parseExecutionArn } from "./execution-arn";
-import { databaseFacts, machineFacts } from "./facts-args";
-import { parseFlags, usageError } from "./flags";
+import { DATABASE_FLAGS, databaseFacts, MACHINE_FLAGS, machineFacts } from "./facts-args";
+import { parseFlags, usageError, type FlagSpec } from "./flags";
 import { RESTORE_ID } from "./restore-id";
 import type { RegionRole } from "./stack-outputs";
 
 export const RESTORE_USAGE = [
   "usage: npm run restore -- --stack <stack> --source <id> --region primary|dr --point latest|<ISO instant>|<snapshot id or ARN>",
   "         [--kind ec2|rds|aurora] [--mode volumes|instance] [--name <name>] [--zone <az>] [--instance-type <type>] [--keep-image]",
-  "         [--instance-class <db class>] [--machine key=value,...] [--database key=value,...] [--restore-id <id>] [--detach] [--outputs <file.json>]",
+  "         [--instance-class <db class>] [--restore-id <id>] [--detach] [--outputs <file.json>]",
+  "         [--machine-architecture A] [--machine-root-device D] [--machine-virtualization V] [--machine-boot-mode M]",
+  "         [--database-engine E] [--database-engine-version V] [--database-port P] [--database-multi-az true|false] [--database-storage-type T]",
   "       npm run restore -- --follow <executionArn>",
 ].join("\n");
 
@@ -35,11 +37,12 @@ export interface FollowArgs {
 
 export type RestoreArgs = StartArgs | FollowArgs;
 
-const SPEC = {
+const FLAGS = {
   "--stack": "value", "--source": "value", "--region": "value", "--point": "value", "--kind": "value", "--mode": "value",
   "--name": "value", "--zone": "value", "--instance-type": "value", "--instance-class": "value", "--keep-image": "switch",
-  "--machine": "value", "--database": "value", "--restore-id": "value", "--detach": "switch", "--outputs": "value", "--follow": "value",
+  "--restore-id": "value", "--detach": "switch", "--outputs": "value", "--follow": "value",
 } as const;
+const SPEC: FlagSpec = { ...FLAGS, ...Object.fromEntries([...MACHINE_FLAGS, ...DATABASE_FLAGS].map((flag) => [flag, "value"])) };
 
 const INSTANT = /^\d{4}-\d{2}-\d{2}T/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
@@ -53,7 +56,7 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 export function parseRestoreArgs(argv: readonly string[], kinds: readonly PointsKind[]): RestoreArgs {
   const flags = parseFlags(argv, SPEC);
   const problems = [...flags.problems];
-  const value = (flag: keyof typeof SPEC) => flags.values.get(flag);
+  const value = (flag: keyof typeof FLAGS) => flags.values.get(flag);
   const follow = value("--follow");
   if (follow !== undefined) {
     const others = [...flags.values.keys(), ...flags.switches].filter((f) => f !== "--follow");
@@ -84,12 +87,12 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
   };
   onlyFor("--instance-type", mode === "instance", "with --mode instance");
   onlyFor("--keep-image", mode === "instance", "with --mode instance");
-  onlyFor("--machine", mode === "instance", "with --mode instance");
+  for (const flag of MACHINE_FLAGS) onlyFor(flag, mode === "instance", "with --mode instance");
   onlyFor("--zone", mode !== "instance" && !databaseOnly, "for an EC2 source restored as volumes");
   onlyFor("--instance-class", !machineOnly, "for an RDS or Aurora source");
-  onlyFor("--database", !machineOnly, "for an RDS or Aurora source");
+  for (const flag of DATABASE_FLAGS) onlyFor(flag, !machineOnly, "for an RDS or Aurora source");
 
-  const checked = (flag: keyof typeof SPEC, pattern: RegExp, what: string) => {
+  const checked = (flag: keyof typeof FLAGS, pattern: RegExp, what: string) => {
     const text = value(flag);
     if (text !== undefined && !pattern.test(text)) problems.push(`${flag}: expected ${what}, got ${JSON.stringify(text)}`);
     return text;
@@ -102,10 +105,8 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
     : checked("--name", NAME, "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
   if (name !== undefined && databaseOnly && name.endsWith("-")) problems.push("--name: a DB identifier cannot end in a hyphen");
   const restoreId = checked("--restore-id", RESTORE_ID, "1-80 letters, digits, '-' or '_' (a Step Functions execution name)");
-  const machineText = value("--machine");
-  const databaseText = value("--database");
-  const machine = machineText === undefined ? undefined : machineFacts(machineText, problems);
-  const database = databaseText === undefined ? undefined : databaseFacts(databaseText, problems);
+  const machine = machineFacts(flags.values, problems);
+  const database = databaseFacts(flags.values, problems);
 
   if (problems.length > 0 || stack === undefined || source === undefined || region === undefined || point === undefined) {
     throw usageError(problems, RESTORE_USAGE);
