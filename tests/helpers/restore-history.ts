@@ -1,5 +1,6 @@
-// Scripted restore executions for the fake Step Functions: the history events the restore state machine writes
-// (Start, Wait, Poll, Validate, Report; Succeed or Fail), one step of events per DescribeExecution.
+// Scripted restore executions for the fake Step Functions: the history events the restore state machine
+// (infra/restore-machine.ts) writes, one step of events per DescribeExecution. Between states the machine carries
+// `{"state": RestoreState}`; the Report task's output is the bare RestoreReport.
 import type { RestoreReport, RestoreRequest, RestoreState } from "../../handlers/restore/contract";
 import type { ExecutionScript, ScriptedEvent } from "./aws-fake-sfn";
 
@@ -48,17 +49,23 @@ export function succeedingScript(request: RestoreRequest, polls: number, report:
   const pending = sampleState();
   const available = sampleState({ status: "available", phase: "volumes", endpoint: "vol-01,vol-02", availableAt: "2026-12-02T03:01:35.000Z" });
   const validated = { ...available, validation: { ok: true, checks: [{ check: "vol-01 available", ok: true }, { check: "vol-02 available", ok: true }] } };
-  const steps: ScriptedEvent[][] = [[{ type: "ExecutionStarted", executionStartedEventDetails: { input: JSON.stringify(request) } }, entered("TaskStateEntered", "Start", request)], [exited("TaskStateExited", "Start", pending)]];
+  const wrap = (state: RestoreState) => ({ state });
+  const steps: ScriptedEvent[][] = [[{ type: "ExecutionStarted", executionStartedEventDetails: { input: JSON.stringify(request) } }, entered("TaskStateEntered", "Start", request)], [exited("TaskStateExited", "Start", wrap(pending))]];
   for (let n = 1; n <= polls; n++) {
-    const after = n === polls ? available : pending;
-    steps.push([entered("WaitStateEntered", "Wait", pending), exited("WaitStateExited", "Wait", pending), entered("TaskStateEntered", "Poll", pending)]);
+    const after = wrap(n === polls ? available : pending);
+    steps.push([entered("WaitStateEntered", "Wait", wrap(pending)), exited("WaitStateExited", "Wait", wrap(pending)), entered("TaskStateEntered", "Poll", wrap(pending))]);
     steps.push([exited("TaskStateExited", "Poll", after), entered("ChoiceStateEntered", "Progress", after), exited("ChoiceStateExited", "Progress", after)]);
   }
-  steps.push([entered("TaskStateEntered", "Validate", available), exited("TaskStateExited", "Validate", validated)]);
-  steps.push([entered("TaskStateEntered", "Report", validated), exited("TaskStateExited", "Report", report), entered("SucceedStateEntered", "Succeeded", report)]);
+  const event = { step: "report", restoreId: validated.restoreId, startedAt: validated.startedAt, state: validated };
+  steps.push([entered("TaskStateEntered", "Validate", wrap(available)), exited("TaskStateExited", "Validate", wrap(validated))]);
+  steps.push([entered("PassStateEntered", "Finished", wrap(validated)), exited("PassStateExited", "Finished", event), entered("TaskStateEntered", "Report", event), exited("TaskStateExited", "Report", report)]);
+  steps.push([entered("ChoiceStateEntered", "Reported", report), exited("ChoiceStateExited", "Reported", report), entered("SucceedStateEntered", "Succeeded", report)]);
   steps.push([{ type: "ExecutionSucceeded", executionSucceededEventDetails: { output: JSON.stringify(report) } }]);
   return { steps, end: { status: "SUCCEEDED", output: JSON.stringify(report) }, stepSeconds: 15 };
 }
+
+/** The Fail state's fixed cause (infra/restore-machine.ts). */
+export const FAIL_CAUSE = "The restore failed; the Report step's output and the manifest under runs/restore/ name the failure and what was created.";
 
 /** Start fails with `error` (a named error of the restore function), the Catch goes to Report, then Fail. */
 export function failingScript(request: RestoreRequest, error: { name: string; message: string }): ExecutionScript {
@@ -69,8 +76,8 @@ export function failingScript(request: RestoreRequest, error: { name: string; me
   const steps: ScriptedEvent[][] = [
     [{ type: "ExecutionStarted", executionStartedEventDetails: { input: JSON.stringify(request) } }, entered("TaskStateEntered", "Start", request)],
     [{ type: "TaskFailed", taskFailedEventDetails: { resourceType: "lambda", resource: "invoke", error: error.name, cause } }],
-    [entered("TaskStateEntered", "Report", { ...request, error: { Error: error.name, Cause: cause } }), exited("TaskStateExited", "Report", report)],
-    [entered("FailStateEntered", "Failed", report), { type: "ExecutionFailed", executionFailedEventDetails: { error: "RestoreFailed", cause: error.message } }],
+    [entered("PassStateEntered", "StartFailed", { ...request, error: { Error: error.name, Cause: cause } }), entered("TaskStateEntered", "Report", { step: "report", request, error: { Error: error.name, Cause: cause } }), exited("TaskStateExited", "Report", report)],
+    [entered("ChoiceStateEntered", "Reported", report), entered("FailStateEntered", "RestoreFailed", report), { type: "ExecutionFailed", executionFailedEventDetails: { error: "RestoreFailed", cause: FAIL_CAUSE } }],
   ];
-  return { steps, end: { status: "FAILED", error: "RestoreFailed", cause: error.message } };
+  return { steps, end: { status: "FAILED", error: "RestoreFailed", cause: FAIL_CAUSE } };
 }

@@ -10,7 +10,7 @@ import { main, type RestoreDeps } from "../../tools/restore/restore-cli";
 import { newRestoreId, RESTORE_ID } from "../../tools/restore/restore-id";
 import { FakeAws } from "../helpers/aws-fake";
 import type { ExecutionScript } from "../helpers/aws-fake-sfn";
-import { failingScript, sampleReport, succeedingScript } from "../helpers/restore-history";
+import { FAIL_CAUSE, failingScript, sampleReport, succeedingScript } from "../helpers/restore-history";
 import { DR, INSTANCE, MACHINES, OUTPUTS, PRIMARY, recordingConsole, stubKinds, toolClients, type Console } from "../helpers/restore-tools";
 
 const NOW = new Date("2026-12-02T03:00:00.000Z");
@@ -200,7 +200,7 @@ describe("npm run restore: following the execution", () => {
     // One DescribeExecution per step and the end; waits between; history read newest first and never further back
     // than the last event printed (with 2 events a page, a full re-read would take 13 pages each time).
     const describes = fake.handled("DescribeExecution").length;
-    expect(describes).to.equal(10);
+    expect(describes).to.equal(11);
     expect(sleeps).to.deep.equal(Array<number>(describes - 1).fill(5000));
     const histories = fake.handled("GetExecutionHistory");
     expect(histories.every((c) => c.params.get("reverseOrder") === "true")).to.equal(true);
@@ -217,12 +217,12 @@ describe("npm run restore: following the execution", () => {
       `  +0:20    TaskFailed: NoRecoveryPointError: ${error.message}`,
       "  +0:30    Report",
       "  +0:30    report: failed",
-      `  +0:40    ExecutionFailed: RestoreFailed: ${error.message}`,
+      `  +0:40    ExecutionFailed: RestoreFailed: ${FAIL_CAUSE}`,
       `Restore ${RESTORE_ID_OF(INSTANCE)} failed in ${DR} (ec2 ${INSTANCE} from snap-0aaa)`,
       "  created: nothing",
       `  failure: NoRecoveryPointError: ${error.message}`,
       `  manifest: ${sampleReport().manifest}`,
-      `Execution FAILED: RestoreFailed: ${error.message}`,
+      `Execution FAILED: RestoreFailed: ${FAIL_CAUSE}`,
       `Console: ${consoleUrl(`arn:aws:states:${DR}:123456789012:execution:restore-prod-dr:${RESTORE_ID_OF(INSTANCE)}`)}`,
     ]);
   });

@@ -23,9 +23,10 @@ function json(text: string | undefined): unknown {
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** A step's output as the restore state, when it is one. */
-function restoreState(output: string | undefined): RestoreState | undefined {
-  const value = json(output);
+/** The restore state in a step's input or output: the machine carries it as `{"state": RestoreState}`. */
+function restoreState(data: string | undefined): RestoreState | undefined {
+  const parsed = json(data);
+  const value = isObject(parsed) && isObject(parsed.state) ? parsed.state : parsed;
   return isObject(value) && typeof value.restoreId === "string" && isObject(value.point) && typeof value.status === "string" ? (value as unknown as RestoreState) : undefined;
 }
 
@@ -71,12 +72,12 @@ export class ProgressPrinter {
     const failure = eventFailure(event);
     if (failure !== undefined) return [`${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
     const entered = event.stateEnteredEventDetails;
-    if (entered?.name !== undefined && type.endsWith("StateEntered") && (type === "TaskStateEntered" || type === "WaitStateEntered")) {
+    if (entered?.name !== undefined && (type === "TaskStateEntered" || type === "WaitStateEntered")) {
       const count = (this.entered.get(entered.name) ?? 0) + 1;
       this.entered.set(entered.name, count);
       if (type === "WaitStateEntered") {
-        const input = json(entered.input);
-        const seconds = isObject(input) && typeof input.waitSeconds === "number" ? ` ${input.waitSeconds} s` : "";
+        const waitSeconds = restoreState(entered.input)?.waitSeconds;
+        const seconds = typeof waitSeconds === "number" ? ` ${waitSeconds} s` : "";
         return [`${entered.name}${seconds}`];
       }
       return [entered.name === "Poll" ? `Poll ${count}` : entered.name];
