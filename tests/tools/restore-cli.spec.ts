@@ -4,6 +4,7 @@
 import { expect } from "chai";
 import type { RestoreRequest } from "../../handlers/restore/contract";
 import { consoleUrl, parseExecutionArn } from "../../tools/restore/execution-arn";
+import { parseFlags } from "../../tools/restore/flags";
 import { elapsed } from "../../tools/restore/progress-format";
 import { RESTORE_USAGE } from "../../tools/restore/restore-args";
 import { main, type RestoreDeps } from "../../tools/restore/restore-cli";
@@ -274,5 +275,13 @@ describe("restore ids and execution ARNs", () => {
 
   it("elapsed time is m:ss, then h:mm:ss", () => {
     expect([elapsed(0), elapsed(95), elapsed(3600), elapsed(3725.4)]).to.deep.equal(["0:00", "1:35", "1:00:00", "1:02:05"]);
+  });
+});
+
+describe("operator command flags", () => {
+  it("take `--flag value` and `--flag=value`; a value may not look like a flag", () => {
+    const spec = { "--a": "value", "--b": "value", "--s": "switch" } as const;
+    expect(parseFlags(["--a=x=y", "--b", "z", "--s"], spec)).to.deep.equal({ values: new Map([["--a", "x=y"], ["--b", "z"]]), switches: new Set(["--s"]), problems: [] });
+    expect(parseFlags(["--a", "--b", "", "extra"], spec).problems).to.deep.equal(["--a: expected a value", "--b: expected a value", 'unknown argument "extra"']);
   });
 });
