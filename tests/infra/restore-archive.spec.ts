@@ -5,7 +5,7 @@
 import { expect } from "chai";
 import * as fs from "fs";
 import { handler as restoreHandler } from "../../handlers/restore";
-import { restoreMachineDefinition, restoreMachineTimeoutSeconds } from "../../infra/restore-machine";
+import { restoreMachineDefinition, restoreMachineTimeoutSeconds, type AslDefinition } from "../../infra/restore-machine";
 import { restoreKinds } from "../../handlers/kinds/registry";
 import { archiveFiles, loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
 import { zippedBytes } from "../../tools/bench-artifact/zip";
@@ -48,9 +48,15 @@ describe("restore function archives (dev, both regions: serialized, written, req
     return a.handler;
   };
 
+  /** The DR state machine's definition as the program registers it. */
+  let drDefinition: AslDefinition | undefined;
+  let drRegion = "";
+
   before(async () => {
     const run = await deployStack("dev");
     for (const side of ["primary", "dr"] as const) archives[side] = await loadFunctionArchive(one(run.resources, "aws:lambda/function:Function", `${side}-restore`));
+    drRegion = run.result.config.drRegion;
+    drDefinition = JSON.parse(String(one(run.resources, "aws:sfn/stateMachine:StateMachine", "dr-restore-machine").inputs.definition)) as AslDefinition;
   });
 
   after(() => {
@@ -91,9 +97,11 @@ describe("restore function archives (dev, both regions: serialized, written, req
     expect(deployed.outcome.result ?? deployed.outcome.error).to.not.equal(undefined);
   });
 
-  it("the DR region's machine drives the deployed DR archive to a report and a manifest in the DR vault only", async () => {
+  it("the DR region's machine, as registered, drives the deployed DR archive to a report and a manifest in the DR vault only", async () => {
     const timeout = restoreMachineTimeoutSeconds(restoreKinds().map((k) => k.timeoutMinutes));
-    const definition = restoreMachineDefinition(`arn:aws:lambda:${DR}:123456789012:function:dr-restore`, timeout);
+    const definition = drDefinition;
+    if (definition === undefined) throw new Error("no DR state machine registered");
+    expect(definition).to.deep.equal(restoreMachineDefinition(`arn:aws:lambda:${drRegion}:123456789012:function:dr-restore`, timeout));
     const request = { source: "no-such-db", point: "latest" };
     const run = await inFleet(DR, () =>
       runStateMachine(definition, request, { name: "archive-machine-1", startTime: new Date(), invoke: (_resource, payload) => archive("dr")(payload, lambdaContext()) }),
