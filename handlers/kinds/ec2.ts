@@ -53,6 +53,5 @@ export const ec2Kind: Kind = {
     isComplete: (state) => state === "completed",
     imageUses: (clients) => listImageSnapshots(clients.ec2),
   },
-  // Finding points (ec2-points.ts) and restoring them (ec2-restore.ts): volumes, or an image and an instance.
   restore: { ...base, ...ec2Points, ...ec2Restore },
 };

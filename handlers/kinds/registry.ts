@@ -11,10 +11,9 @@ import { rdsKind } from "./rds";
 export const KIND_MODULES: Readonly<Record<ResourceKind, Kind>> = { ec2: ec2Kind, rds: rdsKind, aurora: auroraKind };
 
 const BACKUP: Readonly<Record<ResourceKind, BackupKind>> = { ec2: ec2Kind.backup, rds: rdsKind.backup, aurora: auroraKind.backup };
-/** The copy, cleanup and restore facets in the order of RESOURCE_KINDS. */
+/** The copy and cleanup facets in the order of RESOURCE_KINDS. */
 const COPY: readonly CopyKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].copy);
 const CLEANUP: readonly CleanupKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].cleanup);
-const RESTORE: readonly RestoreKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].restore);
 
 /** The backup facet of the kind a plan's `resources` entry names. */
 export function backupKind(name: ResourceKind): BackupKind {
@@ -44,6 +43,9 @@ export function cleanupKind(snapshotKind: SnapshotKind): CleanupKind {
   if (found === undefined) throw new Error(`no resource kind has snapshots called ${snapshotKind}`);
   return found;
 }
+
+/** The restore facets in the order of RESOURCE_KINDS. */
+const RESTORE: readonly RestoreKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].restore);
 
 /** Every kind's restore facet, in the order of RESOURCE_KINDS. */
 export function restoreKinds(): readonly RestoreKind[] {
