@@ -19,6 +19,9 @@ export const DB_RESTORE_TIMEOUT_MINUTES = 180;
 const DB_IDENTIFIER_MAX = 63;
 const WRITER_SUFFIX = "-writer";
 
+/** Storage types RDS restores without an Iops value. */
+const STORAGE_WITHOUT_IOPS = ["gp2", "gp3", "standard"];
+
 const INSTANCE_EXISTS = ["DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"];
 const CLUSTER_EXISTS = ["DBClusterAlreadyExists", "DBClusterAlreadyExistsFault"];
 
@@ -59,7 +62,8 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
     DBInstanceClass: required(state.instanceClass, "instanceClass"),
     ...network(state),
     ...(facts.multiAz === undefined ? {} : { MultiAZ: facts.multiAz }),
-    ...(facts.storageType === undefined ? {} : { StorageType: facts.storageType }),
+    // Provisioned-IOPS types need Iops with them, which is not recorded: those keep the snapshot's storage and IOPS.
+    ...(facts.storageType === undefined || !STORAGE_WITHOUT_IOPS.includes(facts.storageType) ? {} : { StorageType: facts.storageType }),
     // Without it RDS uses the engine's default port, not the source's.
     ...(facts.port === undefined ? {} : { Port: facts.port }),
     PubliclyAccessible: false,
@@ -101,7 +105,6 @@ async function createWriter(ctx: RestoreContext, state: RestoreState): Promise<R
     DBInstanceClass: required(state.instanceClass, "instanceClass"),
     Engine: required(state.database?.engine, "database.engine"),
     PubliclyAccessible: false,
-    CopyTagsToSnapshot: false,
     Tags: ctx.tags,
   });
   await createOnceByName(() => rds.send(command), INSTANCE_EXISTS, () => readDbInstance(rds, writer), state.restoreId, writer, "DB instance");

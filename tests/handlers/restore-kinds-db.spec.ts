@@ -74,6 +74,15 @@ describe("restore actions: rds and aurora", () => {
       sourcesUntouched();
     });
 
+    it("a provisioned-IOPS storage type is left to the snapshot (its IOPS are not recorded)", async () => {
+      const state = dbState("rds");
+      const io1 = { ...state, database: { ...state.database, storageType: "io1" } };
+      await rdsRestore.start(restoreContext(fake, io1), io1);
+      const [call] = fake.handled("RestoreDBInstanceFromDBSnapshot");
+      expect(call.params.get("StorageType")).to.equal(undefined);
+      expect(call.params.get("DBInstanceClass")).to.equal("db.m6g.large");
+    });
+
     it("a rerun of start finds its own DB instance: nothing more is created", async () => {
       const state = dbState("rds");
       const ctx = restoreContext(fake, state);
