@@ -122,6 +122,14 @@ describe("restore actions: rds and aurora", () => {
       expect(region.dbInstances.has(state.name)).to.equal(false);
     });
 
+    it("a DB snapshot gone since the point was read is AWS's DBSnapshotNotFound", async () => {
+      const state = dbState("rds");
+      region.dbSnapshots.delete(state.point.id);
+      const error = await rdsRestore.start(restoreContext(fake, state), state).then(() => undefined, (e: unknown) => e);
+      expect(error).to.have.property("name").that.matches(/^DBSnapshotNotFound/);
+      expect(region.dbInstances.has(state.name)).to.equal(false);
+    });
+
     it("validation fails on another class or security group", async () => {
       const state = dbState("rds");
       const ctx = restoreContext(fake, state);
