@@ -65,7 +65,7 @@ async function pollImage(ctx: RestoreContext, state: RestoreState): Promise<Rest
 /** Instance phase: running with both status checks ok is available; the image goes unless kept. */
 async function pollLaunched(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const instanceId = createdOf(state, "instance")?.id;
-  const instance = (await restoredInstances(ctx.clients.ec2, state.restoreId)).find((i) => i.id === instanceId);
+  const instance = (await restoredInstances(ctx.clients.ec2, state.restoreId)).find((i) => instanceId === undefined || i.id === instanceId);
   if (instance === undefined) return inProgress(state, "instance", INSTANCE_POLL_SECONDS);
   let next = withCreated(state, [{ type: "instance", id: instance.id, state: instance.state }]);
   if (INSTANCE_GONE.includes(instance.state)) return failed(next, restoredResourceFailedError("instance", instance.id, instance.state, instance.reason));
@@ -88,7 +88,7 @@ export function pollInstance(ctx: RestoreContext, state: RestoreState): Promise<
 export async function validateInstance(ctx: RestoreContext, state: RestoreState): Promise<NonNullable<RestoreState["validation"]>> {
   const ec2 = ctx.clients.ec2;
   const instanceId = createdOf(state, "instance")?.id;
-  const instance = (await restoredInstances(ec2, state.restoreId)).find((i) => i.id === instanceId);
+  const instance = (await restoredInstances(ec2, state.restoreId)).find((i) => instanceId === undefined || i.id === instanceId);
   if (instance === undefined) return validation([check("the restored instance", false, "none found with the restore id")]);
   const [checks, volumes, images] = await Promise.all([instanceChecks(ec2, instance.id), restoredVolumes(ec2, state.restoreId), restoredImages(ec2, state.restoreId)]);
   const attached = volumes.filter((v) => v.instanceId === instance.id);

@@ -13,7 +13,7 @@ export const VOLUME_POLL_SECONDS = 30;
 
 const asCreated = (v: RestoredVolume) => ({ type: "volume", id: v.id, state: v.state });
 
-/** The volume ids in the order of the point's snapshots, e.g. "vol-0a (from snap-1), vol-0b (from snap-2)". */
+/** The volume ids in the order of the point's snapshots, e.g. "vol-0a, vol-0b". */
 function endpointOf(state: RestoreState, volumes: readonly RestoredVolume[]): string {
   return state.point.snapshotIds.map((s) => volumes.find((v) => v.snapshotId === s)?.id ?? `(none from ${s})`).join(", ");
 }
