@@ -19,13 +19,14 @@ export interface RestoreScope extends AccountScope {
 /** The EC2 calls whose created resources may be tagged (ec2:CreateAction): tags only ever go on at creation. */
 export const RESTORE_CREATE_ACTIONS = ["CreateVolume", "RegisterImage", "RunInstances"];
 
-/** Reads: Describe calls have no resource-level permissions. */
+/** Reads: Describe calls have no resource-level permissions (DescribeSubnets: the EC2 zone default, the first restore subnet's zone). */
 export const RESTORE_READ_ACTIONS = [
   "ec2:DescribeVolumes",
   "ec2:DescribeImages",
   "ec2:DescribeInstances",
   "ec2:DescribeInstanceStatus",
   "ec2:DescribeSnapshots",
+  "ec2:DescribeSubnets",
   "rds:DescribeDBInstances",
   "rds:DescribeDBClusters",
   "rds:DescribeDBSnapshots",

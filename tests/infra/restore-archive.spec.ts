@@ -16,26 +16,40 @@ import { VAULT_BUCKET } from "../helpers/backup-fleet";
 import { deployStack } from "../helpers/deploy";
 import { lambdaContext } from "../helpers/lambda-context";
 import { one } from "../helpers/resources";
-import { createCalls, DR, PRIMARY, RestoreFleet, restoreEnv } from "../helpers/restore-setup";
+import { DR, PRIMARY, RestoreFleet, restoreEnv } from "../helpers/restore-setup";
+import type { FakeCall } from "../helpers/aws-fake";
 import { runStateMachine } from "../helpers/state-machine-run";
+import { fakeRestoreNetwork } from "../helpers/aws-fake-restore-state";
 
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
-/** Runs `invoke` in the region against a fresh fake AWS holding a backed-up fleet; returns what it answered and the fake. */
+/** The region's restore network as the fake AWS has it (its subnets, security groups and DB subnet group). */
+function networkOf(region: string): string {
+  const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(region);
+  return JSON.stringify({ subnetIds, securityGroupIds, dbSubnetGroup });
+}
+
+/**
+ * Runs `invoke` in the region against a fresh fake AWS holding a fleet backed up on the 20th (and copied to DR);
+ * returns what it answered, the fake and the calls the invocation made.
+ */
 async function inFleet<T>(region: string, invoke: () => Promise<T>) {
   const fake = new FakeAws();
   const fleet = new RestoreFleet(fake);
-  await fleet.backup(20);
+  await fleet.copy(await fleet.backup(20), new Date("2026-11-20T06:00:00Z"));
   const server = await startFakeServer(fake);
   const from = fake.calls.length;
   try {
-    const outcome = await invokeIsolated({ ...restoreEnv(region === PRIMARY ? "primary" : "dr"), ...fakeEndpointEnv(server, region) }, invoke);
+    const env = { ...restoreEnv(region === PRIMARY ? "primary" : "dr", { BACKUP_DR_RESTORE_NETWORK: networkOf(region) }), ...fakeEndpointEnv(server, region) };
+    const outcome = await invokeIsolated(env, invoke);
     return { outcome, fake, calls: fake.calls.slice(from) };
   } finally {
     await server.close();
   }
 }
 
+/** The calls that create something (what a refused restore never sends). */
+const creates = (calls: FakeCall[]) => calls.filter((c) => /^(Create|Run|Register|Restore|Copy)/.test(c.action));
 const errorOf = (e: unknown) => (e instanceof Error ? { name: e.name, message: e.message } : { name: typeof e, message: String(e) });
 const objectsOf = (fake: FakeAws, region: string) => Object.fromEntries([...(fake.region(region).buckets.get(VAULT_BUCKET) ?? new Map<string, string>())].filter(([k]) => k.startsWith("runs/restore/")));
 
@@ -64,7 +78,7 @@ describe("restore function archives (dev, both regions: serialized, written, req
   });
 
   for (const side of ["primary", "dr"] as const) {
-    it(`${side}: only a bundle of what the handler reads, under 1 MiB zipped, a few files, no Pulumi`, () => {
+    it(`${side}: only a bundle of what the handler reads, under 1 MiB zipped, a few files, no Pulumi, no snapshot delete or copy`, () => {
       const dir = archives[side]?.dir ?? "";
       const files = archiveFiles(dir);
       expect(files.length).to.be.at.most(16);
@@ -72,9 +86,15 @@ describe("restore function archives (dev, both regions: serialized, written, req
       expect(files.filter((f) => /node_modules\/(@pulumi|zod)/.test(f))).to.deep.equal([]);
       expect(fs.readFileSync(`${dir}/__index.js`, "utf8")).not.to.match(/require\("@pulumi\//);
       const bundle = fs.readFileSync(`${dir}/node_modules/backup-dr-function-modules/index.js`, "utf8");
-      // The manifest's PutObject. (The bundle also carries the other flows' snapshot calls while the registry's
-      // restoreKinds() reaches every facet of KIND_MODULES: the role allows none of them.)
-      expect(bundle).to.include("PutObjectCommand");
+      // The manifest's PutObject and the restore calls; none of the other flows' snapshot calls (the registry's
+      // restore table carries only the restore facets; the lock calls of every facet's KindBase do travel, and the
+      // role allows none of them).
+      for (const call of ["PutObject", "CreateVolume", "RegisterImage", "RunInstances", "DeregisterImage", "RestoreDBInstanceFromDBSnapshot", "RestoreDBClusterFromSnapshot", "CreateDBInstance"]) {
+        expect(bundle, call).to.include(`${call}Command`);
+      }
+      for (const never of ["DeleteSnapshot", "DeleteDBSnapshot", "DeleteDBClusterSnapshot", "CopySnapshot", "CopyDBSnapshot", "CreateSnapshots", "CreateDBSnapshot"]) {
+        expect(bundle, never).not.to.include(`${never}Command`);
+      }
     });
   }
 
@@ -94,7 +114,28 @@ describe("restore function archives (dev, both regions: serialized, written, req
     expect(deployed.outcome.result).to.deep.equal(direct.outcome.result);
     expect(errorOf(deployed.outcome.error)).to.deep.equal(errorOf(direct.outcome.error));
     expect(deployed.calls.map((c) => `${c.region} ${c.action}`)).to.deep.equal(direct.calls.map((c) => `${c.region} ${c.action}`));
-    expect(deployed.outcome.result ?? deployed.outcome.error).to.not.equal(undefined);
+    expect(errorOf(deployed.outcome.error)).to.deep.equal({ name: "undefined", message: "undefined" });
+    expect(deployed.outcome.result).to.deep.include({ status: "pending", kind: "rds", source: "orders-db" });
+    expect(creates(deployed.calls).map((c) => `${c.region} ${c.action}`)).to.deep.equal([`${PRIMARY} RestoreDBInstanceFromDBSnapshot`]);
+  });
+
+  it("the DR region's machine, as registered, drives the deployed DR archive through a whole restore from a DR copy, in the DR region only", async () => {
+    const definition = drDefinition;
+    if (definition === undefined) throw new Error("no DR state machine registered");
+    const request = { source: "orders-db", point: "latest" };
+    const run = await inFleet(DR, () =>
+      runStateMachine(definition, request, { name: "archive-machine-ok", startTime: new Date(), invoke: (_resource, payload) => archive("dr")(payload, lambdaContext()) }),
+    );
+    const result = run.outcome.result;
+    if (result === undefined) throw new Error(`the run threw: ${JSON.stringify(errorOf(run.outcome.error))}`);
+    expect([result.status, result.error, result.cause]).to.deep.equal(["SUCCEEDED", undefined, undefined]);
+    const steps = result.invocations.map((i) => (i.payload as { step: string }).step);
+    expect([steps[0], steps[steps.length - 2], steps[steps.length - 1]]).to.deep.equal(["start", "validate", "report"]);
+    expect(result.output).to.deep.include({ restoreId: "archive-machine-ok", status: "succeeded", kind: "rds", source: "orders-db" });
+    expect(creates(run.calls).map((c) => `${c.region} ${c.action}`)).to.deep.equal([`${DR} RestoreDBInstanceFromDBSnapshot`]);
+    expect(run.calls.every((c) => c.region === DR)).to.equal(true);
+    expect(Object.keys(objectsOf(run.fake, DR))).to.have.length(1);
+    expect(Object.keys(objectsOf(run.fake, DR))[0]).to.match(/archive-machine-ok\.json$/);
   });
 
   it("the DR region's machine, as registered, drives the deployed DR archive to a report and a manifest in the DR vault only", async () => {
@@ -110,7 +151,7 @@ describe("restore function archives (dev, both regions: serialized, written, req
     if (result === undefined) throw new Error(`the run threw: ${JSON.stringify(errorOf(run.outcome.error))}`);
     expect(result.status).to.equal("FAILED");
     expect(result.invocations.map((i) => (i.payload as { step: string }).step)).to.deep.equal(["start", "report"]);
-    expect(createCalls(run.fake).filter((c) => c.region === DR)).to.deep.equal([]);
+    expect(creates(run.calls)).to.deep.equal([]);
     const manifests = Object.entries(objectsOf(run.fake, DR));
     expect(manifests.map(([key]) => key)).to.have.length(1);
     expect(manifests[0][0]).to.match(/^runs\/restore\/\d{4}\/\d{2}\/\d{2}\/archive-machine-1\.json$/);

@@ -112,6 +112,8 @@ describe("restore infrastructure (prod: a restore network in both regions)", () 
         expect(providerName(machine)).to.equal(side);
         const functionArn = arn(side, "lambda", `function:${name}`);
         const timeout = restoreMachineTimeoutSeconds(restoreKinds().map((k) => k.timeoutMinutes));
+        // The longest kind (databases, 180 min) plus the margin of 30.
+        expect(timeout).to.equal(210 * 60);
         expect(JSON.parse(String(machine.inputs.definition))).to.deep.equal(restoreMachineDefinition(functionArn, timeout));
         const logGroupName = `/aws/vendedlogs/states/backup-dr/prod/${name}`;
         expect(machine.inputs).to.deep.include({
