@@ -1,4 +1,4 @@
-// An in-memory AWS (EC2, RDS, S3, SNS) that answers signed SDK requests over the real wire formats.
+// An in-memory AWS (EC2, RDS, S3, SNS, Step Functions) that answers signed SDK requests over the real wire formats.
 // It sits below the SDK's retry layer (as its HTTP handler or an HTTP server), so faults it injects are retried
 // by the SDK's own strategy, exactly as AWS's would be.
 import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
@@ -7,7 +7,9 @@ import { ec2Action } from "./aws-fake-ec2";
 import type { FakeAction } from "./aws-fake-extensions";
 import { LOCK_ACTIONS } from "./aws-fake-lock";
 import { rdsAction } from "./aws-fake-rds";
+import { RESTORE_ACTIONS } from "./aws-fake-restore";
 import { RegionState } from "./aws-fake-state";
+import { FakeStepFunctions, SFN_CONTENT_TYPE, sfnAction, sfnErrorBody, sfnParams } from "./aws-fake-sfn";
 import { s3Request, snsAction } from "./aws-fake-storage";
 import { AnswerLoser, FaultInjector, transientError, type FaultPlan, type LostAnswer, type LostAnswerPlan } from "./aws-faults";
 import { AwsFault, RDS_NS, SNS_NS, ec2Response, errorBody, parseQuery, queryResponse, type Params } from "./aws-wire";
@@ -46,6 +48,8 @@ export class FakeAws {
   permanent?: (call: FakeCall) => AwsFault | undefined;
   /** Runs just before a call that reached the service is handled (e.g. to delete a source mid-run). */
   beforeHandle?: (call: FakeCall, region: RegionState) => void;
+  /** Step Functions (JSON 1.0 protocol): state machines and scripted executions of every region. */
+  readonly sfn = new FakeStepFunctions();
   private faults?: FaultInjector;
   private losing?: AnswerLoser;
   private readonly regions = new Map<string, RegionState>();
@@ -81,13 +85,15 @@ export class FakeAws {
     const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(header("authorization"));
     if (!scope) return { status: 403, headers: {}, body: "<Error><Code>MissingAuthenticationToken</Code><Message>unsigned request</Message></Error>" };
     const [, regionName, service] = scope;
-    const params = service === "s3" ? new Map<string, string>() : parseQuery(request.body);
-    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method === "GET" ? "GetObject" : request.method) : (params.get("Action") ?? "");
+    const json = service === "states";
+    const params = service === "s3" ? new Map<string, string>() : json ? sfnParams(request.body) : parseQuery(request.body);
+    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method === "GET" ? "GetObject" : request.method) : json ? sfnAction(header("x-amz-target")) : (params.get("Action") ?? "");
     const attempt = Number(/attempt=(\d+)/.exec(header("amz-sdk-request"))?.[1] ?? "1");
     const call: FakeCall = { service, region: regionName, action, params, attempt };
     this.calls.push(call);
     const requestId = `req-${this.calls.length}`;
-    const fail = (fault: AwsFault): FakeReply => ({ status: fault.status, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, body: errorBody(service, fault, requestId) });
+    const contentType = json ? SFN_CONTENT_TYPE : "text/xml";
+    const fail = (fault: AwsFault): FakeReply => ({ status: fault.status, headers: { "content-type": contentType, "x-amzn-requestid": requestId }, body: json ? sfnErrorBody(fault) : errorBody(service, fault, requestId) });
 
     const injected = this.faults?.next();
     if (injected !== undefined) {
@@ -99,7 +105,7 @@ export class FakeAws {
       const permanent = this.permanent?.(call);
       if (permanent) throw permanent;
       this.beforeHandle?.(call, region);
-      const answer = { status: 200, headers: { "content-type": "text/xml", "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
+      const answer = { status: 200, headers: { "content-type": contentType, "x-amzn-requestid": requestId }, ...this.dispatch(request, call, region, requestId) };
       call.lost = this.losing?.next(action);
       if (call.lost === "timeout") return { timeout: true };
       if (call.lost === "500") return fail(transientError(service, "500"));
@@ -111,8 +117,9 @@ export class FakeAws {
   }
 
   private extension(service: string, action: string): FakeAction | undefined {
-    // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it.
-    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, CLEANUP_ACTIONS]) {
+    // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it. The restore
+    // fake's DescribeImages (with filters) answers the cleanup listing too.
+    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, RESTORE_ACTIONS, CLEANUP_ACTIONS]) {
       const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
       if (table && Object.hasOwn(table, action)) return table[action];
     }
@@ -133,6 +140,8 @@ export class FakeAws {
         return { body: queryResponse(RDS_NS, call.action, requestId, rdsAction(call.action, call.params, region, this.pageCap.rds)) };
       case "sns":
         return { body: queryResponse(SNS_NS, call.action, requestId, snsAction(call.action, call.params, region, requestId)) };
+      case "states":
+        return { body: this.sfn.handle(call.action, request.body, region.name) };
       case "s3": {
         const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
         const reply = s3Request(request.method, request.host, request.path, request.body, region, header);

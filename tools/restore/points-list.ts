@@ -1,0 +1,63 @@
+// Every recovery point of a source in the regions asked for, newest first. Each region is read on its own: a region
+// that fails (down, no access) is reported with its error and never hides the other region's points.
+import type { RecoveryPoint } from "../../handlers/restore/contract";
+import { describeError, type ErrorInfo } from "../../handlers/lib/errors";
+import type { ClientsOf } from "./clients";
+import type { PointsKind } from "./common-args";
+import type { RegionRole } from "./stack-outputs";
+
+export interface ListedPoint extends RecoveryPoint {
+  regionRole: RegionRole;
+  restorable: boolean;
+  /** Why it cannot be restored (absent when it can). */
+  whyNot?: string;
+}
+
+export interface RegionFailure {
+  regionRole: RegionRole;
+  region: string;
+  error: ErrorInfo;
+}
+
+export interface PointListing {
+  points: ListedPoint[];
+  failures: RegionFailure[];
+}
+
+/** Why a point cannot be restored, as the restore's start step would refuse it; undefined when it can be. */
+export function whyNotRestorable(point: RecoveryPoint): string | undefined {
+  if (point.notRestorable !== undefined) return point.notRestorable;
+  return point.completed ? undefined : "not completed yet";
+}
+
+/** Newest taken first; a point without a taken time last; ties by region role then id, so the order is stable. */
+export function newestFirst(a: ListedPoint, b: ListedPoint): number {
+  const time = (p: ListedPoint) => (p.taken === undefined ? Number.NEGATIVE_INFINITY : Date.parse(p.taken));
+  return time(b) - time(a) || a.regionRole.localeCompare(b.regionRole) || a.id.localeCompare(b.id);
+}
+
+export async function listRecoveryPoints(
+  regions: ReadonlyArray<{ role: RegionRole; region: string }>,
+  kinds: readonly PointsKind[],
+  clientsOf: ClientsOf,
+  stackTag: string,
+  source: string,
+): Promise<PointListing> {
+  const perRegion = await Promise.all(
+    regions.map(async ({ role, region }) => {
+      try {
+        const clients = clientsOf(region).kinds;
+        const lists = await Promise.all(kinds.map((kind) => kind.listPoints(clients, stackTag, source)));
+        return { points: lists.flat().map((point) => listed(point, role)), failures: [] };
+      } catch (error) {
+        return { points: [], failures: [{ regionRole: role, region, error: describeError(error) }] };
+      }
+    }),
+  );
+  return { points: perRegion.flatMap((r) => r.points).sort(newestFirst), failures: perRegion.flatMap((r) => r.failures) };
+}
+
+function listed(point: RecoveryPoint, regionRole: RegionRole): ListedPoint {
+  const whyNot = whyNotRestorable(point);
+  return { ...point, regionRole, restorable: whyNot === undefined, ...(whyNot === undefined ? {} : { whyNot }) };
+}
