@@ -47,6 +47,7 @@ export function resolveState(scope: ResolveScope, kind: RestoreKind, point: Reco
     subnetId: scope.network.subnetIds[0],
     securityGroupIds: scope.network.securityGroupIds.length === 0 ? undefined : [...scope.network.securityGroupIds],
     dbSubnetGroup: scope.network.dbSubnetGroup,
+    instanceProfileArn: mode === "instance" ? scope.network.instanceProfileArn : undefined,
     machine,
     database,
     phase: "start",
