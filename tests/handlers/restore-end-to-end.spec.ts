@@ -63,6 +63,10 @@ describe("restore end to end (Lambda entry, every kind, both regions)", function
     const from = fake.calls.length;
     if (role === "dr") fake.permanent = (call) => (call.region === PRIMARY ? new AwsFault("UnauthorizedOperation", 403, "the primary region is down") : undefined);
     let state = await invoke<RestoreState>(role, { step: "start", restoreId, startedAt: STARTED, request });
+    // The machine may run the start step twice (a retry after a lost answer): the rerun creates nothing more.
+    const rerun = await invoke<RestoreState>(role, { step: "start", restoreId, startedAt: STARTED, request });
+    expect(rerun.created.map((r) => r.id), "a rerun of start").to.deep.equal(state.created.map((r) => r.id));
+    expect(rerun.point.id).to.equal(state.point.id);
     for (let polls = 0; state.status === "pending" && polls < MAX_POLLS; polls += 1) state = await invoke<RestoreState>(role, { step: "poll", state });
     expect(state.status, JSON.stringify(state.failure)).to.equal("available");
     state = await invoke<RestoreState>(role, { step: "validate", state });
