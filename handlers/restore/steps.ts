@@ -53,7 +53,8 @@ function kindContext(deps: RestoreDeps, settings: RestoreSettings, state: Restor
 export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest): Promise<RestoreState> {
   const kinds = kindsOf(deps);
   const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
-  const state = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const resolved = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const state = kind.regionDefaults === undefined ? resolved : await kind.regionDefaults(deps.clients, resolved);
   refuseMissing(kind.missing(state), settings.regionRole);
   return kind.start(kindContext(deps, settings, state), state);
 }

@@ -111,10 +111,13 @@ describe("restore end to end (Lambda entry, every kind, both regions)", function
     describe(`in the ${role} region`, () => {
       it("a machine's volumes: one encrypted volume per snapshot of the set, in the zone", async () => {
         const sets = pointIds(role, ebsIds);
-        const zone = `${regionOf(role)}b`;
-        for (const [label, request, day] of requests(fleet.instance, sets[0][1], { mode: "volumes", ...(role === "dr" ? { zone } : {}) })) {
+        for (const [label, request, day] of requests(fleet.instance, sets[0][1], { mode: "volumes" })) {
           const restoreId = `${label}-vol-${role}`;
-          const { state, report, calls } = await restore(role, restoreId, request);
+          // The zone: the one asked for; else the recorded one in its own region; else the first restore subnet's (a).
+          const zone = label === "explicit" ? `${regionOf(role)}b` : undefined;
+          const { state, report, calls } = await restore(role, restoreId, zone === undefined ? request : { ...request, zone });
+          expect(state.zone, label).to.equal(zone ?? `${regionOf(role)}a`);
+          expect(calls.some((c) => c.action === "DescribeSubnets"), `${label}: the subnet's zone read`).to.equal(role === "dr" && zone === undefined);
           expect(state.point.snapshotIds, label).to.have.members(sets[day]);
           expect(state.point.origin).to.equal(role === "primary" ? "backup" : "copy");
           expect(state.validation?.ok, JSON.stringify(state.validation)).to.equal(true);
