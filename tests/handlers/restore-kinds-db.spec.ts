@@ -243,11 +243,11 @@ describe("restore actions: rds and aurora", () => {
     const auroraCtx = restoreContext(fake, auroraState);
     await pollUntilDone(rdsRestore, rdsCtx, await rdsRestore.start(rdsCtx, rdsState));
     await pollUntilDone(auroraRestore, auroraCtx, await auroraRestore.start(auroraCtx, auroraState));
-    expect(await rdsRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([{ type: "db-instance", id: rdsState.name, state: "available" }]);
+    expect(await rdsRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([{ type: "db-instance", id: rdsState.name, state: "available", restoredFrom: rdsState.point.id }]);
     expect(await auroraRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([]);
     expect(await auroraRestore.findCreated(auroraCtx.clients, auroraState.restoreId)).to.deep.equal([
-      { type: "db-cluster", id: auroraState.name, state: "available" },
-      { type: "db-instance", id: writerIdentifier(auroraState.name), state: "available" },
+      { type: "db-cluster", id: auroraState.name, state: "available", restoredFrom: auroraState.point.id },
+      { type: "db-instance", id: writerIdentifier(auroraState.name), state: "available", restoredFrom: auroraState.point.id },
     ]);
     expect(await rdsRestore.findCreated(auroraCtx.clients, auroraState.restoreId)).to.deep.equal([]);
   });
