@@ -76,9 +76,17 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
   return inProgress(withCreated(state, [{ type: "db-instance", id: state.name, state: "creating" }]), "db-instance", DB_RESTORE_POLL_SECONDS);
 }
 
+/** The writer is created only once the cluster is available: a writer name someone else holds is refused before the cluster is restored. */
+async function refuseTakenWriter(rds: RestoreContext["clients"]["rds"], state: RestoreState): Promise<void> {
+  const writer = writerIdentifier(state.name);
+  const there = await readDbInstance(rds, writer);
+  if (there !== undefined && !isRestoredBy(there, state.restoreId)) throw restoreNameTakenError(writer, "DB instance", `${TAG_RESTORE_ID}=${there.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+}
+
 async function startCluster(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const rds = ctx.clients.rds;
   const facts = state.database ?? {};
+  await refuseTakenWriter(rds, state);
   const command = new RestoreDBClusterFromSnapshotCommand({
     DBClusterIdentifier: state.name,
     SnapshotIdentifier: state.point.arn ?? state.point.id,

@@ -6,9 +6,11 @@
 // restored images, and no mutating call named a source.
 import { expect } from "chai";
 import { TAG_COPY_OF, TAG_RESTORE_ID, TAG_TAKEN } from "../../handlers/catalog";
-import type { RestoreRequest, RestoreState } from "../../handlers/restore/contract";
+import type { RestoreReport, RestoreRequest, RestoreState } from "../../handlers/restore/contract";
 import { runRestoreStep } from "../../handlers/restore/run";
 import { FakeAws } from "../helpers/aws-fake";
+import { AwsFault } from "../helpers/aws-wire";
+import { VAULT_BUCKET } from "../helpers/backup-fleet";
 import { dbSnapshotArn } from "../helpers/aws-fake-copy";
 import { regionImages } from "../helpers/aws-fake-cleanup";
 import { restoreTables } from "../helpers/aws-fake-restore";
@@ -253,6 +255,100 @@ describe("restore under an adversary", () => {
       expect(tagged("primary", "twin-rds")).to.deep.include({ dbClusters: 0, dbInstances: 1 });
       expect(fake.handled("RestoreDBClusterFromSnapshot").map((c) => c.params.get("SnapshotIdentifier"))).to.deep.equal([cluster.point.arn]);
       expect(fake.handled("RestoreDBInstanceFromDBSnapshot").map((c) => c.params.get("DBSnapshotIdentifier"))).to.deep.equal([db.point.arn]);
+    });
+  });
+
+  describe("a name that is taken", () => {
+    beforeEach(async () => {
+      await fleet.backup(20);
+      // Not sources: a DB instance nobody restored, and a cluster and an instance of another restore.
+      fleet.primary.addDbInstance("reporting", "available", {});
+      fleet.primary.addDbCluster("ledger-copy", "available", { [TAG_RESTORE_ID]: "another-restore" });
+      fleet.primary.addDbInstance("analytics-writer", "available", {});
+    });
+
+    const refused = async (restoreId: string, request: RestoreRequest) => {
+      const from = fake.calls.length;
+      const error = await rejection(start(restoreId, request));
+      expect(error.name, error.message).to.equal("RestoreNameTakenError");
+      expect(createCalls(fake, from).filter((c) => c.fault === undefined && c.action !== "RestoreDBInstanceFromDBSnapshot" && c.action !== "RestoreDBClusterFromSnapshot"), "creates that went through").to.deep.equal([]);
+      expect(tagged("primary", restoreId)).to.deep.equal({ volumes: 0, images: 0, instances: 0, dbInstances: 0, dbClusters: 0 });
+      return error;
+    };
+
+    it("a DB instance's name held by one nobody restored: RestoreNameTakenError; the holder keeps its tags", async () => {
+      await refused("name-taken-db", { source: fleet.db, point: "latest", name: "reporting" });
+      expect(fleet.primary.dbInstances.get("reporting")?.tags).to.deep.equal({});
+    });
+
+    it("a cluster's name held by another restore's cluster: RestoreNameTakenError naming that restore", async () => {
+      const error = await refused("name-taken-cl", { source: fleet.cluster, point: "latest", name: "ledger-copy" });
+      expect(error.message).to.contain("another-restore");
+    });
+
+    it("a cluster whose writer's name is taken is refused at start, before the cluster is restored", async () => {
+      await refused("name-taken-wr", { source: fleet.cluster, point: "latest", name: "analytics" });
+      expect(fleet.primary.dbClusters.has("analytics"), "a cluster restored anyway").to.equal(false);
+    });
+
+    it("an image name held by another restore's image: RestoreNameTakenError, nothing registered or launched", async () => {
+      await start("name-img-1", { source: fleet.instance, point: "latest", mode: "instance", name: "web-again" });
+      await refused("name-img-2", { source: fleet.instance, point: "latest", mode: "instance", name: "web-again" });
+      expect(fake.handled("RegisterImage")).to.have.length(1);
+    });
+  });
+
+  describe("a DR restore with every primary-region call failing", () => {
+    it("each kind runs to a report in the DR vault with no call to the primary region", async () => {
+      const made = await fleet.backup(20);
+      await fleet.copy(made, new Date("2026-11-20T06:00:00Z"));
+      const from = fake.calls.length;
+      fake.permanent = (call) => (call.region === PRIMARY ? new AwsFault("UnauthorizedOperation", 403, "the primary region is down") : undefined);
+      const requests: Array<[string, RestoreRequest]> = [
+        ["dr-vol", { source: fleet.instance, point: "latest", zone: `${DR}b` }],
+        ["dr-ins", { source: fleet.instance, point: "latest", mode: "instance", instanceType: "t3.small" }],
+        ["dr-db", { source: fleet.db, point: "latest" }],
+        ["dr-cl", { source: fleet.cluster, point: "latest" }],
+      ];
+      for (const [restoreId, request] of requests) {
+        const state = await until(await start(restoreId, request, "dr"), "dr");
+        expect(state.status, `${restoreId}: ${JSON.stringify(state.failure)}`).to.equal("available");
+        expect(state.point.origin).to.equal("copy");
+        const validated = await step<RestoreState>({ step: "validate", state }, "dr");
+        expect(validated.validation?.ok, JSON.stringify(validated.validation)).to.equal(true);
+        const report = await step<RestoreReport>({ step: "report", restoreId, startedAt: STARTED, state: validated }, "dr");
+        expect(report.status).to.equal("succeeded");
+        expect(report.manifest).to.equal(`s3://${VAULT_BUCKET}/runs/restore/2026/11/21/${restoreId}.json`);
+        expect(fake.region(DR).buckets.get(VAULT_BUCKET)?.has(`runs/restore/2026/11/21/${restoreId}.json`)).to.equal(true);
+      }
+      expect(fake.calls.slice(from).filter((c) => c.region !== DR).map((c) => `${c.region} ${c.action}`), "calls outside the DR region").to.deep.equal([]);
+    });
+  });
+
+  describe("a report given only the error (start failed before any state)", () => {
+    const caught = { Error: "MissingRestoreNetworkError", Cause: JSON.stringify({ errorType: "MissingRestoreNetworkError", errorMessage: "no network", trace: [] }) };
+
+    it("reports failed with the caught error, searches every kind, writes the manifest, changes nothing else", async () => {
+      await fleet.backup(20);
+      const from = fake.calls.length;
+      const report = await step<RestoreReport>({ step: "report", restoreId: "only-error", startedAt: STARTED, error: caught });
+      expect(report).to.deep.include({ restoreId: "only-error", status: "failed", region: PRIMARY, created: [], failure: { name: "MissingRestoreNetworkError", message: "no network" } });
+      expect(report).to.not.have.property("kind");
+      expect(report).to.not.have.property("pointId");
+      const manifest = JSON.parse(fake.region(PRIMARY).buckets.get(VAULT_BUCKET)?.get("runs/restore/2026/11/21/only-error.json") ?? "{}") as Record<string, unknown>;
+      expect(manifest).to.deep.include({ status: "failed", restoreId: "only-error" });
+      const actions = new Set(fake.calls.slice(from).map((c) => c.action));
+      expect([...actions].filter((a) => !/^(Describe|List|Get|Head)/.test(a))).to.deep.equal(["PutObject"]);
+      for (const lookUp of ["DescribeVolumes", "DescribeImages", "DescribeInstances", "DescribeDBInstances", "DescribeDBClusters"]) expect(actions, lookUp).to.include(lookUp);
+    });
+
+    it("a start that created volumes and then failed: the report with only the error finds them by the restore id", async () => {
+      await fleet.backup(20);
+      const state = await start("half-made", { source: fleet.instance, point: "latest" });
+      const report = await step<RestoreReport>({ step: "report", restoreId: "half-made", startedAt: STARTED, error: { Error: "States.Timeout", Cause: "the task timed out" } });
+      expect(report.failure).to.deep.equal({ name: "States.Timeout", message: "the task timed out" });
+      expect(report.created.map((r) => r.id).sort()).to.deep.equal(state.created.map((r) => r.id).sort());
+      expect(report.created).to.have.length(2);
     });
   });
 });
