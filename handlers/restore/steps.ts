@@ -5,12 +5,11 @@ import { TAG_RESTORED_FROM, TAG_RESTORE_ID, TAG_RESTORE_OF, TAG_STACK, type Reso
 import type { KindClients } from "../kinds/clients";
 import type { RestoreContext, RestoreKind } from "../kinds/kind";
 import { restoreKind, restoreKinds } from "../kinds/registry";
-import { parseInstant } from "../lib/event-input";
 import type { Tag } from "../lib/tags";
 import type { RestoreRequest, RestoreState } from "./contract";
 import { restoreTimedOutError } from "./errors";
 import { refuseMissing, resolveState } from "./options";
-import { choosePoint, type ChosenPoint, type PointScope } from "./point";
+import { choosePoint } from "./point";
 import type { RestoreSettings } from "./settings";
 
 /** The kinds a restore may use: every restorable kind, and one by name. */
@@ -47,26 +46,13 @@ function context(deps: RestoreDeps, settings: RestoreSettings, state: RestoreSta
 }
 
 /**
- * The point a rerun of start keeps to: the one what this restore id already created was restored from (a point taken
- * before the start may complete between the first run and the machine's retry, and would be `latest` then).
- */
-async function pinnedPoint(deps: RestoreDeps, scope: PointScope, chosen: ChosenPoint, restoreId: string, request: RestoreRequest): Promise<ChosenPoint> {
-  if (request.point !== "latest" && parseInstant(request.point) === undefined) return chosen;
-  const created = await chosen.kind.findCreated(deps.clients, restoreId);
-  const earlier = created.find((r) => r.restoredFrom !== undefined && r.restoredFrom !== chosen.point.id)?.restoredFrom;
-  return earlier === undefined ? chosen : choosePoint({ ...scope, kinds: [chosen.kind] }, { ...request, point: earlier });
-}
-
-/**
  * Chooses the point, resolves the options and refuses (named errors) before any create call; then the kind sends the
  * first creates. `latest` means the newest point taken by the restore's start, so a rerun of the step (the machine's
- * retry) chooses the same point even if a newer backup completed meanwhile; and a rerun keeps to the point of what
- * the restore already created, even if a point taken before the start completed meanwhile.
+ * retry) chooses the same point even if a newer backup completed meanwhile.
  */
 export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest): Promise<RestoreState> {
   const kinds = kindsOf(deps);
-  const scope: PointScope = { clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() };
-  const { kind, point } = await pinnedPoint(deps, scope, await choosePoint(scope, request, new Date(startedAt)), restoreId, request);
+  const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
   const state = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
   refuseMissing(kind.missing(state), settings.regionRole);
   return kind.start(context(deps, settings, state), state);
