@@ -138,6 +138,20 @@ describe("restore under an adversary", () => {
       expect(again.created.map((r) => r.id).sort()).to.deep.equal(first.created.map((r) => r.id).sort());
     });
 
+    it("a start that failed after its first volume: the machine's retry makes only the rest", async () => {
+      const made = await fleet.backup(20);
+      const second = made.ebs.map((s) => s.id).sort()[1];
+      fake.permanent = (call) => (call.action === "CreateVolume" && call.params.get("SnapshotId") === second ? new AwsFault("InsufficientVolumeCapacity", 400, "no capacity for the second volume") : undefined);
+      const failed = await rejection(start("part-way", { source: fleet.instance, point: "latest" }));
+      expect(failed.name).to.equal("InsufficientVolumeCapacity");
+      expect(tagged("primary", "part-way").volumes).to.equal(1);
+      fake.permanent = undefined;
+      const again = await until(await start("part-way", { source: fleet.instance, point: "latest" }));
+      expect(again.status).to.equal("available");
+      expect(tagged("primary", "part-way").volumes).to.equal(2);
+      expect(again.created.filter((r) => r.type === "volume")).to.have.length(2);
+    });
+
     it("a DB restore retried the same way names the point it restored from", async () => {
       await fleet.backup(19);
       const pending = await fleet.backup(20, { complete: false });
