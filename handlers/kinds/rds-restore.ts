@@ -40,8 +40,17 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
-/** Sends a create; "already exists" is done when the resource there carries this restore's id, else the name is taken. */
+/**
+ * Sends a create unless the name is held already: by this restore (a rerun: done) or by anything else (taken: refused
+ * before any call names it, e.g. a name given that is the source's own). "Already exists" after the send (two sends at
+ * once) is read the same way.
+ */
 async function createOnceByName(send: () => Promise<unknown>, exists: readonly string[], read: () => Promise<RestoredDb | undefined>, restoreId: string, name: string, resource: string): Promise<void> {
+  const held = await read();
+  if (held !== undefined) {
+    if (!isRestoredBy(held, restoreId)) throw restoreNameTakenError(name, resource, `${TAG_RESTORE_ID}=${held.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+    return;
+  }
   try {
     await send();
   } catch (error) {
