@@ -14,7 +14,7 @@ import { VAULT_BUCKET } from "../helpers/backup-fleet";
 import { dbSnapshotArn } from "../helpers/aws-fake-copy";
 import { regionImages } from "../helpers/aws-fake-cleanup";
 import { restoreTables } from "../helpers/aws-fake-restore";
-import { fakeRestoreNetwork } from "../helpers/aws-fake-restore-state";
+import { fakeRestoreNetwork, setProgress } from "../helpers/aws-fake-restore-state";
 import { rejection } from "../helpers/copy-setup";
 import { GOLD } from "../helpers/restore-setup";
 import { backedUp } from "../helpers/restore-kinds-setup";
@@ -121,6 +121,32 @@ describe("restore under an adversary", () => {
         expect(done.point.snapshotIds).to.have.members(madeIds ?? ["(no such case)"]);
       });
     }
+  });
+
+  describe("later steps delivered twice at once", () => {
+    it("the launching poll twice: one instance; the report twice: one manifest, the same report", async () => {
+      await fleet.backup(20);
+      const started = await start("polls-twice", { source: fleet.instance, point: "latest", mode: "instance" });
+      // The image is available before both polls look (the fake would otherwise move it on per describe).
+      for (const image of regionImages(fake.region(PRIMARY)).values()) {
+        setProgress(image, []);
+        image.state = "available";
+      }
+      const [a, b] = await Promise.all([step<RestoreState>({ step: "poll", state: started }), step<RestoreState>({ step: "poll", state: started })]);
+      expect([a.phase, b.phase]).to.deep.equal(["instance", "instance"]);
+      expect(fake.handled("RunInstances"), "launches sent").to.have.length(2);
+      expect(b.created.map((r) => r.id).sort()).to.deep.equal(a.created.map((r) => r.id).sort());
+      const state = a;
+      expect(tagged("primary", "polls-twice").instances).to.equal(1);
+      const done = await until(state);
+      expect(done.status, JSON.stringify(done.failure)).to.equal("available");
+      const report = { step: "report", restoreId: "polls-twice", startedAt: STARTED, state: done };
+      const [first, second] = await Promise.all([step<RestoreReport>(report), step<RestoreReport>(report)]);
+      expect(second).to.deep.equal(first);
+      expect(first.status).to.equal("succeeded");
+      expect([...(fake.region(PRIMARY).buckets.get(VAULT_BUCKET)?.keys() ?? [])].filter((k) => k.startsWith("runs/restore/"))).to.deep.equal(["runs/restore/2026/11/21/polls-twice.json"]);
+      expect(tagged("primary", "polls-twice")).to.deep.include({ instances: 1, volumes: 2 });
+    });
   });
 
   describe("a start retried after a lost answer", () => {
