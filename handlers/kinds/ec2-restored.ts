@@ -1,7 +1,7 @@
 // What an EC2 restore created, read back by its restore-id tag (every list paginated): volumes, images and instances,
 // with the fields the restore's progress and validation need. Also the recovery point's snapshot sizes.
 import { paginateDescribeImages, paginateDescribeInstances, paginateDescribeInstanceStatus, paginateDescribeSnapshots, paginateDescribeVolumes, type EC2Client, type Filter } from "@aws-sdk/client-ec2";
-import { TAG_RESTORE_ID } from "../catalog";
+import { TAG_RESTORE_ID, TAG_RESTORED_FROM } from "../catalog";
 import { tagRecord, type Tags } from "../lib/tags";
 import type { CreatedResource } from "../restore/contract";
 
@@ -15,6 +15,7 @@ export interface RestoredVolume {
   zone?: string;
   /** The instance it is attached to (instance mode). */
   instanceId?: string;
+  tags: Tags;
 }
 
 export interface RestoredImage {
@@ -32,6 +33,7 @@ export interface RestoredInstance {
   privateIp?: string;
   subnetId?: string;
   reason?: string;
+  tags: Tags;
 }
 
 const byRestoreId = (restoreId: string): Filter => ({ Name: `tag:${TAG_RESTORE_ID}`, Values: [restoreId] });
@@ -41,7 +43,7 @@ export async function restoredVolumes(ec2: EC2Client, restoreId: string): Promis
   for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: [byRestoreId(restoreId)] })) {
     for (const v of page.Volumes ?? []) {
       if (v.VolumeId === undefined) continue;
-      found.push({ id: v.VolumeId, state: v.State ?? "", snapshotId: v.SnapshotId, sizeGiB: v.Size, encrypted: v.Encrypted ?? false, kmsKeyId: v.KmsKeyId, zone: v.AvailabilityZone, instanceId: v.Attachments?.[0]?.InstanceId });
+      found.push({ id: v.VolumeId, state: v.State ?? "", snapshotId: v.SnapshotId, sizeGiB: v.Size, encrypted: v.Encrypted ?? false, kmsKeyId: v.KmsKeyId, zone: v.AvailabilityZone, instanceId: v.Attachments?.[0]?.InstanceId, tags: tagRecord(v.Tags) });
     }
   }
   return found;
@@ -67,7 +69,7 @@ export async function restoredInstances(ec2: EC2Client, restoreId: string): Prom
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
         if (i.InstanceId === undefined) continue;
-        found.push({ id: i.InstanceId, state: i.State?.Name ?? "", instanceType: i.InstanceType, privateIp: i.PrivateIpAddress, subnetId: i.SubnetId, reason: i.StateReason?.Message });
+        found.push({ id: i.InstanceId, state: i.State?.Name ?? "", instanceType: i.InstanceType, privateIp: i.PrivateIpAddress, subnetId: i.SubnetId, reason: i.StateReason?.Message, tags: tagRecord(i.Tags) });
       }
     }
   }
@@ -95,9 +97,10 @@ export async function snapshotSizes(ec2: EC2Client, snapshotIds: readonly string
 /** Everything an EC2 restore created, as the report lists it. */
 export async function findEc2Created(ec2: EC2Client, restoreId: string): Promise<CreatedResource[]> {
   const [volumes, images, instances] = await Promise.all([restoredVolumes(ec2, restoreId), restoredImages(ec2, restoreId), restoredInstances(ec2, restoreId)]);
+  const from = (tags: Tags) => (tags[TAG_RESTORED_FROM] === undefined ? {} : { restoredFrom: tags[TAG_RESTORED_FROM] });
   return [
-    ...images.map((i) => ({ type: "image", id: i.id, state: i.state })),
-    ...instances.map((i) => ({ type: "instance", id: i.id, state: i.state })),
-    ...volumes.map((v) => ({ type: "volume", id: v.id, state: v.state })),
+    ...images.map((i) => ({ type: "image", id: i.id, state: i.state, ...from(i.tags) })),
+    ...instances.map((i) => ({ type: "instance", id: i.id, state: i.state, ...from(i.tags) })),
+    ...volumes.map((v) => ({ type: "volume", id: v.id, state: v.state, ...from(v.tags) })),
   ];
 }

@@ -40,8 +40,17 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
-/** Sends a create; "already exists" is done when the resource there carries this restore's id, else the name is taken. */
+/**
+ * Sends a create unless the name is held already: by this restore (a rerun: done) or by anything else (taken: refused
+ * before any call names it, e.g. a name given that is the source's own). "Already exists" after the send (two sends at
+ * once) is read the same way.
+ */
 async function createOnceByName(send: () => Promise<unknown>, exists: readonly string[], read: () => Promise<RestoredDb | undefined>, restoreId: string, name: string, resource: string): Promise<void> {
+  const held = await read();
+  if (held !== undefined) {
+    if (!isRestoredBy(held, restoreId)) throw restoreNameTakenError(name, resource, `${TAG_RESTORE_ID}=${held.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+    return;
+  }
   try {
     await send();
   } catch (error) {
@@ -76,9 +85,17 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
   return inProgress(withCreated(state, [{ type: "db-instance", id: state.name, state: "creating" }]), "db-instance", DB_RESTORE_POLL_SECONDS);
 }
 
+/** The writer is created only once the cluster is available: a writer name someone else holds is refused before the cluster is restored. */
+async function refuseTakenWriter(rds: RestoreContext["clients"]["rds"], state: RestoreState): Promise<void> {
+  const writer = writerIdentifier(state.name);
+  const there = await readDbInstance(rds, writer);
+  if (there !== undefined && !isRestoredBy(there, state.restoreId)) throw restoreNameTakenError(writer, "DB instance", `${TAG_RESTORE_ID}=${there.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+}
+
 async function startCluster(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const rds = ctx.clients.rds;
   const facts = state.database ?? {};
+  await refuseTakenWriter(rds, state);
   const command = new RestoreDBClusterFromSnapshotCommand({
     DBClusterIdentifier: state.name,
     SnapshotIdentifier: state.point.arn ?? state.point.id,

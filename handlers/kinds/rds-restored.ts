@@ -1,7 +1,7 @@
 // What a DB restore created, read back: one DB instance or cluster by identifier (undefined while RDS does not show it
 // yet), and everything tagged with a restore id (RDS lists cannot filter on tags: every page is read, TagList checked).
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, paginateDescribeDBClusters, paginateDescribeDBInstances, type DBCluster, type DBInstance, type RDSClient } from "@aws-sdk/client-rds";
-import { TAG_RESTORE_ID } from "../catalog";
+import { TAG_RESTORE_ID, TAG_RESTORED_FROM } from "../catalog";
 import { errorName } from "../lib/errors";
 import { tagRecord, type Tags } from "../lib/tags";
 import type { CreatedResource } from "../restore/contract";
@@ -84,14 +84,15 @@ export const isRestoredBy = (db: RestoredDb | undefined, restoreId: string): boo
  */
 export async function findDbCreated(rds: RDSClient, restoreId: string, clusters: boolean): Promise<CreatedResource[]> {
   const found: CreatedResource[] = [];
+  const from = (db: RestoredDb) => (db.tags[TAG_RESTORED_FROM] === undefined ? {} : { restoredFrom: db.tags[TAG_RESTORED_FROM] });
   if (clusters) {
     for await (const page of paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {})) {
-      for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push({ type: "db-cluster", id: c.id, state: c.status });
+      for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push({ type: "db-cluster", id: c.id, state: c.status, ...from(c) });
     }
   }
   for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
     for (const d of (page.DBInstances ?? []).map(ofInstance)) {
-      if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push({ type: "db-instance", id: d.id, state: d.status });
+      if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push({ type: "db-instance", id: d.id, state: d.status, ...from(d) });
     }
   }
   return found;

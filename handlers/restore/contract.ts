@@ -83,6 +83,8 @@ export interface CreatedResource {
   id: string;
   /** Its state as last read (e.g. "available", "creating", "running"). */
   state?: string;
+  /** The recovery point its backup-dr:restored-from tag names (a rerun of start keeps to it). */
+  restoredFrom?: string;
 }
 
 /** The region's network for restores (config `backup-dr:restore` of that region). */

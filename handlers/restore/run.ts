@@ -3,6 +3,7 @@ import type { S3Client } from "@aws-sdk/client-s3";
 import type { RestoreReport, RestoreState } from "./contract";
 import { parseRestoreEvent } from "./event";
 import { reportRestore } from "./report";
+import { keepToEarlierPoint } from "./rerun";
 import type { RestoreSettings } from "./settings";
 import { pollRestore, startRestore, validateRestore, type RestoreDeps } from "./steps";
 
@@ -13,7 +14,7 @@ export async function runRestoreStep(deps: RestoreStepDeps, settings: RestoreSet
   const step = parseRestoreEvent(event);
   switch (step.step) {
     case "start":
-      return startRestore(deps, settings, step.restoreId, step.startedAt, step.request);
+      return startRestore(deps, settings, step.restoreId, step.startedAt, await keepToEarlierPoint(deps, step.restoreId, step.request));
     case "poll":
       return pollRestore(deps, settings, step.state);
     case "validate":

@@ -89,7 +89,8 @@ describe("restore actions: rds and aurora", () => {
       await rdsRestore.start(ctx, state);
       const again = await rdsRestore.start(ctx, state);
       expect(again.status).to.equal("pending");
-      expect(fake.handled("RestoreDBInstanceFromDBSnapshot")).to.have.length(2);
+      // The rerun reads its own DB instance under the name and sends no second restore.
+      expect(fake.handled("RestoreDBInstanceFromDBSnapshot")).to.have.length(1);
       expect([...region.dbInstances.values()].filter((d) => d.tags[TAG_RESTORE_ID] === RESTORE_ID)).to.have.length(1);
     });
 
@@ -194,7 +195,9 @@ describe("restore actions: rds and aurora", () => {
       const clusterUp = await auroraRestore.poll(ctx, started);
       await auroraRestore.poll(ctx, started);
       expect(clusterUp.phase).to.equal("writer");
-      expect(fake.handled("CreateDBInstance")).to.have.length(2);
+      // The second poll reads its own writer under the name and sends no second create.
+      expect(fake.handled("CreateDBInstance")).to.have.length(1);
+      expect(fake.handled("RestoreDBClusterFromSnapshot")).to.have.length(1);
       expect([...region.dbInstances.values()].filter((d) => d.tags[TAG_RESTORE_ID] === RESTORE_ID)).to.have.length(1);
       expect([...region.dbClusters.values()].filter((d) => d.tags[TAG_RESTORE_ID] === RESTORE_ID)).to.have.length(1);
     });
@@ -243,11 +246,11 @@ describe("restore actions: rds and aurora", () => {
     const auroraCtx = restoreContext(fake, auroraState);
     await pollUntilDone(rdsRestore, rdsCtx, await rdsRestore.start(rdsCtx, rdsState));
     await pollUntilDone(auroraRestore, auroraCtx, await auroraRestore.start(auroraCtx, auroraState));
-    expect(await rdsRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([{ type: "db-instance", id: rdsState.name, state: "available" }]);
+    expect(await rdsRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([{ type: "db-instance", id: rdsState.name, state: "available", restoredFrom: rdsState.point.id }]);
     expect(await auroraRestore.findCreated(rdsCtx.clients, RESTORE_ID)).to.deep.equal([]);
     expect(await auroraRestore.findCreated(auroraCtx.clients, auroraState.restoreId)).to.deep.equal([
-      { type: "db-cluster", id: auroraState.name, state: "available" },
-      { type: "db-instance", id: writerIdentifier(auroraState.name), state: "available" },
+      { type: "db-cluster", id: auroraState.name, state: "available", restoredFrom: auroraState.point.id },
+      { type: "db-instance", id: writerIdentifier(auroraState.name), state: "available", restoredFrom: auroraState.point.id },
     ]);
     expect(await rdsRestore.findCreated(auroraCtx.clients, auroraState.restoreId)).to.deep.equal([]);
   });
