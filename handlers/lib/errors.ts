@@ -84,3 +84,18 @@ export function answerLostError(action: string, lost: { name: string; message: s
 export function lookUpFailedError(what: string, lost: string, lookUp: { name: string; message: string }): NamedError<"LookUpFailedError", { what: string }> {
   return namedError("LookUpFailedError", `${what}: the answer was lost (${lost}) and looking it up failed (${lookUp.name}: ${lookUp.message}); left for the next run`, { what });
 }
+
+/** A restore's new resource name is taken in the region by a resource this restore did not create (no restore-id tag of it). */
+export function restoreNameTakenError(name: string, resource: string, detail: string): NamedError<"RestoreNameTakenError", { resourceName: string; resource: string }> {
+  return namedError("RestoreNameTakenError", `The ${resource} name ${name} is taken by a ${resource} this restore did not create (${detail}); give another name`, { resourceName: name, resource });
+}
+
+/** A resource a restore created reached a state from which it never becomes available (AWS's own failure states). */
+export function restoredResourceFailedError(resource: string, id: string, state: string, detail?: string): NamedError<"RestoredResourceFailedError", { resource: string; id: string; state: string }> {
+  return namedError("RestoredResourceFailedError", `The restored ${resource} ${id} is ${state}${detail === undefined ? "" : `: ${detail}`}; it is left in place, tagged, for a person to inspect`, { resource, id, state });
+}
+
+/** A restore step was given a state without a value the kind's `missing` check requires (the flow checks it first). */
+export function restoreStateIncompleteError(field: string): NamedError<"RestoreStateIncompleteError", { field: string }> {
+  return namedError("RestoreStateIncompleteError", `The restore state has no ${field}; the start step resolves it (or names it missing) before any create call`, { field });
+}

@@ -112,6 +112,8 @@ export interface RestoreState {
   subnetId?: string;
   securityGroupIds?: string[];
   dbSubnetGroup?: string;
+  /** Instance mode: the region's instance profile for the restored instance (RestoreNetwork.instanceProfileArn), when configured. */
+  instanceProfileArn?: string;
   machine?: MachineFacts;
   database?: DatabaseFacts;
   /** A kind-specific phase name ("volumes", "image", "instance", "db-instance", "cluster", "writer"). */

@@ -40,25 +40,32 @@ function page<T>(items: T[], params: Params, cap: number): { items: T[]; next?: 
   return { items: items.slice(offset, offset + size), next: offset + size < items.length ? pageToken(offset + size) : undefined };
 }
 
-const tagSet = (tags: Tags) => el("tagSet", ...Object.entries(tags).map(([k, v]) => el("item", leaf("key", k), leaf("value", v))));
+export const tagSet = (tags: Tags) => el("tagSet", ...Object.entries(tags).map(([k, v]) => el("item", leaf("key", k), leaf("value", v))));
 
-function instanceXml(region: RegionState, i: FakeInstance): string {
+/** One instance item, as DescribeInstances and RunInstances return it. */
+export function instanceItemXml(i: FakeInstance): string {
   const devices = i.volumes.map((v) => el("item", leaf("deviceName", v.device), el("ebs", leaf("volumeId", v.id), leaf("status", "attached"), leaf("deleteOnTermination", true))));
   const groups = el("groupSet", ...i.securityGroupIds.map((g) => el("item", leaf("groupId", g), leaf("groupName", `group-${g.slice(-2)}`))));
   const machine = [leaf("instanceType", i.instanceType), leaf("architecture", i.architecture), leaf("rootDeviceName", i.volumes[0]?.device), leaf("rootDeviceType", "ebs"), leaf("virtualizationType", i.virtualizationType), leaf("bootMode", i.bootMode), leaf("currentInstanceBootMode", i.bootMode), el("placement", leaf("availabilityZone", i.zone)), leaf("subnetId", i.subnetId), groups];
-  const instance = el("item", leaf("instanceId", i.id), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
-  return el("item", leaf("reservationId", `r-${i.id.slice(2)}`), leaf("ownerId", region.accountId), el("instancesSet", instance));
+  return el("item", leaf("instanceId", i.id), leaf("imageId", i.imageId), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), leaf("privateIpAddress", i.privateIp), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
+}
+
+function instanceXml(region: RegionState, i: FakeInstance): string {
+  return el("item", leaf("reservationId", `r-${i.id.slice(2)}`), leaf("ownerId", region.accountId), el("instancesSet", instanceItemXml(i)));
 }
 
 function snapshotXml(region: RegionState, s: FakeSnapshot, stateTag: "status" | "state"): string {
-  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("completionTime", s.completedAt?.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", 8), leaf("encrypted", s.encrypted ?? false), leaf("kmsKeyId", s.kmsKeyId), tagSet(s.tags));
+  return el("item", leaf("snapshotId", s.id), leaf("volumeId", s.volumeId), leaf(stateTag, s.state), leaf("startTime", s.startTime.toISOString()), leaf("completionTime", s.completedAt?.toISOString()), leaf("ownerId", region.accountId), leaf("description", s.description), leaf("volumeSize", s.sizeGiB ?? 8), leaf("encrypted", s.encrypted ?? false), leaf("kmsKeyId", s.kmsKeyId), tagSet(s.tags));
 }
 
 export function ec2Action(action: string, params: Params, region: RegionState, cap: number): string {
   switch (action) {
     case "DescribeInstances": {
       const all = filters(params);
-      const found = [...region.instances.values()].filter((i) => matches(all, (n) => (n === "instance-state-name" ? [i.state] : n === "instance-id" ? [i.id] : tagField(i.tags, n))));
+      const ids = listParam(params, "InstanceId").map((r) => r.get("") ?? "");
+      const unknown = ids.find((id) => !region.instances.has(id));
+      if (unknown !== undefined) throw new AwsFault("InvalidInstanceID.NotFound", 400, `The instance ID '${unknown}' does not exist`);
+      const found = [...region.instances.values()].filter((i) => (ids.length === 0 || ids.includes(i.id)) && matches(all, (n) => (n === "instance-state-name" ? [i.state] : n === "instance-id" ? [i.id] : tagField(i.tags, n))));
       const { items, next } = page(found, params, cap);
       return el("reservationSet", ...items.map((i) => instanceXml(region, i))) + (leaf("nextToken", next) ?? "");
     }

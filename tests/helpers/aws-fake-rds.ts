@@ -1,5 +1,5 @@
 // The fake RDS API: DescribeDBInstances/Clusters (no tag filters, as in AWS) and snapshot creation with AWS's errors.
-import type { FakeDbSnapshot, RegionState, Tags } from "./aws-fake-state";
+import type { FakeDbCluster, FakeDbInstance, FakeDbSnapshot, RegionState, Tags } from "./aws-fake-state";
 import { AwsFault, el, leaf, pageOffset, pageToken, requireParam, tagsParam, type Params } from "./aws-wire";
 
 /** RDS identifier rules: 1-255 letters, digits, hyphens; a letter first; no "--"; no trailing "-". */
@@ -41,34 +41,63 @@ function snapshotXml(element: string, s: FakeDbSnapshot, idName: string, sourceN
   return el(element, leaf(idName, s.id), leaf(sourceName, s.source), leaf("Status", s.status), leaf("SnapshotType", "manual"), tagList(s.tags));
 }
 
+const vpcGroups = (ids: string[] | undefined) => (ids === undefined ? undefined : el("VpcSecurityGroups", ...ids.map((g) => el("VpcSecurityGroupMembership", leaf("VpcSecurityGroupId", g), leaf("Status", "active")))));
+
+/** One DBInstance element, as DescribeDBInstances and the create and restore calls return it. */
+export function dbInstanceXml(region: RegionState, d: FakeDbInstance): string {
+  return el(
+    "DBInstance",
+    leaf("DBInstanceIdentifier", d.id),
+    leaf("DBInstanceStatus", d.status),
+    leaf("Engine", d.engine),
+    leaf("EngineVersion", d.engineVersion),
+    leaf("DBInstanceClass", d.instanceClass),
+    el("Endpoint", leaf("Address", `${d.id}.fake.${region.name}.rds.amazonaws.com`), leaf("Port", d.port)),
+    leaf("DbInstancePort", 0),
+    leaf("MultiAZ", d.multiAz),
+    leaf("StorageType", d.storageType),
+    leaf("DBClusterIdentifier", d.clusterId),
+    d.subnetGroup === undefined ? undefined : el("DBSubnetGroup", leaf("DBSubnetGroupName", d.subnetGroup)),
+    vpcGroups(d.securityGroupIds),
+    leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
+    tagList(d.tags),
+  );
+}
+
+/** One DBCluster element, as DescribeDBClusters and RestoreDBClusterFromSnapshot return it. */
+export function dbClusterXml(region: RegionState, c: FakeDbCluster): string {
+  const members = [...region.dbInstances.values()].filter((d) => d.clusterId === c.id).map((d) => el("DBClusterMember", leaf("DBInstanceIdentifier", d.id), leaf("IsClusterWriter", d.writer === true)));
+  return el(
+    "DBCluster",
+    leaf("DBClusterIdentifier", c.id),
+    leaf("Status", c.status),
+    leaf("Engine", c.engine),
+    leaf("EngineVersion", c.engineVersion),
+    leaf("Port", c.port),
+    leaf("Endpoint", `${c.id}.cluster-fake.${region.name}.rds.amazonaws.com`),
+    leaf("DBSubnetGroup", c.subnetGroup),
+    vpcGroups(c.securityGroupIds),
+    el("DBClusterMembers", ...members),
+    leaf("DBClusterArn", `arn:aws:rds:${region.name}:${region.accountId}:cluster:${c.id}`),
+    tagList(c.tags),
+  );
+}
+
 export function rdsAction(action: string, params: Params, region: RegionState, cap: number): string {
   switch (action) {
     case "DescribeDBInstances": {
-      const { items, marker } = page([...region.dbInstances.values()], params, cap);
-      const xml = items.map((d) =>
-        el(
-          "DBInstance",
-          leaf("DBInstanceIdentifier", d.id),
-          leaf("DBInstanceStatus", d.status),
-          leaf("Engine", d.engine),
-          leaf("EngineVersion", d.engineVersion),
-          leaf("DBInstanceClass", d.instanceClass),
-          el("Endpoint", leaf("Address", `${d.id}.fake.${region.name}.rds.amazonaws.com`), leaf("Port", d.port)),
-          leaf("DbInstancePort", 0),
-          leaf("MultiAZ", d.multiAz),
-          leaf("StorageType", d.storageType),
-          leaf("DBClusterIdentifier", d.clusterId),
-          leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
-          tagList(d.tags),
-        ),
-      );
-      return el("DBInstances", ...xml) + (leaf("Marker", marker) ?? "");
+      const id = params.get("DBInstanceIdentifier");
+      const all = [...region.dbInstances.values()].filter((d) => id === undefined || d.id === id.toLowerCase());
+      if (id !== undefined && all.length === 0) throw new AwsFault("DBInstanceNotFound", 404, `DBInstance ${id} not found.`);
+      const { items, marker } = page(all, params, cap);
+      return el("DBInstances", ...items.map((d) => dbInstanceXml(region, d))) + (leaf("Marker", marker) ?? "");
     }
     case "DescribeDBClusters": {
-      const { items, marker } = page([...region.dbClusters.values()], params, cap);
-      const members = (id: string) => [...region.dbInstances.values()].filter((d) => d.clusterId === id).map((d) => el("DBClusterMember", leaf("DBInstanceIdentifier", d.id), leaf("IsClusterWriter", d.writer === true)));
-      const xml = items.map((c) => el("DBCluster", leaf("DBClusterIdentifier", c.id), leaf("Status", c.status), leaf("Engine", c.engine), leaf("EngineVersion", c.engineVersion), leaf("Port", c.port), el("DBClusterMembers", ...members(c.id)), tagList(c.tags)));
-      return el("DBClusters", ...xml) + (leaf("Marker", marker) ?? "");
+      const id = params.get("DBClusterIdentifier");
+      const all = [...region.dbClusters.values()].filter((c) => id === undefined || c.id === id.toLowerCase());
+      if (id !== undefined && all.length === 0) throw new AwsFault("DBClusterNotFoundFault", 404, `DBCluster ${id} not found.`);
+      const { items, marker } = page(all, params, cap);
+      return el("DBClusters", ...items.map((c) => dbClusterXml(region, c))) + (leaf("Marker", marker) ?? "");
     }
     case "CreateDBSnapshot": {
       const id = requireParam(params, "DBSnapshotIdentifier");

@@ -23,6 +23,9 @@ export interface FakeInstance {
   zone: string;
   subnetId: string;
   securityGroupIds: string[];
+  /** A launched instance (restore): its image and private IP. */
+  imageId?: string;
+  privateIp?: string;
 }
 
 export interface FakeSnapshot {
@@ -37,6 +40,8 @@ export interface FakeSnapshot {
   /** Unencrypted when absent; kmsKeyId is the key of an encrypted snapshot (the DR copy tests read both). */
   encrypted?: boolean;
   kmsKeyId?: string;
+  /** Its volume's size (GiB): 8 when absent. */
+  sizeGiB?: number;
 }
 
 export interface FakeDbInstance {
@@ -52,6 +57,9 @@ export interface FakeDbInstance {
   multiAz: boolean;
   storageType: string;
   writer?: boolean;
+  /** A restored DB instance: where it runs. */
+  subnetGroup?: string;
+  securityGroupIds?: string[];
 }
 
 export interface FakeDbCluster {
@@ -61,6 +69,9 @@ export interface FakeDbCluster {
   tags: Tags;
   engineVersion: string;
   port: number;
+  /** A restored cluster: where it runs. */
+  subnetGroup?: string;
+  securityGroupIds?: string[];
 }
 
 export interface FakeDbSnapshot {

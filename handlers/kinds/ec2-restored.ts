@@ -1,0 +1,103 @@
+// What an EC2 restore created, read back by its restore-id tag (every list paginated): volumes, images and instances,
+// with the fields the restore's progress and validation need. Also the recovery point's snapshot sizes.
+import { paginateDescribeImages, paginateDescribeInstances, paginateDescribeInstanceStatus, paginateDescribeSnapshots, paginateDescribeVolumes, type EC2Client, type Filter } from "@aws-sdk/client-ec2";
+import { TAG_RESTORE_ID } from "../catalog";
+import { tagRecord, type Tags } from "../lib/tags";
+import type { CreatedResource } from "../restore/contract";
+
+export interface RestoredVolume {
+  id: string;
+  state: string;
+  snapshotId?: string;
+  sizeGiB?: number;
+  encrypted: boolean;
+  kmsKeyId?: string;
+  zone?: string;
+  /** The instance it is attached to (instance mode). */
+  instanceId?: string;
+}
+
+export interface RestoredImage {
+  id: string;
+  name?: string;
+  state: string;
+  tags: Tags;
+  reason?: string;
+}
+
+export interface RestoredInstance {
+  id: string;
+  state: string;
+  instanceType?: string;
+  privateIp?: string;
+  subnetId?: string;
+  reason?: string;
+}
+
+const byRestoreId = (restoreId: string): Filter => ({ Name: `tag:${TAG_RESTORE_ID}`, Values: [restoreId] });
+
+export async function restoredVolumes(ec2: EC2Client, restoreId: string): Promise<RestoredVolume[]> {
+  const found: RestoredVolume[] = [];
+  for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: [byRestoreId(restoreId)] })) {
+    for (const v of page.Volumes ?? []) {
+      if (v.VolumeId === undefined) continue;
+      found.push({ id: v.VolumeId, state: v.State ?? "", snapshotId: v.SnapshotId, sizeGiB: v.Size, encrypted: v.Encrypted ?? false, kmsKeyId: v.KmsKeyId, zone: v.AvailabilityZone, instanceId: v.Attachments?.[0]?.InstanceId });
+    }
+  }
+  return found;
+}
+
+/** This account's images matching the filters (disabled ones too: they still carry the name). */
+export async function ownImages(ec2: EC2Client, filters: Filter[]): Promise<RestoredImage[]> {
+  const found: RestoredImage[] = [];
+  for await (const page of paginateDescribeImages({ client: ec2, pageSize: 1000 }, { Owners: ["self"], IncludeDisabled: true, IncludeDeprecated: true, Filters: filters })) {
+    for (const i of page.Images ?? []) {
+      if (i.ImageId !== undefined) found.push({ id: i.ImageId, name: i.Name, state: i.State ?? "", tags: tagRecord(i.Tags), reason: i.StateReason?.Message });
+    }
+  }
+  return found;
+}
+
+export const restoredImages = (ec2: EC2Client, restoreId: string): Promise<RestoredImage[]> => ownImages(ec2, [byRestoreId(restoreId)]);
+
+/** The restore's instances in any state but terminated ones stay visible for a while too, as in AWS. */
+export async function restoredInstances(ec2: EC2Client, restoreId: string): Promise<RestoredInstance[]> {
+  const found: RestoredInstance[] = [];
+  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [byRestoreId(restoreId)] })) {
+    for (const r of page.Reservations ?? []) {
+      for (const i of r.Instances ?? []) {
+        if (i.InstanceId === undefined) continue;
+        found.push({ id: i.InstanceId, state: i.State?.Name ?? "", instanceType: i.InstanceType, privateIp: i.PrivateIpAddress, subnetId: i.SubnetId, reason: i.StateReason?.Message });
+      }
+    }
+  }
+  return found;
+}
+
+/** The instance's two status checks (instance and system): "ok", "initializing", "impaired", ...; undefined before EC2 reports any. */
+export async function instanceChecks(ec2: EC2Client, instanceId: string): Promise<{ instance?: string; system?: string } | undefined> {
+  for await (const page of paginateDescribeInstanceStatus({ client: ec2 }, { InstanceIds: [instanceId], IncludeAllInstances: true })) {
+    const status = (page.InstanceStatuses ?? []).find((s) => s.InstanceId === instanceId);
+    if (status !== undefined) return { instance: status.InstanceStatus?.Status, system: status.SystemStatus?.Status };
+  }
+  return undefined;
+}
+
+/** The size (GiB) of each of the snapshots, as EC2 reports it. */
+export async function snapshotSizes(ec2: EC2Client, snapshotIds: readonly string[]): Promise<Record<string, number | undefined>> {
+  const sizes: Record<string, number | undefined> = {};
+  for await (const page of paginateDescribeSnapshots({ client: ec2, pageSize: 1000 }, { OwnerIds: ["self"], Filters: [{ Name: "snapshot-id", Values: [...snapshotIds] }] })) {
+    for (const s of page.Snapshots ?? []) if (s.SnapshotId !== undefined) sizes[s.SnapshotId] = s.VolumeSize;
+  }
+  return sizes;
+}
+
+/** Everything an EC2 restore created, as the report lists it. */
+export async function findEc2Created(ec2: EC2Client, restoreId: string): Promise<CreatedResource[]> {
+  const [volumes, images, instances] = await Promise.all([restoredVolumes(ec2, restoreId), restoredImages(ec2, restoreId), restoredInstances(ec2, restoreId)]);
+  return [
+    ...images.map((i) => ({ type: "image", id: i.id, state: i.state })),
+    ...instances.map((i) => ({ type: "instance", id: i.id, state: i.state })),
+    ...volumes.map((v) => ({ type: "volume", id: v.id, state: v.state })),
+  ];
+}
