@@ -59,3 +59,31 @@ export function isTagValue(value: string): boolean {
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+
+/** EC2 resource ids: a prefix and 8 (older) or 17 lowercase hex digits. */
+const ec2Id = (prefix: string) => new RegExp(`^${prefix}-([0-9a-f]{8}|[0-9a-f]{17})$`);
+
+export const SUBNET_ID_MSG = "expected a subnet id: subnet- and 8 or 17 lowercase hex digits";
+export const SECURITY_GROUP_ID_MSG = "expected a security group id: sg- and 8 or 17 lowercase hex digits";
+export const DB_SUBNET_GROUP_MSG = "expected a DB subnet group name of 1-255 letters, digits, spaces, periods, underscores and hyphens";
+export const INSTANCE_PROFILE_ARN_MSG = "expected an instance profile ARN: arn:<partition>:iam::<12-digit account>:instance-profile/<path/><name>";
+/** Security groups per network interface: AWS's default quota is 5, raisable to 16. */
+export const MAX_RESTORE_SECURITY_GROUPS = 16;
+
+export function isSubnetId(value: string): boolean {
+  return ec2Id("subnet").test(value);
+}
+
+export function isSecurityGroupId(value: string): boolean {
+  return ec2Id("sg").test(value);
+}
+
+/** CreateDBSubnetGroup's rule: at most 255 letters, digits, spaces, periods, underscores or hyphens. */
+export function isDbSubnetGroupName(value: string): boolean {
+  return /^[A-Za-z0-9 ._-]{1,255}$/.test(value);
+}
+
+/** IAM names are 1-128 of [\w+=,.@-]; a path is /-separated segments of the same characters. */
+export function isInstanceProfileArn(value: string): boolean {
+  return /^arn:aws(-[a-z]+)*:iam::\d{12}:instance-profile\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/.test(value);
+}

@@ -8,7 +8,16 @@ import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, 
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import {
   LOG_RETENTION_DAYS,
+  SECURITY_GROUP_ID_MSG,
+  SUBNET_ID_MSG,
+  DB_SUBNET_GROUP_MSG,
+  INSTANCE_PROFILE_ARN_MSG,
+  MAX_RESTORE_SECURITY_GROUPS,
   isBucketName,
+  isDbSubnetGroupName,
+  isInstanceProfileArn,
+  isSecurityGroupId,
+  isSubnetId,
   isEmail,
   isPlanName,
   isRegion,
@@ -38,6 +47,7 @@ export const KEYS = {
   protectStorage: "backup-dr:protectStorage",
   expectedSources: "backup-dr:expectedSources",
   allowNoDrCopy: "backup-dr:allowNoDrCopy",
+  restore: "backup-dr:restore",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -53,6 +63,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.tags,
   KEYS.expectedSources,
   KEYS.allowNoDrCopy,
+  KEYS.restore,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -222,6 +233,28 @@ const expectedSources = record(
   "a map of how many sources the plans back up: ec2, rds, aurora, volumesPerInstance",
 );
 
+/** One region's network for restores: where restored instances and databases are placed (all optional). */
+const restoreNetwork = record(
+  {
+    subnetIds: listOf(text(isSubnetId, SUBNET_ID_MSG), "subnet ids").superRefine(noRepeats((s: string) => s, "subnet")).default([]),
+    securityGroupIds: listOf(text(isSecurityGroupId, SECURITY_GROUP_ID_MSG), "security group ids")
+      .superRefine(noRepeats((s: string) => s, "security group"))
+      .refine((ids) => ids.length <= MAX_RESTORE_SECURITY_GROUPS, {
+        error: `expected at most ${MAX_RESTORE_SECURITY_GROUPS} security group ids (AWS's maximum per network interface)`,
+      })
+      .default([]),
+    dbSubnetGroup: text(isDbSubnetGroupName, DB_SUBNET_GROUP_MSG).optional(),
+    instanceProfileArn: text(isInstanceProfileArn, INSTANCE_PROFILE_ARN_MSG).optional(),
+  },
+  "a map with subnetIds, securityGroupIds, dbSubnetGroup, instanceProfileArn",
+);
+
+/** backup-dr:restore: the network each region's restore function places restored resources in. */
+const restore = record(
+  { primary: restoreNetwork.prefault({}), dr: restoreNetwork.prefault({}) },
+  "a map with primary and dr, each a map with subnetIds, securityGroupIds, dbSubnetGroup, instanceProfileArn",
+);
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 /** AWS allows 50 tags a resource; every resource also gets the stack's default tags, and a replica vault its replica-of. */
@@ -279,6 +312,7 @@ export const configSchema = z.strictObject(
     [KEYS.allowNoDrCopy]: listOf(text(isPlanName, "expected a plan name"), "plan names")
       .superRefine(noRepeats((p: string) => p, "plan"))
       .default([]),
+    [KEYS.restore]: restore.prefault({}),
   },
   {
     error: (issue) =>

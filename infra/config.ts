@@ -14,6 +14,7 @@ import { allowedKeysAt } from "./config-unknown-keys";
 export type { Plan, ResourceKind, TierCounts } from "../handlers/plan";
 import type { Plan } from "../handlers/plan";
 import type { NotifyOn } from "../handlers/lib/shared-settings";
+import type { RestoreNetwork } from "../handlers/restore/contract";
 
 export interface VaultLock {
   mode: "GOVERNANCE" | "COMPLIANCE" | "off";
@@ -56,6 +57,18 @@ export interface CopySettings {
   lagAlarmMinutes: number;
 }
 
+/**
+ * One region's network for restores (backup-dr:restore primary / dr): the restore contract's RestoreNetwork. Empty
+ * lists and absent names are "not configured": a restore that needs one is refused at run time, naming the key.
+ */
+export type RestoreNetworkConfig = RestoreNetwork;
+
+/** The two regions' restore networks. */
+export interface RestoreConfig {
+  primary: RestoreNetworkConfig;
+  dr: RestoreNetworkConfig;
+}
+
 /** Sources the stack is expected to back up (backup-dr:expectedSources): the forecast's quota check's input. */
 export type ExpectedSources = Sources;
 
@@ -86,6 +99,8 @@ export interface BackupDrConfig {
   expectedSources?: ExpectedSources;
   /** Plans with copyToDr: false that the policy pack lets through in strict environments: the reviewed exceptions. */
   allowNoDrCopy: string[];
+  /** Where each region's restore function places restored instances and databases. */
+  restore: RestoreConfig;
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -146,6 +161,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     protectStorage: c[KEYS.protectStorage],
     ...(c[KEYS.expectedSources] === undefined ? {} : { expectedSources: c[KEYS.expectedSources] }),
     allowNoDrCopy: c[KEYS.allowNoDrCopy],
+    restore: c[KEYS.restore],
   };
 }
 

@@ -15,10 +15,15 @@ export const RUNTIME = "nodejs22.x";
 /** A handler module's `handler(event, context)`: it validates its own event, so any event type fits. */
 export type Handler = (event: never, context: aws.lambda.Context) => Promise<unknown>;
 
-/** What every function of the stack shares: the config, the account, and the primary key, vault and topic. */
+/**
+ * What a function of the stack is given: the config, the account, and its region's key, vault and topic (the
+ * primary region's for backup, copy and cleanup; each region's own for its restore function). The region is the
+ * provider's, from the component's options.
+ */
 export interface FunctionContext {
   config: BackupDrConfig;
   account: pulumi.Input<Account>;
+  /** Encrypts the function's log group and on-failure queue; the vault and topic are encrypted with it too. */
   keyArn: pulumi.Input<string>;
   vaultName: pulumi.Input<string>;
   vaultArn: pulumi.Input<string>;
@@ -38,11 +43,15 @@ export interface BackupDrFunctionArgs extends FunctionContext {
   environment: Record<string, pulumi.Input<string>>;
   /** What this function may do beyond the common base (logs, queue, manifests, topic). */
   statements: pulumi.Input<PolicyStatement[]>;
+  /** Its run manifests go under `runs/<manifestFolder>/` of the vault; default the function's name. */
+  manifestFolder?: string;
+  /** What its Errors alarm says; default: a failed backup, copy or cleanup. */
+  errorsAlarmDescription?: string;
 }
 
 /**
  * Named `name`: its log group is `/backup-dr/<stack>/<name>`, its run manifests go under `runs/<name>/`
- * of the vault, and its schedules (see `schedule`) invoke it.
+ * of the vault (or `runs/<manifestFolder>/`), and its schedules (see `schedule`) invoke it.
  */
 export class BackupDrFunction extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
@@ -83,7 +92,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
           .apply(([logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, statements]) =>
             JSON.stringify(
               rolePolicy([
-                ...functionBaseStatements({ logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, manifestFolder: name }),
+                ...functionBaseStatements({ logGroupArn, deadLetterQueueArn, keyArn, vaultArn, topicArn, manifestFolder: args.manifestFolder ?? name }),
                 ...statements,
               ]),
             ),
@@ -123,7 +132,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
       `${name}-errors`,
       {
         ...alarm,
-        alarmDescription: `backup-dr ${name}: the function reported an error (a failed backup, copy or cleanup); see its run manifest and logs.`,
+        alarmDescription: args.errorsAlarmDescription ?? `backup-dr ${name}: the function reported an error (a failed backup, copy or cleanup); see its run manifest and logs.`,
         metricName: "Errors",
         statistic: "Sum",
         dimensions: { FunctionName: fn.name },

@@ -1,15 +1,21 @@
-// The notification topic in the primary region: encrypted with the primary key, one email subscription per address.
+// A notification topic: encrypted with its region's key, one email subscription per address. The primary region's
+// topic takes every alarm and rule; the DR region's takes the DR region's own alarms (the restore machine's), so a
+// restore in the DR region is watched even while the primary region is down.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { topicPolicy, type Account } from "./policy-documents";
 
 /** AWS services that publish to the topic: CloudWatch alarms, EventBridge rules, S3 replication events. */
 export const TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"];
+/** The DR region's topic: only CloudWatch alarms publish to it (and this account's functions, through IAM). */
+export const DR_TOPIC_PUBLISHERS = ["cloudwatch.amazonaws.com"];
 
 export interface NotificationsArgs {
   kmsKeyArn: pulumi.Input<string>;
   account: pulumi.Input<Account>;
   emails: string[];
+  /** AWS services that publish to the topic (default TOPIC_PUBLISHERS); its key's policy must let them use it. */
+  publishers?: string[];
 }
 
 export class Notifications extends pulumi.ComponentResource {
@@ -24,7 +30,7 @@ export class Notifications extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         arn: topic.arn,
-        policy: pulumi.all([topic.arn, args.account]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, TOPIC_PUBLISHERS, account))),
+        policy: pulumi.all([topic.arn, args.account]).apply(([arn, account]) => JSON.stringify(topicPolicy(arn, args.publishers ?? TOPIC_PUBLISHERS, account))),
       },
       { parent: this },
     );

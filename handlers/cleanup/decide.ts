@@ -19,7 +19,7 @@
 // the rest are deferred to the next run.
 import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_TAKEN } from "../catalog";
 import { cleanupKind } from "../kinds/registry";
-import { readCatalog } from "../lib/catalog-record";
+import { readCatalog, recordedSetSize } from "../lib/catalog-record";
 import { isUnderLock, type SnapshotLock } from "../lib/snapshot-lock";
 import { takenTime, type Taken, type TakenBasis } from "../taken";
 import { parseInstant } from "../lib/instant";
@@ -67,10 +67,9 @@ interface NewestWhy {
   short?: ShortSet;
 }
 
-/** `backup-dr:set-size` as a positive whole number, or undefined (absent or unreadable: as before the tag). */
+/** `backup-dr:set-size` of a listed snapshot (the catalog's reading). */
 function setSizeOf(s: ListedSnapshot): number | undefined {
-  const text = readCatalog(s.tags).setSize;
-  return text !== undefined && /^[1-9]\d{0,3}$/.test(text.trim()) ? Number(text.trim()) : undefined;
+  return recordedSetSize(readCatalog(s.tags));
 }
 
 /** A set whose members are fewer than its recorded size: a member deleted, or its DR copy not made (yet). */

@@ -51,6 +51,8 @@ export interface SnapshotRecord {
   completed?: Date;
   encrypted: boolean;
   kmsKeyId?: string;
+  /** A volume snapshot: the size of the volume it was taken of (GiB), when AWS reports it. */
+  sizeGiB?: number;
   tags: Tags;
 }
 

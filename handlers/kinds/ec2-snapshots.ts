@@ -26,7 +26,7 @@ function ebsState(status: string): SnapshotState {
 function fromEbs(s: Snapshot): SnapshotRecord | undefined {
   if (s.SnapshotId === undefined) return undefined;
   const status = s.State ?? "";
-  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, tags: tagRecord(s.Tags) };
+  return { kind: "ebs", id: s.SnapshotId, state: ebsState(status), status, created: s.StartTime, ...(s.CompletionTime ? { completed: s.CompletionTime } : {}), encrypted: s.Encrypted ?? false, kmsKeyId: s.KmsKeyId, ...(s.VolumeSize === undefined ? {} : { sizeGiB: s.VolumeSize }), tags: tagRecord(s.Tags) };
 }
 
 

@@ -80,6 +80,12 @@ export function readCatalog(tags: Readonly<Tags>): CatalogRecord {
   };
 }
 
+/** `backup-dr:set-size` as a positive whole number, or undefined (absent or unreadable: as before the tag). */
+export function recordedSetSize(entry: CatalogRecord): number | undefined {
+  const text = entry.setSize;
+  return text !== undefined && /^[1-9]\d{0,3}$/.test(text.trim()) ? Number(text.trim()) : undefined;
+}
+
 /** Whether the snapshot is one of this stack's (its stack tag) and, with `plans`, of one of those plans. */
 export function isOurs(tags: Readonly<Tags>, stackTag: string, plans?: readonly string[]): boolean {
   const entry = readCatalog(tags);

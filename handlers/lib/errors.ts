@@ -10,7 +10,7 @@ import { describeInput, listSome } from "./event-input";
 export type NamedError<N extends string, P extends object = object> = Error & { readonly name: N } & Readonly<P>;
 
 /** Every message is cut to MAX_ERROR_MESSAGE characters: logs, SNS and the manifest carry it. */
-function namedError<N extends string, P extends object>(name: N, message: string, props: P): NamedError<N, P> {
+export function namedError<N extends string, P extends object>(name: N, message: string, props: P): NamedError<N, P> {
   const bounded = message.length > MAX_ERROR_MESSAGE ? `${message.slice(0, MAX_ERROR_MESSAGE - 3)}...` : message;
   return Object.assign(new Error(bounded), props, { name });
 }

@@ -53,6 +53,8 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
       return { name, arn: arn("lambda", `function:${name}`) };
     case "aws:cloudwatch/eventRule:EventRule":
       return { name, arn: arn("events", `rule/${name}`) };
+    case "aws:sfn/stateMachine:StateMachine":
+      return { name, arn: arn("states", `stateMachine:${name}`) };
     case "aws:scheduler/schedule:Schedule":
       return { arn: arn("scheduler", `schedule/default/${name}`) };
     default:
@@ -60,7 +62,10 @@ function computed(type: string, name: string, inputs: Record<string, unknown>, r
   }
 }
 
-const KNOWN_CALLS: Record<string, Record<string, unknown>> = {
+/** What a data source returns, from its inputs. */
+type KnownCall = Record<string, unknown> | ((inputs: Record<string, unknown>) => Record<string, unknown>);
+
+const KNOWN_CALLS: Record<string, KnownCall> = {
   "aws:index/getCallerIdentity:getCallerIdentity": {
     accountId: ACCOUNT_ID,
     arn: `arn:aws:iam::${ACCOUNT_ID}:user/deployer`,
@@ -68,6 +73,19 @@ const KNOWN_CALLS: Record<string, Record<string, unknown>> = {
     id: ACCOUNT_ID,
   },
   "aws:index/getPartition:getPartition": { partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws", id: "aws" },
+  // The restore instance profile (backup-dr:restore): its role is `<profile name>-role`.
+  "aws:iam/getInstanceProfile:getInstanceProfile": (inputs) => {
+    const name = String(inputs.name);
+    return {
+      name,
+      arn: `arn:aws:iam::${ACCOUNT_ID}:instance-profile/${name}`,
+      path: "/",
+      roleName: `${name}-role`,
+      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/${name}-role`,
+      roleId: "AROAEXAMPLE",
+      id: name,
+    };
+  },
 };
 
 interface PatchableMonitor {
@@ -109,7 +127,7 @@ export async function runProgram<T>(stack: string, config: Record<string, string
         calls.push(`${args.token}@${args.provider ?? ""}`);
         const result = KNOWN_CALLS[args.token];
         if (!result) throw new Error(`unexpected data source call ${args.token}`);
-        return result;
+        return typeof result === "function" ? result(args.inputs as Record<string, unknown>) : result;
       },
     },
     "backup-dr",
