@@ -3,6 +3,7 @@
 // at the end the restore's report.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import type { RestoreReport, RestoreState } from "../../handlers/restore/contract";
+import { STATE } from "../../infra/restore-machine";
 
 /** `m:ss`, or `h:mm:ss` from an hour. */
 export function elapsed(seconds: number): string {
@@ -80,7 +81,7 @@ export class ProgressPrinter {
         const seconds = typeof waitSeconds === "number" ? ` ${waitSeconds} s` : "";
         return [`${entered.name}${seconds}`];
       }
-      return [entered.name === "Poll" ? `Poll ${count}` : entered.name];
+      return [entered.name === STATE.poll ? `${STATE.poll} ${count}` : entered.name];
     }
     const exited = event.stateExitedEventDetails;
     if (exited?.name !== undefined && type === "TaskStateExited") return this.exited(exited.name, exited.output);
@@ -96,7 +97,7 @@ export class ProgressPrinter {
     const state = restoreState(output);
     if (state === undefined) return [];
     const lines: string[] = [];
-    if (name === "Start") {
+    if (name === STATE.start) {
       const p = state.point;
       lines.push(`point ${p.id} (${state.kind} ${p.origin}${p.taken ? ` taken ${p.taken}` : ""}${p.tier ? `, ${p.tier}` : ""}) -> ${state.name}${state.mode ? `, mode ${state.mode}` : ""}`);
     }
