@@ -8,7 +8,7 @@ import type { CreatedResource, RestoreState } from "../restore/contract";
 import type { RestoreContext } from "./kind";
 import { instanceChecks, restoredImages, restoredInstances, restoredVolumes } from "./ec2-restored";
 import { deregisterImages, IMAGE_FAILED, pointDevices, registerImage } from "./ec2-restore-image";
-import { available, check, clientToken, createdOf, failed, pending, validation, withCreated } from "./restore-steps";
+import { available, check, clientToken, createdOf, failed, inProgress, validation, withCreated } from "./restore-steps";
 
 /** Seconds between polls while the image registers and the instance boots. */
 export const INSTANCE_POLL_SECONDS = 30;
@@ -17,7 +17,7 @@ const INSTANCE_GONE = ["shutting-down", "terminated", "stopping", "stopped"];
 
 export async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const image = await registerImage(ctx, state);
-  return pending(withCreated(state, [{ type: "image", id: image.id, state: image.state }]), "image", INSTANCE_POLL_SECONDS);
+  return inProgress(withCreated(state, [{ type: "image", id: image.id, state: image.state }]), "image", INSTANCE_POLL_SECONDS);
 }
 
 async function launch(ctx: RestoreContext, state: RestoreState, imageId: string): Promise<CreatedResource> {
@@ -55,28 +55,28 @@ async function pollImage(ctx: RestoreContext, state: RestoreState): Promise<Rest
   if (imageId === undefined) throw restoreStateIncompleteError("created image");
   const image = (await restoredImages(ctx.clients.ec2, state.restoreId)).find((i) => i.id === imageId);
   // Not visible yet (EC2's describe calls are eventually consistent): poll again.
-  if (image === undefined) return pending(state, "image", INSTANCE_POLL_SECONDS);
+  if (image === undefined) return inProgress(state, "image", INSTANCE_POLL_SECONDS);
   const next = withCreated(state, [{ type: "image", id: image.id, state: image.state }]);
   if (IMAGE_FAILED.includes(image.state)) return failed(next, restoredResourceFailedError("image", image.id, image.state, image.reason));
-  if (image.state !== "available") return pending(next, "image", INSTANCE_POLL_SECONDS);
-  return pending(withCreated(next, [await launch(ctx, next, image.id)]), "instance", INSTANCE_POLL_SECONDS);
+  if (image.state !== "available") return inProgress(next, "image", INSTANCE_POLL_SECONDS);
+  return inProgress(withCreated(next, [await launch(ctx, next, image.id)]), "instance", INSTANCE_POLL_SECONDS);
 }
 
 /** Instance phase: running with both status checks ok is available; the image goes unless kept. */
 async function pollLaunched(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const instanceId = createdOf(state, "instance")?.id;
-  const instance = (await restoredInstances(ctx.clients.ec2, state.restoreId)).find((i) => i.id === instanceId);
-  if (instance === undefined) return pending(state, "instance", INSTANCE_POLL_SECONDS);
+  const instance = (await restoredInstances(ctx.clients.ec2, state.restoreId)).find((i) => instanceId === undefined || i.id === instanceId);
+  if (instance === undefined) return inProgress(state, "instance", INSTANCE_POLL_SECONDS);
   let next = withCreated(state, [{ type: "instance", id: instance.id, state: instance.state }]);
   if (INSTANCE_GONE.includes(instance.state)) return failed(next, restoredResourceFailedError("instance", instance.id, instance.state, instance.reason));
-  if (instance.state !== "running") return pending(next, "instance", INSTANCE_POLL_SECONDS);
+  if (instance.state !== "running") return inProgress(next, "instance", INSTANCE_POLL_SECONDS);
   if (state.keepImage !== true) {
     const deregistered = await deregisterImages(ctx, state.restoreId);
     next = withCreated(next, deregistered.map((id) => ({ type: "image", id, state: "deregistered" })));
   }
   const checks = await instanceChecks(ctx.clients.ec2, instance.id);
   if (checks?.instance === "impaired" || checks?.system === "impaired") return failed(next, restoredResourceFailedError("instance", instance.id, "impaired", `status checks: instance ${String(checks.instance)}, system ${String(checks.system)}`));
-  if (checks?.instance !== "ok" || checks.system !== "ok") return pending(next, "instance", INSTANCE_POLL_SECONDS);
+  if (checks?.instance !== "ok" || checks.system !== "ok") return inProgress(next, "instance", INSTANCE_POLL_SECONDS);
   return available(next, instance.privateIp ?? "", ctx.now());
 }
 
@@ -88,7 +88,7 @@ export function pollInstance(ctx: RestoreContext, state: RestoreState): Promise<
 export async function validateInstance(ctx: RestoreContext, state: RestoreState): Promise<NonNullable<RestoreState["validation"]>> {
   const ec2 = ctx.clients.ec2;
   const instanceId = createdOf(state, "instance")?.id;
-  const instance = (await restoredInstances(ec2, state.restoreId)).find((i) => i.id === instanceId);
+  const instance = (await restoredInstances(ec2, state.restoreId)).find((i) => instanceId === undefined || i.id === instanceId);
   if (instance === undefined) return validation([check("the restored instance", false, "none found with the restore id")]);
   const [checks, volumes, images] = await Promise.all([instanceChecks(ec2, instance.id), restoredVolumes(ec2, state.restoreId), restoredImages(ec2, state.restoreId)]);
   const attached = volumes.filter((v) => v.instanceId === instance.id);

@@ -6,14 +6,14 @@ import { restoredResourceFailedError, restoreStateIncompleteError } from "../lib
 import type { CreatedResource, RestoreState } from "../restore/contract";
 import type { RestoreContext } from "./kind";
 import { restoredVolumes, snapshotSizes, type RestoredVolume } from "./ec2-restored";
-import { available, check, clientToken, failed, pending, validation, withCreated } from "./restore-steps";
+import { available, check, clientToken, failed, inProgress, validation, withCreated } from "./restore-steps";
 
 /** Seconds between polls while volumes are created (minutes, for large volumes from snapshots). */
 export const VOLUME_POLL_SECONDS = 30;
 
 const asCreated = (v: RestoredVolume) => ({ type: "volume", id: v.id, state: v.state });
 
-/** The volume ids in the order of the point's snapshots, e.g. "vol-0a (from snap-1), vol-0b (from snap-2)". */
+/** The volume ids in the order of the point's snapshots, e.g. "vol-0a, vol-0b". */
 function endpointOf(state: RestoreState, volumes: readonly RestoredVolume[]): string {
   return state.point.snapshotIds.map((s) => volumes.find((v) => v.snapshotId === s)?.id ?? `(none from ${s})`).join(", ");
 }
@@ -36,7 +36,7 @@ export async function startVolumes(ctx: RestoreContext, state: RestoreState): Pr
     );
     if (result.VolumeId !== undefined) created.push({ type: "volume", id: result.VolumeId, state: result.State ?? "creating" });
   }
-  return pending(withCreated(state, created), "volumes", VOLUME_POLL_SECONDS);
+  return inProgress(withCreated(state, created), "volumes", VOLUME_POLL_SECONDS);
 }
 
 export async function pollVolumes(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
@@ -45,7 +45,7 @@ export async function pollVolumes(ctx: RestoreContext, state: RestoreState): Pro
   const broken = volumes.find((v) => v.state === "error");
   if (broken !== undefined) return failed(next, restoredResourceFailedError("volume", broken.id, broken.state, `created from ${broken.snapshotId ?? "a snapshot"}`));
   const ready = state.point.snapshotIds.every((s) => volumes.some((v) => v.snapshotId === s && v.state === "available"));
-  return ready ? available(next, endpointOf(state, volumes), ctx.now()) : pending(next, "volumes", VOLUME_POLL_SECONDS);
+  return ready ? available(next, endpointOf(state, volumes), ctx.now()) : inProgress(next, "volumes", VOLUME_POLL_SECONDS);
 }
 
 /** Each snapshot has its volume: available, the snapshot's size, encrypted with the region's key, in the zone. */

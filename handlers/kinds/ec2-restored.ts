@@ -60,7 +60,7 @@ export async function ownImages(ec2: EC2Client, filters: Filter[]): Promise<Rest
 
 export const restoredImages = (ec2: EC2Client, restoreId: string): Promise<RestoredImage[]> => ownImages(ec2, [byRestoreId(restoreId)]);
 
-/** The restore's instances in any state but terminated ones stay visible for a while too, as in AWS. */
+/** The restore's instances, in any state (a terminated one stays visible for about an hour, as AWS shows it). */
 export async function restoredInstances(ec2: EC2Client, restoreId: string): Promise<RestoredInstance[]> {
   const found: RestoredInstance[] = [];
   for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [byRestoreId(restoreId)] })) {

@@ -4,6 +4,8 @@ import { COPY_LIMITS } from "../catalog";
 import { backupInstance, selectInstances } from "./ec2-backup";
 import { EBS_EVENTS } from "./ec2-events";
 import { describeLocks, lockSnapshot } from "./ec2-lock";
+import { ec2Points } from "./ec2-points";
+import { ec2Restore } from "./ec2-restore";
 import { copyEbsSnapshot, deleteEbsSnapshot, describeEbsSnapshots, ebsCopies, listEbsBackups, listEbsSnapshots, listImageSnapshots } from "./ec2-snapshots";
 import type { Kind, KindBase, KindDeletes } from "./kind";
 
@@ -51,4 +53,5 @@ export const ec2Kind: Kind = {
     isComplete: (state) => state === "completed",
     imageUses: (clients) => listImageSnapshots(clients.ec2),
   },
+  restore: { ...base, ...ec2Points, ...ec2Restore },
 };

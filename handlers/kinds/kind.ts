@@ -198,6 +198,5 @@ export interface Kind {
   readonly backup: BackupKind;
   readonly copy: CopyKind;
   readonly cleanup: CleanupKind;
-  /** Required once every kind has one (being built; see issue 17). */
-  readonly restore?: RestoreKind;
+  readonly restore: RestoreKind;
 }

@@ -6,6 +6,8 @@ import type { BackupKind, CopyKind, Kind, KindBase, KindDeletes } from "./kind";
 import { copyDbSnapshot, DB_SNAPSHOT_EXISTS_ERRORS, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
 import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
 import { dbEvents } from "./rds-events";
+import { dbPoints } from "./rds-points";
+import { dbRestore } from "./rds-restore";
 
 export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: CopyKind["copyLimit"]): Kind {
   const base: KindBase = { name, snapshotKind: name, paced: false };
@@ -38,5 +40,6 @@ export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: Co
       manualOnly: true,
       isComplete: (state) => state === "available",
     },
+    restore: { ...base, ...dbPoints(name), ...dbRestore(name) },
   };
 }

@@ -10,7 +10,7 @@ import type { RestoreState } from "../restore/contract";
 import type { RestoreActions, RestoreContext } from "./kind";
 import type { DbKind } from "./rds-api";
 import { findDbCreated, isRestoredBy, readDbCluster, readDbInstance, type RestoredDb } from "./rds-restored";
-import { available, check, createdOf, failed, pending, validation, withCreated } from "./restore-steps";
+import { available, check, createdOf, failed, inProgress, validation, withCreated } from "./restore-steps";
 
 /** Seconds between polls: a DB restore takes tens of minutes. Minutes until RestoreTimedOut (large databases take hours). */
 export const DB_RESTORE_POLL_SECONDS = 60;
@@ -18,6 +18,9 @@ export const DB_RESTORE_TIMEOUT_MINUTES = 180;
 /** DB identifiers are at most 63 characters. */
 const DB_IDENTIFIER_MAX = 63;
 const WRITER_SUFFIX = "-writer";
+
+/** Storage types RDS restores without an Iops value. */
+const STORAGE_WITHOUT_IOPS = ["gp2", "gp3", "standard"];
 
 const INSTANCE_EXISTS = ["DBInstanceAlreadyExists", "DBInstanceAlreadyExistsFault"];
 const CLUSTER_EXISTS = ["DBClusterAlreadyExists", "DBClusterAlreadyExistsFault"];
@@ -59,7 +62,8 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
     DBInstanceClass: required(state.instanceClass, "instanceClass"),
     ...network(state),
     ...(facts.multiAz === undefined ? {} : { MultiAZ: facts.multiAz }),
-    ...(facts.storageType === undefined ? {} : { StorageType: facts.storageType }),
+    // Provisioned-IOPS types need Iops with them, which is not recorded: those keep the snapshot's storage and IOPS.
+    ...(facts.storageType === undefined || !STORAGE_WITHOUT_IOPS.includes(facts.storageType) ? {} : { StorageType: facts.storageType }),
     // Without it RDS uses the engine's default port, not the source's.
     ...(facts.port === undefined ? {} : { Port: facts.port }),
     PubliclyAccessible: false,
@@ -69,7 +73,7 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
     Tags: ctx.tags,
   });
   await createOnceByName(() => rds.send(command), INSTANCE_EXISTS, () => readDbInstance(rds, state.name), state.restoreId, state.name, "DB instance");
-  return pending(withCreated(state, [{ type: "db-instance", id: state.name, state: "creating" }]), "db-instance", DB_RESTORE_POLL_SECONDS);
+  return inProgress(withCreated(state, [{ type: "db-instance", id: state.name, state: "creating" }]), "db-instance", DB_RESTORE_POLL_SECONDS);
 }
 
 async function startCluster(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
@@ -88,7 +92,7 @@ async function startCluster(ctx: RestoreContext, state: RestoreState): Promise<R
     Tags: ctx.tags,
   });
   await createOnceByName(() => rds.send(command), CLUSTER_EXISTS, () => readDbCluster(rds, state.name), state.restoreId, state.name, "DB cluster");
-  return pending(withCreated(state, [{ type: "db-cluster", id: state.name, state: "creating" }]), "cluster", DB_RESTORE_POLL_SECONDS);
+  return inProgress(withCreated(state, [{ type: "db-cluster", id: state.name, state: "creating" }]), "cluster", DB_RESTORE_POLL_SECONDS);
 }
 
 /** The cluster's writer, sent once the cluster is available (RDS adds instances only to an available cluster). */
@@ -101,36 +105,35 @@ async function createWriter(ctx: RestoreContext, state: RestoreState): Promise<R
     DBInstanceClass: required(state.instanceClass, "instanceClass"),
     Engine: required(state.database?.engine, "database.engine"),
     PubliclyAccessible: false,
-    CopyTagsToSnapshot: false,
     Tags: ctx.tags,
   });
   await createOnceByName(() => rds.send(command), INSTANCE_EXISTS, () => readDbInstance(rds, writer), state.restoreId, writer, "DB instance");
-  return pending(withCreated(state, [{ type: "db-instance", id: writer, state: "creating" }]), "writer", DB_RESTORE_POLL_SECONDS);
+  return inProgress(withCreated(state, [{ type: "db-instance", id: writer, state: "creating" }]), "writer", DB_RESTORE_POLL_SECONDS);
 }
 
 const asCreated = (type: string, db: RestoredDb) => ({ type, id: db.id, state: db.status });
 
 async function pollInstance(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const db = await readDbInstance(ctx.clients.rds, state.name);
-  if (db === undefined) return pending(state, "db-instance", DB_RESTORE_POLL_SECONDS);
+  if (db === undefined) return inProgress(state, "db-instance", DB_RESTORE_POLL_SECONDS);
   const next = withCreated(state, [asCreated("db-instance", db)]);
   if (dbStatusFailed(db.status)) return failed(next, restoredResourceFailedError("DB instance", db.id, db.status));
-  return db.status === "available" && db.endpoint !== undefined ? available(next, db.endpoint, ctx.now()) : pending(next, "db-instance", DB_RESTORE_POLL_SECONDS);
+  return db.status === "available" && db.endpoint !== undefined ? available(next, db.endpoint, ctx.now()) : inProgress(next, "db-instance", DB_RESTORE_POLL_SECONDS);
 }
 
 async function pollCluster(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
   const rds = ctx.clients.rds;
   const cluster = await readDbCluster(rds, state.name);
-  if (cluster === undefined) return pending(state, state.phase, DB_RESTORE_POLL_SECONDS);
+  if (cluster === undefined) return inProgress(state, state.phase, DB_RESTORE_POLL_SECONDS);
   let next = withCreated(state, [asCreated("db-cluster", cluster)]);
   if (dbStatusFailed(cluster.status)) return failed(next, restoredResourceFailedError("DB cluster", cluster.id, cluster.status));
-  if (cluster.status !== "available") return pending(next, state.phase, DB_RESTORE_POLL_SECONDS);
+  if (cluster.status !== "available") return inProgress(next, state.phase, DB_RESTORE_POLL_SECONDS);
   if (state.phase === "cluster") return createWriter(ctx, next);
   const writer = await readDbInstance(rds, writerIdentifier(state.name));
-  if (writer === undefined) return pending(next, "writer", DB_RESTORE_POLL_SECONDS);
+  if (writer === undefined) return inProgress(next, "writer", DB_RESTORE_POLL_SECONDS);
   next = withCreated(next, [asCreated("db-instance", writer)]);
   if (dbStatusFailed(writer.status)) return failed(next, restoredResourceFailedError("DB instance", writer.id, writer.status));
-  return writer.status === "available" && cluster.endpoint !== undefined ? available(next, cluster.endpoint, ctx.now()) : pending(next, "writer", DB_RESTORE_POLL_SECONDS);
+  return writer.status === "available" && cluster.endpoint !== undefined ? available(next, cluster.endpoint, ctx.now()) : inProgress(next, "writer", DB_RESTORE_POLL_SECONDS);
 }
 
 const sameGroups = (db: RestoredDb, state: RestoreState) => (state.securityGroupIds ?? []).every((g) => db.securityGroupIds.includes(g));

@@ -44,12 +44,12 @@ export function cleanupKind(snapshotKind: SnapshotKind): CleanupKind {
   return found;
 }
 
-/** Every kind's restore facet, in the order of RESOURCE_KINDS (a kind without one yet is left out). */
+/** The restore facets in the order of RESOURCE_KINDS. */
+const RESTORE: readonly RestoreKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].restore);
+
+/** Every kind's restore facet, in the order of RESOURCE_KINDS. */
 export function restoreKinds(): readonly RestoreKind[] {
-  return RESOURCE_KINDS.flatMap((name) => {
-    const facet = KIND_MODULES[name].restore;
-    return facet === undefined ? [] : [facet];
-  });
+  return RESTORE;
 }
 
 /** The restore facet of the kind a plan's `resources` entry names. */

@@ -19,7 +19,7 @@ export function withCreated(state: RestoreState, read: readonly CreatedResource[
 }
 
 /** Still on its way: the machine waits and polls again. */
-export function pending(state: RestoreState, phase: string, waitSeconds: number): RestoreState {
+export function inProgress(state: RestoreState, phase: string, waitSeconds: number): RestoreState {
   return { ...state, phase, status: "pending", waitSeconds };
 }
 

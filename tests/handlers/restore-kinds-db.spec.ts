@@ -74,6 +74,15 @@ describe("restore actions: rds and aurora", () => {
       sourcesUntouched();
     });
 
+    it("a provisioned-IOPS storage type is left to the snapshot (its IOPS are not recorded)", async () => {
+      const state = dbState("rds");
+      const io1 = { ...state, database: { ...state.database, storageType: "io1" } };
+      await rdsRestore.start(restoreContext(fake, io1), io1);
+      const [call] = fake.handled("RestoreDBInstanceFromDBSnapshot");
+      expect(call.params.get("StorageType")).to.equal(undefined);
+      expect(call.params.get("DBInstanceClass")).to.equal("db.m6g.large");
+    });
+
     it("a rerun of start finds its own DB instance: nothing more is created", async () => {
       const state = dbState("rds");
       const ctx = restoreContext(fake, state);
@@ -110,6 +119,14 @@ describe("restore actions: rds and aurora", () => {
       const state = dbState("rds", { dbSubnetGroup: "no-such-group" });
       const error = await rdsRestore.start(restoreContext(fake, state), state).then(() => undefined, (e: unknown) => e);
       expect(error).to.have.property("name").that.matches(/^DBSubnetGroupNotFound/);
+      expect(region.dbInstances.has(state.name)).to.equal(false);
+    });
+
+    it("a DB snapshot gone since the point was read is AWS's DBSnapshotNotFound", async () => {
+      const state = dbState("rds");
+      region.dbSnapshots.delete(state.point.id);
+      const error = await rdsRestore.start(restoreContext(fake, state), state).then(() => undefined, (e: unknown) => e);
+      expect(error).to.have.property("name").that.matches(/^DBSnapshotNotFound/);
       expect(region.dbInstances.has(state.name)).to.equal(false);
     });
 

@@ -122,6 +122,14 @@ describe("restore actions: ec2", () => {
       expect(restoredVolumes()).to.deep.equal([]);
     });
 
+    it("a snapshot gone since the point was read is AWS's InvalidSnapshot.NotFound", async () => {
+      const state = volumesState();
+      region.snapshots.delete(state.point.snapshotIds[0] ?? "");
+      const error = await ec2Restore.start(restoreContext(fake, state), state).then(() => undefined, (e: unknown) => e);
+      expect(error).to.have.property("name", "InvalidSnapshot.NotFound");
+      expect(restoredVolumes()).to.deep.equal([]);
+    });
+
     it("missing: the zone", () => {
       expect(ec2Restore.missing(volumesState({ zone: undefined }))).to.deep.equal(["option:zone"]);
       expect(ec2Restore.missing(volumesState())).to.deep.equal([]);
