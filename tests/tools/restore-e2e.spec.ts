@@ -41,6 +41,7 @@ describe("operator commands end to end", () => {
 
   it("recovery-points lists the genuine backups and DR copies of an instance, newest first", async () => {
     const console = recordingConsole();
+    const from = fake.calls.length;
     const code = await pointsMain(["--stack", "test", "--source", fleet.instance, "--json"], {
       kinds: POINT_KINDS,
       clientsOf: toolClients(fake),
@@ -55,6 +56,8 @@ describe("operator commands end to end", () => {
       ["ec2", "primary", "backup", "2026-11-20", true, 2],
       ["ec2", "primary", "backup", "2026-11-19", true, 2],
     ]);
+    // The operator permissions docs/restore.md lists for listing points, and nothing else.
+    expect([...new Set(fake.calls.slice(from).map((c) => `${c.service}:${c.action}`))].sort()).to.deep.equal(["ec2:DescribeSnapshots", "rds:DescribeDBClusterSnapshots", "rds:DescribeDBSnapshots"]);
   });
 
   /** Runs the restore the command will start through the real machine and function; the fake then replays its history. */
@@ -84,7 +87,10 @@ describe("operator commands end to end", () => {
     expect(fake.calls.slice(from).filter((c) => c.region !== DR), "nothing in the primary region").to.deep.equal([]);
 
     const console = recordingConsole();
+    const before = fake.calls.length;
     const code = await restoreMain(["--stack", "test", "--source", fleet.instance, "--region", "dr", "--point", "latest", "--zone", `${DR}b`], restoreDepsOf(console));
+    // The operator permissions docs/restore.md lists for a restore, and nothing else.
+    expect([...new Set(fake.calls.slice(before).map((c) => `${c.service}:${c.action}`))].sort()).to.deep.equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"]);
     expect(console.err).to.deep.equal([]);
     expect(code).to.equal(0);
     expect(JSON.parse(fake.sfn.started()[0].input)).to.deep.equal(request);
