@@ -15,6 +15,7 @@ import { main as restoreMain, type RestoreDeps } from "../../tools/restore/resto
 import { fakeClients } from "../helpers/aws-clients";
 import { ACCOUNT_ID, FakeAws } from "../helpers/aws-fake";
 import { VAULT_BUCKET } from "../helpers/backup-fleet";
+import { fakeRestoreNetwork } from "../helpers/aws-fake-restore-state";
 import { historyOf } from "../helpers/execution-history";
 import { createCalls, DR, kindsWith, POINTS, PRIMARY, restoreDeps, RestoreFleet, restoreSettings, STACK_TAG } from "../helpers/restore-setup";
 import { recordingConsole, toolClients } from "../helpers/restore-tools";
@@ -106,6 +107,32 @@ describe("operator commands end to end", () => {
     const manifest = lines.find((l) => l.startsWith("  manifest: "))?.slice("  manifest: ".length) ?? "";
     expect(manifest).to.equal(`s3://${VAULT_BUCKET}/runs/restore/2026/11/21/${restoreId}.json`);
     expect(fake.region(DR).buckets.get(VAULT_BUCKET)?.has(`runs/restore/2026/11/21/${restoreId}.json`)).to.equal(true);
+  });
+
+  it("restore follows a DR Aurora restore from a point in time through its phases (cluster, then writer) to the endpoint", async () => {
+    const restoreId = `0c0ffee0-${fleet.cluster}-20261121T090000Z`;
+    const request: RestoreRequest = { source: fleet.cluster, point: "2026-11-20T12:00:00.000Z" };
+    // The DB subnet group and security groups the fake's DR region has.
+    const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(DR);
+    const { run } = await runInDr(request, restoreId, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify({ subnetIds, securityGroupIds, dbSubnetGroup }) });
+    expect(run.status, JSON.stringify(run.output)).to.equal("SUCCEEDED");
+
+    const console = recordingConsole();
+    const code = await restoreMain(["--stack", "test", "--source", fleet.cluster, "--region", "dr", "--point", "2026-11-20T13:00:00+01:00"], restoreDepsOf(console));
+    expect(console.err).to.deep.equal([]);
+    expect(code).to.equal(0);
+    expect(JSON.parse(fake.sfn.started()[0].input)).to.deep.equal(request);
+    const lines = console.out.map((l) => l.replace(/^ {2}\+\d+:\d\d {4}/, ""));
+    const phases = lines.filter((l) => l.startsWith("phase "));
+    expect(phases[0]).to.equal("phase cluster: pending");
+    expect(phases).to.include("phase writer: pending");
+    expect(phases.at(-1)).to.match(/^phase writer: available \(.+:\d+\)$/);
+    const endpoint = lines.find((l) => l.startsWith("  endpoint: "))?.slice("  endpoint: ".length);
+    expect(phases.at(-1)).to.equal(`phase writer: available (${endpoint ?? "?"})`);
+    expect(lines.filter((l) => /^ {4}db-/.test(l)).map((l) => l.trim().split(" ").slice(0, 2).join(" ")).sort()).to.deep.equal([
+      `db-cluster restored-${fleet.cluster}-0c0ffee0`,
+      `db-instance restored-${fleet.cluster}-0c0ffee0-writer`,
+    ]);
   });
 
   it("restore of an instance in a DR region without its restore network: the named error, nothing created, the failed report; exit 1", async () => {
