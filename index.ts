@@ -17,3 +17,6 @@ export const cleanupFunctionArn = stack.cleanupFunctionArn;
 export const replicaBuckets = stack.replicaBuckets;
 export const s3ReplicationRoleArn = stack.s3ReplicationRoleArn;
 export const s3BatchReplicationRoleArn = stack.s3BatchReplicationRoleArn;
+export const drTopicArn = stack.drTopicArn;
+export const restoreStateMachineArns = stack.restoreStateMachineArns;
+export const restoreFunctionArns = stack.restoreFunctionArns;

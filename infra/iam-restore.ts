@@ -19,7 +19,7 @@ export interface RestoreScope extends AccountScope {
 /** The EC2 calls whose created resources may be tagged (ec2:CreateAction): tags only ever go on at creation. */
 export const RESTORE_CREATE_ACTIONS = ["CreateVolume", "RegisterImage", "RunInstances"];
 
-/** Reads: Describe calls have no resource-level permissions. */
+/** Reads: Describe calls have no resource-level permissions (DescribeSubnets: the EC2 zone default, the first restore subnet's zone). */
 export const RESTORE_READ_ACTIONS = [
   "ec2:DescribeVolumes",
   "ec2:DescribeImages",
@@ -31,7 +31,6 @@ export const RESTORE_READ_ACTIONS = [
   "rds:DescribeDBClusters",
   "rds:DescribeDBSnapshots",
   "rds:DescribeDBClusterSnapshots",
-  "rds:ListTagsForResource",
 ];
 
 /** What EBS and RDS need of a key to restore from a snapshot encrypted with it and to encrypt what they create. */
@@ -54,6 +53,13 @@ export function restoreStatements(s: RestoreScope): PolicyStatement[] {
   const image = ec2("image/*", "");
   const statements: PolicyStatement[] = [
     { Sid: "ReadForRestore", Effect: "Allow", Action: RESTORE_READ_ACTIONS, Resource: "*" },
+    {
+      // Finding what a restore created, and a clash's owner: RDS reads tags per resource.
+      Sid: "ReadDatabaseTags",
+      Effect: "Allow",
+      Action: "rds:ListTagsForResource",
+      Resource: [rds("db:*"), rds("cluster:*"), rds("snapshot:*"), rds("cluster-snapshot:*")],
+    },
     {
       Sid: "CreateFromThisStacksSnapshots",
       Effect: "Allow",
@@ -188,7 +194,9 @@ function restoreKeyStatements(s: RestoreScope): PolicyStatement[] {
 
 /**
  * The state machine's role: invoke the restore function (and its versions) only, and deliver its logs (CloudWatch
- * Logs' log delivery API has no resource-level permissions: the Step Functions guide's statement, on `*`).
+ * Logs' log delivery API has no resource-level permissions: the Step Functions guide's statement, on `*`), without
+ * logs:DeleteLogDelivery: the policy pack refuses an unconditioned delete on `*`, and the machine's logging is never
+ * removed by the program (a person removing it deletes the delivery with their own rights).
  */
 export function restoreMachineStatements(functionArn: string): PolicyStatement[] {
   return [
@@ -200,7 +208,6 @@ export function restoreMachineStatements(functionArn: string): PolicyStatement[]
         "logs:CreateLogDelivery",
         "logs:GetLogDelivery",
         "logs:UpdateLogDelivery",
-        "logs:DeleteLogDelivery",
         "logs:ListLogDeliveries",
         "logs:PutResourcePolicy",
         "logs:DescribeResourcePolicies",

@@ -88,16 +88,10 @@ function partitionOf(arn: string): string {
   return match[1];
 }
 
-/**
- * A kind's restore timeout while no kind has its restore facet yet (the registry lists none): the longest the kinds
- * are given (databases, 180 min). Used only then; once the kinds are assembled their own timeouts decide.
- */
-export const UNASSEMBLED_KIND_TIMEOUT_MINUTES = 180;
-
 /** The machine's timeout: the longest kind's restore timeout plus the margin. */
 export function restoreMachineTimeoutSeconds(kindTimeoutMinutes: readonly number[]): number {
-  const longest = kindTimeoutMinutes.length === 0 ? UNASSEMBLED_KIND_TIMEOUT_MINUTES : Math.max(...kindTimeoutMinutes);
-  return (longest + RESTORE_MACHINE_MARGIN_MINUTES) * 60;
+  if (kindTimeoutMinutes.length === 0) throw new Error("expected the restore timeout of at least one kind");
+  return (Math.max(...kindTimeoutMinutes) + RESTORE_MACHINE_MARGIN_MINUTES) * 60;
 }
 
 /**

@@ -13,6 +13,11 @@ import { restoreMachineDefinition } from "./restore-machine";
 /** Which of the stack's two regions (the handler names config keys with it: backup-dr:restore `dr.subnetIds`). */
 export type RegionRole = "primary" | "dr";
 
+/** The restore component, function and role of a region are named after it (the policy pack finds them by name). */
+export function restoreName(role: RegionRole): string {
+  return `${role}-restore`;
+}
+
 /** The state machine's execution metrics that alarm (AWS/States, per state machine). */
 export const RESTORE_EXECUTION_ALARMS = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const;
 

@@ -8,10 +8,14 @@ import type { FunctionPackaging } from "./function-archive";
 import { Copy } from "./copy";
 import type { BackupDrConfig } from "./config";
 import { RegionKey } from "./kms";
-import { Notifications, TOPIC_PUBLISHERS } from "./notifications";
+import { DR_TOPIC_PUBLISHERS, Notifications, TOPIC_PUBLISHERS } from "./notifications";
 import type { Account } from "./policy-documents";
 import { S3Replication, replicaVaultName } from "./replication";
 import { Vault } from "./vault";
+import { handler as restoreHandler } from "../handlers/restore";
+import { restoreKinds } from "../handlers/kinds/registry";
+import { RestoreRegion, restoreName } from "./restore";
+import { restoreMachineTimeoutSeconds } from "./restore-machine";
 
 export interface BackupDrOutputs {
   primaryRegion: string;
@@ -29,6 +33,11 @@ export interface BackupDrOutputs {
   replicaBuckets: Record<string, pulumi.Output<string>>;
   s3ReplicationRoleArn?: pulumi.Output<string>;
   s3BatchReplicationRoleArn?: pulumi.Output<string>;
+  /** The DR region's topic (the DR region's alarms: its restore machine's). */
+  drTopicArn: pulumi.Output<string>;
+  /** Each region's restore state machine (the operator CLI reads these) and restore function. */
+  restoreStateMachineArns: { primary: pulumi.Output<string>; dr: pulumi.Output<string> };
+  restoreFunctionArns: { primary: pulumi.Output<string>; dr: pulumi.Output<string> };
 }
 
 /** Tags every resource of the stack carries, through the providers' default tags. */
@@ -66,7 +75,7 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
   );
   const drKey = new RegionKey(
     "dr-key",
-    { ...keyArgs, region: config.drRegion, description: `backup-dr ${config.stackTag}: DR region copies and vault`, topicPublishers: [] },
+    { ...keyArgs, region: config.drRegion, description: `backup-dr ${config.stackTag}: DR region copies and vault`, topicPublishers: DR_TOPIC_PUBLISHERS },
     { providers: [dr] },
   );
 
@@ -84,6 +93,13 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     "notifications",
     { kmsKeyArn: primaryKey.keyArn, account, emails: config.notifyEmails },
     { providers: [primary] },
+  );
+
+  // The DR region's own topic, with the same subscribers: the primary topic is unusable while the primary region is down.
+  const drNotifications = new Notifications(
+    "dr-notifications",
+    { kmsKeyArn: drKey.keyArn, account, emails: config.notifyEmails, publishers: DR_TOPIC_PUBLISHERS },
+    { providers: [dr] },
   );
 
   const functionArgs = { config, account, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn, packaging: options.functionPackaging };
@@ -121,6 +137,19 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
           { providers: [primary] },
         );
 
+  // The restore path in each region, on that region's provider, key, vault and topic only.
+  const restoreArgs = { config, account, callback: restoreHandler, machineTimeoutSeconds: restoreMachineTimeoutSeconds(restoreKinds().map((k) => k.timeoutMinutes)), packaging: options.functionPackaging };
+  const primaryRestore = new RestoreRegion(
+    restoreName("primary"),
+    { ...restoreArgs, role: "primary", region: config.region, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn },
+    { providers: [primary] },
+  );
+  const drRestore = new RestoreRegion(
+    restoreName("dr"),
+    { ...restoreArgs, role: "dr", region: config.drRegion, keyArn: drKey.keyArn, vaultName: drVault.bucketName, vaultArn: drVault.bucketArn, topicArn: drNotifications.topicArn },
+    { providers: [dr] },
+  );
+
   return {
     primaryRegion: config.region,
     drRegion: config.drRegion,
@@ -135,5 +164,8 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     replicaBuckets: Object.fromEntries(replicas.map((r) => [r.bucket, r.vault.bucketName])),
     s3ReplicationRoleArn: replication?.roleArn,
     s3BatchReplicationRoleArn: replication?.batchRoleArn,
+    drTopicArn: drNotifications.topicArn,
+    restoreStateMachineArns: { primary: primaryRestore.stateMachineArn, dr: drRestore.stateMachineArn },
+    restoreFunctionArns: { primary: primaryRestore.functionArn, dr: drRestore.functionArn },
   };
 }

@@ -11,6 +11,7 @@ import { IAM_POLICIES } from "./iam";
 import { KMS_POLICIES } from "./kms";
 import { MESSAGING_POLICIES } from "./messaging";
 import { PROTECTION_POLICIES } from "./protection";
+import { RESTORE_POLICIES } from "./restore";
 import { TAG_POLICIES } from "./tags";
 
 export const ALL_POLICIES: Policies = [
@@ -25,4 +26,5 @@ export const ALL_POLICIES: Policies = [
   ...IAM_POLICIES,
   ...TAG_POLICIES,
   ...FORECAST_POLICIES,
+  ...RESTORE_POLICIES,
 ];

@@ -1,14 +1,13 @@
 // The copy function's settings, read from its environment variables (listed in handlers/copy.ts).
 import { jsonSetting, oneOfSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
-import { REGION } from "../lib/region";
+import { KMS_KEY_ARN, REGION } from "../lib/region";
 import { CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { PLANS_SETTING, readPlans } from "../plan";
 import { copyKinds } from "../kinds/registry";
 import type { CopySettings, Limits } from "./types";
 
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 
 function region(env: Env, name: string): string {
   const value = requireSetting(env, name);

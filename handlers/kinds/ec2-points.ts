@@ -1,5 +1,6 @@
 // Recovery points of the ec2 kind: one per EBS snapshot set (one run of one instance), read from the region's own
-// snapshots and their catalog tags, backups and DR copies alike. Read-only: the restore function's points half.
+// snapshots and their catalog tags, backups and DR copies alike; and the region's default zone for volumes.
+// Read-only: the restore function's points half.
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import { TAG_RUN, TAG_SOURCE, TAG_STACK } from "../catalog";
 import type { SnapshotRecord } from "../copy/types";
@@ -8,6 +9,7 @@ import { REGION } from "../lib/region";
 import type { RecoveryPoint } from "../restore/contract";
 import { takenTime } from "../taken";
 import { describeEbsSnapshots } from "./ec2-snapshots";
+import { volumesZoneDefault } from "./ec2-zone";
 import type { RestorePoints } from "./kind";
 
 const INSTANCE_ID = /^i-[0-9a-f]+$/;
@@ -143,4 +145,5 @@ export const ec2Points: RestorePoints = {
   mayBePoint: (idOrArn) => snapshotIdOf(idOrArn) !== undefined,
   listPoints: (clients, stackTag, source) => listPoints(clients.ec2, stackTag, source),
   readPoint: (clients, idOrArn) => readPoint(clients.ec2, idOrArn),
+  regionDefaults: (clients, state) => volumesZoneDefault(clients.ec2, state),
 };

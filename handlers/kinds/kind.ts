@@ -171,6 +171,11 @@ export interface RestoreKind extends KindBase {
   /** The recovery point a snapshot id or ARN names, whatever stack it is of; undefined when the region has none. */
   readPoint(clients: KindClients, idOrArn: string): Promise<RecoveryPoint | undefined>;
   /**
+   * Optional: fills what neither the request nor the point gave from the region itself, before `missing` is asked
+   * (e.g. volumes' zone: the zone of the region's first restore subnet). Read-only.
+   */
+  regionDefaults?(clients: KindClients, state: RestoreState): Promise<RestoreState>;
+  /**
    * What the resolved state still lacks, each as `option:<name>` (the request can give it, e.g. option:instanceType,
    * option:machine.architecture) or `network:<key>` (the region's backup-dr:restore key, e.g. network:subnetIds).
    */
@@ -186,7 +191,7 @@ export interface RestoreKind extends KindBase {
 }
 
 /** The read-only half of the restore facet: finding recovery points (kinds/<kind>-points.ts). */
-export type RestorePoints = Pick<RestoreKind, "mayBeSource" | "mayBePoint" | "listPoints" | "readPoint">;
+export type RestorePoints = Pick<RestoreKind, "mayBeSource" | "mayBePoint" | "listPoints" | "readPoint" | "regionDefaults">;
 /** The creating half of the restore facet: options, create, progress, validation (kinds/<kind>-restore.ts). */
 export type RestoreActions = Omit<RestoreKind, keyof RestorePoints | keyof KindBase>;
 

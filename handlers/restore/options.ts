@@ -1,6 +1,7 @@
 // Resolving a restore's options, each from the first that has it: the request, the facts the recovery point
-// recorded, the region's restore network (config backup-dr:restore). Then what the kind says is still missing is
-// refused with a named error naming every missing option or config key, before anything is created.
+// recorded, the region's restore network (config backup-dr:restore); then the kind may fill more from the region
+// (its regionDefaults, e.g. a zone from the first restore subnet). What the kind says is still missing is refused with
+// a named error naming every missing option or config key, before anything is created.
 import type { RestoreKind } from "../kinds/kind";
 import type { RecoveryPoint, RestoreNetwork, RestoreRequest, RestoreState } from "./contract";
 import { missingRestoreNetworkError, missingRestoreOptionsError } from "./errors";
@@ -47,6 +48,7 @@ export function resolveState(scope: ResolveScope, kind: RestoreKind, point: Reco
     subnetId: scope.network.subnetIds[0],
     securityGroupIds: scope.network.securityGroupIds.length === 0 ? undefined : [...scope.network.securityGroupIds],
     dbSubnetGroup: scope.network.dbSubnetGroup,
+    instanceProfileArn: mode === "instance" ? scope.network.instanceProfileArn : undefined,
     machine,
     database,
     phase: "start",

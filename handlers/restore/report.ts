@@ -87,7 +87,7 @@ async function findCreated(deps: RestoreDeps, input: ReportInput): Promise<{ cre
   return { created: [...tagged, ...recorded], lookUpErrors };
 }
 
-const optionFields = ["name", "mode", "zone", "instanceType", "instanceClass", "keepImage", "subnetId", "securityGroupIds", "dbSubnetGroup", "machine", "database"] as const;
+const optionFields = ["name", "mode", "zone", "instanceType", "instanceClass", "keepImage", "subnetId", "securityGroupIds", "dbSubnetGroup", "instanceProfileArn", "machine", "database"] as const;
 
 function optionsOf(state: RestoreState): Partial<RestoreState> {
   return Object.fromEntries(optionFields.flatMap((key) => (state[key] === undefined ? [] : [[key, state[key]]])));

@@ -2,7 +2,7 @@
 // function per region restores into its own region: everything it names (key, vault, network) is of that region.
 import { jsonSetting, oneOfSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
-import { REGION } from "../lib/region";
+import { KMS_KEY_ARN, REGION } from "../lib/region";
 import { isFields } from "../lib/values";
 import type { RestoreNetwork } from "./contract";
 
@@ -22,7 +22,6 @@ export interface RestoreSettings {
   network: RestoreNetwork;
 }
 
-const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:([a-z0-9-]+):\d{12}:key\/[A-Za-z0-9-]+$/;
 const NETWORK_SETTING = "BACKUP_DR_RESTORE_NETWORK";
 const NETWORK_FIELDS = ["subnetIds", "securityGroupIds", "dbSubnetGroup", "instanceProfileArn"];
 

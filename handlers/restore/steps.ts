@@ -41,7 +41,7 @@ export function restoreTags(state: RestoreState, stackTag: string): Tag[] {
   ];
 }
 
-function context(deps: RestoreDeps, settings: RestoreSettings, state: RestoreState): RestoreContext {
+function kindContext(deps: RestoreDeps, settings: RestoreSettings, state: RestoreState): RestoreContext {
   return { clients: deps.clients, region: settings.region, keyArn: settings.keyArn, tags: restoreTags(state, settings.stackTag), now: deps.now };
 }
 
@@ -53,16 +53,17 @@ function context(deps: RestoreDeps, settings: RestoreSettings, state: RestoreSta
 export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest): Promise<RestoreState> {
   const kinds = kindsOf(deps);
   const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
-  const state = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const resolved = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const state = kind.regionDefaults === undefined ? resolved : await kind.regionDefaults(deps.clients, resolved);
   refuseMissing(kind.missing(state), settings.regionRole);
-  return kind.start(context(deps, settings, state), state);
+  return kind.start(kindContext(deps, settings, state), state);
 }
 
 /** Reads progress (the kind starts the next phase when one is ready); past the deadline a pending restore fails. */
 export async function pollRestore(deps: RestoreDeps, settings: RestoreSettings, state: RestoreState): Promise<RestoreState> {
   if (state.status !== "pending") return state;
   const kind = kindsOf(deps).named(state.kind);
-  const next = await kind.poll(context(deps, settings, state), state);
+  const next = await kind.poll(kindContext(deps, settings, state), state);
   if (next.status === "pending" && deps.now().getTime() > Date.parse(state.deadline)) {
     const timedOut = restoreTimedOutError(state.restoreId, state.deadline, next.phase);
     return { ...next, status: "failed", failure: { name: timedOut.name, message: timedOut.message } };
@@ -76,5 +77,5 @@ export async function validateRestore(deps: RestoreDeps, settings: RestoreSettin
     return { ...state, validation: { ok: false, checks: [{ check: "available", ok: false, detail: `the restore is ${state.status}` }] } };
   }
   const kind = kindsOf(deps).named(state.kind);
-  return { ...state, validation: await kind.validate(context(deps, settings, state), state) };
+  return { ...state, validation: await kind.validate(kindContext(deps, settings, state), state) };
 }

@@ -14,6 +14,8 @@ export const DR_KEY = "dr-key";
 export const BACKUP_FUNCTION = "backup";
 export const COPY_FUNCTION = "copy";
 export const CLEANUP_FUNCTION = "cleanup";
+/** The restore function of each region (resource names): the primary's and the DR region's. */
+export const RESTORE_FUNCTIONS = ["primary-restore", "dr-restore"] as const;
 
 /** The backup function's environment variable holding the stack's plans as JSON. */
 export const PLANS_VARIABLE = "BACKUP_DR_PLANS";

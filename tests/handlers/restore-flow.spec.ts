@@ -102,6 +102,15 @@ describe("restore steps", () => {
     expect(dr.point.origin).to.equal("copy");
   });
 
+  it("start: the region's instance profile reaches instance mode only", async () => {
+    const profile = "arn:aws:iam::123456789012:instance-profile/restored";
+    const overrides = { BACKUP_DR_RESTORE_NETWORK: JSON.stringify({ ...NETWORK, instanceProfileArn: profile }) };
+    await start({ source: fleet.instance, point: "latest", mode: "instance", keepImage: true }, "primary", overrides);
+    await start({ source: fleet.instance, point: "latest" }, "primary", overrides);
+    expect(record.started[0].state).to.deep.include({ instanceProfileArn: profile, keepImage: true });
+    expect(record.started[1].state).to.not.have.property("instanceProfileArn");
+  });
+
   it("start: latest is the newest point taken by the restore's start, so a rerun chooses the same point", async () => {
     const first = await start({ source: fleet.db, point: "latest" });
     // A backup taken after the restore started (the machine retries the start step a little later).

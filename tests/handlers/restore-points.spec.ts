@@ -9,7 +9,7 @@ import { choosePoint, type PointScope } from "../../handlers/restore/point";
 import { fakeClients } from "../helpers/aws-clients";
 import { FakeAws } from "../helpers/aws-fake";
 import { dbSnapshotArn } from "../helpers/aws-fake-copy";
-import { rejection } from "../helpers/copy-setup";
+import { addEbsBackup, rejection } from "../helpers/copy-setup";
 import { createCalls, DR, kindsWith, PRIMARY, RestoreFleet, STACK_TAG, stubActions } from "../helpers/restore-setup";
 
 const kinds = kindsWith(() => stubActions({ started: [], polled: [] })).all();
@@ -126,6 +126,20 @@ describe("restore: choosing the recovery point", () => {
     const none = await refused({ source: fleet.db, point: made[0].db.id });
     expect(none.name).to.equal("ForeignRecoveryPointError");
     expect(none.message).to.contain("belongs to no stack");
+  });
+
+  it("an EBS snapshot of no stack, or not made by a backup at all, is ForeignRecoveryPointError when named", async () => {
+    const untaggedStack = addEbsBackup(fake, { source: fleet.instance, stack: null, slot: new Date("2026-11-15T05:00:00Z") });
+    const plain = { ...untaggedStack, id: fleet.primary.nextId("snap"), tags: {} };
+    fleet.primary.snapshots.set(plain.id, plain);
+    for (const id of [untaggedStack.id, plain.id]) {
+      const error = await refused({ source: fleet.instance, point: id });
+      expect(error.name, id).to.equal("ForeignRecoveryPointError");
+      expect(error.message, id).to.contain("belongs to no stack");
+    }
+    // Neither is among this stack's points.
+    const points = await ec2Points.listPoints(fakeClients(fake), STACK_TAG, fleet.instance);
+    expect(points.flatMap((p) => p.snapshotIds)).to.not.include.members([untaggedStack.id, plain.id]);
   });
 
   it("an explicit point of another source is refused", async () => {

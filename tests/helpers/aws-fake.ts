@@ -8,6 +8,7 @@ import type { FakeAction } from "./aws-fake-extensions";
 import { LOCK_ACTIONS } from "./aws-fake-lock";
 import { rdsAction } from "./aws-fake-rds";
 import { RESTORE_ACTIONS } from "./aws-fake-restore";
+import { SUBNET_ACTIONS } from "./aws-fake-subnets";
 import { RegionState } from "./aws-fake-state";
 import { FakeStepFunctions, SFN_CONTENT_TYPE, sfnAction, sfnErrorBody, sfnParams } from "./aws-fake-sfn";
 import { s3Request, snsAction } from "./aws-fake-storage";
@@ -119,7 +120,7 @@ export class FakeAws {
   private extension(service: string, action: string): FakeAction | undefined {
     // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it. The restore
     // fake's DescribeImages (with filters) answers the cleanup listing too.
-    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, RESTORE_ACTIONS, CLEANUP_ACTIONS]) {
+    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, RESTORE_ACTIONS, CLEANUP_ACTIONS, SUBNET_ACTIONS]) {
       const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
       if (table && Object.hasOwn(table, action)) return table[action];
     }

@@ -31,7 +31,11 @@ describe("restore IAM statements", () => {
 
   it("reads with Describe calls (no resource-level permissions) and changes nothing with them", () => {
     expect(sid(s, "ReadForRestore")).to.deep.equal({ Sid: "ReadForRestore", Effect: "Allow", Action: RESTORE_READ_ACTIONS, Resource: "*" });
-    for (const a of RESTORE_READ_ACTIONS) expect(a).to.match(/^(ec2|rds):(Describe|ListTagsForResource)/);
+    for (const a of RESTORE_READ_ACTIONS) expect(a).to.match(/^(ec2|rds):Describe/);
+    expect(sid(s, "ReadDatabaseTags")).to.deep.include({
+      Action: "rds:ListTagsForResource",
+      Resource: ["db:*", "cluster:*", "snapshot:*", "cluster-snapshot:*"].map((r) => `arn:aws:rds:us-west-2:111122223333:${r}`),
+    });
     for (const st of s.filter((x) => x.Resource === "*")) expect(st.Sid).to.be.oneOf(["ReadForRestore"]);
   });
 

@@ -99,8 +99,10 @@ for (const stack of ["dev", "prod"]) {
           const use = policy.Statement.find((s) => s.Sid === "AccountUsesKeyThroughBackupServices");
           expect(use?.Condition?.StringEquals["kms:ViaService"]).to.include.members([`ec2.${region}.amazonaws.com`, `rds.${region}.amazonaws.com`, `s3.${region}.amazonaws.com`]);
           expect(use?.Principal).to.deep.equal({ AWS: `arn:aws:iam::${ACCOUNT_ID}:root` });
-          // Only the primary key encrypts the topic that alarms and rules publish to.
-          expect(policy.Statement.some((s) => s.Sid === "ServicesPublishToEncryptedTopics")).to.equal(side === "primary");
+          // Each key encrypts its region's topic: the primary one takes alarms, rules and S3 events; the DR one alarms only.
+          expect(policy.Statement.find((s) => s.Sid === "ServicesPublishToEncryptedTopics")?.Principal).to.deep.equal({
+            Service: side === "primary" ? ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"] : ["cloudwatch.amazonaws.com"],
+          });
         });
 
         it(stack === "prod" ? "is protected and retained on delete" : "is destroyable", () => {
@@ -220,13 +222,24 @@ for (const stack of ["dev", "prod"]) {
       const topic = one(resources, T.topic, "notifications");
       expect(topic.inputs.kmsMasterKeyId).to.equal(keyArn("primary-key", config.region));
       expect(providerName(topic)).to.equal("primary");
-      const subscriptions = ofType(resources, T.subscription);
+      const subscriptions = ofType(resources, T.subscription).filter((s) => providerName(s) === "primary");
       expect(subscriptions.map((s) => s.inputs.endpoint).sort()).to.deep.equal([...config.notifyEmails].sort());
       for (const s of subscriptions) expect(s.inputs).to.deep.include({ protocol: "email", topic: `arn:aws:sns:${config.region}:${ACCOUNT_ID}:notifications` });
       const policy = jsonInput<PolicyDocument>(one(resources, T.topicPolicy, "notifications-policy"), "policy");
       expect(policy.Statement.find((s) => s.Sid === "AwsServicesOfThisAccountPublish")?.Principal).to.deep.equal({
         Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"],
       });
+    });
+
+    it("has a DR topic encrypted with the DR key, with the same subscriptions, that only CloudWatch alarms publish to", () => {
+      const topic = one(resources, T.topic, "dr-notifications");
+      expect(topic.inputs.kmsMasterKeyId).to.equal(keyArn("dr-key", config.drRegion));
+      expect(providerName(topic)).to.equal("dr");
+      const subscriptions = ofType(resources, T.subscription).filter((s) => providerName(s) === "dr");
+      expect(subscriptions.map((s) => s.inputs.endpoint).sort()).to.deep.equal([...config.notifyEmails].sort());
+      for (const s of subscriptions) expect(s.inputs).to.deep.include({ protocol: "email", topic: `arn:aws:sns:${config.drRegion}:${ACCOUNT_ID}:dr-notifications` });
+      const policy = jsonInput<PolicyDocument>(one(resources, T.topicPolicy, "dr-notifications-policy"), "policy");
+      expect(policy.Statement.find((s) => s.Sid === "AwsServicesOfThisAccountPublish")?.Principal).to.deep.equal({ Service: ["cloudwatch.amazonaws.com"] });
     });
 
     it("exports regions, key ARNs, vault bucket names and the topic ARN", async () => {
@@ -275,9 +288,9 @@ describe("stack variants", () => {
     expect(run.result.outputs.s3ReplicationRoleArn).to.equal(undefined);
   });
 
-  it("with no addresses, creates the topic and no subscription", async () => {
+  it("with no addresses, creates the two topics and no subscription", async () => {
     const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:notifyEmails": [] });
-    expect(ofType(run.resources, T.topic)).to.have.length(1);
+    expect(ofType(run.resources, T.topic).map((t) => t.name).sort()).to.deep.equal(["dr-notifications", "notifications"]);
     expect(ofType(run.resources, T.subscription)).to.deep.equal([]);
   });
 });

@@ -10,6 +10,7 @@ import { ALLOW_NO_DR_COPY_SETTING } from "../../infra/backup";
 import { cleanupEnvironment } from "../../infra/cleanup";
 import { parseConfig } from "../../infra/config";
 import { RUNTIME } from "../../infra/functions";
+import { restoreName } from "../../infra/restore";
 import { ALL_POLICIES } from "../../policies/all";
 import * as names from "../../policies/lib/names";
 import { ROOT, stackValues } from "../helpers/stacks";
@@ -94,6 +95,7 @@ describe("policy pack", () => {
     for (const [valve, variable] of Object.entries(names.CLEANUP_VALVE_VARIABLES)) {
       expect(environment[variable], variable).to.equal(String(config.cleanup[valve as keyof typeof names.CLEANUP_VALVE_VARIABLES]));
     }
+    expect(names.RESTORE_FUNCTIONS).to.deep.equal([restoreName("primary"), restoreName("dr")]);
     expect(RUNTIME).to.match(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
   });
 });
