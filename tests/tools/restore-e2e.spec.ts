@@ -28,6 +28,12 @@ const MACHINE = `arn:aws:states:${DR}:${ACCOUNT_ID}:stateMachine:restore-dr`;
 const OUTPUTS = { regions: { primary: PRIMARY, dr: DR }, restoreStateMachineArns: { primary: MACHINE.replace(DR, PRIMARY), dr: MACHINE } };
 const NOW = new Date("2026-11-21T09:00:00.000Z");
 
+/** The DR region's restore network as the fake knows it (subnets with zones, security groups, DB subnet group). */
+function fakeNetwork(): { subnetIds: string[]; securityGroupIds: string[]; dbSubnetGroup: string } {
+  const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(DR);
+  return { subnetIds, securityGroupIds, dbSubnetGroup };
+}
+
 describe("operator commands end to end", () => {
   let fake: FakeAws;
   let fleet: RestoreFleet;
@@ -80,16 +86,17 @@ describe("operator commands end to end", () => {
     return { kinds: POINT_KINDS, clientsOf: toolClients(fake), outputs: () => OUTPUTS, ...console.write, now: () => NOW, sleep: () => Promise.resolve(), intervalMs: 0, random: () => "0c0ffee0" };
   }
 
-  it("restore follows a DR volumes restore to its report: the volumes exist, tagged, and the manifest is in the DR vault", async () => {
+  it("restore follows a DR volumes restore to its report: the volumes exist, tagged, in the first restore subnet's zone; the manifest is in the DR vault", async () => {
     const restoreId = `0c0ffee0-${fleet.instance}-20261121T090000Z`;
-    const request: RestoreRequest = { source: fleet.instance, point: "latest", zone: `${DR}b` };
-    const { run, from } = await runInDr(request, restoreId);
+    // No --zone: the DR copy records the primary region's zone, so the volumes go to the first restore subnet's.
+    const request: RestoreRequest = { source: fleet.instance, point: "latest" };
+    const { run, from } = await runInDr(request, restoreId, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify(fakeNetwork()) });
     expect(run.status).to.equal("SUCCEEDED");
     expect(fake.calls.slice(from).filter((c) => c.region !== DR), "nothing in the primary region").to.deep.equal([]);
 
     const console = recordingConsole();
     const before = fake.calls.length;
-    const code = await restoreMain(["--stack", "test", "--source", fleet.instance, "--region", "dr", "--point", "latest", "--zone", `${DR}b`], restoreDepsOf(console));
+    const code = await restoreMain(["--stack", "test", "--source", fleet.instance, "--region", "dr", "--point", "latest"], restoreDepsOf(console));
     // The operator permissions docs/restore.md lists for a restore, and nothing else.
     expect([...new Set(fake.calls.slice(before).map((c) => `${c.service}:${c.action}`))].sort()).to.deep.equal(["states:DescribeExecution", "states:GetExecutionHistory", "states:StartExecution"]);
     expect(console.err).to.deep.equal([]);
@@ -99,6 +106,7 @@ describe("operator commands end to end", () => {
     const volumes = (await fakeClients(fake, { region: DR }).ec2.send(new DescribeVolumesCommand({ Filters: [{ Name: "tag:backup-dr:restore-id", Values: [restoreId] }] }))).Volumes ?? [];
     const ids = volumes.map((v) => v.VolumeId ?? "").sort();
     expect(ids).to.have.length(2);
+    expect(volumes.map((v) => v.AvailabilityZone)).to.deep.equal([`${DR}a`, `${DR}a`]);
     const lines = console.out.map((l) => l.replace(/^ {2}\+\d+:\d\d {4}/, ""));
     expect(lines).to.include.members(["Start", "Wait 30 s", "Poll 1", "Validate", "Report", "report: succeeded", `Restore ${restoreId} succeeded in ${DR} (ec2 ${fleet.instance} from ${lines.find((l) => l.startsWith("point "))?.split(" ")[1] ?? "?"})`]);
     expect(lines.find((l) => l.startsWith("point "))).to.match(new RegExp(`^point snap-[0-9a-f]+ \\(ec2 copy taken 2026-11-20T05:02:00.000Z, \\w+\\) -> restored-${fleet.instance}-0c0ffee0, mode volumes$`));
@@ -112,9 +120,7 @@ describe("operator commands end to end", () => {
   it("restore follows a DR Aurora restore from a point in time through its phases (cluster, then writer) to the endpoint", async () => {
     const restoreId = `0c0ffee0-${fleet.cluster}-20261121T090000Z`;
     const request: RestoreRequest = { source: fleet.cluster, point: "2026-11-20T12:00:00.000Z" };
-    // The DB subnet group and security groups the fake's DR region has.
-    const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(DR);
-    const { run } = await runInDr(request, restoreId, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify({ subnetIds, securityGroupIds, dbSubnetGroup }) });
+    const { run } = await runInDr(request, restoreId, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify(fakeNetwork()) });
     expect(run.status, JSON.stringify(run.output)).to.equal("SUCCEEDED");
 
     const console = recordingConsole();
