@@ -9,6 +9,8 @@ export const SFN_TARGET_PREFIX = "AWSStepFunctions.";
 /** One history event as the test writes it: its type and details field (e.g. stateEnteredEventDetails). */
 export interface ScriptedEvent {
   type: string;
+  /** When it happened, in seconds after the execution's start (default: its step's time). */
+  secondsAfterStart?: number;
   [details: string]: unknown;
 }
 
@@ -134,9 +136,9 @@ export class FakeStepFunctions {
       return;
     }
     const at = execution.startDate + (execution.nextStep + 1) * (script.stepSeconds ?? 10);
-    for (const event of script.steps[execution.nextStep]) {
+    for (const { secondsAfterStart, ...event } of script.steps[execution.nextStep]) {
       const id = execution.events.length + 1;
-      execution.events.push({ ...event, id, previousEventId: id - 1, timestamp: at });
+      execution.events.push({ ...event, id, previousEventId: id - 1, timestamp: secondsAfterStart === undefined ? at : execution.startDate + secondsAfterStart });
     }
     execution.nextStep += 1;
   }

@@ -6,6 +6,8 @@ import type { RestoreRequest } from "../../handlers/restore/contract";
 import { consoleUrl, parseExecutionArn } from "../../tools/restore/execution-arn";
 import { parseFlags } from "../../tools/restore/flags";
 import { elapsed } from "../../tools/restore/progress-format";
+import { RESTORE_ID_RULE, parseRestoreEvent, parseRestoreRequest } from "../../handlers/restore/event";
+import { NAME_RULE } from "../../handlers/restore/naming";
 import { RESTORE_USAGE } from "../../tools/restore/restore-args";
 import { main, type RestoreDeps } from "../../tools/restore/restore-cli";
 import { newRestoreId, RESTORE_ID } from "../../tools/restore/restore-id";
@@ -57,6 +59,7 @@ describe("npm run restore: the request", () => {
     expect(started.map((s) => [s.machineArn, s.name])).to.deep.equal([[MACHINES.dr, RESTORE_ID_OF(INSTANCE)]]);
     const request: RestoreRequest = { source: INSTANCE, point: "latest", mode: "instance", name: "web-restored", instanceType: "m7g.large", keepImage: true, machine: { architecture: "arm64", rootDevice: "/dev/xvda" } };
     expect(JSON.parse(started[0].input)).to.deep.equal(request);
+    expect(parseRestoreRequest(JSON.parse(started[0].input)), "the function takes it as it is").to.deep.equal(request);
     expect(fake.calls.map((c) => `${c.service} ${c.region} ${c.action}`)).to.deep.equal([`states ${DR} StartExecution`]);
     expect(console.err).to.deep.equal([]);
   });
@@ -67,7 +70,9 @@ describe("npm run restore: the request", () => {
     expect(await main(argv, deps)).to.equal(0);
     const [started] = fake.sfn.started();
     expect(started.machineArn).to.equal(MACHINES.primary);
-    expect(JSON.parse(started.input)).to.deep.equal({ source: "orders-db", kind: "aurora", point: "2026-12-01T06:30:00.000Z", instanceClass: "db.r6g.large", database: { engine: "aurora-postgresql", port: 5432 } });
+    const request = { source: "orders-db", kind: "aurora", point: "2026-12-01T06:30:00.000Z", instanceClass: "db.r6g.large", database: { engine: "aurora-postgresql", port: 5432 } };
+    expect(JSON.parse(started.input)).to.deep.equal(request);
+    expect(parseRestoreRequest(JSON.parse(started.input)), "the function takes it as it is").to.deep.equal(request);
   });
 
   it("an explicit point id or ARN is passed as given", async () => {
@@ -131,8 +136,8 @@ describe("npm run restore: arguments", () => {
       "--mode: only for an EC2 source",
       "--zone: only for an EC2 source restored as volumes",
       '--instance-type: expected an EC2 instance type such as m7g.large, got "huge"',
-      '--name: expected a DB identifier (a letter, then letters, digits and single hyphens, at most 63, not ending in a hyphen), got "Bad--Name"',
-      '--restore-id: expected 1-80 letters, digits, \'-\' or \'_\' (a Step Functions execution name), got "has spaces"',
+      `--name: expected ${NAME_RULE}, got "Bad--Name"`,
+      `--restore-id: expected ${RESTORE_ID_RULE}, got "has spaces"`,
       '--machine-boot-mode: expected one of legacy-bios, uefi, uefi-preferred, got "bios"',
       '--database-port: expected a port from 1150 to 65535, got "80"',
     ]);
@@ -265,6 +270,10 @@ describe("restore ids and execution ARNs", () => {
     expect(long).to.have.length(80);
     expect(long).to.match(RESTORE_ID);
     expect(newRestoreId("x.y/z", NOW)).to.match(/^[0-9a-f]{8}-x-y-z-20261202T030000Z$/);
+    // The restore function takes each as its restore id.
+    for (const restoreId of [long, newRestoreId(INSTANCE, NOW)]) {
+      expect(parseRestoreEvent({ step: "start", restoreId, startedAt: NOW.toISOString(), request: { source: INSTANCE, point: "latest" } })).to.have.property("restoreId", restoreId);
+    }
   });
 
   it("reads an execution ARN and builds its console page per partition", () => {

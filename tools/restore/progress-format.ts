@@ -2,7 +2,9 @@
 // (Start, Wait, Poll n, Validate, Report), what the steps decided (the point, the phase, the checks), any error; and
 // at the end the restore's report.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import { isFields } from "../../handlers/lib/values";
 import type { RestoreReport, RestoreState } from "../../handlers/restore/contract";
+import { STATE } from "../../infra/restore-machine";
 
 /** `m:ss`, or `h:mm:ss` from an hour. */
 export function elapsed(seconds: number): string {
@@ -21,25 +23,23 @@ function json(text: string | undefined): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** The restore state in a step's input or output: the machine carries it as `{"state": RestoreState}`. */
 function restoreState(data: string | undefined): RestoreState | undefined {
   const parsed = json(data);
-  const value = isObject(parsed) && isObject(parsed.state) ? parsed.state : parsed;
-  return isObject(value) && typeof value.restoreId === "string" && isObject(value.point) && typeof value.status === "string" ? (value as unknown as RestoreState) : undefined;
+  const value = isFields(parsed) && isFields(parsed.state) ? parsed.state : parsed;
+  return isFields(value) && typeof value.restoreId === "string" && isFields(value.point) && typeof value.status === "string" ? (value as unknown as RestoreState) : undefined;
 }
 
 /** The report step's output (or the execution's), when it is a report. */
 export function restoreReport(output: string | undefined): RestoreReport | undefined {
   const value = json(output);
-  return isObject(value) && typeof value.restoreId === "string" && (value.status === "succeeded" || value.status === "failed") && Array.isArray(value.created) ? (value as unknown as RestoreReport) : undefined;
+  return isFields(value) && typeof value.restoreId === "string" && (value.status === "succeeded" || value.status === "failed") && Array.isArray(value.created) ? (value as unknown as RestoreReport) : undefined;
 }
 
 /** An error's cause: a Lambda's `{errorType, errorMessage}` shown as its message. */
 export function causeText(cause: string | undefined): string {
   const value = json(cause);
-  if (isObject(value) && typeof value.errorMessage === "string") return value.errorMessage;
+  if (isFields(value) && typeof value.errorMessage === "string") return value.errorMessage;
   return cause ?? "";
 }
 
@@ -80,7 +80,7 @@ export class ProgressPrinter {
         const seconds = typeof waitSeconds === "number" ? ` ${waitSeconds} s` : "";
         return [`${entered.name}${seconds}`];
       }
-      return [entered.name === "Poll" ? `Poll ${count}` : entered.name];
+      return [entered.name === STATE.poll ? `${STATE.poll} ${count}` : entered.name];
     }
     const exited = event.stateExitedEventDetails;
     if (exited?.name !== undefined && type === "TaskStateExited") return this.exited(exited.name, exited.output);
@@ -96,7 +96,7 @@ export class ProgressPrinter {
     const state = restoreState(output);
     if (state === undefined) return [];
     const lines: string[] = [];
-    if (name === "Start") {
+    if (name === STATE.start) {
       const p = state.point;
       lines.push(`point ${p.id} (${state.kind} ${p.origin}${p.taken ? ` taken ${p.taken}` : ""}${p.tier ? `, ${p.tier}` : ""}) -> ${state.name}${state.mode ? `, mode ${state.mode}` : ""}`);
     }

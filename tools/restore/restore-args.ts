@@ -3,6 +3,8 @@
 // stack's outputs are read or any AWS call is made.
 import type { ResourceKind } from "../../handlers/catalog";
 import { MACHINE_RESTORE_MODES, type MachineRestoreMode, type RestoreRequest } from "../../handlers/restore/contract";
+import { RESTORE_ID_RULE } from "../../handlers/restore/event";
+import { isRestoreName, NAME_RULE } from "../../handlers/restore/naming";
 import { kindOf, regionRoleOf, sourceKinds, stackProblems, type PointsKind } from "./common-args";
 import { parseExecutionArn } from "./execution-arn";
 import { DATABASE_FLAGS, databaseFacts, MACHINE_FLAGS, machineFacts } from "./facts-args";
@@ -48,9 +50,6 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9-]+\.[a-z0-9-]+$/;
 const ZONE = /^[a-z]{2}(-[a-z0-9]+)+[a-z]$/;
-/** A DB identifier: a letter, then letters, digits and single hyphens, not ending in one; at most 63. */
-const DB_NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]{0,62}$/;
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** The arguments; throws a UsageError listing every problem. */
 export function parseRestoreArgs(argv: readonly string[], kinds: readonly PointsKind[]): RestoreArgs {
@@ -100,11 +99,10 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
   const instanceType = checked("--instance-type", INSTANCE_TYPE, "an EC2 instance type such as m7g.large");
   const instanceClass = checked("--instance-class", INSTANCE_CLASS, "a DB instance class such as db.r6g.large");
   const zone = checked("--zone", ZONE, "an availability zone such as us-west-2a");
-  const name = databaseOnly
-    ? checked("--name", DB_NAME, "a DB identifier (a letter, then letters, digits and single hyphens, at most 63, not ending in a hyphen)")
-    : checked("--name", NAME, "1-128 letters, digits, '.', '_' or '-', starting with a letter or digit");
-  if (name !== undefined && databaseOnly && name.endsWith("-")) problems.push("--name: a DB identifier cannot end in a hyphen");
-  const restoreId = checked("--restore-id", RESTORE_ID, "1-80 letters, digits, '-' or '_' (a Step Functions execution name)");
+  // The restore function's one naming rule (every kind accepts it) and its execution-name rule.
+  const name = value("--name");
+  if (name !== undefined && !isRestoreName(name)) problems.push(`--name: expected ${NAME_RULE}, got ${JSON.stringify(name)}`);
+  const restoreId = checked("--restore-id", RESTORE_ID, RESTORE_ID_RULE);
   const machine = machineFacts(flags.values, problems);
   const database = databaseFacts(flags.values, problems);
 

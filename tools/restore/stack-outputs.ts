@@ -3,6 +3,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { isFields } from "../../handlers/lib/values";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
@@ -25,13 +26,13 @@ const text = (value: unknown) => (typeof value === "string" && value !== "" ? va
 
 /** The outputs of a `pulumi stack output --json` document; throws naming each output that is missing or wrong. */
 export function parseOutputs(json: unknown, where: string): StackOutputs {
-  const doc = typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, unknown>) : {};
+  const doc = isFields(json) ? json : {};
   const primary = text(doc.primaryRegion);
   const dr = text(doc.drRegion);
   const problems = [...(primary ? [] : ["primaryRegion"]), ...(dr ? [] : ["drRegion"])];
   if (primary === undefined || dr === undefined) throw new Error(`${where}: missing output ${problems.join(", ")} (is this a backup-dr stack's output?)`);
   const machines = doc.restoreStateMachineArns;
-  const arns = typeof machines === "object" && machines !== null ? (machines as Record<string, unknown>) : undefined;
+  const arns = isFields(machines) ? machines : undefined;
   const primaryMachine = text(arns?.primary);
   const drMachine = text(arns?.dr);
   return {

@@ -1,0 +1,88 @@
+// The package.json scripts run the commands as a person would: `npm run restore` and `npm run recovery-points`, in a
+// process of their own with the registry's kinds and the SDK's default credential chain (here: the fake AWS served over
+// HTTP through AWS_ENDPOINT_URL); bad usage exits 2 before any call.
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ACCOUNT_ID, FakeAws } from "../helpers/aws-fake";
+import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
+import { DR, PRIMARY, RestoreFleet } from "../helpers/restore-setup";
+
+const ROOT = path.resolve(__dirname, "..", "..");
+const MACHINES = { primary: `arn:aws:states:${PRIMARY}:${ACCOUNT_ID}:stateMachine:restore`, dr: `arn:aws:states:${DR}:${ACCOUNT_ID}:stateMachine:restore-dr` };
+
+interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run -s <script> -- args` without blocking this process (it may be serving the fake AWS). */
+function npmRun(script: string, args: readonly string[], env: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "-s", script, "--", ...args], { cwd: ROOT, env: { ...process.env, AWS_PROFILE: "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** No credentials and nothing listening: any AWS call would fail, so exit 2 with the usage proves none was made. */
+const NO_AWS = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+
+describe("npm run restore / recovery-points (the scripts)", () => {
+  it("npm run restore with bad flags exits 2 listing every problem and the usage", async () => {
+    const run = await npmRun("restore", ["--stack", "prod", "--mode", "sideways"], NO_AWS);
+    expect(run.status).to.equal(2);
+    expect(run.stdout).to.equal("");
+    expect(run.stderr).to.include("--region: required (primary or dr: the region to restore into)\n");
+    expect(run.stderr).to.include('--mode: expected volumes or instance, got "sideways"\n');
+    expect(run.stderr).to.include("usage: npm run restore -- --stack <stack>");
+  });
+
+  describe("against the fake AWS over HTTP", () => {
+    let fake: FakeAws;
+    let fleet: RestoreFleet;
+    let server: FakeServer;
+    let outputs: string;
+
+    beforeEach(async () => {
+      fake = new FakeAws();
+      fleet = new RestoreFleet(fake);
+      const made = await fleet.backup(20);
+      await fleet.copy(made, new Date("2026-11-20T06:00:00Z"));
+      fake.sfn.addMachine(MACHINES.dr);
+      server = await startFakeServer(fake);
+      outputs = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "backup-dr-restore-")), "test.json");
+      fs.writeFileSync(outputs, JSON.stringify({ primaryRegion: PRIMARY, drRegion: DR, restoreStateMachineArns: MACHINES, topicArn: "ignored" }));
+    });
+
+    afterEach(() => server.close());
+
+    it("recovery-points reads both regions through the registry's kinds under the stack tag of Pulumi.yaml's project", async () => {
+      const run = await npmRun("recovery-points", ["--stack", "test", "--source", fleet.instance, "--outputs", outputs], fakeEndpointEnv(server, PRIMARY));
+      expect(run.stderr).to.not.include("could not be read");
+      expect(run.status).to.equal(0);
+      const rows = run.stdout.trim().split("\n").slice(2).map((r) => r.split(/\s{2,}/));
+      expect(rows.map((r) => [r[1], r[2], r[3], r[9]])).to.deep.equal([
+        ["ec2", `dr ${DR}`, "copy", "yes"],
+        ["ec2", `primary ${PRIMARY}`, "backup", "yes"],
+      ]);
+      expect(new Set(fake.calls.filter((c) => c.action === "DescribeSnapshots").map((c) => c.region))).to.deep.equal(new Set([PRIMARY, DR]));
+    });
+
+    it("restore --detach starts the DR state machine with the request and prints how to follow it", async () => {
+      const run = await npmRun("restore", ["--stack", "test", "--source", fleet.instance, "--region", "dr", "--point", "latest", "--zone", `${DR}a`, "--detach", "--outputs", outputs], fakeEndpointEnv(server, PRIMARY));
+      expect(run.status).to.equal(0);
+      const [started] = fake.sfn.started();
+      expect(started.machineArn).to.equal(MACHINES.dr);
+      expect(JSON.parse(started.input)).to.deep.equal({ source: fleet.instance, point: "latest", zone: `${DR}a` });
+      expect(run.stdout).to.include(`Follow it: npm run restore -- --follow ${started.arn}\n`);
+    });
+  });
+});
