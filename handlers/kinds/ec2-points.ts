@@ -78,6 +78,7 @@ export function ec2Point(region: string, snapshots: readonly SnapshotRecord[]): 
     ...(taken === undefined ? {} : { taken: taken.toISOString() }),
     ...(entry.expires === undefined ? {} : { expires: entry.expires }),
     origin: entry.copyOf === undefined ? "backup" : "copy",
+    ...copiesOf(entries.map((m) => m.entry.copyOf)),
     completed: notRestorable === undefined,
     ...(notRestorable === undefined ? {} : { notRestorable }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),
@@ -89,6 +90,12 @@ export function ec2Point(region: string, snapshots: readonly SnapshotRecord[]): 
       ...(snapshot.sizeGiB === undefined ? {} : { sizeGiB: snapshot.sizeGiB }),
     })),
   };
+}
+
+/** A copy's `copyOf`: what its snapshots are copies of (nothing on a backup). */
+function copiesOf(values: ReadonlyArray<string | undefined>): { copyOf?: string[] } {
+  const copyOf = values.filter((v): v is string => v !== undefined);
+  return copyOf.length === 0 ? {} : { copyOf };
 }
 
 /** The snapshots grouped by backup run (a snapshot without a run tag stands alone). */

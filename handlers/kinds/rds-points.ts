@@ -46,6 +46,7 @@ export function dbPoint(name: DbKind, region: string, snapshot: SnapshotRecord):
     ...(taken === undefined ? {} : { taken: taken.toISOString() }),
     ...(entry.expires === undefined ? {} : { expires: entry.expires }),
     origin: entry.copyOf === undefined ? "backup" : "copy",
+    ...(entry.copyOf === undefined ? {} : { copyOf: [entry.copyOf] }),
     completed,
     ...(completed ? {} : { notRestorable: `not completed: ${snapshot.id} is ${snapshot.status}` }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),

@@ -64,6 +64,8 @@ export interface RecoveryPoint {
   expires?: string;
   /** "backup" in the region it was taken, "copy" for a DR copy. */
   origin: "backup" | "copy";
+  /** On a DR copy: what its snapshots are copies of (their `backup-dr:copy-of`: a snapshot id, or a DB snapshot's ARN). */
+  copyOf?: string[];
   /** Every snapshot completed (and the set whole). */
   completed: boolean;
   /** Why it cannot be restored (incomplete, set short, another stack's): absent when it can. */

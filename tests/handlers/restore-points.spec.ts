@@ -104,9 +104,13 @@ describe("restore: choosing the recovery point", () => {
     const latest = await choose({ source: fleet.instance, point: "latest" }, DR);
     expect(latest.point).to.deep.include({ origin: "copy", region: DR, taken: "2026-11-19T05:02:00.000Z" });
     expect(latest.point.snapshotIds).to.have.members(made[1].ebs.flatMap((s) => fleet.copiesOf(s.id)));
+    // A copy says what it is a copy of (npm run recovery-points shows a backup's DR copy state from it): each
+    // volume's backup snapshot id; a DB snapshot's ARN in the primary region.
+    expect(latest.point.copyOf).to.have.members(made[1].ebs.map((s) => s.id));
     const inTime = await choose({ source: fleet.db, point: "2026-11-18T23:00:00Z" }, DR);
     expect(inTime.point).to.deep.include({ id: made[0].db.id, origin: "copy", region: DR });
     expect(inTime.point.arn).to.equal(dbSnapshotArn("rds", fleet.dr, made[0].db.id));
+    expect(inTime.point.copyOf).to.deep.equal([dbSnapshotArn("rds", fleet.primary, made[0].db.id)]);
     const explicit = await choose({ source: fleet.cluster, point: made[1].cluster.id }, DR);
     expect(explicit.point).to.deep.include({ origin: "copy", region: DR });
     const copyId = fleet.copiesOf(made[0].ebs[0].id)[0];

@@ -29,9 +29,10 @@ const point = (overrides: Partial<RecoveryPoint>): RecoveryPoint => ({
 
 const POINTS: RecoveryPoint[] = [
   point({ id: "snap-0a1", snapshotIds: ["snap-0a1", "snap-0a2"], taken: "2026-12-01T06:00:00.000Z", expires: "2026-12-15T06:00:00.000Z" }),
-  point({ id: "snap-0b1", taken: "2026-12-02T00:00:00.000Z", tier: "hourly", completed: false }),
-  point({ id: "snap-0c1", region: DR, origin: "copy", taken: "2026-12-01T06:00:00.000Z", expires: "2026-12-08T06:00:00.000Z" }),
-  point({ id: "snap-0d1", region: DR, origin: "copy", taken: "2026-11-30T06:00:00.000Z", notRestorable: "set short: 1 of 2 snapshots" }),
+  point({ id: "snap-0b1", snapshotIds: ["snap-0b1"], taken: "2026-12-02T00:00:00.000Z", tier: "hourly", completed: false }),
+  point({ id: "snap-0c1", region: DR, origin: "copy", copyOf: ["snap-0a1", "snap-0a2"], taken: "2026-12-01T06:00:00.000Z", expires: "2026-12-08T06:00:00.000Z" }),
+  point({ id: "snap-0d1", region: DR, origin: "copy", copyOf: ["snap-0b1"], completed: false, taken: "2026-11-30T06:00:00.000Z", notRestorable: "set short: 1 of 2 snapshots" }),
+  point({ id: "snap-0f1", snapshotIds: ["snap-0f1"], taken: "2026-11-29T06:00:00.000Z", tier: "daily" }),
   point({ id: "snap-0e1", source: "i-0fffffffffffffff0", taken: "2026-12-01T07:00:00.000Z" }),
 ];
 
@@ -54,19 +55,22 @@ function setup(): { fake: FakeAws; console: Console; deps: PointsDeps; kinds: Re
 }
 
 describe("npm run recovery-points", () => {
-  it("lists the source's points of both regions, newest first, with tier, plan, expiry, origin and why one is not restorable", async () => {
+  it("lists the source's points of both regions, newest first, with tier, plan, expiry, origin, DR copy state and why one is not restorable", async () => {
     const { console, deps, kinds } = setup();
     const code = await main(["--stack", "prod", "--source", INSTANCE], deps);
     expect(code).to.equal(0);
     expect(console.err).to.deep.equal([]);
     const [heading, columns, ...rows] = console.out;
     expect(heading).to.equal(`Recovery points of ${INSTANCE} (stack backup-dr/prod; primary ${PRIMARY}, dr ${DR}), newest first:`);
-    expect(columns.split(/\s+/)).to.deep.equal(["TAKEN", "KIND", "REGION", "ORIGIN", "TIER", "PLAN", "EXPIRES", "COMPLETED", "POINT", "RESTORABLE"]);
+    expect(columns.split(/\s{2,}/)).to.deep.equal(["TAKEN", "KIND", "REGION", "ORIGIN", "DR COPY", "TIER", "PLAN", "EXPIRES", "COMPLETED", "POINT", "RESTORABLE"]);
+    // DR COPY: snap-0a1's set is copied whole (one completed copy of both its snapshots), snap-0b1's copy is not
+    // complete yet, snap-0f1 has none in the DR region; a copy itself shows "-".
     expect(rows.map((r) => r.split(/\s{2,}/))).to.deep.equal([
-      ["2026-12-02T00:00:00.000Z", "ec2", `primary ${PRIMARY}`, "backup", "hourly", "gold", "-", "no", "snap-0b1", "no: not completed yet"],
-      ["2026-12-01T06:00:00.000Z", "ec2", `dr ${DR}`, "copy", "daily", "gold", "2026-12-08T06:00:00.000Z", "yes", "snap-0c1", "yes"],
-      ["2026-12-01T06:00:00.000Z", "ec2", `primary ${PRIMARY}`, "backup", "daily", "gold", "2026-12-15T06:00:00.000Z", "yes", "snap-0a1 (+1 more)", "yes"],
-      ["2026-11-30T06:00:00.000Z", "ec2", `dr ${DR}`, "copy", "daily", "gold", "-", "yes", "snap-0d1", "no: set short: 1 of 2 snapshots"],
+      ["2026-12-02T00:00:00.000Z", "ec2", `primary ${PRIMARY}`, "backup", "copying", "hourly", "gold", "-", "no", "snap-0b1", "no: not completed yet"],
+      ["2026-12-01T06:00:00.000Z", "ec2", `dr ${DR}`, "copy", "-", "daily", "gold", "2026-12-08T06:00:00.000Z", "yes", "snap-0c1", "yes"],
+      ["2026-12-01T06:00:00.000Z", "ec2", `primary ${PRIMARY}`, "backup", "copied", "daily", "gold", "2026-12-15T06:00:00.000Z", "yes", "snap-0a1 (+1 more)", "yes"],
+      ["2026-11-30T06:00:00.000Z", "ec2", `dr ${DR}`, "copy", "-", "daily", "gold", "-", "no", "snap-0d1", "no: set short: 1 of 2 snapshots"],
+      ["2026-11-29T06:00:00.000Z", "ec2", `primary ${PRIMARY}`, "backup", "not copied", "daily", "gold", "-", "yes", "snap-0f1", "yes"],
     ]);
     // Every kind whose sources may look like this id (an instance id is a valid DB identifier too) was asked once per
     // region with the stack tag.
@@ -86,9 +90,11 @@ describe("npm run recovery-points", () => {
   });
 
   it("--region reads only that region", async () => {
-    const { fake, deps } = setup();
+    const { fake, console, deps } = setup();
     expect(await main(["--stack", "prod", "--source", INSTANCE, "--region", "primary"], deps)).to.equal(0);
     expect(new Set(fake.calls.map((c) => c.region))).to.deep.equal(new Set([PRIMARY]));
+    // Without the DR region, whether a backup was copied is not known.
+    expect(new Set(console.out.slice(2).map((r) => r.split(/\s{2,}/)[4]))).to.deep.equal(new Set(["not read"]));
   });
 
   it("a region that is down is named with its error; the other region's points are still listed; exit 1", async () => {
@@ -97,7 +103,12 @@ describe("npm run recovery-points", () => {
     const code = await main(["--stack", "prod", "--source", INSTANCE], deps);
     expect(code).to.equal(1);
     expect(console.err).to.deep.equal([`region dr (${DR}) could not be read: UnauthorizedOperation: You are not authorized to perform this operation.`]);
-    expect(console.out.slice(2).map((r) => r.split(/\s{2,}/)[8])).to.deep.equal(["snap-0b1", "snap-0a1 (+1 more)"]);
+    // The DR region did not answer: a backup's copy state is "not read", never "not copied".
+    expect(console.out.slice(2).map((r) => [r.split(/\s{2,}/)[9], r.split(/\s{2,}/)[4]])).to.deep.equal([
+      ["snap-0b1", "not read"],
+      ["snap-0a1 (+1 more)", "not read"],
+      ["snap-0f1", "not read"],
+    ]);
   });
 
   it("both regions down: no points, both named, exit 1", async () => {

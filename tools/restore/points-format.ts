@@ -1,7 +1,7 @@
 // How `npm run recovery-points` prints a listing: a table for a person, or JSON for a script.
 import type { PointListing } from "./points-list";
 
-const COLUMNS = ["TAKEN", "KIND", "REGION", "ORIGIN", "TIER", "PLAN", "EXPIRES", "COMPLETED", "POINT", "RESTORABLE"] as const;
+const COLUMNS = ["TAKEN", "KIND", "REGION", "ORIGIN", "DR COPY", "TIER", "PLAN", "EXPIRES", "COMPLETED", "POINT", "RESTORABLE"] as const;
 
 /** The table, newest first; a region that failed is named in `failureLines`, not here. */
 export function formatPoints(listing: PointListing, heading: string): string {
@@ -11,6 +11,7 @@ export function formatPoints(listing: PointListing, heading: string): string {
     p.kind,
     `${p.regionRole} ${p.region}`,
     p.origin,
+    p.drCopy,
     p.tier ?? "-",
     p.plan ?? "-",
     p.expires ?? "-",

@@ -8,6 +8,9 @@ import type { RegionRole } from "./stack-outputs";
 
 export interface ListedPoint extends RecoveryPoint {
   regionRole: RegionRole;
+  /** A backup's DR copy: "copied" (every snapshot's copy completed), "copying", "not copied", or "not read" (the DR
+   * region was not asked or did not answer); "-" on a copy. */
+  drCopy: DrCopyState;
   restorable: boolean;
   /** Why it cannot be restored (absent when it can). */
   whyNot?: string;
@@ -22,6 +25,25 @@ export interface RegionFailure {
 export interface PointListing {
   points: ListedPoint[];
   failures: RegionFailure[];
+}
+
+export type DrCopyState = "copied" | "copying" | "not copied" | "not read" | "-";
+
+/** What a backup's DR copies are copies of: a DB snapshot's ARN, or each volume snapshot's id. */
+function copyKeys(point: RecoveryPoint): string[] {
+  return point.arn === undefined ? point.snapshotIds : [point.arn];
+}
+
+/** The DR copy state of a backup, from the DR region's points (undefined: the DR region was not read). */
+export function drCopyState(point: RecoveryPoint, drPoints: readonly RecoveryPoint[] | undefined): DrCopyState {
+  if (point.origin === "copy") return "-";
+  if (drPoints === undefined) return "not read";
+  const keys = copyKeys(point);
+  const copiedBy = (copies: readonly RecoveryPoint[]) => new Set(copies.flatMap((c) => c.copyOf ?? []));
+  const done = copiedBy(drPoints.filter((c) => c.completed));
+  if (keys.every((k) => done.has(k))) return "copied";
+  const any = copiedBy(drPoints);
+  return keys.some((k) => any.has(k)) ? "copying" : "not copied";
 }
 
 /** Why a point cannot be restored, as the restore's start step would refuse it; undefined when it can be. */
@@ -54,10 +76,14 @@ export async function listRecoveryPoints(
       }
     }),
   );
-  return { points: perRegion.flatMap((r) => r.points).sort(newestFirst), failures: perRegion.flatMap((r) => r.failures) };
+  const failures = perRegion.flatMap((r) => r.failures);
+  const points = perRegion.flatMap((r) => r.points);
+  const drRead = regions.some((r) => r.role === "dr") && !failures.some((f) => f.regionRole === "dr");
+  const drPoints = drRead ? points.filter((p) => p.regionRole === "dr") : undefined;
+  return { points: points.map((p) => ({ ...p, drCopy: drCopyState(p, drPoints) })).sort(newestFirst), failures };
 }
 
 function listed(point: RecoveryPoint, regionRole: RegionRole): ListedPoint {
   const whyNot = whyNotRestorable(point);
-  return { ...point, regionRole, restorable: whyNot === undefined, ...(whyNot === undefined ? {} : { whyNot }) };
+  return { ...point, regionRole, drCopy: "-", restorable: whyNot === undefined, ...(whyNot === undefined ? {} : { whyNot }) };
 }
