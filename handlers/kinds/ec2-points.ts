@@ -83,6 +83,7 @@ export function ec2Point(region: string, snapshots: readonly SnapshotRecord[]): 
     ...(notRestorable === undefined ? {} : { notRestorable }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),
     ...(entry.machine === undefined ? {} : { machine: entry.machine }),
+    ...(entry.network === undefined ? {} : { network: entry.network }),
     volumes: entries.map(({ snapshot, entry: e }) => ({
       snapshotId: snapshot.id,
       ...(e.volume?.device === undefined ? {} : { device: e.volume.device }),

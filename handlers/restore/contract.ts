@@ -16,7 +16,7 @@
 //               still reports what exists), writes the manifest runs/restore/<yyyy>/<mm>/<dd>/<restoreId>.json to the
 //               region's vault. Never deletes anything.
 import type { ResourceKind, Tier } from "../catalog";
-import type { DatabaseFacts, MachineFacts } from "../lib/restore-facts";
+import type { DatabaseFacts, MachineFacts, NetworkHint } from "../lib/restore-facts";
 
 /** How a machine's recovery point is restored: its volumes only, or an image and an instance launched from it. */
 export type MachineRestoreMode = "volumes" | "instance";
@@ -74,6 +74,8 @@ export interface RecoveryPoint {
   stack?: string;
   machine?: MachineFacts;
   database?: DatabaseFacts;
+  /** Where the source ran (subnet, security groups), recorded at backup time: named when a restore lacks its network. */
+  network?: NetworkHint;
   /** A machine: per snapshot, its device and whether it is the root device, and its size (GiB). */
   volumes?: Array<{ snapshotId: string; device?: string; root?: boolean; sizeGiB?: number }>;
 }

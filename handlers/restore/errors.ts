@@ -2,6 +2,7 @@
 // step throws all of them before any create call (the machine then reports, creating nothing).
 import { namedError, type NamedError } from "../lib/errors";
 import { listSome } from "../lib/event-input";
+import type { NetworkHint } from "../lib/restore-facts";
 
 /** No recovery point of the source in the region for this stack, under any kind. */
 export function unknownSourceError(source: string, region: string, kinds: readonly string[]): NamedError<"UnknownSourceError", { source: string }> {
@@ -44,12 +45,20 @@ export function missingRestoreOptionsError(options: readonly string[]): NamedErr
 }
 
 /** The region's backup-dr:restore settings lack what the kind needs (e.g. subnets); names each config key. */
-export function missingRestoreNetworkError(keys: readonly string[], regionRole: string, options: readonly string[]): NamedError<"MissingRestoreNetworkError", { keys: readonly string[] }> {
+export function missingRestoreNetworkError(keys: readonly string[], regionRole: string, options: readonly string[], hint?: NetworkHint): NamedError<"MissingRestoreNetworkError", { keys: readonly string[] }> {
   const configKeys = keys.map((key) => `\`backup-dr:restore\` ${regionRole}.${key}`);
   const also = options.length === 0 ? "" : `; also missing from the request: ${options.map(optionHint).join("; ")}`;
-  return namedError("MissingRestoreNetworkError", `This region's restore network is not configured: set ${configKeys.join(", ")} in the stack config and run pulumi up${also}`, {
+  return namedError("MissingRestoreNetworkError", `This region's restore network is not configured: set ${configKeys.join(", ")} in the stack config and run pulumi up${also}${ranIn(hint)}`, {
     keys: configKeys,
   });
+}
+
+/** Where the source ran, as recorded at backup time: a starting point for the region's restore network. */
+function ranIn(hint: NetworkHint | undefined): string {
+  if (hint?.subnet === undefined && (hint?.securityGroups ?? []).length === 0) return "";
+  const groups = hint?.securityGroups ?? [];
+  const parts = [hint?.subnet === undefined ? "" : `subnet ${hint.subnet}`, groups.length === 0 ? "" : `security groups ${groups.join(", ")}${hint?.omittedGroups === undefined ? "" : ` (+${hint.omittedGroups} more)`}`];
+  return `; the source ran in ${parts.filter((p) => p !== "").join(" with ")} (recorded at backup time)`;
 }
 
 /** Thrown by poll once the kind's deadline has passed and the restore is still not available. */

@@ -4,6 +4,7 @@
 // a named error naming every missing option or config key, before anything is created.
 import type { RestoreKind } from "../kinds/kind";
 import type { RecoveryPoint, RestoreNetwork, RestoreRequest, RestoreState } from "./contract";
+import type { NetworkHint } from "../lib/restore-facts";
 import { missingRestoreNetworkError, missingRestoreOptionsError } from "./errors";
 import { restoreName } from "./naming";
 
@@ -60,11 +61,11 @@ export function resolveState(scope: ResolveScope, kind: RestoreKind, point: Reco
 }
 
 /** Throws the named error for what the kind says is missing: the network's config keys first (with the options too). */
-export function refuseMissing(missing: readonly string[], regionRole: string): void {
+export function refuseMissing(missing: readonly string[], regionRole: string, hint?: NetworkHint): void {
   const options = missing.filter((m) => m.startsWith("option:")).map((m) => m.slice("option:".length));
   const network = missing.filter((m) => m.startsWith("network:")).map((m) => m.slice("network:".length));
   // Anything else (e.g. `point:volumes.device`) is kept whole: the message says the point lacks it.
   const other = missing.filter((m) => !m.startsWith("option:") && !m.startsWith("network:"));
-  if (network.length > 0) throw missingRestoreNetworkError(network, regionRole, [...options, ...other]);
+  if (network.length > 0) throw missingRestoreNetworkError(network, regionRole, [...options, ...other], hint);
   if (options.length > 0 || other.length > 0) throw missingRestoreOptionsError([...options, ...other]);
 }

@@ -55,7 +55,8 @@ export async function startRestore(deps: RestoreDeps, settings: RestoreSettings,
   const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
   const resolved = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
   const state = kind.regionDefaults === undefined ? resolved : await kind.regionDefaults(deps.clients, resolved);
-  refuseMissing(kind.missing(state), settings.regionRole);
+  // Where the source ran is a hint only in the region it ran in: a backup's, never a copy's.
+  refuseMissing(kind.missing(state), settings.regionRole, point.origin === "backup" ? point.network : undefined);
   return kind.start(kindContext(deps, settings, state), state);
 }
 

@@ -3,6 +3,7 @@
 // poll fails a restore past its deadline; validate; report finds what the restore made by its tag and writes the
 // manifest, after success and after a failure part-way.
 import { expect } from "chai";
+import { readCatalog } from "../../handlers/lib/catalog-record";
 import type { CreatedResource, RestoreReport, RestoreState } from "../../handlers/restore/contract";
 import { runRestoreStep } from "../../handlers/restore/run";
 import type { RestoreKinds } from "../../handlers/restore/steps";
@@ -142,6 +143,20 @@ describe("restore steps", () => {
     expect(error.message).to.equal(
       "This region's restore network is not configured: set `backup-dr:restore` dr.subnetIds, `backup-dr:restore` dr.securityGroupIds in the stack config and run pulumi up; also missing from the request: pass zone (--zone)",
     );
+  });
+
+  it("start: in the region the source ran in, the refusal names where it ran (recorded at backup time); a DR copy's hint is not offered", async () => {
+    missing = (state) => (state.subnetId === undefined ? ["network:subnetIds"] : []);
+    const error = await refusedStart({ source: fleet.instance, point: "latest", mode: "instance" }, "primary", { BACKUP_DR_RESTORE_NETWORK: "{}" });
+    expect(error.name).to.equal("MissingRestoreNetworkError");
+    const hint = readCatalog(made.ebs[0].tags).network;
+    expect(hint?.subnet, "the backup recorded the subnet").to.be.a("string");
+    expect(error.message).to.equal(
+      `This region's restore network is not configured: set \`backup-dr:restore\` primary.subnetIds in the stack config and run pulumi up; the source ran in subnet ${hint?.subnet ?? ""} with security groups ${(hint?.securityGroups ?? []).join(", ")} (recorded at backup time)`,
+    );
+    await fleet.copy(made, new Date("2026-11-20T06:00:00Z"));
+    const dr = await refusedStart({ source: fleet.instance, point: "latest", mode: "instance" }, "dr", { BACKUP_DR_RESTORE_NETWORK: "{}" });
+    expect(dr.message).to.not.contain("the source ran in");
   });
 
   it("start: an unknown source, another stack's point and a malformed request are refused before the kind is asked", async () => {

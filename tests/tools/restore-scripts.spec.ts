@@ -69,9 +69,10 @@ describe("npm run restore / recovery-points (the scripts)", () => {
       expect(run.stderr).to.not.include("could not be read");
       expect(run.status).to.equal(0);
       const rows = run.stdout.trim().split("\n").slice(2).map((r) => r.split(/\s{2,}/));
-      expect(rows.map((r) => [r[1], r[2], r[3], r[9]])).to.deep.equal([
-        ["ec2", `dr ${DR}`, "copy", "yes"],
-        ["ec2", `primary ${PRIMARY}`, "backup", "yes"],
+      // KIND, REGION, ORIGIN, DR COPY (the backup's copy, read from the DR region through its copy-of tags), RESTORABLE.
+      expect(rows.map((r) => [r[1], r[2], r[3], r[4], r[10]])).to.deep.equal([
+        ["ec2", `dr ${DR}`, "copy", "-", "yes"],
+        ["ec2", `primary ${PRIMARY}`, "backup", "copied", "yes"],
       ]);
       expect(new Set(fake.calls.filter((c) => c.action === "DescribeSnapshots").map((c) => c.region))).to.deep.equal(new Set([PRIMARY, DR]));
     });
