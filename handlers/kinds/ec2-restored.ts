@@ -1,9 +1,11 @@
 // What an EC2 restore created, read back by its restore-id tag (every list paginated): volumes, images and instances,
 // with the fields the restore's progress and validation need. Also the recovery point's snapshot sizes.
-import { paginateDescribeImages, paginateDescribeInstances, paginateDescribeInstanceStatus, paginateDescribeSnapshots, paginateDescribeVolumes, type EC2Client, type Filter } from "@aws-sdk/client-ec2";
-import { TAG_RESTORE_ID, TAG_RESTORED_FROM } from "../catalog";
+import { paginateDescribeImages, paginateDescribeInstances, paginateDescribeInstanceStatus, paginateDescribeVolumes, type EC2Client, type Filter } from "@aws-sdk/client-ec2";
+import { TAG_RESTORE_ID } from "../catalog";
 import { tagRecord, type Tags } from "../lib/tags";
 import type { CreatedResource } from "../restore/contract";
+import { describeEbsSnapshots } from "./ec2-snapshots";
+import { restoredFrom } from "./restore-steps";
 
 export interface RestoredVolume {
   id: string;
@@ -85,22 +87,18 @@ export async function instanceChecks(ec2: EC2Client, instanceId: string): Promis
   return undefined;
 }
 
-/** The size (GiB) of each of the snapshots, as EC2 reports it. */
+/** The size (GiB) of each of the snapshots, as EC2 reports it (the one EBS snapshot reader, ec2-snapshots.ts). */
 export async function snapshotSizes(ec2: EC2Client, snapshotIds: readonly string[]): Promise<Record<string, number | undefined>> {
-  const sizes: Record<string, number | undefined> = {};
-  for await (const page of paginateDescribeSnapshots({ client: ec2, pageSize: 1000 }, { OwnerIds: ["self"], Filters: [{ Name: "snapshot-id", Values: [...snapshotIds] }] })) {
-    for (const s of page.Snapshots ?? []) if (s.SnapshotId !== undefined) sizes[s.SnapshotId] = s.VolumeSize;
-  }
-  return sizes;
+  const snapshots = await describeEbsSnapshots(ec2, [], { Name: "snapshot-id", Values: [...snapshotIds] });
+  return Object.fromEntries(snapshots.map((s) => [s.id, s.sizeGiB]));
 }
 
 /** Everything an EC2 restore created, as the report lists it. */
 export async function findEc2Created(ec2: EC2Client, restoreId: string): Promise<CreatedResource[]> {
   const [volumes, images, instances] = await Promise.all([restoredVolumes(ec2, restoreId), restoredImages(ec2, restoreId), restoredInstances(ec2, restoreId)]);
-  const from = (tags: Tags) => (tags[TAG_RESTORED_FROM] === undefined ? {} : { restoredFrom: tags[TAG_RESTORED_FROM] });
   return [
-    ...images.map((i) => ({ type: "image", id: i.id, state: i.state, ...from(i.tags) })),
-    ...instances.map((i) => ({ type: "instance", id: i.id, state: i.state, ...from(i.tags) })),
-    ...volumes.map((v) => ({ type: "volume", id: v.id, state: v.state, ...from(v.tags) })),
+    ...images.map((i) => ({ type: "image", id: i.id, state: i.state, ...restoredFrom(i.tags) })),
+    ...instances.map((i) => ({ type: "instance", id: i.id, state: i.state, ...restoredFrom(i.tags) })),
+    ...volumes.map((v) => ({ type: "volume", id: v.id, state: v.state, ...restoredFrom(v.tags) })),
   ];
 }

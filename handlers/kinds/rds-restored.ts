@@ -1,10 +1,11 @@
 // What a DB restore created, read back: one DB instance or cluster by identifier (undefined while RDS does not show it
 // yet), and everything tagged with a restore id (RDS lists cannot filter on tags: every page is read, TagList checked).
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, paginateDescribeDBClusters, paginateDescribeDBInstances, type DBCluster, type DBInstance, type RDSClient } from "@aws-sdk/client-rds";
-import { TAG_RESTORE_ID, TAG_RESTORED_FROM } from "../catalog";
+import { TAG_RESTORE_ID } from "../catalog";
 import { errorName } from "../lib/errors";
 import { tagRecord, type Tags } from "../lib/tags";
 import type { CreatedResource } from "../restore/contract";
+import { restoredFrom } from "./restore-steps";
 
 /** A DB instance or cluster as a restore reads it. */
 export interface RestoredDb {
@@ -24,6 +25,9 @@ export interface RestoredDb {
 const INSTANCE_GONE = ["DBInstanceNotFound", "DBInstanceNotFoundFault"];
 const CLUSTER_GONE = ["DBClusterNotFound", "DBClusterNotFoundFault"];
 
+/** The VPC security group ids RDS lists for an instance or a cluster. */
+const groupIds = (groups: ReadonlyArray<{ VpcSecurityGroupId?: string }> | undefined) => (groups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId]));
+
 const hostPort = (host: string | undefined, port: number | undefined) => (host === undefined ? undefined : `${host}:${String(port ?? "")}`);
 
 function ofInstance(d: DBInstance): RestoredDb | undefined {
@@ -36,7 +40,7 @@ function ofInstance(d: DBInstance): RestoredDb | undefined {
     instanceClass: d.DBInstanceClass,
     clusterId: d.DBClusterIdentifier,
     subnetGroup: d.DBSubnetGroup?.DBSubnetGroupName,
-    securityGroupIds: (d.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId])),
+    securityGroupIds: groupIds(d.VpcSecurityGroups),
   };
 }
 
@@ -48,7 +52,7 @@ function ofCluster(c: DBCluster): RestoredDb | undefined {
     tags: tagRecord(c.TagList),
     endpoint: hostPort(c.Endpoint, c.Port),
     subnetGroup: c.DBSubnetGroup,
-    securityGroupIds: (c.VpcSecurityGroups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId])),
+    securityGroupIds: groupIds(c.VpcSecurityGroups),
     writer: c.DBClusterMembers?.find((m) => m.IsClusterWriter === true)?.DBInstanceIdentifier,
   };
 }
@@ -84,15 +88,14 @@ export const isRestoredBy = (db: RestoredDb | undefined, restoreId: string): boo
  */
 export async function findDbCreated(rds: RDSClient, restoreId: string, clusters: boolean): Promise<CreatedResource[]> {
   const found: CreatedResource[] = [];
-  const from = (db: RestoredDb) => (db.tags[TAG_RESTORED_FROM] === undefined ? {} : { restoredFrom: db.tags[TAG_RESTORED_FROM] });
   if (clusters) {
     for await (const page of paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {})) {
-      for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push({ type: "db-cluster", id: c.id, state: c.status, ...from(c) });
+      for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push({ type: "db-cluster", id: c.id, state: c.status, ...restoredFrom(c.tags) });
     }
   }
   for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
     for (const d of (page.DBInstances ?? []).map(ofInstance)) {
-      if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push({ type: "db-instance", id: d.id, state: d.status, ...from(d) });
+      if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push({ type: "db-instance", id: d.id, state: d.status, ...restoredFrom(d.tags) });
     }
   }
   return found;

@@ -1,7 +1,9 @@
 // What every kind's restore actions do alike with the state that travels between steps (handlers/restore/contract.ts):
 // mark it available or failed, build an idempotency token from the restore id, and collect validation checks.
 import { createHash } from "node:crypto";
+import { TAG_RESTORED_FROM } from "../catalog";
 import { describeError } from "../lib/errors";
+import type { Tags } from "../lib/tags";
 import type { CreatedResource, RestoreState } from "../restore/contract";
 
 type Validation = NonNullable<RestoreState["validation"]>;
@@ -46,4 +48,9 @@ export function validation(checks: readonly Check[]): Validation {
 /** The resource of `type` the state recorded (the first one). */
 export function createdOf(state: RestoreState, type: string): CreatedResource | undefined {
   return state.created.find((r) => r.type === type);
+}
+
+/** A created resource's `restoredFrom`, from its `backup-dr:restored-from` tag (nothing when it has none). */
+export function restoredFrom(tags: Readonly<Tags>): Pick<CreatedResource, "restoredFrom"> {
+  return tags[TAG_RESTORED_FROM] === undefined ? {} : { restoredFrom: tags[TAG_RESTORED_FROM] };
 }
