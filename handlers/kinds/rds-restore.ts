@@ -40,6 +40,11 @@ function required<T>(value: T | undefined, field: string): T {
   return value;
 }
 
+/** The name is held by a DB instance or cluster of another restore, or of none: the refusal says whose. */
+function nameTaken(name: string, resource: string, held: RestoredDb | undefined): ReturnType<typeof restoreNameTakenError> {
+  return restoreNameTakenError(name, resource, `${TAG_RESTORE_ID}=${held?.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+}
+
 /**
  * Sends a create unless the name is held already: by this restore (a rerun: done) or by anything else (taken: refused
  * before any call names it, e.g. a name given that is the source's own). "Already exists" after the send (two sends at
@@ -48,7 +53,7 @@ function required<T>(value: T | undefined, field: string): T {
 async function createOnceByName(send: () => Promise<unknown>, exists: readonly string[], read: () => Promise<RestoredDb | undefined>, restoreId: string, name: string, resource: string): Promise<void> {
   const held = await read();
   if (held !== undefined) {
-    if (!isRestoredBy(held, restoreId)) throw restoreNameTakenError(name, resource, `${TAG_RESTORE_ID}=${held.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+    if (!isRestoredBy(held, restoreId)) throw nameTaken(name, resource, held);
     return;
   }
   try {
@@ -56,7 +61,7 @@ async function createOnceByName(send: () => Promise<unknown>, exists: readonly s
   } catch (error) {
     if (!exists.includes(errorName(error))) throw error;
     const there = await read();
-    if (!isRestoredBy(there, restoreId)) throw restoreNameTakenError(name, resource, `${TAG_RESTORE_ID}=${there?.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+    if (!isRestoredBy(there, restoreId)) throw nameTaken(name, resource, there);
   }
 }
 
@@ -89,7 +94,7 @@ async function startInstance(ctx: RestoreContext, state: RestoreState): Promise<
 async function refuseTakenWriter(rds: RestoreContext["clients"]["rds"], state: RestoreState): Promise<void> {
   const writer = writerIdentifier(state.name);
   const there = await readDbInstance(rds, writer);
-  if (there !== undefined && !isRestoredBy(there, state.restoreId)) throw restoreNameTakenError(writer, "DB instance", `${TAG_RESTORE_ID}=${there.tags[TAG_RESTORE_ID] ?? "(none)"}`);
+  if (there !== undefined && !isRestoredBy(there, state.restoreId)) throw nameTaken(writer, "DB instance", there);
 }
 
 async function startCluster(ctx: RestoreContext, state: RestoreState): Promise<RestoreState> {
