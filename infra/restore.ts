@@ -9,9 +9,8 @@ import { BackupDrFunction, type FunctionContext, type Handler } from "./function
 import { rolePolicy, trustPolicy } from "./iam";
 import { restoreMachineStatements, restoreStatements } from "./iam-restore";
 import { restoreMachineDefinition } from "./restore-machine";
-
-/** Which of the stack's two regions (the handler names config keys with it: backup-dr:restore `dr.subnetIds`). */
-export type RegionRole = "primary" | "dr";
+// RegionRole: which of the stack's two regions (the handler names config keys with it: backup-dr:restore `dr.subnetIds`).
+import type { RegionRole } from "../handlers/restore/settings";
 
 /** The restore component, function and role of a region are named after it (the policy pack finds them by name). */
 export function restoreName(role: RegionRole): string {

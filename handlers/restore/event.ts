@@ -10,7 +10,9 @@ import { MACHINE_RESTORE_MODES, RESTORE_STEPS, type RestoreRequest, type Restore
 import { NAME_RULE, isRestoreName } from "./naming";
 
 /** A Step Functions execution name: 1-80 letters, digits, hyphens and underscores. */
-const RESTORE_ID = /^[A-Za-z0-9_-]{1,80}$/;
+export const RESTORE_ID = /^[A-Za-z0-9_-]{1,80}$/;
+/** The ports a restored database may listen on (what RDS accepts for the engines it restores). */
+export const DB_PORTS = { min: 1150, max: 65535 } as const;
 export const RESTORE_ID_RULE = "1-80 letters, digits, hyphens and underscores (a Step Functions execution name)";
 /** Longer than any id or ARN a source or point can be. */
 const MAX_TEXT = 2048;
@@ -111,8 +113,8 @@ function databaseFacts(value: unknown): DatabaseFacts {
   const out: DatabaseFacts = facts<DatabaseFacts>(value, "request.database", DATABASE_TEXT, ["port", "multiAz"]);
   const fields = value as Fields;
   if (fields.port !== undefined) {
-    if (typeof fields.port !== "number" || !Number.isInteger(fields.port) || fields.port < 1150 || fields.port > 65535) {
-      throw malformedEventError(`request.database.port must be a whole number from 1150 to 65535, got ${describeInput(fields.port)}`);
+    if (typeof fields.port !== "number" || !Number.isInteger(fields.port) || fields.port < DB_PORTS.min || fields.port > DB_PORTS.max) {
+      throw malformedEventError(`request.database.port must be a whole number from ${DB_PORTS.min} to ${DB_PORTS.max}, got ${describeInput(fields.port)}`);
     }
     out.port = fields.port;
   }

@@ -2,6 +2,7 @@
 // recorded lacks. The restore's start step names each missing one as `pass machine.rootDevice (--machine-root-device)`:
 // these flags are exactly those names (a field's camelCase as kebab-case).
 import type { DatabaseFacts, MachineFacts } from "../../handlers/lib/restore-facts";
+import { DB_PORTS } from "../../handlers/restore/event";
 
 type Check = (value: string) => string | undefined;
 
@@ -20,7 +21,7 @@ const MACHINE: Record<Exclude<keyof MachineFacts, "instanceType" | "zone">, Chec
 const DATABASE: Record<Exclude<keyof DatabaseFacts, "instanceClass">, Check> = {
   engine: matches(/^[a-z][a-z0-9-]{1,39}$/, "an engine name such as postgres or aurora-postgresql"),
   engineVersion: matches(/^[0-9][A-Za-z0-9._-]{0,39}$/, "an engine version such as 16.4"),
-  port: (value) => (/^\d{1,5}$/.test(value) && Number(value) >= 1150 && Number(value) <= 65535 ? undefined : "expected a port from 1150 to 65535"),
+  port: (value) => (/^\d{1,5}$/.test(value) && Number(value) >= DB_PORTS.min && Number(value) <= DB_PORTS.max ? undefined : `expected a port from ${DB_PORTS.min} to ${DB_PORTS.max}`),
   multiAz: oneOf("true", "false"),
   storageType: oneOf("standard", "gp2", "gp3", "io1", "io2", "aurora", "aurora-iopt1"),
 };

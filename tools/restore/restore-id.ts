@@ -3,7 +3,8 @@
 // the short id), then the source and the UTC start time, at most 80 characters of [A-Za-z0-9_-].
 import { randomBytes } from "crypto";
 
-export const RESTORE_ID = /^[A-Za-z0-9_-]{1,80}$/;
+/** The function's own rule (an execution name). */
+export { RESTORE_ID } from "../../handlers/restore/event";
 
 const MAX = 80;
 

@@ -4,12 +4,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { isFields } from "../../handlers/lib/values";
+import type { RegionRole } from "../../handlers/restore/settings";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** "primary" = the stack's aws:region, "dr" = its backup-dr:drRegion. */
-export type RegionRole = "primary" | "dr";
-export const REGION_ROLES: readonly RegionRole[] = ["primary", "dr"];
+export { REGION_ROLES, type RegionRole } from "../../handlers/restore/settings";
 
 export interface StackOutputs {
   regions: Record<RegionRole, string>;
