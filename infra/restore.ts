@@ -3,7 +3,7 @@
 // region, each with its region's provider.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { RestoreNetwork } from "../handlers/restore/contract";
+import { RESTORE_MANIFEST_FOLDER, type RestoreNetwork } from "../handlers/restore/contract";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext, type Handler } from "./functions";
 import { rolePolicy, trustPolicy } from "./iam";
@@ -81,7 +81,7 @@ export class RestoreRegion extends pulumi.ComponentResource {
         timeoutSeconds: RESTORE_FUNCTION_TIMEOUT_SECONDS,
         memorySize: 512,
         environment: restoreEnvironment(config, args),
-        manifestFolder: "restore",
+        manifestFolder: RESTORE_MANIFEST_FOLDER,
         errorsAlarmDescription: `backup-dr ${name}: a restore step failed in ${region}; see the restore execution, its manifest under runs/restore/ and the function's logs.`,
         statements: pulumi
           .all([args.account, profileRoleArn])

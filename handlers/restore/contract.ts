@@ -162,3 +162,6 @@ export type RestoreStepEvent =
   | { step: "report"; restoreId: string; startedAt: string; state?: RestoreState; request?: RestoreRequest; error?: { Error: string; Cause: string } };
 
 export const RESTORE_STEPS = ["start", "poll", "validate", "report"] as const;
+
+/** The vault folder of restore manifests: runs/restore/ (the function writes there; its role may write only there). */
+export const RESTORE_MANIFEST_FOLDER = "restore";

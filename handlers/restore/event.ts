@@ -11,7 +11,7 @@ import { NAME_RULE, isRestoreName } from "./naming";
 
 /** A Step Functions execution name: 1-80 letters, digits, hyphens and underscores. */
 export const RESTORE_ID = /^[A-Za-z0-9_-]{1,80}$/;
-/** The ports a restored database may listen on (what RDS accepts for the engines it restores). */
+/** The ports a restored database may listen on (what the database service accepts for the engines it restores). */
 export const DB_PORTS = { min: 1150, max: 65535 } as const;
 export const RESTORE_ID_RULE = "1-80 letters, digits, hyphens and underscores (a Step Functions execution name)";
 /** Longer than any id or ARN a source or point can be. */

@@ -7,7 +7,7 @@ import { describeError, type ErrorInfo } from "../lib/errors";
 import { writeManifest } from "../lib/manifest";
 import { manifestKey } from "../lib/run-id";
 import { isFields } from "../lib/values";
-import type { CreatedResource, RestoreReport, RestoreRequest, RestoreState } from "./contract";
+import { RESTORE_MANIFEST_FOLDER, type CreatedResource, type RestoreReport, type RestoreRequest, type RestoreState } from "./contract";
 import { REGISTRY_KINDS, type RestoreDeps } from "./steps";
 import type { RestoreSettings } from "./settings";
 
@@ -103,7 +103,7 @@ export async function reportRestore(deps: RestoreDeps & { s3: S3Client }, settin
   const seconds = availableAt === undefined ? undefined : Math.round((Date.parse(availableAt) - startedAt.getTime()) / 1000);
   const kind = state?.kind ?? input.request?.kind;
   const source = state?.source ?? input.request?.source;
-  const key = manifestKey("restore", startedAt, input.restoreId);
+  const key = manifestKey(RESTORE_MANIFEST_FOLDER, startedAt, input.restoreId);
   const reported: Omit<RestoreReport, "manifest"> = {
     restoreId: input.restoreId,
     status: failure === undefined ? "succeeded" : "failed",
