@@ -54,6 +54,12 @@ export const MAX_STACK_SNAPSHOT_TAGS = 12;
 export const TAG_RESTORE_ID = "backup-dr:restore-id";
 export const TAG_RESTORE_OF = "backup-dr:restore-of";
 export const TAG_RESTORED_FROM = "backup-dr:restored-from";
+/**
+ * On every resource a DR drill's restore creates, beside the restore tags: the drill's id (its execution name). The
+ * drill's cleanup deletes only resources carrying it with this drill's value and this stack's tag; its role may delete
+ * only resources carrying it (IAM resource-tag conditions).
+ */
+export const TAG_DRILL_ID = "backup-dr:drill-id";
 
 /** On a replica vault: the protected bucket it receives replicas of. */
 export const TAG_REPLICA_OF = "backup-dr:replica-of";

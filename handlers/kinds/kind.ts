@@ -195,6 +195,40 @@ export type RestorePoints = Pick<RestoreKind, "mayBeSource" | "mayBePoint" | "li
 /** The creating half of the restore facet: options, create, progress, validation (kinds/<kind>-restore.ts). */
 export type RestoreActions = Omit<RestoreKind, keyof RestorePoints | keyof KindBase>;
 
+/** What a drill's cleanup gives a kind: the region's clients, and whose resources it may delete. */
+export interface DrillCleanupContext {
+  clients: KindClients;
+  /** Only resources whose backup-dr:drill-id tag has this value are deleted. */
+  drillId: string;
+  /** Only resources whose backup-dr:stack tag has this value are deleted. */
+  stackTag: string;
+  now: () => Date;
+}
+
+/** What one cleanup call did for one restore of a drill (handlers/drill/contract.ts DrillCleanup gathers them). */
+export interface DrillDeletion {
+  /** Delete calls sent (or already gone) in this call. */
+  deleted: CreatedResource[];
+  /** Still there: being deleted, or waiting on another (a volume still attached, a cluster's writer). */
+  remaining: CreatedResource[];
+  /** Found by the restore id but not deleted: its tags do not name this drill and this stack. */
+  refused: Array<CreatedResource & { reason: string }>;
+}
+
+/** What the drill function needs of a kind beyond restore: deleting what a drill restored (kinds/<kind>-drill.ts). */
+export interface DrillKind extends KindBase {
+  /**
+   * Deletes what the drill's restore `restoreId` created in the region: only resources whose own tags (read before
+   * each delete call) carry this restore id, ctx.drillId and ctx.stackTag; DB instances and clusters without a final
+   * snapshot. Idempotent; never waits: what is still there is returned for the next call.
+   */
+  deleteRestored(ctx: DrillCleanupContext, restoreId: string): Promise<DrillDeletion>;
+  /** Seconds between cleanup calls while something of this kind is being deleted. */
+  readonly deletePollSeconds: number;
+  /** Minutes a deletion may take before cleanup reports what remains (a cluster's writer, then the cluster). */
+  readonly deleteTimeoutMinutes: number;
+}
+
 /**
  * A resource kind: one facet per flow. Each function's archive carries only its own facet (the closure serializer
  * captures what a function reaches), so the backup function never bundles a copy or delete call, and so on.

@@ -38,7 +38,19 @@ export const METRIC_SETS = {
     dimensions: ["Region", "Kind"],
     metrics: { ManualSnapshotsUsed: "Count" },
   },
-} as const satisfies Record<string, { function: "backup" | "copy" | "cleanup"; dimensions: readonly string[]; metrics: Readonly<Record<string, MetricUnitName>> }>;
+  /** One per plan a DR drill sampled (or could not): the slowest restore, the oldest point, the failed or missed ones. */
+  drillPlan: {
+    function: "drill",
+    dimensions: ["Plan"],
+    metrics: { DrillRestoreSeconds: "Seconds", DrillRecoveryPointAgeSeconds: "Seconds", DrillFailures: "Count" },
+  },
+  /** One per watch run (daily): 1 when no drill ran since the drill schedule's last slot (plus the machine's timeout). */
+  drillWatch: {
+    function: "drill",
+    dimensions: ["Region"],
+    metrics: { DrillOverdue: "Count" },
+  },
+} as const satisfies Record<string, { function: "backup" | "copy" | "cleanup" | "drill"; dimensions: readonly string[]; metrics: Readonly<Record<string, MetricUnitName>> }>;
 
 type Sets = typeof METRIC_SETS;
 export type MetricSetName = keyof Sets;

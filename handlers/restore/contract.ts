@@ -136,6 +136,10 @@ export interface RestoreState {
   endpoint?: string;
   failure?: { name: string; message: string };
   validation?: { ok: boolean; checks: Array<{ check: string; ok: boolean; detail?: string }> };
+  /** When validate ran (ISO): a drill's RTO ends here. */
+  validatedAt?: string;
+  /** Set when the restore is one of a DR drill's: every created resource also carries backup-dr:drill-id with it. */
+  drillId?: string;
 }
 
 /** What the report step returns (and the execution's output). */

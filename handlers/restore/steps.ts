@@ -1,7 +1,7 @@
 // The restore steps start, poll and validate (the JSON: handlers/restore/contract.ts). Each is one short call: the
 // state machine waits between polls, never the function. The kinds come from the deps (the registry by default), so
 // the flow never names one.
-import { TAG_RESTORED_FROM, TAG_RESTORE_ID, TAG_RESTORE_OF, TAG_STACK, type ResourceKind } from "../catalog";
+import { TAG_DRILL_ID, TAG_RESTORED_FROM, TAG_RESTORE_ID, TAG_RESTORE_OF, TAG_STACK, type ResourceKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
 import type { RestoreContext, RestoreKind } from "../kinds/kind";
 import { restoreKind, restoreKinds } from "../kinds/registry";
@@ -30,7 +30,7 @@ export interface RestoreDeps {
 
 const kindsOf = (deps: RestoreDeps): RestoreKinds => deps.kinds ?? REGISTRY_KINDS;
 
-/** The tags on every resource the restore creates: restore id, source, recovery point, the stack, and its name. */
+/** The tags on every resource the restore creates: restore id, source, recovery point, the stack, its name, and a drill's id. */
 export function restoreTags(state: RestoreState, stackTag: string): Tag[] {
   return [
     { Key: TAG_RESTORE_ID, Value: state.restoreId },
@@ -38,6 +38,7 @@ export function restoreTags(state: RestoreState, stackTag: string): Tag[] {
     { Key: TAG_RESTORED_FROM, Value: state.point.id },
     { Key: TAG_STACK, Value: stackTag },
     { Key: "Name", Value: state.name },
+    ...(state.drillId === undefined ? [] : [{ Key: TAG_DRILL_ID, Value: state.drillId }]),
   ];
 }
 
@@ -47,13 +48,14 @@ function kindContext(deps: RestoreDeps, settings: RestoreSettings, state: Restor
 
 /**
  * Chooses the point, resolves the options and refuses (named errors) before any create call; then the kind sends the
- * first creates. `latest` means the newest point taken by the restore's start, so a rerun of the step (the machine's
+ * first creates (a DR drill's restore passes its drill id: every create then carries backup-dr:drill-id too). `latest` means the newest point taken by the restore's start, so a rerun of the step (the machine's
  * retry) chooses the same point even if a newer backup completed meanwhile.
  */
-export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest): Promise<RestoreState> {
+export async function startRestore(deps: RestoreDeps, settings: RestoreSettings, restoreId: string, startedAt: string, request: RestoreRequest, drillId?: string): Promise<RestoreState> {
   const kinds = kindsOf(deps);
   const { kind, point } = await choosePoint({ clients: deps.clients, region: settings.region, stackTag: settings.stackTag, kinds: kinds.all() }, request, new Date(startedAt));
-  const resolved = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const base = resolveState({ restoreId, startedAt, region: settings.region, network: settings.network }, kind, point, request);
+  const resolved = drillId === undefined ? base : { ...base, drillId };
   const state = kind.regionDefaults === undefined ? resolved : await kind.regionDefaults(deps.clients, resolved);
   // Where the source ran is a hint only in the region it ran in: a backup's, never a copy's.
   refuseMissing(kind.missing(state), settings.regionRole, point.origin === "backup" ? point.network : undefined);
@@ -78,5 +80,6 @@ export async function validateRestore(deps: RestoreDeps, settings: RestoreSettin
     return { ...state, validation: { ok: false, checks: [{ check: "available", ok: false, detail: `the restore is ${state.status}` }] } };
   }
   const kind = kindsOf(deps).named(state.kind);
-  return { ...state, validation: await kind.validate(kindContext(deps, settings, state), state) };
+  const validation = await kind.validate(kindContext(deps, settings, state), state);
+  return { ...state, validation, validatedAt: deps.now().toISOString() };
 }
