@@ -6,10 +6,20 @@ import type { AslDefinition } from "./restore-machine";
 /** The margin beyond restore + keep + delete: picks, measures, cleanup waits and the report. */
 export const DRILL_MACHINE_MARGIN_MINUTES = 30;
 
-/** Longest restore kind timeout + keep + longest delete timeout + margin, in seconds. */
-export function drillMachineTimeoutSeconds(restoreTimeoutMinutes: readonly number[], keepMinutes: number, deleteTimeoutMinutes: readonly number[]): number {
-  if (restoreTimeoutMinutes.length === 0 || deleteTimeoutMinutes.length === 0) throw new Error("expected the restore and delete timeouts of at least one kind");
-  return (Math.max(...restoreTimeoutMinutes) + keepMinutes + Math.max(...deleteTimeoutMinutes) + DRILL_MACHINE_MARGIN_MINUTES) * 60;
+/** What the drill machine's TimeoutSeconds is made of (minutes), as H3b's drill-machine.ts declares it. */
+export interface DrillMachineTimes {
+  restoreTimeoutMinutes: readonly number[];
+  keepMinutes: number;
+  deleteTimeoutMinutes: readonly number[];
+  maxSamples?: number;
+  maxConcurrency?: number;
+}
+
+/** Waves of restores (maxSamples / maxConcurrency) to the longest restore timeout + keep + longest delete timeout + margin, in seconds. */
+export function drillMachineTimeoutSeconds(times: DrillMachineTimes): number {
+  if (times.restoreTimeoutMinutes.length === 0 || times.deleteTimeoutMinutes.length === 0) throw new Error("expected the restore and delete timeouts of at least one kind");
+  const waves = times.maxSamples === undefined || times.maxConcurrency === undefined ? 1 : Math.max(1, Math.ceil(times.maxSamples / times.maxConcurrency));
+  return (waves * Math.max(...times.restoreTimeoutMinutes) + times.keepMinutes + Math.max(...times.deleteTimeoutMinutes) + DRILL_MACHINE_MARGIN_MINUTES) * 60;
 }
 
 export function drillMachineDefinition(functionArn: string, timeoutSeconds: number, maxConcurrency: number): AslDefinition {
