@@ -3,6 +3,7 @@
 import type { Policies } from "@pulumi/policy";
 import { BUCKET_POLICIES } from "./buckets";
 import { CLEANUP_POLICIES } from "./cleanup";
+import { DRILL_POLICIES } from "./drill";
 import { DR_POLICIES } from "./dr";
 import { DR_STRICT_POLICIES } from "./dr-strict";
 import { FORECAST_POLICIES } from "./forecast-quotas";
@@ -27,4 +28,5 @@ export const ALL_POLICIES: Policies = [
   ...TAG_POLICIES,
   ...FORECAST_POLICIES,
   ...RESTORE_POLICIES,
+  ...DRILL_POLICIES,
 ];

@@ -4,16 +4,19 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { isAllow, listOf, statementLabel, statementsOf } from "./lib/documents";
-import { functionNamed } from "./lib/functions";
-import { DR_PROVIDER, PRIMARY_PROVIDER, RESTORE_FUNCTIONS } from "./lib/names";
+import { functionNamed, type FunctionView } from "./lib/functions";
+import { DR_PROVIDER, DRILL_MACHINE, PRIMARY_PROVIDER, RESTORE_FUNCTIONS } from "./lib/names";
 import { awsProviders, ofClass, providerRegion, regionOf, type Typed } from "./lib/resources";
 
 export const restoreMachinePerRegion: StackValidationPolicy = {
   name: "restore-machine-per-region",
-  description: `Both the "${PRIMARY_PROVIDER}" and the "${DR_PROVIDER}" provider's region have a restore state machine (aws:sfn/stateMachine:StateMachine).`,
+  description: `Both the "${PRIMARY_PROVIDER}" and the "${DR_PROVIDER}" provider's region have a restore state machine (aws:sfn/stateMachine:StateMachine other than ${DRILL_MACHINE}).`,
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const machineRegions = ofClass(args.resources, aws.sfn.StateMachine).map((m) => regionOf(m.props, m.resource.provider?.props));
+    // The drill's machine runs drills, not restores: it does not count.
+    const machineRegions = ofClass(args.resources, aws.sfn.StateMachine)
+      .filter((m) => m.resource.name !== DRILL_MACHINE)
+      .map((m) => regionOf(m.props, m.resource.provider?.props));
     for (const name of [PRIMARY_PROVIDER, DR_PROVIDER]) {
       const provider = awsProviders(args.resources).find((p) => p.name === name);
       const region = providerRegion(provider?.props);
@@ -48,7 +51,7 @@ export function snapshotDeletesAllowed(statement: { Action?: unknown; NotAction?
 }
 
 /** The policy documents attached to the role: its inline policies, RolePolicies naming it, and stack policies attached to it. */
-function roleDocuments(resources: PolicyResource[], role: Typed<aws.iam.Role>): { documents: { label: string; document: unknown }[]; unreadable: string[] } {
+export function roleDocuments(resources: PolicyResource[], role: Typed<aws.iam.Role>): { documents: { label: string; document: unknown }[]; unreadable: string[] } {
   const names = [role.props.name, role.props.arn, role.props.id].filter((n): n is string => typeof n === "string" && n !== "");
   const isRole = (ref: unknown, r: PolicyResource) => (typeof ref === "string" && names.includes(ref)) || r.dependencies.some((d) => d.urn === role.resource.urn);
   const documents: { label: string; document: unknown }[] = (role.props.inlinePolicies ?? []).map((p, i) => ({ label: `inline policy #${i + 1}`, document: p.policy }));
@@ -64,6 +67,11 @@ function roleDocuments(resources: PolicyResource[], role: Typed<aws.iam.Role>): 
   return { documents, unreadable };
 }
 
+/** The role of the stack a function runs with (by ARN), if any. */
+export function roleOf(resources: PolicyResource[], fn: FunctionView): Typed<aws.iam.Role> | undefined {
+  return ofClass(resources, aws.iam.Role).find((r) => typeof r.props.arn === "string" && r.props.arn === fn.props.role);
+}
+
 export const restoreRoleNoSnapshotDelete: StackValidationPolicy = {
   name: "restore-role-no-snapshot-delete",
   description: `The restore functions' role (${RESTORE_FUNCTIONS.join(", ")}) is allowed none of ${SNAPSHOT_DELETE_ACTIONS.join(", ")}, by name, wildcard or NotAction.`,
@@ -72,7 +80,7 @@ export const restoreRoleNoSnapshotDelete: StackValidationPolicy = {
     const functions = RESTORE_FUNCTIONS.map((name) => functionNamed(args.resources, name)).filter((f) => f !== undefined);
     if (functions.length === 0) args.notApplicable("no restore function");
     for (const fn of functions) {
-      const role = ofClass(args.resources, aws.iam.Role).find((r) => typeof r.props.arn === "string" && r.props.arn === fn.props.role);
+      const role = roleOf(args.resources, fn);
       if (role === undefined) {
         reportViolation(`The restore function ${fn.resource.name} has no role of this stack (role ${String(fn.props.role)}): give it the stack's own restore role, whose policies the pack can read.`, fn.resource.urn);
         continue;

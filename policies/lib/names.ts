@@ -17,6 +17,15 @@ export const CLEANUP_FUNCTION = "cleanup";
 /** The restore function of each region (resource names): the primary's and the DR region's. */
 export const RESTORE_FUNCTIONS = ["primary-restore", "dr-restore"] as const;
 
+/** The drill function (resource name), in the drill's region. */
+export const DRILL_FUNCTION = "drill";
+/** The drill's state machine (resource name): not a restore machine. */
+export const DRILL_MACHINE = "drill-machine";
+/** The tags a drill's deletes must be conditioned on (handlers/catalog.ts TAG_DRILL_ID; TAG_STACK below). */
+export const TAG_DRILL_ID = "backup-dr:drill-id";
+/** The drill (and restore) function's environment variable holding the backup-dr:stack tag value. */
+export const STACK_VARIABLE = "BACKUP_DR_STACK";
+
 /** The backup function's environment variable holding the stack's plans as JSON. */
 export const PLANS_VARIABLE = "BACKUP_DR_PLANS";
 /** The backup function's environment variable listing, as JSON, the plans allowed not to copy (backup-dr:allowNoDrCopy). */

@@ -1,0 +1,162 @@
+// drill-role-deletes-only-drill-tagged: the drill function's role deletes only resources tagged with a drill id and
+// this stack, and no snapshot. On synthetic stacks (one change per case), and on the program's own stacks weakened
+// one way at a time.
+import { expect } from "chai";
+import { drillDeletesAllowed, drillRoleDeletesOnlyDrillTagged, drillTagConditioned } from "../../policies/drill";
+import type { StackResource } from "../../tools/policy-check/model";
+import { deployStack } from "../helpers/deploy";
+import { ACCOUNT, check, json, provider, replace, resource, urnOf, withProps } from "./harness";
+
+const FN = "aws:lambda/function:Function";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+const STACK = "backup-dr/test";
+
+const dr = provider("dr", "us-west-2");
+const roleArn = `arn:aws:iam::${ACCOUNT}:role/drill-role`;
+const roleLabel = "drill-role (aws:iam/role:Role)";
+
+const tagged = (prefix: string) => ({ StringEquals: { [`${prefix}/backup-dr:stack`]: STACK }, Null: { [`${prefix}/backup-dr:drill-id`]: "false" } });
+const allow = (Action: unknown, Condition?: unknown, extra: Record<string, unknown> = {}) => ({ Sid: "S", Effect: "Allow", Action, Resource: "*", ...(Condition === undefined ? {} : { Condition }), ...extra });
+const READS = allow(["ec2:DescribeInstances", "rds:DescribeDBInstances"]);
+const GOOD = [
+  READS,
+  { ...allow(["ec2:TerminateInstances", "ec2:DeleteVolume", "ec2:DeregisterImage"], tagged("aws:ResourceTag")), Sid: "Machines" },
+  { ...allow("rds:DeleteDBInstance", tagged("rds:db-tag")), Sid: "Databases" },
+  { ...allow("rds:DeleteDBCluster", tagged("rds:cluster-tag")), Sid: "Clusters" },
+];
+
+/** The drill function, its role and the role's RolePolicy with the given statements. */
+function drillRole(statements: unknown[], env: Record<string, string> = { BACKUP_DR_STACK: STACK }): StackResource[] {
+  return [
+    dr,
+    resource(FN, "drill", { runtime: "nodejs22.x", role: roleArn, environment: { variables: env } }, { provider: dr, computed: { name: "drill", arn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:drill` } }),
+    resource(ROLE, "drill-role", { assumeRolePolicy: "{}" }, { computed: { name: "drill-role", arn: roleArn, id: "drill-role" } }),
+    resource(ROLE_POLICY, "drill-policy", { role: "drill-role", policy: json({ Version: "2012-10-17", Statement: statements }) }),
+  ];
+}
+
+const unconditioned = (at: string, actions: string, prefix = "aws:ResourceTag") =>
+  `${roleLabel}: The drill role drill-role may delete what no drill of this stack created: RolePolicy drill-policy statement ${at} allows ${actions} without requiring the resource's tags; condition it on StringEquals ${prefix}/backup-dr:stack = "${STACK}" and Null ${prefix}/backup-dr:drill-id = "false".`;
+
+describe("policies: drill", () => {
+  describe("drill-role-deletes-only-drill-tagged", () => {
+    it("reads deletes as IAM grants them: by name, wildcard and NotAction; snapshot deletes are the other check's", () => {
+      expect(drillDeletesAllowed(allow(["ec2:DeleteVolume", "s3:GetObject"]))).to.deep.equal(["ec2:DeleteVolume"]);
+      expect(drillDeletesAllowed(allow("ec2:*"))).to.deep.equal(["ec2:TerminateInstances", "ec2:DeleteVolume", "ec2:DeregisterImage"]);
+      expect(drillDeletesAllowed(allow("rds:delete*"))).to.deep.equal(["rds:DeleteDBInstance", "rds:DeleteDBCluster"]);
+      expect(drillDeletesAllowed(allow(["ec2:DeleteNetworkInterface", "ec2:DeleteSnapshot"]))).to.deep.equal(["ec2:DeleteNetworkInterface"]);
+      expect(drillDeletesAllowed({ Effect: "Allow", NotAction: ["ec2:*"], Resource: "*" })).to.deep.equal(["rds:DeleteDBInstance", "rds:DeleteDBCluster"]);
+    });
+
+    it("takes each service's tag condition keys, case-insensitively, and the drill id as Null false or StringLike *", () => {
+      expect(drillTagConditioned(allow("rds:DeleteDBInstance", tagged("rds:db-tag")), "rds:DeleteDBInstance", STACK)).to.equal(true);
+      expect(drillTagConditioned(allow("rds:DeleteDBInstance", tagged("rds:cluster-tag")), "rds:DeleteDBInstance", STACK)).to.equal(false);
+      expect(drillTagConditioned(allow("ec2:DeleteVolume", tagged("AWS:resourcetag")), "ec2:DeleteVolume", STACK)).to.equal(true);
+      const like = { StringEquals: { "aws:ResourceTag/backup-dr:stack": [STACK] }, StringLike: { "aws:ResourceTag/backup-dr:drill-id": "*" } };
+      expect(drillTagConditioned(allow("ec2:DeleteVolume", like), "ec2:DeleteVolume", STACK)).to.equal(true);
+      expect(drillTagConditioned(allow("ec2:DeleteVolume", { ...tagged("aws:ResourceTag"), Null: { "aws:ResourceTag/backup-dr:drill-id": true } }), "ec2:DeleteVolume", STACK)).to.equal(false);
+    });
+
+    it("passes a role whose every delete is conditioned on the stack and drill-id tags; not applicable without a drill function", async () => {
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole(GOOD))).to.deep.equal([]);
+      expect(await check(drillRoleDeletesOnlyDrillTagged, [dr])).to.deep.equal([]);
+    });
+
+    const cases: [string, unknown, string][] = [
+      ["a terminate with no condition", allow("ec2:TerminateInstances"), unconditioned('"S"', "ec2:TerminateInstances")],
+      ["a delete conditioned on the stack tag alone", allow("ec2:DeleteVolume", { StringEquals: { "aws:ResourceTag/backup-dr:stack": STACK } }), unconditioned('"S"', "ec2:DeleteVolume")],
+      ["a delete conditioned on the drill id alone", allow("rds:DeleteDBCluster", { Null: { "rds:cluster-tag/backup-dr:drill-id": "false" } }), unconditioned('"S"', "rds:DeleteDBCluster", "rds:cluster-tag")],
+      ["a delete conditioned on another stack", allow("rds:DeleteDBInstance", { ...tagged("rds:db-tag"), StringEquals: { "rds:db-tag/backup-dr:stack": "backup-dr/prod" } }), unconditioned('"S"', "rds:DeleteDBInstance", "rds:db-tag")],
+      ["a delete conditioned with IfExists", allow("ec2:DeleteVolume", { StringEqualsIfExists: { "aws:ResourceTag/backup-dr:stack": STACK }, Null: { "aws:ResourceTag/backup-dr:drill-id": "false" } }), unconditioned('"S"', "ec2:DeleteVolume")],
+      ["a request tag in place of the resource's", allow("ec2:DeleteVolume", tagged("aws:RequestTag")), unconditioned('"S"', "ec2:DeleteVolume")],
+      ["an unconditioned wildcard over the machines", allow("ec2:*"), unconditioned('"S"', "ec2:TerminateInstances, ec2:DeleteVolume, ec2:DeregisterImage")],
+      ["an unlisted delete by name", allow("ec2:DeleteNetworkInterface"), unconditioned('"S"', "ec2:DeleteNetworkInterface")],
+    ];
+    for (const [title, statement, message] of cases) {
+      it(`refuses ${title}`, async () => {
+        expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, statement]))).to.deep.equal([message]);
+      });
+    }
+
+    it("refuses any snapshot delete, conditioned on the drill's tags or not", async () => {
+      const statement = allow(["rds:DeleteDBSnapshot", "ec2:DeleteSnapshot"], tagged("aws:ResourceTag"));
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, statement]))).to.deep.equal([
+        `${roleLabel}: The drill role drill-role may delete recovery points: RolePolicy drill-policy statement "S" allows ec2:DeleteSnapshot, rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+      ]);
+    });
+
+    it("refuses a database wildcard twice: it deletes snapshots, and unconditioned databases", async () => {
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, allow("rds:Delete*")]))).to.deep.equal([
+        `${roleLabel}: The drill role drill-role may delete recovery points: RolePolicy drill-policy statement "S" allows rds:DeleteDBSnapshot, rds:DeleteDBClusterSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+        unconditioned('"S"', "rds:DeleteDBInstance, rds:DeleteDBCluster", "rds:db-tag"),
+      ]);
+    });
+
+    it("refuses everything at once for `*`, and NotAction", async () => {
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([allow("*")]))).to.have.length(2);
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([{ Sid: "N", Effect: "Allow", NotAction: "s3:*", Resource: "*" }]))).to.have.length(2);
+    });
+
+    it("ignores Deny statements", async () => {
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, { Sid: "D", Effect: "Deny", Action: "ec2:*", Resource: "*" }]))).to.deep.equal([]);
+    });
+
+    it("refuses a drill function without its stack tag, or with a role not of the stack, or with a policy the pack cannot read", async () => {
+      expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole(GOOD, {}))).to.deep.equal([
+        "drill (aws:lambda/function:Function): The drill function drill has no BACKUP_DR_STACK: the pack cannot tell which stack's resources its role may delete; set it to the backup-dr:stack tag value.",
+      ]);
+      expect(await check(drillRoleDeletesOnlyDrillTagged, replace(drillRole(GOOD), urnOf(ROLE, "drill-role"), undefined))).to.deep.equal([
+        `drill (aws:lambda/function:Function): The drill function drill has no role of this stack (role ${roleArn}): give it the stack's own drill role, whose policies the pack can read.`,
+      ]);
+      const managed = drillRole(GOOD).map((r) => (r.type === ROLE ? withProps(r, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }) : r));
+      expect(await check(drillRoleDeletesOnlyDrillTagged, managed)).to.deep.equal([
+        `${roleLabel}: The drill role drill-role has the policy arn:aws:iam::aws:policy/PowerUserAccess attached, which the pack cannot read: it may delete what no drill created; grant the drill role only its own inline policy.`,
+      ]);
+    });
+  });
+
+  for (const stack of ["dev", "prod"]) {
+    describe(`on the program's own stack (${stack}), weakened`, function () {
+      this.timeout(180_000);
+      let captured: StackResource[];
+      let policy: StackResource;
+      let statements: Record<string, unknown>[];
+      const stackTag = `backup-dr/${stack}`;
+
+      before(async () => {
+        captured = (await deployStack(stack)).captured;
+        const found = captured.find((r) => r.type === ROLE_POLICY && r.name === "drill-policy");
+        if (found === undefined) throw new Error("no drill-policy");
+        policy = found;
+        statements = (JSON.parse(String(policy.inputs.policy)) as { Statement: Record<string, unknown>[] }).Statement;
+      });
+
+      const weakened = (change: (s: Record<string, unknown>[]) => Record<string, unknown>[]) =>
+        replace(captured, policy.urn, withProps(policy, { policy: json({ Version: "2012-10-17", Statement: change(statements) }) }));
+      const label = 'drill-role (aws:iam/role:Role): The drill role drill-role may delete';
+
+      it("passes as built", async () => {
+        expect(await check(drillRoleDeletesOnlyDrillTagged, captured)).to.deep.equal([]);
+      });
+
+      it("refuses the drill-id condition dropped from the machines' deletes", async () => {
+        const violations = await check(
+          drillRoleDeletesOnlyDrillTagged,
+          weakened((all) => all.map((s) => (s.Sid === "DeleteOnlyThisStacksDrillMachines" ? { ...s, Condition: { StringEquals: { "aws:ResourceTag/backup-dr:stack": stackTag } } } : s))),
+        );
+        expect(violations).to.have.length(1);
+        expect(violations[0].startsWith(`${label} what no drill of this stack created: RolePolicy drill-policy statement "DeleteOnlyThisStacksDrillMachines" allows `), violations[0]).to.equal(true);
+        expect(violations[0]).to.include("ec2:DeleteVolume, ec2:DeregisterImage without requiring the resource's tags");
+      });
+
+      it("refuses an added snapshot delete and an added unconditioned terminate", async () => {
+        const violations = await check(drillRoleDeletesOnlyDrillTagged, weakened((all) => [...all, allow("rds:DeleteDBSnapshot", undefined, { Sid: "Tidy" }), allow("ec2:TerminateInstances", undefined, { Sid: "Stop" })]));
+        expect(violations).to.deep.equal([
+          `${label} recovery points: RolePolicy drill-policy statement "Tidy" allows rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+          `${label} what no drill of this stack created: RolePolicy drill-policy statement "Stop" allows ec2:TerminateInstances without requiring the resource's tags; condition it on StringEquals aws:ResourceTag/backup-dr:stack = "${stackTag}" and Null aws:ResourceTag/backup-dr:drill-id = "false".`,
+        ]);
+      });
+    });
+  }
+});
