@@ -85,6 +85,11 @@ export interface DrillSample {
   pointId: string;
   /** When the point's data was taken (ISO). */
   taken: string;
+  /**
+   * The restore's RPO: the drill's start minus `taken`, in seconds, known at pick. Measure reports it; the machine's
+   * fallback result (infra/drill-machine.ts MeasureFailed, when measure itself fails) copies it from here.
+   */
+  rpoSeconds: number;
   /** The restore request the start step is given (point = pointId, the drill's mode, classes and name). */
   request: RestoreRequest;
   targets: DrillTargets;
