@@ -85,6 +85,8 @@ export interface DrillSample {
   pointId: string;
   /** When the point's data was taken (ISO). */
   taken: string;
+  /** The drill's start (ISO, Drill.startedAt): the measure step's RPO is measured from it. */
+  drillStartedAt: string;
   /** The restore request the start step is given (point = pointId, the drill's mode, classes and name). */
   request: RestoreRequest;
   targets: DrillTargets;
@@ -95,6 +97,8 @@ export interface DrillUnsampled {
   plan: string;
   kind: ResourceKind;
   reason: string;
+  /** Sources of the plan and kind with points in the region, none of them restorable by the drill's start (0: none at all). */
+  sources?: number;
 }
 
 /** The drill: who was picked, and the times everything is measured against. */
