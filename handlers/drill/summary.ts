@@ -14,8 +14,8 @@ export function duration(seconds: number): string {
 function restoreLine(r: DrillResult): string {
   const rto = r.rtoSeconds === undefined ? "RTO not reached (never validated)" : `RTO ${duration(r.rtoSeconds)} (target ${duration(r.targets.rtoSeconds)})`;
   const rpo = `RPO ${duration(r.rpoSeconds)} (target ${duration(r.targets.rpoSeconds)})`;
-  const missed = r.missed.length === 0 ? "" : `, missed ${r.missed.join(" and ").toUpperCase()}`;
-  const why = r.failure === undefined ? "" : ` - ${r.failure.name}: ${r.failure.message}`;
+  const missed = r.outcome === "missed-target" ? `, missed ${r.missed.join(" and ").toUpperCase()}` : "";
+  const why = r.failure === undefined ? "" : ` - ${r.failure.name}${r.failure.message === "" ? "" : `: ${r.failure.message}`}`;
   return `${r.plan} ${r.kind} ${r.source} from ${r.pointId} (taken ${r.taken}): ${r.outcome}${missed}; ${rto}; ${rpo}${why}`;
 }
 
