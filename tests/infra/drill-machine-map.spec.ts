@@ -13,7 +13,7 @@ const INVOKE = "arn:aws:states:::lambda:invoke";
 const START = new Date("2026-12-01T00:00:00.000Z");
 
 /** A machine: Fan (a Map over $.items running `iteration`), then Done; Caught when the Map has a Catch (to it). */
-function machine(iteration: Record<string, AslState>, map: Partial<AslMap> = {}, timeoutSeconds = 3600): AslDefinition {
+function machine(iteration: Record<string, AslState>, map: Partial<Pick<AslMap, "ItemSelector" | "MaxConcurrency" | "Catch">> = {}, timeoutSeconds = 3600): AslDefinition {
   const d: AslDefinition = {
     Comment: "test",
     StartAt: "Fan",
