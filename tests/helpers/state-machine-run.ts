@@ -253,7 +253,8 @@ async function step(thread: Thread, execution: Execution): Promise<void> {
       break;
     case "Wait": {
       const seconds = readPath(state.SecondsPath, data, context);
-      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) throw runtimeError(`SecondsPath ${state.SecondsPath} is not a whole number of seconds: ${JSON.stringify(seconds)}`);
+      // Step Functions takes a whole number of seconds from 0 to 99999999.
+      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 99_999_999) throw runtimeError(`SecondsPath ${state.SecondsPath} is not a whole number of seconds: ${JSON.stringify(seconds)}`);
       thread.now += seconds * 1000;
       proceed(thread, state, data);
       break;
