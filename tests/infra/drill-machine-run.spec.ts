@@ -75,6 +75,7 @@ function sample(n: number, kind: DrillSample["kind"]): DrillSample {
     source,
     pointId: `snap-${n}`,
     taken,
+    drillStartedAt: START.toISOString(),
     rpoSeconds: seconds(taken, START.toISOString()),
     request: { source, kind, point: `snap-${n}`, name: `drill-${source}` },
     targets: { rtoSeconds: 3600, rpoSeconds: 7200 },
