@@ -142,6 +142,20 @@ describe("drill report", () => {
     expect(messages()[0].message).to.include("writing the manifest");
   });
 
+  it("transient faults and lost answers beneath the SDK's retries: one manifest at its key, every summary the same", async () => {
+    fake.injectFaults({ rate: 0.3, kinds: ["throttle", "500", "503"], seed: 11 });
+    const losing = fake.loseAnswers({ rate: 0.8, kinds: ["timeout", "500"], seed: 4, actions: ["PutObject", "Publish"] });
+    const state: DrillState = { ...pickedState(SAMPLES), results: [result(0, 60), result(1, 60)], cleanup: DONE };
+    const out = await report(state);
+    fake.injectFaults(undefined);
+    fake.loseAnswers(undefined);
+    expect(Object.values(losing?.lost ?? {}).reduce((a, b) => a + b, 0), "answers lost").to.be.above(0);
+    expect([...(fake.region(DR).buckets.get(VAULT_BUCKET)?.keys() ?? [])]).to.deep.equal([KEY]);
+    expect(manifest()).to.deep.include({ status: "passed", results: state.results });
+    expect(messages().length).to.be.at.least(1);
+    expect(new Set(messages().map((m) => m.message))).to.deep.equal(new Set([out.summary]));
+  });
+
   it("durations a person reads", () => {
     expect([0, 59.4, 60, 3725, 90_000, -61].map(duration)).to.deep.equal(["0s", "59s", "1m", "1h 2m 5s", "1d 1h", "-1m 1s"]);
   });
