@@ -13,6 +13,7 @@ import type { Drill, DrillRequest, DrillSample, DrillUnsampled } from "./contrac
 import { choose, seededRandom, shortHash } from "./prng";
 import type { DrillSettings } from "./settings";
 import { restoreIdOf } from "./state";
+import { secondsBetween } from "./measure";
 
 /**
  * What pick needs of a kind: its restore facet, whose listPoints lists every source's points when given no source.
@@ -133,6 +134,7 @@ export async function pickDrill(deps: PickDeps, settings: DrillSettings, drillId
         pointId: point.id,
         taken: point.taken,
         drillStartedAt: startedAt,
+        rpoSeconds: secondsBetween(point.taken, startedAt),
         request: requestFor(settings, group.kind.name, point, restoreId),
         targets: settings.options.targets[group.plan],
       });

@@ -18,7 +18,7 @@ const MAX_SEED = 256;
 const MAX_TEXT = 2048;
 
 const REQUEST_FIELDS = ["plan", "seed"];
-const SAMPLE_FIELDS = ["drillId", "restoreId", "plan", "kind", "source", "pointId", "taken", "drillStartedAt", "request", "targets"];
+const SAMPLE_FIELDS = ["drillId", "restoreId", "plan", "kind", "source", "pointId", "taken", "drillStartedAt", "rpoSeconds", "request", "targets"];
 const DRILL_FIELDS = ["drillId", "startedAt", "region", "request", "seed", "samples", "unsampled", "keepSeconds"];
 const STATE_FIELDS = ["drill", "results", "cleanup", "error"];
 const OUTCOMES: readonly DrillOutcome[] = ["passed", "missed-target", "failed"];
@@ -81,6 +81,12 @@ export function drillRequest(value: unknown): DrillRequest {
   };
 }
 
+/** A duration in seconds (milliseconds kept): a finite number, not negative. */
+function seconds(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isFinite(value) || value < 0) throw malformedEventError(`${field} must be a number of seconds, got ${describeInput(value)}`);
+  return value;
+}
+
 function targets(value: unknown, field: string): DrillTargets {
   const t = fields(value, field, ["rtoSeconds", "rpoSeconds"]);
   return { rtoSeconds: whole(t.rtoSeconds, `${field}.rtoSeconds`), rpoSeconds: whole(t.rpoSeconds, `${field}.rpoSeconds`) };
@@ -103,6 +109,7 @@ export function drillSample(value: unknown, field: string): DrillSample {
     pointId: text(s.pointId, `${field}.pointId`),
     taken: instant(s.taken, `${field}.taken`),
     drillStartedAt: instant(s.drillStartedAt, `${field}.drillStartedAt`),
+    rpoSeconds: seconds(s.rpoSeconds, `${field}.rpoSeconds`),
     request: parseRestoreRequest(s.request),
     targets: targets(s.targets, `${field}.targets`),
   };

@@ -127,6 +127,8 @@ export function sample(n: number, fields: Partial<DrillSample> = {}): DrillSampl
   const source = fields.source ?? `i-0${n}abcdef0123456789`;
   const pointId = fields.pointId ?? `snap-0${n}aaaabbbbccccdddd`;
   const kind = fields.kind ?? "ec2";
+  const taken = fields.taken ?? "2026-11-30T05:02:00.000Z";
+  const drillStartedAt = fields.drillStartedAt ?? DRILL_START;
   return {
     drillId: DRILL_ID,
     restoreId,
@@ -134,8 +136,9 @@ export function sample(n: number, fields: Partial<DrillSample> = {}): DrillSampl
     kind,
     source,
     pointId,
-    taken: "2026-11-30T05:02:00.000Z",
-    drillStartedAt: DRILL_START,
+    taken,
+    drillStartedAt,
+    rpoSeconds: (Date.parse(drillStartedAt) - Date.parse(taken)) / 1000,
     request: { source, kind, point: pointId, name: `drill-${source}-0000000${n}` },
     targets: DRILL_OPTIONS.targets.gold,
     ...fields,
