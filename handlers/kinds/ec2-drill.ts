@@ -49,7 +49,11 @@ async function cleanInstances(ec2: EC2Client, ctx: DrillCleanupContext, restoreI
     } catch (error) {
       const name = errorName(error);
       if (INSTANCE_GONE.includes(name)) return log.gone({ ...item, state: "terminated" });
-      if (TERMINATION_PROTECTED.includes(name)) return log.refused(item, "termination protection is on (DisableApiTermination); a drill's restore never sets it and cleanup does not turn it off");
+      if (TERMINATION_PROTECTED.includes(name)) {
+        // Its volumes stay attached: refused with it, not waited for.
+        ours.delete(now.id);
+        return log.refused(item, "termination protection is on (DisableApiTermination); a drill's restore never sets it and cleanup does not turn it off");
+      }
       throw error;
     }
   });
