@@ -223,11 +223,12 @@ describe("drill infrastructure (dev: disabled)", () => {
     expect((JSON.parse(v.BACKUP_DR_DRILL) as { targets: unknown }).targets).to.deep.equal({ daily: { rtoSeconds: 10800, rpoSeconds: (2880 + 240) * 60 } });
     // No network: no launch, no terminate, no database delete.
     const actions = statementsOf(run.resources, "drill-policy").flatMap((x) => [x.Action].flat());
-    expect(actions.filter((a) => /^(ec2:(RunInstances|TerminateInstances)|rds:)/.test(a))).to.deep.equal(["rds:ListTagsForResource"]);
+    expect(actions.filter((a) => /^(ec2:(RunInstances|TerminateInstances)|rds:(?!Describe|ListTags))/.test(a))).to.deep.equal([]);
   });
 });
 
-describe("drill infrastructure in the primary region", () => {
+describe("drill infrastructure in the primary region", function () {
+  this.timeout(180_000);
   it("runs on the primary provider with the primary key, vault and topic, and names the primary network", async () => {
     const values = stackValues("prod");
     const drill = values["backup-dr:drill"] as Record<string, unknown>;
