@@ -38,29 +38,39 @@ function allowNoDrCopyNamesPlans(raw: Record<string, unknown>): string[] {
 
 const DRILL_PLANS = configSchema.pick({ [KEYS.plans]: true, [KEYS.drill]: true });
 
-/** Each plan backup-dr:drill sets targets for is a plan of backup-dr:plans (every plan is drilled; no stale entry). */
+/**
+ * Each plan backup-dr:drill sets targets for is a plan of backup-dr:plans (no typo, no stale entry) that the drill's
+ * region holds: a plan with copyToDr: false has nothing in the DR region to restore (unlisted, it is left out).
+ */
 function drillNamesPlans(raw: Record<string, unknown>): string[] {
   const c = validValues(DRILL_PLANS, raw);
   if (c === undefined) return [];
-  const names = c[KEYS.plans].map((p) => p.name);
-  return Object.keys(c[KEYS.drill].plans)
-    .filter((name) => !names.includes(name))
-    .map((name) => `${formatPath([KEYS.drill, "plans", name])}: expected the name of a plan in ${KEYS.plans} (${names.join(", ")}), got "${name}"`);
+  const plans = c[KEYS.plans];
+  const names = plans.map((p) => p.name);
+  const drill = c[KEYS.drill];
+  return Object.keys(drill.plans).flatMap((name) => {
+    const at = formatPath([KEYS.drill, "plans", name]);
+    if (!names.includes(name)) return [`${at}: expected the name of a plan in ${KEYS.plans} (${names.join(", ")}), got "${name}"`];
+    if (drill.region === "dr" && plans.some((p) => p.name === name && !p.copyToDr)) {
+      return [`${at}: expected a plan that copies to DR, or ${KEYS.drill} region: primary: plan "${name}" has copyToDr: false, so the DR region has nothing of it to restore, got "${name}"`];
+    }
+    return [];
+  });
 }
 
 const DRILL_REGION = configSchema.pick({ [KEYS.plans]: true, [KEYS.drill]: true, [KEYS.restore]: true });
 
 /**
  * A scheduled drill must be able to restore what it samples in its region: machines in instance mode need the
- * region's restore subnets and security groups, databases its DB subnet group, and the DR region holds only the
- * plans that copy there.
+ * region's restore subnets and security groups, databases its DB subnet group.
  */
 function drillCanRestore(raw: Record<string, unknown>): string[] {
   const c = validValues(DRILL_REGION, raw);
   if (c === undefined || !c[KEYS.drill].enabled) return [];
   const { region, machineMode } = c[KEYS.drill];
   const network = c[KEYS.restore][region];
-  const plans = c[KEYS.plans];
+  // In the DR region only the plans that copy there are drilled.
+  const plans = c[KEYS.plans].filter((p) => region === "primary" || p.copyToDr);
   const withKinds = (kinds: readonly string[]) => plans.filter((p) => p.resources.some((r) => kinds.includes(r))).map((p) => `"${p.name}"`);
   const planList = (names: string[]) => `${names.length === 1 ? "plan" : "plans"} ${names.join(", ")} ${names.length === 1 ? "backs" : "back"} up`;
   const why = `backup-dr:drill is enabled in region ${region}`;
@@ -75,11 +85,6 @@ function drillCanRestore(raw: Record<string, unknown>): string[] {
   const databases = withKinds(["rds", "aurora"]);
   if (databases.length > 0 && network.dbSubnetGroup === undefined) {
     problems.push(`${formatPath([KEYS.restore, region, "dbSubnetGroup"])}: expected a DB subnet group: ${why} and ${planList(databases)} databases, got nothing`);
-  }
-  if (region === "dr") {
-    for (const plan of plans.filter((p) => !p.copyToDr)) {
-      problems.push(`${formatPath([KEYS.drill, "region"])}: expected "primary", or plans that copy to DR: plan "${plan.name}" has copyToDr: false, so the DR region has nothing of it to restore, got "dr"`);
-    }
   }
   return problems;
 }

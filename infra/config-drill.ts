@@ -16,7 +16,10 @@ export function defaultRpoTargetMinutes(plan: Plan, region: DrillConfig["region"
   return Math.ceil(longestGapMs(parseSchedule(plan.schedule)) / MINUTE_MS) + (region === "dr" ? copy.lagAlarmMinutes : 0);
 }
 
-/** The validated backup-dr:drill with every plan's targets (a plan not listed gets the defaults: every plan is drilled). */
+/**
+ * The validated backup-dr:drill with every drilled plan's targets (a plan not listed gets the defaults): every plan,
+ * but in the DR region only the plans that copy there (the others have nothing to restore in DR).
+ */
 export function drillConfig(d: ParsedDrill, plans: readonly Plan[], copy: CopySettings): DrillConfig {
   return {
     enabled: d.enabled,
@@ -30,10 +33,12 @@ export function drillConfig(d: ParsedDrill, plans: readonly Plan[], copy: CopySe
     ...(d.instanceClass === undefined ? {} : { instanceClass: d.instanceClass }),
     keepMinutes: d.keepMinutes,
     plans: Object.fromEntries(
-      plans.map((plan) => {
-        const given = d.plans[plan.name];
-        return [plan.name, { rtoTargetMinutes: given?.rtoTargetMinutes ?? DRILL_BOUNDS.rtoTargetMinutes.fallback, rpoTargetMinutes: given?.rpoTargetMinutes ?? defaultRpoTargetMinutes(plan, d.region, copy) }];
-      }),
+      plans
+        .filter((plan) => d.region === "primary" || plan.copyToDr)
+        .map((plan) => {
+          const given = d.plans[plan.name];
+          return [plan.name, { rtoTargetMinutes: given?.rtoTargetMinutes ?? DRILL_BOUNDS.rtoTargetMinutes.fallback, rpoTargetMinutes: given?.rpoTargetMinutes ?? defaultRpoTargetMinutes(plan, d.region, copy) }];
+        }),
     ),
   };
 }

@@ -98,7 +98,7 @@ export interface DrillConfig {
   instanceClass?: string;
   /** Minutes restored resources are kept after validation before cleanup deletes them. */
   keepMinutes: number;
-  /** Every plan of backup-dr:plans (every plan is drilled), with its targets. */
+  /** The drilled plans with their targets: every plan of backup-dr:plans, in the DR region only those that copy there. */
   plans: Record<string, DrillPlanTargets>;
 }
 

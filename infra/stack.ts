@@ -192,11 +192,12 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
 }
 
 /**
- * The drill machine's TimeoutSeconds: waves of restores (every plan's sample of each of its kinds, maxConcurrent at a
+ * The drill machine's TimeoutSeconds: waves of restores (every drilled plan's sample of each of its kinds, maxConcurrent at a
  * time) to the longest kind's restore timeout, the keep, the slowest kind's deletion, and the margin.
  */
 export function drillTimeoutSeconds(config: BackupDrConfig): number {
-  const maxSamples = config.plans.reduce((n, plan) => n + plan.resources.length * config.drill.samplePerPlan, 0);
+  const drilled = config.plans.filter((plan) => plan.name in config.drill.plans);
+  const maxSamples = drilled.reduce((n, plan) => n + plan.resources.length * config.drill.samplePerPlan, 0);
   return drillMachineTimeoutSeconds({
     restoreTimeoutMinutes: restoreKinds().map((k) => k.timeoutMinutes),
     keepMinutes: config.drill.keepMinutes,

@@ -160,12 +160,15 @@ describe("config: backup-dr:drill", () => {
       ]);
     });
 
-    it("refuses a DR drill of a plan that does not copy to DR, once per such plan; a primary drill takes it", () => {
-      const plans = { "backup-dr:plans": [DAILY, { ...HOURLY, copyToDr: false }], "backup-dr:restore": { dr: DR_NETWORK, primary: DR_NETWORK } };
-      expect(problemsOf(withDrill({ enabled: true }, plans))).to.deep.equal([
-        'backup-dr:drill.region: expected "primary", or plans that copy to DR: plan "hourly" has copyToDr: false, so the DR region has nothing of it to restore, got "dr"',
+    it("leaves a plan that does not copy out of a DR drill (and out of its network checks), refuses one listed with targets; a primary drill takes it", () => {
+      const local = { ...HOURLY, copyToDr: false };
+      const plans = { "backup-dr:plans": [DAILY, local], "backup-dr:restore": { dr: { ...DR_NETWORK, dbSubnetGroup: undefined }, primary: DR_NETWORK } };
+      expect(Object.keys(drillOf(withDrill({ enabled: true }, plans)).plans)).to.deep.equal(["daily"]);
+      expect(Object.keys(drillOf(withDrill({ enabled: true, region: "primary" }, plans)).plans)).to.deep.equal(["daily", "hourly"]);
+      expect(problemsOf(withDrill({ plans: { hourly: { rtoTargetMinutes: 30 } } }, plans))).to.deep.equal([
+        'backup-dr:drill.plans.hourly: expected a plan that copies to DR, or backup-dr:drill region: primary: plan "hourly" has copyToDr: false, so the DR region has nothing of it to restore, got "hourly"',
       ]);
-      expect(configProblems(withDrill({ enabled: true, region: "primary" }, plans))).to.deep.equal([]);
+      expect(configProblems(withDrill({ region: "primary", plans: { hourly: { rtoTargetMinutes: 30 } } }, plans))).to.deep.equal([]);
     });
 
     it("checks across keys even while another key is wrong", () => {

@@ -17,6 +17,8 @@ async function failure(run: Promise<unknown>): Promise<Error> {
 }
 
 const prodPlans = () => stackValues("prod")["backup-dr:plans"] as Record<string, unknown>[];
+/** prod with `plans` in place of its own (the drill's targets name prod's plans: it drills these with the defaults). */
+const prodWithPlans = (plans: Record<string, unknown>[]) => ({ ...stackValues("prod"), "backup-dr:plans": plans, "backup-dr:drill": { ...(stackValues("prod")["backup-dr:drill"] as object), plans: {} } });
 const manyPlans = (count: number) => Array.from({ length: count }, (_, i) => ({ ...prodPlans()[i % 2], name: `plan-${String(i).padStart(2, "0")}` }));
 const buckets = (count: number) => Array.from({ length: count }, (_, i) => `company-protected-data-bucket-${String(i).padStart(3, "0")}`);
 
@@ -24,14 +26,14 @@ describe("limits that grow with the config (checked at preview)", function () {
   this.timeout(120_000);
 
   it("a config whose plans overflow a function's 4 KB of environment variables fails naming the limit", async () => {
-    const error = await failure(deployStack("prod", { ...stackValues("prod"), "backup-dr:plans": manyPlans(16) }));
+    const error = await failure(deployStack("prod", prodWithPlans(manyPlans(16))));
     expect(error.message).to.match(/environment variables would take about \d+ bytes, over Lambda's limit of 4 KB \(4096 bytes\)/);
     expect(error.message).to.include("BACKUP_DR_PLANS");
   });
 
   it("a config whose plans fit deploys, and every function's environment is within 4 KB", async () => {
-    const run = await deployStack("prod", { ...stackValues("prod"), "backup-dr:plans": manyPlans(4) });
-    for (const name of ["backup", "copy", "cleanup"]) {
+    const run = await deployStack("prod", prodWithPlans(manyPlans(4)));
+    for (const name of ["backup", "copy", "cleanup", "drill"]) {
       const variables = (one(run.resources, "aws:lambda/function:Function", name).inputs.environment as { variables: Record<string, string> }).variables;
       const bytes = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
       expect(bytes, name).to.be.at.most(LAMBDA_ENVIRONMENT_BYTES);
