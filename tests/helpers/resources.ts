@@ -27,3 +27,15 @@ export function providerName(resource: Registered): string {
   const match = /::pulumi:providers:aws::([^:]+)::/.exec(resource.provider);
   return match ? match[1] : "";
 }
+
+/** The resource types the infra specs look up, by a short name. */
+export const TYPE = {
+  fn: "aws:lambda/function:Function",
+  policy: "aws:iam/rolePolicy:RolePolicy",
+  role: "aws:iam/role:Role",
+  machine: "aws:sfn/stateMachine:StateMachine",
+  logGroup: "aws:cloudwatch/logGroup:LogGroup",
+  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+  queue: "aws:sqs/queue:Queue",
+  schedule: "aws:scheduler/schedule:Schedule",
+} as const;

@@ -11,19 +11,10 @@ import type { PolicyDocument, PolicyStatement } from "../../infra/policy-documen
 import { drillTimeoutSeconds } from "../../infra/stack";
 import { deployStack, type Deployed } from "../helpers/deploy";
 import { ACCOUNT_ID, promiseOf, type Registered } from "../helpers/program";
-import { jsonInput, ofType, one, providerName } from "../helpers/resources";
+import { jsonInput, ofType, one, providerName, TYPE } from "../helpers/resources";
 import { stackValues } from "../helpers/stacks";
 
-const T = {
-  fn: "aws:lambda/function:Function",
-  policy: "aws:iam/rolePolicy:RolePolicy",
-  role: "aws:iam/role:Role",
-  machine: "aws:sfn/stateMachine:StateMachine",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  schedule: "aws:scheduler/schedule:Schedule",
-  queue: "aws:sqs/queue:Queue",
-};
+const T = TYPE;
 
 const statementsOf = (resources: Registered[], name: string): PolicyStatement[] => jsonInput<PolicyDocument>(one(resources, T.policy, name), "policy").Statement;
 const variables = (fn: Registered) => (fn.inputs.environment as { variables: Record<string, string> }).variables;

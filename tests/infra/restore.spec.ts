@@ -9,18 +9,10 @@ import { restoreMachineDefinition, restoreMachineTimeoutSeconds } from "../../in
 import { restoreKinds } from "../../handlers/kinds/registry";
 import { deployStack, type Deployed } from "../helpers/deploy";
 import { ACCOUNT_ID, promiseOf, type Registered } from "../helpers/program";
-import { jsonInput, ofType, one, providerName } from "../helpers/resources";
+import { jsonInput, ofType, one, providerName, TYPE } from "../helpers/resources";
 import { stackValues } from "../helpers/stacks";
 
-const T = {
-  fn: "aws:lambda/function:Function",
-  policy: "aws:iam/rolePolicy:RolePolicy",
-  role: "aws:iam/role:Role",
-  machine: "aws:sfn/stateMachine:StateMachine",
-  logGroup: "aws:cloudwatch/logGroup:LogGroup",
-  alarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
-  queue: "aws:sqs/queue:Queue",
-};
+const T = TYPE;
 
 const SIDES = ["primary", "dr"] as const;
 type Side = (typeof SIDES)[number];
