@@ -35,7 +35,7 @@ async function inDr<T>(env: Record<string, string | undefined>, invoke: () => Pr
 }
 
 describe("drill function archive (dev: serialized, written, required, invoked)", function () {
-  this.timeout(240_000);
+  this.timeout(600_000);
   let dev: Deployed;
   let prod: Deployed;
   let archive: LoadedArchive | undefined;

@@ -36,7 +36,8 @@ function sideOf(config: BackupDrConfig, side: "primary" | "dr") {
   };
 }
 
-describe("drill infrastructure (prod: enabled, in the DR region)", () => {
+describe("drill infrastructure (prod: enabled, in the DR region)", function () {
+  this.timeout(300_000);
   let run: Deployed;
   let resources: Registered[];
   let config: BackupDrConfig;
@@ -180,7 +181,8 @@ describe("drill infrastructure (prod: enabled, in the DR region)", () => {
   });
 });
 
-describe("drill infrastructure (dev: disabled)", () => {
+describe("drill infrastructure (dev: disabled)", function () {
+  this.timeout(300_000);
   let run: Deployed;
 
   before(async () => {
@@ -219,7 +221,7 @@ describe("drill infrastructure (dev: disabled)", () => {
 });
 
 describe("drill infrastructure in the primary region", function () {
-  this.timeout(180_000);
+  this.timeout(300_000);
   it("runs on the primary provider with the primary key, vault and topic, and names the primary network", async () => {
     const values = stackValues("prod");
     const drill = values["backup-dr:drill"] as Record<string, unknown>;

@@ -70,7 +70,7 @@ describe("policies: drill", () => {
       ["a delete conditioned on another stack", allow("rds:DeleteDBInstance", { ...tagged("rds:db-tag"), StringEquals: { "rds:db-tag/backup-dr:stack": "backup-dr/prod" } }), unconditioned('"S"', "rds:DeleteDBInstance", "rds:db-tag")],
       ["a delete conditioned with IfExists", allow("ec2:DeleteVolume", { StringEqualsIfExists: { "aws:ResourceTag/backup-dr:stack": STACK }, Null: { "aws:ResourceTag/backup-dr:drill-id": "false" } }), unconditioned('"S"', "ec2:DeleteVolume")],
       ["a request tag in place of the resource's", allow("ec2:DeleteVolume", tagged("aws:RequestTag")), unconditioned('"S"', "ec2:DeleteVolume")],
-      ["an unconditioned wildcard over the machines", allow("ec2:*"), unconditioned('"S"', "ec2:TerminateInstances, ec2:DeleteVolume, ec2:DeregisterImage")],
+      ["unconditioned wildcards over the machines", allow(["ec2:Terminate*", "ec2:*Volume", "EC2:deregister*"]), unconditioned('"S"', "ec2:TerminateInstances, ec2:DeleteVolume, ec2:DeregisterImage")],
       ["an unlisted delete by name", allow("ec2:DeleteNetworkInterface"), unconditioned('"S"', "ec2:DeleteNetworkInterface")],
     ];
     for (const [title, statement, message] of cases) {
