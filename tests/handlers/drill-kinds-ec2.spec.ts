@@ -82,6 +82,8 @@ describe("drill cleanup: ec2", () => {
     const instanceId = done.created.find((c) => c.type === "instance")?.id ?? "";
     const imageId = done.created.find((c) => c.type === "image")?.id ?? "";
     expect(volumes().filter((v) => v.attachedTo?.instanceId === instanceId)).to.have.length(3);
+    const made = [imageId, ...volumes().map((v) => v.id)];
+    const before = everything(region).filter((id) => !made.includes(id));
     const from = fake.calls.length;
 
     const answers = await cleanUntilDone(ec2Drill, ctx());
@@ -95,6 +97,8 @@ describe("drill cleanup: ec2", () => {
     expect(region.instances.get(instanceId)?.state).to.equal("terminated");
     expect(volumes()).to.deep.equal([]);
     expect(regionImages(region).has(imageId)).to.equal(false);
+    // Exactly what the restore made is gone (the terminated instance stays listed for a while, as in EC2).
+    expect(everything(region)).to.deep.equal(before);
     const calls = cleanupCalls(from);
     expect(calls.map((c) => c.action).sort()).to.deep.equal(["DeregisterImage", "TerminateInstances"]);
     expect(calls.find((c) => c.action === "DeregisterImage")?.params.get("DeleteAssociatedSnapshots")).to.equal(undefined);
