@@ -8,7 +8,7 @@ import type { DrillOptions, DrillReport, DrillStepEvent } from "../../handlers/d
 import { runDrillStep } from "../../handlers/drill/run";
 import { readDrillSettings } from "../../handlers/drill/settings";
 import { drillKind, drillKinds, restoreKinds } from "../../handlers/kinds/registry";
-import { DRILL_STATE as S, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
+import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
 import { FakeAws } from "../helpers/aws-fake";
 import { everything } from "../helpers/aws-fake-drill";
 import { fakeRestoreNetwork, setRestoreSteps } from "../helpers/aws-fake-restore-state";
@@ -117,6 +117,8 @@ describe("drill steps under the drill state machine", () => {
     expect(reported.cleanup?.deleted.length).to.be.greaterThan(0);
     expect(everything(dr)).to.deep.equal(before);
     expect(run.elapsedSeconds).to.be.lessThan(definition().TimeoutSeconds);
+    // The worst case of the registry's kinds: what drillMaxSamples sizes a drill by.
+    expect(run.historyEvents).to.be.at.most(drillHistoryEvents({ restore: restoreKinds(), deletion: drillKinds() }, 3));
   });
 
   it("a plan without targets: pick refuses it before any AWS call, the report records the error, nothing is created", async () => {
