@@ -32,7 +32,8 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import { runDrillStep, type DrillStepResult } from "./drill/run";
+import { parseDrillEvent } from "./drill/event";
+import { runParsedDrillStep, type DrillStepResult } from "./drill/run";
 import { readDrillSettings } from "./drill/settings";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
@@ -43,24 +44,20 @@ export async function handler(event: unknown, context: Context): Promise<DrillSt
   logger.addContext(context);
   try {
     const settings = readDrillSettings(process.env);
+    const step = parseDrillEvent(event);
     const endpoint = process.env.AWS_ENDPOINT_URL ?? "";
     const clients = perContainer(`drill:clients:${settings.region}|${endpoint}`, () => createClients(settings.region));
-    const result = await runDrillStep(
+    const result = await runParsedDrillStep(
       { clients, s3: clients.s3, sns: clients.sns, now: () => new Date(), publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet) },
       settings,
-      event,
+      step,
     );
-    logger.info("drill step done", { step: stepOf(event), ...outline(result) });
+    logger.info("drill step done", { step: step.step, ...outline(result) });
     return result;
   } catch (error) {
     logger.error("drill step failed", error instanceof Error ? error : String(error));
     throw error;
   }
-}
-
-/** The step an event names, for the log (the parser has checked it by then, or thrown). */
-function stepOf(event: unknown): string {
-  return typeof event === "object" && event !== null && "step" in event && typeof event.step === "string" ? event.step : "";
 }
 
 /** A few fields of a step's result for the log line. */

@@ -4,7 +4,7 @@ import type { SNSClient } from "@aws-sdk/client-sns";
 import type { MetricSet } from "../lib/metrics";
 import type { RestoreDeps } from "../restore/steps";
 import { cleanupDrill } from "./cleanup";
-import type { DrillReport, DrillRestore, DrillResult, DrillState, DrillWatch } from "./contract";
+import type { DrillReport, DrillRestore, DrillResult, DrillState, DrillStepEvent, DrillWatch } from "./contract";
 import { parseDrillEvent } from "./event";
 import type { DrillKinds } from "./kinds";
 import { measureRestore } from "./measure";
@@ -26,8 +26,13 @@ export interface DrillDeps extends RestoreDeps {
 
 export type DrillStepResult = DrillState | DrillRestore | DrillResult | DrillReport | DrillWatch;
 
+/** Checks the event (before any AWS call), then runs the step it names. */
 export async function runDrillStep(deps: DrillDeps, settings: DrillSettings, event: unknown): Promise<DrillStepResult> {
-  const step = parseDrillEvent(event);
+  return runParsedDrillStep(deps, settings, parseDrillEvent(event));
+}
+
+/** Runs a checked step event. */
+export async function runParsedDrillStep(deps: DrillDeps, settings: DrillSettings, step: DrillStepEvent): Promise<DrillStepResult> {
   switch (step.step) {
     case "pick":
       // A plan without targets is refused here, before any AWS call.

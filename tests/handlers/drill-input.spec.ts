@@ -75,7 +75,7 @@ describe("drill input", () => {
   ];
   for (const [name, options, words] of bad) {
     it(`settings: refuses ${name}, naming BACKUP_DR_DRILL`, () => {
-      const error = thrown(() => readDrillSettings(drillEnv(options as Partial<DrillOptions>)));
+      const error = thrown(() => readDrillSettings(drillEnv(options)));
       expect(error.name).to.equal("InvalidSettingError");
       expect(error.message).to.include("BACKUP_DR_DRILL").and.include(words);
     });

@@ -10,7 +10,7 @@ import { duration } from "../../handlers/drill/summary";
 import { FakeAws } from "../helpers/aws-fake";
 import { AwsFault } from "../helpers/aws-wire";
 import { rejection } from "../helpers/copy-setup";
-import { DR, DRILL_ID, DRILL_START, DRILL_TOPIC_ARN, drillDeps, drillSettings, drRegion, pickedState, sample, STACK_TAG, VAULT_BUCKET } from "../helpers/drill-setup";
+import { DR, DRILL_ID, DRILL_START, DRILL_TOPIC_ARN, drillDeps, drillSettings, drRegion, pickedState, sample, STACK_TAG, validatedResult, VAULT_BUCKET } from "../helpers/drill-setup";
 
 const NOW = new Date("2026-12-01T05:00:00.000Z");
 const KEY = `runs/drill/2026/12/01/${DRILL_ID}.json`;
@@ -19,27 +19,7 @@ const DB = sample(2, { plan: "silver", kind: "rds", source: "orders-db", pointId
 const SAMPLES = [sample(1), DB];
 
 /** A result as measure returns it for a restore that validated after `rto` seconds. */
-function result(n: number, rto: number): DrillResult {
-  const s = SAMPLES[n];
-  const startedAt = "2026-12-01T03:01:00.000Z";
-  return measureRestore(s, {
-    restoreId: s.restoreId,
-    drillId: DRILL_ID,
-    startedAt,
-    region: DR,
-    kind: s.kind,
-    source: s.source,
-    point: { kind: s.kind, region: DR, source: s.source, id: s.pointId, snapshotIds: [s.pointId], origin: "copy", completed: true },
-    name: s.request.name ?? "",
-    phase: "done",
-    status: "available",
-    waitSeconds: 30,
-    deadline: "2026-12-01T05:00:00.000Z",
-    created: [{ type: n === 0 ? "volume" : "db-instance", id: `made-${n}` }],
-    validation: { ok: true, checks: [] },
-    validatedAt: new Date(Date.parse(startedAt) + rto * 1000).toISOString(),
-  });
-}
+const result = (n: number, rto: number): DrillResult => validatedResult(SAMPLES[n], rto, [{ type: n === 0 ? "volume" : "db-instance", id: `made-${n}` }]);
 
 const DONE = { status: "done" as const, waitSeconds: 0, deadline: "2026-12-01T04:30:00.000Z", deleted: [{ type: "volume", id: "made-0", restoreId: SAMPLES[0].restoreId }, { type: "db-instance", id: "made-1", restoreId: DB.restoreId }], remaining: [], refused: [], failures: [] };
 
@@ -160,6 +140,20 @@ describe("drill report", () => {
     expect(error.message).to.include(`writing the manifest s3://${VAULT_BUCKET}/${KEY}: AccessDenied`);
     expect(metrics()).to.have.length(2);
     expect(messages()[0].message).to.include("writing the manifest");
+  });
+
+  it("transient faults and lost answers beneath the SDK's retries: one manifest at its key, every summary the same", async () => {
+    fake.injectFaults({ rate: 0.3, kinds: ["throttle", "500", "503"], seed: 11 });
+    const losing = fake.loseAnswers({ rate: 0.8, kinds: ["timeout", "500"], seed: 4, actions: ["PutObject", "Publish"] });
+    const state: DrillState = { ...pickedState(SAMPLES), results: [result(0, 60), result(1, 60)], cleanup: DONE };
+    const out = await report(state);
+    fake.injectFaults(undefined);
+    fake.loseAnswers(undefined);
+    expect(Object.values(losing?.lost ?? {}).reduce((a, b) => a + b, 0), "answers lost").to.be.above(0);
+    expect([...(fake.region(DR).buckets.get(VAULT_BUCKET)?.keys() ?? [])]).to.deep.equal([KEY]);
+    expect(manifest()).to.deep.include({ status: "passed", results: state.results });
+    expect(messages().length).to.be.at.least(1);
+    expect(new Set(messages().map((m) => m.message))).to.deep.equal(new Set([out.summary]));
   });
 
   it("durations a person reads", () => {

@@ -2,7 +2,8 @@
 // listing the test writes, drill facets whose deletions the test scripts), samples and states as the steps make them.
 import { S3Client, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import type { ResourceKind } from "../../handlers/catalog";
-import type { DrillOptions, DrillSample, DrillState } from "../../handlers/drill/contract";
+import type { DrillCleanup, DrillOptions, DrillResult, DrillSample, DrillState } from "../../handlers/drill/contract";
+import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillKinds } from "../../handlers/drill/kinds";
 import type { PickKind } from "../../handlers/drill/pick";
 import type { DrillDeps } from "../../handlers/drill/run";
@@ -178,4 +179,37 @@ export function drRegion(fake: FakeAws): void {
   const region = fake.region(DR);
   if (!region.buckets.has(VAULT_BUCKET)) region.addBucket(VAULT_BUCKET);
   if (!region.topics.has(DRILL_TOPIC_ARN)) region.addTopic(DRILL_TOPIC);
+}
+
+/** The result measure returns for the sample's restore, started at 03:01 and validated `rto` seconds later. */
+export function validatedResult(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): DrillResult {
+  const startedAt = "2026-12-01T03:01:00.000Z";
+  return measureRestore(s, {
+    restoreId: s.restoreId,
+    drillId: s.drillId,
+    startedAt,
+    region: DR,
+    kind: s.kind,
+    source: s.source,
+    point: { kind: s.kind, region: DR, source: s.source, id: s.pointId, snapshotIds: [s.pointId], origin: "copy", completed: true },
+    name: s.request.name ?? "",
+    phase: "done",
+    status: "available",
+    waitSeconds: 30,
+    deadline: "2026-12-01T05:00:00.000Z",
+    created,
+    validation: { ok: true, checks: [] },
+    validatedAt: new Date(Date.parse(startedAt) + rto * 1000).toISOString(),
+  });
+}
+
+/** A cleanup that deleted what each result lists. */
+export function doneCleanup(results: readonly DrillResult[]): DrillCleanup {
+  return { status: "done", waitSeconds: 0, deadline: "2026-12-01T04:30:00.000Z", deleted: results.flatMap((r) => r.created.map((c) => ({ ...c, restoreId: r.restoreId }))), remaining: [], refused: [], failures: [] };
+}
+
+/** The report event of a drill of plan gold whose one restore passed and was cleaned up. */
+export function passedReportEvent(): { step: "report"; drillId: string; startedAt: string; state: DrillState } {
+  const results = [validatedResult(sample(1), 600)];
+  return { step: "report", drillId: DRILL_ID, startedAt: DRILL_START, state: { ...pickedState([sample(1)], { request: { plan: "gold" } }), results, cleanup: doneCleanup(results) } };
 }
