@@ -7,7 +7,7 @@ import { expect } from "chai";
 import type { DrillOptions, DrillReport, DrillStepEvent } from "../../handlers/drill/contract";
 import { runDrillStep } from "../../handlers/drill/run";
 import { readDrillSettings } from "../../handlers/drill/settings";
-import { drillKind, drillKinds, restoreKinds } from "../../handlers/kinds/registry";
+import { drillKinds, restoreKinds } from "../../handlers/kinds/registry";
 import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
 import { FakeAws } from "../helpers/aws-fake";
 import { everything } from "../helpers/aws-fake-drill";
@@ -53,8 +53,7 @@ describe("drill steps under the drill state machine", () => {
       invoke: (resource, payload, call) => {
         expect(resource).to.equal(FUNCTION_ARN);
         before(payload);
-        // The registry's drill facets, named here until handlers/drill/kinds.ts REGISTRY_DRILL_KINDS is wired to them.
-        return runDrillStep(drillDeps(fake, () => call.now, { drillKinds: { named: drillKind } }), settings, payload);
+        return runDrillStep(drillDeps(fake, () => call.now), settings, payload);
       },
     });
   }
