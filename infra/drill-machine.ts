@@ -18,6 +18,8 @@
 // JSONPath cannot leave out a field whose path is missing, so each way into Measure and into Report has its own Pass
 // building the event with exactly the fields known there. A path that is missing at run time is States.Runtime, which
 // no Catch takes and which would end the execution before cleanup: every path below is one the contract guarantees.
+// Two more ways to end before cleanup are sized here: the machine's TimeoutSeconds (drillMachineTimeoutSeconds: every
+// wave of restores, the keep, the slowest deletion) and Step Functions' history limit (drillMaxSamples).
 import { DRILL_STEPS } from "../handlers/drill/contract";
 import {
   ERROR_PATH,
