@@ -44,10 +44,10 @@ describe("drill steps under the drill state machine", () => {
     return drillMachineDefinition(FUNCTION_ARN, timeout, 2);
   };
 
-  function execute(name: string, input: unknown, options: Partial<DrillOptions> = OPTIONS, before: (payload: unknown) => void = () => undefined): Promise<RunResult> {
+  function execute(name: string, input: unknown, options: Partial<DrillOptions> = OPTIONS, before: (payload: unknown) => void = () => undefined, machine = definition()): Promise<RunResult> {
     const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(DR);
     const settings = readDrillSettings(drillEnv(options, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify({ subnetIds, securityGroupIds, dbSubnetGroup }) }));
-    return runStateMachine(definition(), input, {
+    return runStateMachine(machine, input, {
       name,
       startTime: START,
       invoke: (resource, payload, call) => {
@@ -118,6 +118,26 @@ describe("drill steps under the drill state machine", () => {
     expect(run.elapsedSeconds).to.be.lessThan(definition().TimeoutSeconds);
     // The worst case of the registry's kinds: what drillMaxSamples sizes a drill by.
     expect(run.historyEvents).to.be.at.most(drillHistoryEvents({ restore: restoreKinds(), deletion: drillKinds() }, 3));
+  });
+
+  it("the Map failing (a machine without Measure's Catch, a measure that cannot run): the real cleanup and report take the state with its error", async () => {
+    const broken = definition();
+    const map = broken.States[S.restores];
+    const measure = map.Type === "Map" ? map.ItemProcessor.States[S.measure] : undefined;
+    if (measure?.Type !== "Task") throw new Error("no Measure in the Map");
+    measure.Catch = [];
+    const before = everything(fake.region(DR));
+    const from = fake.calls.length;
+    const run = await execute("drill-dr-5", {}, OPTIONS, (payload) => {
+      if ((payload as DrillStepEvent).step === "measure") throw Object.assign(new Error("Task timed out after 900.00 seconds"), { name: "Sandbox.Timedout" });
+    }, broken);
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
+    const cleanup = events(run).filter((e): e is Extract<DrillStepEvent, { step: "cleanup" }> => e.step === "cleanup");
+    expect([cleanup[0].state.error?.Error, cleanup[0].state.results]).to.deep.equal(["Sandbox.Timedout", undefined]);
+    expect(manifest("drill-dr-5")).to.deep.include({ status: "failed" });
+    // Restores in flight when the Map failed had created resources; cleanup deleted them all the same.
+    expect(createCalls(fake, from).length).to.be.greaterThan(0);
+    expect(everything(fake.region(DR))).to.deep.equal(before);
   });
 
   it("a plan without targets: pick refuses it before any AWS call, the report records the error, nothing is created", async () => {
