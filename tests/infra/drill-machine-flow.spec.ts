@@ -8,7 +8,7 @@ import type { DrillOptions, DrillReport, DrillStepEvent } from "../../handlers/d
 import { runDrillStep } from "../../handlers/drill/run";
 import { readDrillSettings } from "../../handlers/drill/settings";
 import { drillKinds, restoreKinds } from "../../handlers/kinds/registry";
-import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
+import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds, drillMaxSamples } from "../../infra/drill-machine";
 import { FakeAws } from "../helpers/aws-fake";
 import { everything } from "../helpers/aws-fake-drill";
 import { fakeRestoreNetwork, setRestoreSteps } from "../helpers/aws-fake-restore-state";
@@ -82,6 +82,10 @@ describe("drill steps under the drill state machine", () => {
     expect(createCalls(fake, from).length).to.be.greaterThan(0);
     expect(everything(fake.region(DR))).to.deep.equal(before);
     expect(fake.calls.slice(from).filter((c) => c.region === PRIMARY)).to.deep.equal([]);
+    // Step Functions' 256 KiB limit on a state's data (States.DataLimitExceeded, which no Catch takes): the largest
+    // data between states, per sample, times the most samples a drill may take, leaves half of it free.
+    const largest = Math.max(...run.transitions.map((t) => Buffer.byteLength(JSON.stringify(t.input))));
+    expect((largest / 3) * drillMaxSamples({ restore: restoreKinds(), deletion: drillKinds() })).to.be.lessThan(128 * 1024);
   });
 
   it("a restore that fails to start is measured failed; cleanup still deletes the others; the drill fails with a report", async () => {
