@@ -113,6 +113,9 @@ export function drillSample(value: unknown, field: string): DrillSample {
     request: parseRestoreRequest(s.request),
     targets: targets(s.targets, `${field}.targets`),
   };
+  if (Math.abs(sample.rpoSeconds - (Date.parse(sample.drillStartedAt) - Date.parse(sample.taken)) / 1000) > 0.001) {
+    throw malformedEventError(`${field}.rpoSeconds must be drillStartedAt minus taken (${sample.drillStartedAt} - ${sample.taken}), got ${describeInput(sample.rpoSeconds)}`);
+  }
   const { request } = sample;
   if (request.point !== sample.pointId || request.source !== sample.source || request.kind !== sample.kind) {
     throw malformedEventError(`${field}.request must restore the sample's own source, kind and point (${sample.source}, ${sample.kind}, ${sample.pointId}), got ${describeInput(request)}`);

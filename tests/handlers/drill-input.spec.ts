@@ -30,6 +30,8 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ["start: an unknown sample field", { step: "start", sample: { ...S, extra: 1 }, startedAt: DRILL_START }, "sample has unknown fields extra"],
   ["start: no drill start on the sample", { step: "start", sample: { ...S, drillStartedAt: undefined }, startedAt: DRILL_START }, "sample.drillStartedAt must be"],
   ["start: negative target", { step: "start", sample: { ...S, targets: { rtoSeconds: -1, rpoSeconds: 1 } }, startedAt: DRILL_START }, "sample.targets.rtoSeconds"],
+  ["start: an RPO that is not start minus taken", { step: "start", sample: { ...S, rpoSeconds: S.rpoSeconds + 60 }, startedAt: DRILL_START }, "sample.rpoSeconds must be drillStartedAt minus taken"],
+  ["start: a negative RPO (a point taken after the drill's start)", { step: "start", sample: { ...S, taken: "2026-12-02T00:00:00.000Z", rpoSeconds: -75_600 }, startedAt: DRILL_START }, "sample.rpoSeconds must be a number of seconds"],
   ["poll: another restore's state", { step: "poll", sample: S, state: { ...STATE, restoreId: `${DRILL_ID}-r2` } }, "is not the sample's restore"],
   ["poll: a state without the drill id", { step: "poll", sample: S, state: { ...STATE, drillId: undefined } }, "is not the sample's drill"],
   ["validate: no state", { step: "validate", sample: S }, "state must be the RestoreState"],
@@ -49,7 +51,7 @@ describe("drill input", () => {
       const fake = new FakeAws();
       const listed: Array<{ kind: string; args: unknown[] }> = [];
       const deleted: unknown[] = [];
-      const deps = drillDeps(fake, () => new Date(), { pickKinds: listingKinds([], listed), drillKinds: scriptedDrillKinds(() => ({ deleted: [], remaining: [], refused: [] }), deleted as never[]) });
+      const deps = drillDeps(fake, () => new Date(), { kinds: listingKinds([], listed), drillKinds: scriptedDrillKinds(() => ({ deleted: [], remaining: [], refused: [] }), deleted as never[]) });
       const error = await rejection(runDrillStep(deps, drillSettings(), event));
       expect(error.name, error.message).to.equal("MalformedEventError");
       expect(error.message).to.include(words);

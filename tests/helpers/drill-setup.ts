@@ -5,10 +5,10 @@ import type { ResourceKind } from "../../handlers/catalog";
 import type { DrillCleanup, DrillOptions, DrillResult, DrillSample, DrillState } from "../../handlers/drill/contract";
 import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillKinds } from "../../handlers/drill/kinds";
-import type { PickKind } from "../../handlers/drill/pick";
 import type { DrillDeps } from "../../handlers/drill/run";
 import { readDrillSettings, type DrillSettings } from "../../handlers/drill/settings";
-import type { DrillDeletion, DrillKind, DrillCleanupContext } from "../../handlers/kinds/kind";
+import type { DrillDeletion, DrillKind, DrillCleanupContext, RestoreKind } from "../../handlers/kinds/kind";
+import type { RestoreKinds } from "../../handlers/restore/steps";
 import { KIND_MODULES } from "../../handlers/kinds/registry";
 import type { MetricSet } from "../../handlers/lib/metrics";
 import type { RecoveryPoint } from "../../handlers/restore/contract";
@@ -61,8 +61,8 @@ export function point(kind: ResourceKind, source: string, plan: string, taken: s
 }
 
 /** Stub pick kinds: each kind's listing returns the test's points of that kind (recording each call's arguments). */
-export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ kind: string; args: unknown[] }> = []): { all(): readonly PickKind[] } {
-  const all = (["ec2", "rds", "aurora"] as const).map((name): PickKind => {
+export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ kind: string; args: unknown[] }> = []): RestoreKinds {
+  const all = (["ec2", "rds", "aurora"] as const).map((name): RestoreKind => {
     const { snapshotKind, paced } = KIND_MODULES[name].copy;
     const restore = KIND_MODULES[name].restore;
     return {
@@ -76,7 +76,14 @@ export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ ki
       },
     };
   });
-  return { all: () => all };
+  return {
+    all: () => all,
+    named: (name) => {
+      const found = all.find((k) => k.name === name);
+      if (found === undefined) throw new Error(`no kind ${name}`);
+      return found;
+    },
+  };
 }
 
 /** What a scripted drill facet was asked. */
@@ -115,7 +122,7 @@ export interface Recorded {
 }
 
 /** Step dependencies in the DR region of the fake, with stub kinds where given. */
-export function drillDeps(fake: FakeAws, now: () => Date, stubs: { pickKinds?: DrillDeps["pickKinds"]; drillKinds?: DrillKinds; kinds?: DrillDeps["kinds"] } = {}): DrillDeps & { recorded: Recorded } {
+export function drillDeps(fake: FakeAws, now: () => Date, stubs: { drillKinds?: DrillKinds; kinds?: RestoreKinds } = {}): DrillDeps & { recorded: Recorded } {
   const clients = fakeClients(fake, { region: DR });
   const recorded: Recorded = { metrics: [] };
   return { clients, s3: clients.s3, sns: clients.sns, now, publishMetrics: (m) => recorded.metrics.push(m), recorded, ...stubs };
