@@ -7,7 +7,7 @@ import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillKinds } from "../../handlers/drill/kinds";
 import type { DrillDeps } from "../../handlers/drill/run";
 import { readDrillSettings, type DrillSettings } from "../../handlers/drill/settings";
-import type { DrillDeletion, DrillKind, DrillCleanupContext, RestoreKind } from "../../handlers/kinds/kind";
+import type { DrillDeletion, DrillKind, DrillCleanupContext, RestoreActions, RestoreKind } from "../../handlers/kinds/kind";
 import type { RestoreKinds } from "../../handlers/restore/steps";
 import { KIND_MODULES } from "../../handlers/kinds/registry";
 import type { MetricSet } from "../../handlers/lib/metrics";
@@ -15,7 +15,7 @@ import type { RecoveryPoint } from "../../handlers/restore/contract";
 import { fakeClients } from "./aws-clients";
 import { ACCOUNT_ID, type FakeAws } from "./aws-fake";
 import { VAULT_BUCKET } from "./backup-fleet";
-import { DR, restoreEnv, STACK_TAG } from "./restore-setup";
+import { DR, kindsWith, restoreEnv, STACK_TAG } from "./restore-setup";
 
 export { DR, STACK_TAG, VAULT_BUCKET };
 export const DRILL_TOPIC = "backup-dr-test-dr";
@@ -60,30 +60,19 @@ export function point(kind: ResourceKind, source: string, plan: string, taken: s
   };
 }
 
-/** Stub pick kinds: each kind's listing returns the test's points of that kind (recording each call's arguments). */
+/** Stub pick kinds: the registry's restore facets, each listing the test's points of its kind (recording each call's arguments). */
 export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ kind: string; args: unknown[] }> = []): RestoreKinds {
-  const all = (["ec2", "rds", "aurora"] as const).map((name): RestoreKind => {
-    const { snapshotKind, paced } = KIND_MODULES[name].copy;
-    const restore = KIND_MODULES[name].restore;
-    return {
-      ...restore,
-      name,
-      snapshotKind,
-      paced,
-      listPoints: (...args: unknown[]) => {
+  return kindsWith((name) => {
+    const listing: Pick<RestoreKind, "listPoints"> = {
+      listPoints: (...args) => {
         calls.push({ kind: name, args: args.slice(1) });
         return Promise.resolve(points.filter((p) => p.kind === name));
       },
     };
+    // The actions are spread over the points half: this listing replaces the kind's own.
+    const actions: RestoreActions = { ...KIND_MODULES[name].restore, ...listing };
+    return actions;
   });
-  return {
-    all: () => all,
-    named: (name) => {
-      const found = all.find((k) => k.name === name);
-      if (found === undefined) throw new Error(`no kind ${name}`);
-      return found;
-    },
-  };
 }
 
 /** What a scripted drill facet was asked. */
