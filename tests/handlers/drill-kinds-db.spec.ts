@@ -163,6 +163,19 @@ describe("drill cleanup: rds and aurora", () => {
       expect(answers.at(-1)?.refused.map((r) => r.id)).to.deep.equal(["drill-aurora-1"]);
       expect(fake.handled("DeleteDBCluster")).to.deep.equal([]);
       expect(region.dbClusters.get("drill-aurora-1")?.status).to.equal("available");
+      expect(region.dbInstances.has("drill-aurora-1-writer")).to.equal(false);
+    });
+
+    it("tags changed between the listing and the delete: the read by identifier just before the delete refuses it", async () => {
+      await restored("aurora");
+      const writer = region.dbInstances.get("drill-aurora-1-writer");
+      if (writer === undefined) throw new Error("no writer");
+      fake.beforeHandle = (call) => {
+        if (call.action === "DescribeDBInstances" && call.params.get("DBInstanceIdentifier") === writer.id) writer.tags = retagged(writer.tags, "no-drill");
+      };
+      const answer = await drillKind("aurora").deleteRestored(ctx(), DRILL_RESTORE_ID);
+      expect(answer.refused.map((r) => r.id).sort()).to.deep.equal(["drill-aurora-1", "drill-aurora-1-writer"]);
+      expect(fake.handled().filter((c) => DELETES.includes(c.action))).to.deep.equal([]);
     });
   });
 

@@ -166,8 +166,23 @@ interface Thread {
   data: unknown;
   now: number;
   iteration?: Iteration;
+  /** A Task between its attempts: the next attempt is the thread's next step (so calls reach the test in time order). */
+  task?: TaskInFlight;
   /** Set when the thread reached its end: its output, or the error it failed with (a Fail, an uncaught error). */
   end?: { output: unknown } | { error: StateError };
+}
+
+/** A Task entered and not yet finished: what every attempt sends (evaluated once, on entry), and the retries used. */
+interface TaskInFlight {
+  state: AslTask;
+  transition: Transition;
+  input: unknown;
+  context: object;
+  resource: string;
+  payload: unknown;
+  lambda: boolean;
+  attempt: number;
+  retries: Map<AslRetrier, number>;
 }
 
 /** Runs `definition` on `input` to its end. */
@@ -215,9 +230,10 @@ function proceed(thread: Thread, state: { Next?: string; End?: true }, data: unk
 
 /** Runs the thread's current state (a Map: all its iterations). States.Runtime and the timeout are thrown. */
 async function step(thread: Thread, execution: Execution): Promise<void> {
+  checkTime(thread, execution);
+  if (thread.task !== undefined) return attemptTask(thread, thread.task, execution);
   const limit = execution.options.maxTransitions ?? 10000;
   if (++execution.steps > limit) throw new Error(`the execution made more than ${limit} transitions`);
-  checkTime(thread, execution);
   const name = thread.name;
   const state = thread.scope.States[name];
   if (state === undefined) throw new Error(`no state named ${name}`);
@@ -237,7 +253,8 @@ async function step(thread: Thread, execution: Execution): Promise<void> {
       break;
     case "Wait": {
       const seconds = readPath(state.SecondsPath, data, context);
-      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0) throw runtimeError(`SecondsPath ${state.SecondsPath} is not a whole number of seconds: ${JSON.stringify(seconds)}`);
+      // Step Functions takes a whole number of seconds from 0 to 99999999.
+      if (typeof seconds !== "number" || !Number.isInteger(seconds) || seconds < 0 || seconds > 99_999_999) throw runtimeError(`SecondsPath ${state.SecondsPath} is not a whole number of seconds: ${JSON.stringify(seconds)}`);
       thread.now += seconds * 1000;
       proceed(thread, state, data);
       break;
@@ -248,10 +265,12 @@ async function step(thread: Thread, execution: Execution): Promise<void> {
       break;
     }
     case "Task": {
-      const outcome = await runTask(state, thread, data, context, execution);
-      if ("error" in outcome) caught(thread, state, data, outcome.error);
-      else proceed(thread, state, outcome.output);
-      break;
+      const parameters = applyTemplate(state.Parameters, data, context) as Record<string, unknown>;
+      const lambda = LAMBDA_INVOKE.test(state.Resource);
+      const resource = lambda ? String(parameters.FunctionName) : state.Resource;
+      const payload = lambda ? parameters.Payload : parameters;
+      thread.task = { state, transition, input: data, context, resource, payload, lambda, attempt: 1, retries: new Map() };
+      return attemptTask(thread, thread.task, execution);
     }
     case "Map": {
       const outcome = await runMap(state, thread, data, context, execution);
@@ -260,6 +279,11 @@ async function step(thread: Thread, execution: Execution): Promise<void> {
       break;
     }
   }
+  recordOutput(thread, transition);
+}
+
+/** The state's output on its transition, once it has left the state (not after a failure that ends the thread). */
+function recordOutput(thread: Thread, transition: Transition): void {
   if (thread.end === undefined || "output" in thread.end) transition.output = clone(thread.end === undefined ? thread.data : thread.end.output);
 }
 
@@ -334,34 +358,37 @@ function retryDelaySeconds(r: AslRetrier, attempt: number): number {
   return r.MaxDelaySeconds === undefined ? delay : Math.min(delay, r.MaxDelaySeconds);
 }
 
-/** A Task with its retries (the Parameters, hence `$$.State.EnteredTime`, are the same on every attempt). */
-async function runTask(state: AslTask, thread: Thread, input: unknown, context: object, execution: Execution): Promise<{ output: unknown } | { error: StateError }> {
-  const parameters = applyTemplate(state.Parameters, input, context) as Record<string, unknown>;
-  const lambda = LAMBDA_INVOKE.test(state.Resource);
-  const resource = lambda ? String(parameters.FunctionName) : state.Resource;
-  const payload = lambda ? parameters.Payload : parameters;
-  const retries = new Map<AslRetrier, number>();
+/**
+ * One attempt of a Task (its Parameters, hence `$$.State.EnteredTime`, evaluated once on entry). A failure a retrier
+ * takes leaves the Task in flight, the clock moved by the backoff; otherwise the Task ends: its output, or the Catch.
+ */
+async function attemptTask(thread: Thread, task: TaskInFlight, execution: Execution): Promise<void> {
+  const { state, input, context, resource, payload, lambda, attempt } = task;
   const where = thread.iteration === undefined ? {} : { iteration: thread.iteration };
-  for (let attempt = 1; ; attempt++) {
-    const invocation: Invocation = { state: thread.name, resource, payload: clone(payload), attempt, at: new Date(thread.now), ...where };
-    execution.invocations.push(invocation);
-    let error: StateError;
-    try {
-      const returned = await execution.options.invoke(resource, clone(payload), { state: thread.name, attempt, now: new Date(thread.now), ...where });
-      const raw = lambda ? { Payload: clone(returned), StatusCode: 200, ExecutedVersion: "$LATEST" } : clone(returned);
-      const selected = state.ResultSelector === undefined ? raw : applyTemplate(state.ResultSelector, raw, context);
-      const combined = applyResultPath(state.ResultPath, input, selected);
-      return { output: state.OutputPath === undefined ? combined : readPath(state.OutputPath, combined, context) };
-    } catch (e) {
-      if (isStateError(e)) throw e;
-      error = taskError(e);
-      invocation.error = error.Error;
-    }
-    const retrier = state.Retry.find((r) => matches(r.ErrorEquals, error.Error));
-    const used = retrier === undefined ? 0 : (retries.get(retrier) ?? 0);
-    if (retrier === undefined || used >= retrier.MaxAttempts) return { error };
-    retries.set(retrier, used + 1);
-    thread.now += retryDelaySeconds(retrier, used + 1) * 1000;
-    checkTime(thread, execution);
+  const invocation: Invocation = { state: thread.name, resource, payload: clone(payload), attempt, at: new Date(thread.now), ...where };
+  execution.invocations.push(invocation);
+  let error: StateError;
+  try {
+    const returned = await execution.options.invoke(resource, clone(payload), { state: thread.name, attempt, now: new Date(thread.now), ...where });
+    const raw = lambda ? { Payload: clone(returned), StatusCode: 200, ExecutedVersion: "$LATEST" } : clone(returned);
+    const selected = state.ResultSelector === undefined ? raw : applyTemplate(state.ResultSelector, raw, context);
+    const combined = applyResultPath(state.ResultPath, input, selected);
+    thread.task = undefined;
+    proceed(thread, state, state.OutputPath === undefined ? combined : readPath(state.OutputPath, combined, context));
+    return recordOutput(thread, task.transition);
+  } catch (e) {
+    if (isStateError(e)) throw e;
+    error = taskError(e);
+    invocation.error = error.Error;
   }
+  const retrier = state.Retry.find((r) => matches(r.ErrorEquals, error.Error));
+  const used = retrier === undefined ? 0 : (task.retries.get(retrier) ?? 0);
+  if (retrier === undefined || used >= retrier.MaxAttempts) {
+    thread.task = undefined;
+    caught(thread, state, input, error);
+    return recordOutput(thread, task.transition);
+  }
+  task.retries.set(retrier, used + 1);
+  task.attempt = attempt + 1;
+  thread.now += retryDelaySeconds(retrier, used + 1) * 1000;
 }

@@ -377,6 +377,12 @@ describe("drill state machine, run by the test interpreter", () => {
     expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillReportFailed"]);
   });
 
+  it("a keep of 0 seconds cleans up as soon as the last restore is measured", async () => {
+    const { fn, at } = scripted({ keepSeconds: 0 });
+    const run = await drill(fn);
+    expect([run.status, at.measure.slice(-1)[0], at.cleanup]).to.deep.equal(["SUCCEEDED", "2026-12-01T06:02:00.000Z", ["2026-12-01T06:02:00.000Z"]]);
+  });
+
   it("no samples: the Map yields no results, cleanup and the report still run", async () => {
     const { fn, events } = scripted({ samples: [] });
     const run = await drill(fn);
