@@ -3,10 +3,14 @@
 import { expect } from "chai";
 import type { DrillOptions } from "../../handlers/drill/contract";
 import { runDrillStep } from "../../handlers/drill/run";
-import { readDrillSettings } from "../../handlers/drill/settings";
+import { parseDrillOptions, readDrillSettings } from "../../handlers/drill/settings";
+import { parseConfig } from "../../infra/config";
+import { drillOptions } from "../../infra/drill-options";
+import { drillTimeoutSeconds } from "../../infra/stack";
 import { FakeAws } from "../helpers/aws-fake";
 import { rejection } from "../helpers/copy-setup";
 import { DRILL_ID, DRILL_OPTIONS, DRILL_START, drillDeps, drillEnv, drillSettings, listingKinds, pickedState, sample, scriptedDrillKinds } from "../helpers/drill-setup";
+import { stackFiles, stackValues } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
 
 const S = sample(1);
@@ -82,6 +86,22 @@ describe("drill input", () => {
       expect(error.message).to.include("BACKUP_DR_DRILL").and.include(words);
     });
   }
+
+  for (const stack of stackFiles()) {
+    it(`settings: the ${stack} stack's drill options, as infra writes them, are read back unchanged`, () => {
+      const config = parseConfig(stackValues(stack), { project: "backup-dr", stack });
+      const options = drillOptions(config.drill, drillTimeoutSeconds(config));
+      expect(parseDrillOptions(JSON.parse(JSON.stringify(options)))).to.deep.equal(options);
+    });
+  }
+
+  it("settings: the config's extremes are within the function's limits", () => {
+    const config = parseConfig(stackValues("prod"), { project: "backup-dr", stack: "prod" });
+    const plans = Object.fromEntries(Object.keys(config.drill.plans).map((plan) => [plan, { rtoTargetMinutes: 10080, rpoTargetMinutes: 527040 + 10080 }]));
+    const extreme = { ...config.drill, samplePerPlan: 10, maxConcurrent: 1, keepMinutes: 1440, plans };
+    const options = drillOptions(extreme, drillTimeoutSeconds({ ...config, drill: extreme }));
+    expect(parseDrillOptions(JSON.parse(JSON.stringify(options)))).to.deep.equal(options);
+  });
 
   it("settings: the options and the topic are required; the topic must be the region's; the restore settings apply", () => {
     expect(thrown(() => readDrillSettings(drillEnv({}, { BACKUP_DR_DRILL: undefined }))).name).to.equal("MissingSettingError");
