@@ -11,7 +11,7 @@ import type { DrillDeletion, DrillKind, DrillCleanupContext, RestoreActions, Res
 import type { RestoreKinds } from "../../handlers/restore/steps";
 import { KIND_MODULES } from "../../handlers/kinds/registry";
 import type { MetricSet } from "../../handlers/lib/metrics";
-import type { RecoveryPoint } from "../../handlers/restore/contract";
+import type { RecoveryPoint, RestoreState } from "../../handlers/restore/contract";
 import { fakeClients } from "./aws-clients";
 import { ACCOUNT_ID, type FakeAws } from "./aws-fake";
 import { VAULT_BUCKET } from "./backup-fleet";
@@ -177,10 +177,10 @@ export function drRegion(fake: FakeAws): void {
   if (!region.topics.has(DRILL_TOPIC_ARN)) region.addTopic(DRILL_TOPIC);
 }
 
-/** The result measure returns for the sample's restore, started at 03:01 and validated `rto` seconds later. */
-export function validatedResult(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): DrillResult {
+/** The restore's state after validate: started at 03:01 and validated `rto` seconds later. */
+export function validatedState(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): RestoreState {
   const startedAt = "2026-12-01T03:01:00.000Z";
-  return measureRestore(s, {
+  return {
     restoreId: s.restoreId,
     drillId: s.drillId,
     startedAt,
@@ -196,7 +196,12 @@ export function validatedResult(s: DrillSample, rto: number, created = [{ type: 
     created,
     validation: { ok: true, checks: [] },
     validatedAt: new Date(Date.parse(startedAt) + rto * 1000).toISOString(),
-  });
+  };
+}
+
+/** The result measure returns for the sample's restore, started at 03:01 and validated `rto` seconds later. */
+export function validatedResult(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): DrillResult {
+  return measureRestore(s, validatedState(s, rto, created));
 }
 
 /** A cleanup that deleted what each result lists. */
