@@ -7,6 +7,7 @@ import * as fc from "fast-check";
 import { parseDrillEvent } from "../../handlers/drill/event";
 import { runDrillStep } from "../../handlers/drill/run";
 import { FakeAws } from "../helpers/aws-fake";
+import { mutatedEvents } from "../helpers/event-mutation";
 import { DRILL_ID, DRILL_START, drillDeps, drillSettings, drRegion, listingKinds, passedReportEvent, pickedState, point, sample, scriptedDrillKinds, validatedResult, validatedState } from "../helpers/drill-setup";
 
 const NAMED = ["MalformedEventError", "UnknownPlanError"];
@@ -30,22 +31,7 @@ const oddValue = fc.oneof(
 );
 const FIELDS = ["step", "drillId", "startedAt", "request", "plan", "seed", "sample", "restoreId", "kind", "source", "pointId", "taken", "drillStartedAt", "rpoSeconds", "targets", "rtoSeconds", "state", "drill", "samples", "unsampled", "results", "cleanup", "error", "status", "deadline", "outcome", "missed", "created", "validation", "checks", "ok", "validatedAt", "failure", "name", "message", "remaining", "refused", "failures", "deleted", "waitSeconds"];
 
-/** A copy of `value` with one field (at any depth up to 4) set, removed or added. */
-function change(value: unknown, path: number[], key: string, odd: unknown, remove: boolean): unknown {
-  if (Array.isArray(value)) return value.length === 0 ? [odd] : (value as unknown[]).map((v, i) => (i === (path[0] ?? 0) % value.length ? change(v, path.slice(1), key, odd, remove) : v));
-  if (typeof value !== "object" || value === null) return odd;
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  const target = keys.length === 0 || path.length === 0 ? key : keys[path[0] % keys.length];
-  if (path.length > 1 && typeof copy[target] === "object") copy[target] = change(copy[target], path.slice(1), key, odd, remove);
-  else if (remove) delete copy[target];
-  else Object.defineProperty(copy, target, { value: odd, enumerable: true, configurable: true, writable: true });
-  return copy;
-}
-
-const mutated = fc
-  .tuple(fc.constantFrom(...EVENTS), fc.array(fc.record({ path: fc.array(fc.nat(20), { maxLength: 4 }), key: fc.constantFrom(...FIELDS), odd: oddValue, remove: fc.boolean() }), { maxLength: 3 }))
-  .map(([event, changes]) => changes.reduce<unknown>((acc, c) => change(acc, c.path, c.key, c.odd, c.remove), event));
+const mutated = mutatedEvents(EVENTS, FIELDS, oddValue, 4);
 
 describe("drill events: random input (property)", () => {
   it("the parser accepts or throws MalformedEventError, nothing else", () => {
