@@ -9,6 +9,4 @@ export interface DrillKinds {
 }
 
 /** The registry's drill facets: what the deployed function uses. */
-export const REGISTRY_DRILL_KINDS: DrillKinds = {
-  named: (name) => drillKind(name),
-};
+export const REGISTRY_DRILL_KINDS: DrillKinds = { named: (name) => drillKind(name) };
