@@ -3,9 +3,9 @@
 // every usage problem reported at once before any AWS call.
 import { expect } from "chai";
 import type { RestoreRequest } from "../../handlers/restore/contract";
-import { consoleUrl, parseExecutionArn } from "../../tools/restore/execution-arn";
-import { parseFlags } from "../../tools/restore/flags";
-import { elapsed } from "../../tools/restore/progress-format";
+import { consoleUrl, parseExecutionArn } from "../../tools/lib/execution-arn";
+import { parseFlags } from "../../tools/lib/flags";
+import { elapsed } from "../../tools/lib/progress";
 import { RESTORE_ID_RULE, parseRestoreEvent, parseRestoreRequest } from "../../handlers/restore/event";
 import { NAME_RULE } from "../../handlers/restore/naming";
 import { RESTORE_USAGE } from "../../tools/restore/restore-args";

@@ -5,14 +5,15 @@
 // unreadable stack outputs (before any AWS call).
 import { restoreKinds } from "../../handlers/kinds/registry";
 import { describeError } from "../../handlers/lib/errors";
-import { regionClients, type ClientsOf } from "./clients";
+import { regionClients, type ClientsOf } from "../lib/clients";
 import type { PointsKind } from "./common-args";
-import { consoleUrl, parseExecutionArn } from "./execution-arn";
-import { followExecution } from "./follow";
+import { consoleUrl, parseExecutionArn } from "../lib/execution-arn";
+import { followExecution } from "../lib/follow";
+import { RESTORE_VIEW } from "./progress-format";
 import { parseRestoreArgs, RESTORE_USAGE, type RestoreArgs } from "./restore-args";
 import { newRestoreId } from "./restore-id";
 import { startRestore } from "./start";
-import { readOutputs, stateMachineOf, type StackOutputs } from "./stack-outputs";
+import { readOutputs, stateMachineOf, type StackOutputs } from "../lib/stack-outputs";
 
 export interface RestoreDeps {
   kinds: readonly PointsKind[];
@@ -74,7 +75,7 @@ export async function main(argv: readonly string[], deps: RestoreDeps): Promise<
 
 async function follow(deps: RestoreDeps, executionArn: string, region: string): Promise<number> {
   try {
-    return await followExecution({ sfn: deps.clientsOf(region).sfn, out: deps.out, sleep: deps.sleep, intervalMs: deps.intervalMs }, executionArn);
+    return await followExecution({ sfn: deps.clientsOf(region).sfn, out: deps.out, sleep: deps.sleep, intervalMs: deps.intervalMs }, executionArn, RESTORE_VIEW);
   } catch (error) {
     const { name, message: text } = describeError(error);
     deps.err(`could not follow ${executionArn}: ${name}: ${text}`);

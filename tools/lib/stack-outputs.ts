@@ -1,5 +1,6 @@
-// The stack's outputs the operator commands use: the two regions and each region's restore state machine, read from
-// `pulumi stack output --json --stack <stack>` (a child process in the project folder) or from a saved copy of it.
+// The stack's outputs the operator commands use: the two regions, each region's restore state machine and the drill
+// state machine with its region, read from `pulumi stack output --json --stack <stack>` (a child process in the
+// project folder) or from a saved copy of it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
@@ -15,6 +16,8 @@ export interface StackOutputs {
   regions: Record<RegionRole, string>;
   /** Each region's restore state machine (absent from a stack deployed before restore existed). */
   restoreStateMachineArns?: Record<RegionRole, string>;
+  /** The drill state machine and the region it runs in (absent from a stack deployed before drills existed). */
+  drill?: { stateMachineArn: string; region: string };
 }
 
 /** Runs a command and returns its standard output; throws (with `code` ENOENT when it is not installed). */
@@ -35,9 +38,12 @@ export function parseOutputs(json: unknown, where: string): StackOutputs {
   const arns = isFields(machines) ? machines : undefined;
   const primaryMachine = text(arns?.primary);
   const drMachine = text(arns?.dr);
+  const drillMachine = text(doc.drillStateMachineArn);
+  const drillRegion = text(doc.drillRegion);
   return {
     regions: { primary, dr },
     ...(primaryMachine && drMachine ? { restoreStateMachineArns: { primary: primaryMachine, dr: drMachine } } : {}),
+    ...(drillMachine && drillRegion ? { drill: { stateMachineArn: drillMachine, region: drillRegion } } : {}),
   };
 }
 
@@ -78,4 +84,10 @@ export function stateMachineOf(outputs: StackOutputs, role: RegionRole): string 
   const arn = outputs.restoreStateMachineArns?.[role];
   if (arn === undefined) throw new Error("the stack has no output restoreStateMachineArns: deploy this version of the program (pulumi up) first");
   return arn;
+}
+
+/** The drill state machine and its region; throws when the stack has none (deployed before drills existed). */
+export function drillMachineOf(outputs: StackOutputs): { stateMachineArn: string; region: string } {
+  if (outputs.drill === undefined) throw new Error("the stack has no outputs drillStateMachineArn and drillRegion: deploy this version of the program (pulumi up) first");
+  return outputs.drill;
 }
