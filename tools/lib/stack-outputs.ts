@@ -5,12 +5,12 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { isFields } from "../../handlers/lib/values";
-import type { RegionRole } from "../../handlers/restore/settings";
+import { REGION_ROLES, type RegionRole } from "../../handlers/restore/settings";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** "primary" = the stack's aws:region, "dr" = its backup-dr:drRegion. */
-export { REGION_ROLES, type RegionRole } from "../../handlers/restore/settings";
+export { REGION_ROLES, type RegionRole };
 
 export interface StackOutputs {
   regions: Record<RegionRole, string>;
@@ -39,7 +39,12 @@ export function parseOutputs(json: unknown, where: string): StackOutputs {
   const primaryMachine = text(arns?.primary);
   const drMachine = text(arns?.dr);
   const drillMachine = text(doc.drillStateMachineArn);
-  const drillRegion = text(doc.drillRegion);
+  // The region's name; a role ("dr", "primary") is read as that region.
+  const drillText = text(doc.drillRegion);
+  const drillRole = REGION_ROLES.find((role) => role === drillText);
+  const drillRegion = drillRole === undefined ? drillText : { primary, dr }[drillRole];
+  const machineRegion = drillMachine?.split(":")[3];
+  if (drillMachine && drillRegion && machineRegion !== drillRegion) throw new Error(`${where}: drillStateMachineArn ${drillMachine} is not in drillRegion ${drillRegion}`);
   return {
     regions: { primary, dr },
     ...(primaryMachine && drMachine ? { restoreStateMachineArns: { primary: primaryMachine, dr: drMachine } } : {}),

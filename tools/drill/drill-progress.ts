@@ -1,0 +1,166 @@
+// What `npm run drill` prints while it follows a drill execution: each top-level state entered with the time since the
+// start (Pick, Restores, Keep, Cleanup, Report), the sample picked, and inside the Map each restore's own steps (the
+// restores' Start, Wait, Poll n, Validate, Measure events, labelled r<n>) with what they decided, its measured result,
+// cleanup's progress, any error. Only the data decides what a line says (a sample on the input: a restore's step; a
+// pending restore state: a poll), not the state names, so the machine's names can change without this file.
+import type { HistoryEvent } from "@aws-sdk/client-sfn";
+import type { DrillReport, DrillResult, DrillState } from "../../handlers/drill/contract";
+import type { RestoreState } from "../../handlers/restore/contract";
+import { isFields } from "../../handlers/lib/values";
+import type { ExecutionProgress, ExecutionView } from "../lib/follow";
+import { elapsed, eventFailure, parseJson, sinceStart } from "../lib/progress";
+import { restoreState, RestoreStateLines } from "../restore/progress-format";
+import { cleanupLines, drillReport, formatDrillReport, outcomeText, restoreLabel } from "./drill-report";
+
+/** What a line needs of a sample (the Map item). */
+interface SampleRef {
+  drillId: string;
+  restoreId: string;
+  plan: string;
+  kind: string;
+  source: string;
+}
+
+function sampleOf(data: string | undefined): SampleRef | undefined {
+  const value = parseJson(data);
+  const sample = isFields(value) ? value.sample : undefined;
+  return isFields(sample) && typeof sample.drillId === "string" && typeof sample.restoreId === "string" && typeof sample.plan === "string" && typeof sample.kind === "string" && typeof sample.source === "string"
+    ? { drillId: sample.drillId, restoreId: sample.restoreId, plan: sample.plan, kind: sample.kind, source: sample.source }
+    : undefined;
+}
+
+/** The drill state between the top-level states: `{"state": DrillState}`. */
+function drillState(data: string | undefined): DrillState | undefined {
+  const value = parseJson(data);
+  const state = isFields(value) ? value.state : undefined;
+  return isFields(state) && isFields(state.drill) && typeof state.drill.drillId === "string" && Array.isArray(state.drill.samples) ? (state as unknown as DrillState) : undefined;
+}
+
+/** A restore's measured result (the Measure step's output, or the machine's fallback after Measure failed). */
+function drillResult(data: string | undefined): DrillResult | undefined {
+  const value = parseJson(data);
+  return isFields(value) && typeof value.restoreId === "string" && typeof value.outcome === "string" && isFields(value.targets) ? (value as unknown as DrillResult) : undefined;
+}
+
+const ENTERED = new Set(["TaskStateEntered", "WaitStateEntered", "MapStateEntered"]);
+
+/** Turns a drill execution's history events into progress lines; remembers per restore what it printed. */
+export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
+  /** Per restore label (or "" for the top level) and state name: how often it was entered. */
+  private readonly entered = new Map<string, number>();
+  private readonly restores = new Map<string, RestoreStateLines>();
+  /** The restore label of each event (AWS chains an iteration's events by previousEventId), to label its failures. */
+  private readonly labels = new Map<number, string>();
+  /** The last report step's output seen. */
+  report?: DrillReport;
+
+  constructor(private readonly startDate: Date) {}
+
+  lines(events: readonly HistoryEvent[]): string[] {
+    return events.flatMap((event) => {
+      const at = sinceStart(this.startDate, event);
+      return this.describe(event).map((text) => `${at}${text}`);
+    });
+  }
+
+  private label(event: HistoryEvent): string | undefined {
+    const type = event.type ?? "";
+    const iteration = event.mapIterationStartedEventDetails ?? event.mapIterationFailedEventDetails ?? event.mapIterationAbortedEventDetails ?? event.mapIterationSucceededEventDetails;
+    let label: string | undefined;
+    if (iteration?.index !== undefined) label = `r${iteration.index + 1}`;
+    else if (type.endsWith("StateEntered")) {
+      const sample = sampleOf(event.stateEnteredEventDetails?.input);
+      label = sample && restoreLabel(sample.drillId, sample.restoreId);
+    } else label = this.labels.get(event.previousEventId ?? 0);
+    if (label !== undefined && event.id !== undefined) this.labels.set(event.id, label);
+    return label;
+  }
+
+  private describe(event: HistoryEvent): string[] {
+    const type = event.type ?? "";
+    const label = this.label(event);
+    const prefix = label === undefined ? "" : `${label} `;
+    const failure = eventFailure(event);
+    if (failure !== undefined) return [`${prefix}${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+    if (type === "MapStateStarted") return [`${event.mapStateStartedEventDetails?.length ?? 0} restores`];
+    if (type === "MapIterationFailed" || type === "MapIterationAborted") return [`${prefix}${type}`];
+    const entered = event.stateEnteredEventDetails;
+    if (entered?.name !== undefined && ENTERED.has(type)) return [`${prefix}${this.enteredText(type, entered.name, entered.input, label)}`];
+    const exited = event.stateExitedEventDetails;
+    if (exited?.name !== undefined && type === "TaskStateExited") return this.exited(exited.output).map((line) => `${prefix}${line}`);
+    return [];
+  }
+
+  private enteredText(type: string, name: string, input: string | undefined, label: string | undefined): string {
+    const key = `${label ?? ""} ${name}`;
+    const count = (this.entered.get(key) ?? 0) + 1;
+    this.entered.set(key, count);
+    if (type === "WaitStateEntered") {
+      const seconds = this.waitSeconds(input);
+      return seconds === undefined ? name : `${name} ${seconds} s`;
+    }
+    const state = restoreState(input);
+    if (state?.status === "pending") return `${name} ${count}`;
+    // The Map item alone (`{"sample"}`): the restore's first step.
+    const sample = sampleOf(input);
+    const value = parseJson(input);
+    if (sample !== undefined && isFields(value) && Object.keys(value).length === 1) return `${name} (${sample.plan} ${sample.kind} ${sample.source})`;
+    return name;
+  }
+
+  /** A restore's poll interval, the keep before cleanup, or cleanup's wait: whichever the Wait's input carries. */
+  private waitSeconds(input: string | undefined): number | undefined {
+    const restore = restoreState(input);
+    if (restore !== undefined) return restore.waitSeconds;
+    const drill = drillState(input);
+    if (drill === undefined) return undefined;
+    return drill.cleanup !== undefined ? drill.cleanup.waitSeconds : drill.drill.keepSeconds;
+  }
+
+  private exited(output: string | undefined): string[] {
+    const report = drillReport(output);
+    if (report !== undefined) {
+      this.report = report;
+      return [`report: ${report.status}`];
+    }
+    const result = drillResult(output);
+    if (result !== undefined) return [this.resultLine(result)];
+    const state = drillState(output);
+    if (state !== undefined) return state.cleanup !== undefined ? cleanupLines(state.drill.drillId, state.cleanup).map((l) => l.trim()) : this.picked(state);
+    const sample = sampleOf(output);
+    const restore = restoreState(output);
+    if (sample === undefined || restore === undefined) return [];
+    return this.restoreLines(sample, restore);
+  }
+
+  private picked(state: DrillState): string[] {
+    const { drill } = state;
+    const lines = [`picked ${drill.samples.length} restore${drill.samples.length === 1 ? "" : "s"} in ${drill.region} (seed ${drill.seed}${drill.request.plan ? `, plan ${drill.request.plan}` : ""})`];
+    for (const s of drill.samples) lines.push(`  ${restoreLabel(drill.drillId, s.restoreId)} ${s.plan} ${s.kind} ${s.source} at ${s.pointId} (taken ${s.taken})`);
+    for (const u of drill.unsampled) lines.push(`  not sampled: ${u.plan} ${u.kind}: ${u.reason}`);
+    return lines;
+  }
+
+  private restoreLines(sample: SampleRef, state: RestoreState): string[] {
+    let lines = this.restores.get(sample.restoreId);
+    const started = lines === undefined;
+    lines ??= new RestoreStateLines();
+    this.restores.set(sample.restoreId, lines);
+    return lines.lines(state, started);
+  }
+
+  private resultLine(result: DrillResult): string {
+    const rto = result.rtoSeconds === undefined ? "not validated" : elapsed(result.rtoSeconds);
+    const why = result.failure === undefined ? "" : ` - ${result.failure.name}: ${result.failure.message}`;
+    return `${outcomeText(result)}: RTO ${rto} (target ${elapsed(result.targets.rtoSeconds)}), RPO ${elapsed(result.rpoSeconds)} (target ${elapsed(result.targets.rpoSeconds)})${why}`;
+  }
+}
+
+/** How `npm run drill` follows the drill machine's executions. */
+export const DRILL_VIEW: ExecutionView<DrillReport> = {
+  progress: (startDate) => new DrillProgressPrinter(startDate),
+  reportOf: drillReport,
+  format: formatDrillReport,
+  passed: (report) => report.status === "passed",
+  noun: "drill report",
+};
