@@ -42,6 +42,12 @@ function drillResult(data: string | undefined): DrillResult | undefined {
   return isFields(value) && typeof value.restoreId === "string" && typeof value.outcome === "string" && isFields(value.targets) ? (value as unknown as DrillResult) : undefined;
 }
 
+/** Which restore (`r<n>`, none at the top level) and which state an event belongs to. */
+interface Origin {
+  restore?: string;
+  state?: string;
+}
+
 const ENTERED = new Set(["TaskStateEntered", "WaitStateEntered", "MapStateEntered"]);
 
 /** Turns a drill execution's history events into progress lines; remembers per restore what it printed. */
@@ -49,8 +55,8 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
   /** Per restore label (or "" for the top level) and state name: how often it was entered. */
   private readonly entered = new Map<string, number>();
   private readonly restores = new Map<string, RestoreStateLines>();
-  /** The restore label of each event (AWS chains an iteration's events by previousEventId), to label its failures. */
-  private readonly labels = new Map<number, string>();
+  /** Each event's restore and state (AWS chains a state's events by previousEventId), to say whose a failure is. */
+  private readonly origins = new Map<number, Origin>();
   /** The last report step's output seen. */
   report?: DrillReport;
 
@@ -63,25 +69,30 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
     });
   }
 
-  private label(event: HistoryEvent): string | undefined {
+  /** The restore (`r<n>`) and the state an event belongs to, from its own details or the event it follows. */
+  private origin(event: HistoryEvent): Origin {
     const type = event.type ?? "";
     const iteration = event.mapIterationStartedEventDetails ?? event.mapIterationFailedEventDetails ?? event.mapIterationAbortedEventDetails ?? event.mapIterationSucceededEventDetails;
-    let label: string | undefined;
-    if (iteration?.index !== undefined) label = `r${iteration.index + 1}`;
+    let origin: Origin;
+    if (iteration?.index !== undefined) origin = { restore: `r${iteration.index + 1}` };
     else if (type.endsWith("StateEntered")) {
       const sample = sampleOf(event.stateEnteredEventDetails?.input);
-      label = sample && restoreLabel(sample.drillId, sample.restoreId);
-    } else label = this.labels.get(event.previousEventId ?? 0);
-    if (label !== undefined && event.id !== undefined) this.labels.set(event.id, label);
-    return label;
+      origin = { restore: sample && restoreLabel(sample.drillId, sample.restoreId), state: event.stateEnteredEventDetails?.name };
+    } else origin = this.origins.get(event.previousEventId ?? 0) ?? {};
+    if (event.id !== undefined) this.origins.set(event.id, origin);
+    return origin;
   }
 
   private describe(event: HistoryEvent): string[] {
     const type = event.type ?? "";
-    const label = this.label(event);
+    const origin = this.origin(event);
+    const label = origin.restore;
     const prefix = label === undefined ? "" : `${label} `;
     const failure = eventFailure(event);
-    if (failure !== undefined) return [`${prefix}${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+    if (failure !== undefined) {
+      const state = origin.state !== undefined && !type.startsWith("Execution") ? `${origin.state} ` : "";
+      return [`${prefix}${state}${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+    }
     if (type === "MapStateStarted") return [`${event.mapStateStartedEventDetails?.length ?? 0} restores`];
     if (type === "MapIterationFailed" || type === "MapIterationAborted") return [`${prefix}${type}`];
     const entered = event.stateEnteredEventDetails;
@@ -99,11 +110,11 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
       const seconds = this.waitSeconds(input);
       return seconds === undefined ? name : `${name} ${seconds} s`;
     }
-    const state = restoreState(input);
-    if (state?.status === "pending") return `${name} ${count}`;
-    // The Map item alone (`{"sample"}`): the restore's first step.
-    const sample = sampleOf(input);
+    // A pending restore's state and its sample, nothing else (the measure event has its step): a poll.
     const value = parseJson(input);
+    const sample = sampleOf(input);
+    if (sample !== undefined && isFields(value) && value.step === undefined && restoreState(input)?.status === "pending") return `${name} ${count}`;
+    // The Map item alone (`{"sample"}`): the restore's first step.
     if (sample !== undefined && isFields(value) && Object.keys(value).length === 1) return `${name} (${sample.plan} ${sample.kind} ${sample.source})`;
     return name;
   }

@@ -38,7 +38,7 @@ export class RestoreStateLines {
     }
     if (state.validation !== undefined) {
       const failed = state.validation.checks.filter((c) => !c.ok);
-      lines.push(state.validation.ok ? `validation passed (${state.validation.checks.length} checks)` : `validation failed: ${failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`);
+      lines.push(state.validation.ok ? `validation passed (${state.validation.checks.length} check${state.validation.checks.length === 1 ? "" : "s"})` : `validation failed: ${failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`);
     }
     return lines;
   }
