@@ -72,6 +72,5 @@ describe("npm run drill (the script)", () => {
       expect(fake.calls.map((c) => `${c.region} ${c.action}`)).to.deep.equal([`${DR} StartExecution`]);
       expect(run.stdout).to.include(`Follow it: npm run drill -- --follow ${started.arn}\n`);
     });
-
   });
 });
