@@ -18,32 +18,13 @@ import { parseOutputs } from "../../tools/lib/stack-outputs";
 import { FakeAws } from "../helpers/aws-fake";
 import type { ExecutionScript } from "../helpers/aws-fake-sfn";
 import { DRILL_ARN, DRILL_FAIL_CAUSE, DRILL_ID, DRILL_MACHINE, DRILL_OUTPUTS, failedDrill, MANIFEST, passedDrill, POLL_ERROR, UNKNOWN_PLAN, unknownPlanDrill } from "../helpers/drill-tools";
-import { DR, OUTPUTS, PRIMARY, recordingConsole, toolClients, type Console } from "../helpers/restore-tools";
+import { DR, NOW, OUTPUTS, PRIMARY, recordingConsole, recordingDeps, type Console } from "../helpers/restore-tools";
 
-const NOW = new Date("2026-12-02T03:00:00.000Z");
 
 function setup(script?: ExecutionScript): { fake: FakeAws; console: Console; deps: DrillDeps; sleeps: number[]; outputsRead: string[] } {
   const fake = new FakeAws();
   fake.sfn.addMachine(DRILL_MACHINE, script);
-  const console = recordingConsole();
-  const sleeps: number[] = [];
-  const outputsRead: string[] = [];
-  const deps: DrillDeps = {
-    clientsOf: toolClients(fake),
-    outputs: (stack, file) => {
-      outputsRead.push(`${stack} ${file ?? ""}`);
-      return DRILL_OUTPUTS;
-    },
-    ...console.write,
-    now: () => NOW,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    intervalMs: 10_000,
-    random: () => "3f9a",
-  };
-  return { fake, console, deps, sleeps, outputsRead };
+  return { fake, ...recordingDeps(fake, DRILL_OUTPUTS, "3f9a") };
 }
 
 /** The problem lines before the usage text. */
@@ -72,7 +53,7 @@ describe("npm run drill: arguments", () => {
     const { fake, console, deps } = setup();
     expect(await main(["--follow", "arn:aws:states:us-west-2:123:execution:x:y", "--stack", "prod"], deps)).to.equal(2);
     expect(problemsOf(console.err)).to.deep.equal([
-      "--follow <executionArn>: takes no other flag (got --stack)",
+      "--follow: takes no other flag (got --stack)",
       '--follow: expected a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>), got "arn:aws:states:us-west-2:123:execution:x:y"',
     ]);
     expect(fake.calls).to.deep.equal([]);
@@ -220,7 +201,7 @@ describe("npm run drill: following the drill", () => {
     // further back than the last event printed (3 events a page).
     const describes = fake.handled("DescribeExecution").length;
     expect(describes).to.equal(passedDrill().steps.length + 1);
-    expect(sleeps).to.deep.equal(Array<number>(describes - 1).fill(10_000));
+    expect(sleeps).to.deep.equal(Array<number>(describes - 1).fill(deps.intervalMs));
     const histories = fake.handled("GetExecutionHistory");
     expect(histories.every((c) => c.params.get("reverseOrder") === "true")).to.equal(true);
     expect(histories.length).to.be.at.most(describes * 4);

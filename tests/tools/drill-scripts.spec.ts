@@ -2,42 +2,17 @@
 // default credential chain (here: the fake AWS served over HTTP through AWS_ENDPOINT_URL); bad usage exits 2 before
 // any call.
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { FakeAws } from "../helpers/aws-fake";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { DRILL_MACHINE } from "../helpers/drill-tools";
-import { DR, PRIMARY } from "../helpers/restore-tools";
-
-const ROOT = path.resolve(__dirname, "..", "..");
-
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run -s drill -- args` without blocking this process (it may be serving the fake AWS). */
-function npmRunDrill(args: readonly string[], env: Record<string, string>): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "-s", "drill", "--", ...args], { cwd: ROOT, env: { ...process.env, AWS_PROFILE: "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/** No credentials and nothing listening: any AWS call would fail, so exit 2 with the usage proves none was made. */
-const NO_AWS = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
+import { DR, NO_AWS, npmRun, PRIMARY } from "../helpers/restore-tools";
 
 describe("npm run drill (the script)", () => {
   it("with bad flags exits 2 listing every problem and the usage", async () => {
-    const run = await npmRunDrill(["--plan", "GOLD", "--detach", "--follow"], NO_AWS);
+    const run = await npmRun("drill", ["--plan", "GOLD", "--detach", "--follow"], NO_AWS);
     expect(run.status).to.equal(2);
     expect(run.stdout).to.equal("");
     expect(run.stderr).to.include("--stack: required (the Pulumi stack, e.g. prod)\n");
@@ -62,7 +37,7 @@ describe("npm run drill (the script)", () => {
     afterEach(() => server.close());
 
     it("--detach starts the drill machine in the drill region (not the shell's region) and prints how to follow it", async () => {
-      const run = await npmRunDrill(["--stack", "test", "--plan", "gold", "--detach", "--outputs", outputs], fakeEndpointEnv(server, PRIMARY));
+      const run = await npmRun("drill", ["--stack", "test", "--plan", "gold", "--detach", "--outputs", outputs], fakeEndpointEnv(server, PRIMARY));
       expect(run.stderr).to.not.include("could not");
       expect(run.status).to.equal(0);
       const [started] = fake.sfn.started();

@@ -4,7 +4,7 @@
 import { RESOURCE_KINDS } from "../../handlers/catalog";
 import type { DrillRequest } from "../../handlers/drill/contract";
 import { isPlanName } from "../../handlers/plan";
-import { parseExecutionArn } from "../lib/execution-arn";
+import { followProblems } from "../lib/command";
 import { parseFlags, usageError } from "../lib/flags";
 import { stackProblems } from "../lib/stack-args";
 
@@ -40,9 +40,7 @@ export function parseDrillArgs(argv: readonly string[]): DrillArgs {
   const value = (flag: keyof typeof SPEC) => flags.values.get(flag);
   const follow = value("--follow");
   if (follow !== undefined) {
-    const others = [...flags.values.keys(), ...flags.switches].filter((f) => f !== "--follow");
-    if (others.length > 0) problems.push(`--follow <executionArn>: takes no other flag (got ${others.join(", ")})`);
-    if (parseExecutionArn(follow) === undefined) problems.push(`--follow: expected a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>), got ${JSON.stringify(follow)}`);
+    problems.push(...followProblems(flags, follow));
     if (problems.length > 0) throw usageError(problems, DRILL_USAGE);
     return { action: "follow", executionArn: follow };
   }

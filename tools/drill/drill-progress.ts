@@ -8,7 +8,7 @@ import type { DrillReport, DrillResult, DrillState } from "../../handlers/drill/
 import type { RestoreState } from "../../handlers/restore/contract";
 import { isFields } from "../../handlers/lib/values";
 import type { ExecutionProgress, ExecutionView } from "../lib/follow";
-import { elapsed, eventFailure, parseJson, sinceStart } from "../lib/progress";
+import { elapsed, EventLines, eventFailure, failureText, parseJson } from "../lib/progress";
 import { restoreState, RestoreStateLines } from "../restore/progress-format";
 import { cleanupLines, drillReport, formatDrillReport, outcomeText, restoreLabel } from "./drill-report";
 
@@ -51,7 +51,7 @@ interface Origin {
 const ENTERED = new Set(["TaskStateEntered", "WaitStateEntered", "MapStateEntered"]);
 
 /** Turns a drill execution's history events into progress lines; remembers per restore what it printed. */
-export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
+export class DrillProgressPrinter extends EventLines implements ExecutionProgress<DrillReport> {
   /** Per restore label (or "" for the top level) and state name: how often it was entered. */
   private readonly entered = new Map<string, number>();
   private readonly restores = new Map<string, RestoreStateLines>();
@@ -59,15 +59,6 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
   private readonly origins = new Map<number, Origin>();
   /** The last report step's output seen. */
   report?: DrillReport;
-
-  constructor(private readonly startDate: Date) {}
-
-  lines(events: readonly HistoryEvent[]): string[] {
-    return events.flatMap((event) => {
-      const at = sinceStart(this.startDate, event);
-      return this.describe(event).map((text) => `${at}${text}`);
-    });
-  }
 
   /** The restore (`r<n>`) and the state an event belongs to, from its own details or the event it follows. */
   private origin(event: HistoryEvent): Origin {
@@ -83,7 +74,7 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
     return origin;
   }
 
-  private describe(event: HistoryEvent): string[] {
+  protected describe(event: HistoryEvent): string[] {
     const type = event.type ?? "";
     const origin = this.origin(event);
     const label = origin.restore;
@@ -91,7 +82,7 @@ export class DrillProgressPrinter implements ExecutionProgress<DrillReport> {
     const failure = eventFailure(event);
     if (failure !== undefined) {
       const state = origin.state !== undefined && !type.startsWith("Execution") ? `${origin.state} ` : "";
-      return [`${prefix}${state}${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+      return [`${prefix}${state}${failureText(type, failure)}`];
     }
     if (type === "MapStateStarted") return [`${event.mapStateStartedEventDetails?.length ?? 0} restores`];
     if (type === "MapIterationFailed" || type === "MapIterationAborted") return [`${prefix}${type}`];

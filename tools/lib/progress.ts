@@ -36,7 +36,21 @@ export function eventFailure(event: HistoryEvent): { error: string; cause: strin
   return { error: details.error ?? event.type ?? "Error", cause: causeText(details.cause) };
 }
 
-/** The column every progress line starts with: `  +m:ss` since the execution's start. */
-export function sinceStart(startDate: Date, event: HistoryEvent): string {
-  return `  +${elapsed(((event.timestamp?.getTime() ?? startDate.getTime()) - startDate.getTime()) / 1000)}`.padEnd(11);
+/** A failure event as a line: its type, the error, the cause. */
+export function failureText(type: string, failure: { error: string; cause: string }): string {
+  return `${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`;
+}
+
+/** Progress lines of history events, each starting with `  +m:ss` since the execution's start; a machine's printer says what each event means. */
+export abstract class EventLines {
+  constructor(private readonly startDate: Date) {}
+
+  lines(events: readonly HistoryEvent[]): string[] {
+    return events.flatMap((event) => {
+      const at = `  +${elapsed(((event.timestamp?.getTime() ?? this.startDate.getTime()) - this.startDate.getTime()) / 1000)}`.padEnd(11);
+      return this.describe(event).map((text) => `${at}${text}`);
+    });
+  }
+
+  protected abstract describe(event: HistoryEvent): string[];
 }

@@ -6,7 +6,7 @@ import { isFields } from "../../handlers/lib/values";
 import type { RestoreReport, RestoreState } from "../../handlers/restore/contract";
 import { STATE } from "../../infra/restore-machine";
 import type { ExecutionProgress, ExecutionView } from "../lib/follow";
-import { elapsed, eventFailure, parseJson, sinceStart } from "../lib/progress";
+import { elapsed, EventLines, eventFailure, failureText, parseJson } from "../lib/progress";
 
 /** The restore state in a step's input or output: the machine carries it as `{"state": RestoreState}`. */
 export function restoreState(data: string | undefined): RestoreState | undefined {
@@ -45,25 +45,16 @@ export class RestoreStateLines {
 }
 
 /** Turns a restore execution's history events into progress lines; remembers what it printed (poll count, the last phase). */
-export class ProgressPrinter implements ExecutionProgress<RestoreReport> {
+export class ProgressPrinter extends EventLines implements ExecutionProgress<RestoreReport> {
   private readonly entered = new Map<string, number>();
   private readonly state = new RestoreStateLines();
   /** The last report step's output seen. */
   report?: RestoreReport;
 
-  constructor(private readonly startDate: Date) {}
-
-  lines(events: readonly HistoryEvent[]): string[] {
-    return events.flatMap((event) => {
-      const at = sinceStart(this.startDate, event);
-      return this.describe(event).map((text) => `${at}${text}`);
-    });
-  }
-
-  private describe(event: HistoryEvent): string[] {
+  protected describe(event: HistoryEvent): string[] {
     const type = event.type ?? "";
     const failure = eventFailure(event);
-    if (failure !== undefined) return [`${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+    if (failure !== undefined) return [failureText(type, failure)];
     const entered = event.stateEnteredEventDetails;
     if (entered?.name !== undefined && (type === "TaskStateEntered" || type === "WaitStateEntered")) {
       const count = (this.entered.get(entered.name) ?? 0) + 1;

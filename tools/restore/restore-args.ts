@@ -7,7 +7,7 @@ import { RESTORE_ID_RULE } from "../../handlers/restore/event";
 import { isRestoreName, NAME_RULE } from "../../handlers/restore/naming";
 import { kindOf, regionRoleOf, sourceKinds, type PointsKind } from "./common-args";
 import { stackProblems } from "../lib/stack-args";
-import { parseExecutionArn } from "../lib/execution-arn";
+import { followProblems } from "../lib/command";
 import { DATABASE_FLAGS, databaseFacts, MACHINE_FLAGS, machineFacts } from "./facts-args";
 import { parseFlags, usageError, type FlagSpec } from "../lib/flags";
 import { RESTORE_ID } from "./restore-id";
@@ -59,9 +59,7 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
   const value = (flag: keyof typeof FLAGS) => flags.values.get(flag);
   const follow = value("--follow");
   if (follow !== undefined) {
-    const others = [...flags.values.keys(), ...flags.switches].filter((f) => f !== "--follow");
-    if (others.length > 0) problems.push(`--follow: takes no other flag (got ${others.join(", ")})`);
-    if (parseExecutionArn(follow) === undefined) problems.push(`--follow: expected a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>), got ${JSON.stringify(follow)}`);
+    problems.push(...followProblems(flags, follow));
     if (problems.length > 0) throw usageError(problems, RESTORE_USAGE);
     return { action: "follow", executionArn: follow };
   }
