@@ -20,3 +20,6 @@ export const s3BatchReplicationRoleArn = stack.s3BatchReplicationRoleArn;
 export const drTopicArn = stack.drTopicArn;
 export const restoreStateMachineArns = stack.restoreStateMachineArns;
 export const restoreFunctionArns = stack.restoreFunctionArns;
+export const drillStateMachineArn = stack.drillStateMachineArn;
+export const drillRegion = stack.drillRegion;
+export const drillFunctionArn = stack.drillFunctionArn;

@@ -87,3 +87,16 @@ export function isDbSubnetGroupName(value: string): boolean {
 export function isInstanceProfileArn(value: string): boolean {
   return /^arn:aws(-[a-z]+)*:iam::\d{12}:instance-profile\/([\w+=,.@-]+\/)*[\w+=,.@-]{1,128}$/.test(value);
 }
+
+export const INSTANCE_TYPE_MSG = "expected an EC2 instance type such as m7g.large (family, a dot, size; lowercase)";
+export const DB_INSTANCE_CLASS_MSG = "expected a DB instance class such as db.r6g.large (db., class, a dot, size; lowercase)";
+
+/** An EC2 instance type's shape: `<family>.<size>` (m7g.large, u-6tb1.metal); whether it exists is EC2's to say. */
+export function isInstanceType(value: string): boolean {
+  return /^[a-z][a-z0-9-]{0,30}\.[a-z0-9-]{1,30}$/.test(value);
+}
+
+/** A DB instance class's shape: `db.<class>.<size>` (db.r6g.large, db.t4g.micro). */
+export function isDbInstanceClass(value: string): boolean {
+  return /^db\.[a-z0-9-]{1,30}\.[a-z0-9-]{1,30}$/.test(value);
+}

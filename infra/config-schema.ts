@@ -6,8 +6,14 @@ import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
 import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
+import type { MachineRestoreMode } from "../handlers/restore/contract";
+import type { RegionRole } from "../handlers/restore/settings";
 import {
   LOG_RETENTION_DAYS,
+  INSTANCE_TYPE_MSG,
+  DB_INSTANCE_CLASS_MSG,
+  isInstanceType,
+  isDbInstanceClass,
   SECURITY_GROUP_ID_MSG,
   SUBNET_ID_MSG,
   DB_SUBNET_GROUP_MSG,
@@ -48,6 +54,7 @@ export const KEYS = {
   expectedSources: "backup-dr:expectedSources",
   allowNoDrCopy: "backup-dr:allowNoDrCopy",
   restore: "backup-dr:restore",
+  drill: "backup-dr:drill",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -64,6 +71,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.expectedSources,
   KEYS.allowNoDrCopy,
   KEYS.restore,
+  KEYS.drill,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -255,6 +263,51 @@ const restore = record(
   "a map with primary and dr, each a map with subnetIds, securityGroupIds, dbSubnetGroup, instanceProfileArn",
 );
 
+/** The drill's bounds (docs/configuration.md `backup-dr:drill`). */
+export const DRILL_BOUNDS = {
+  samplePerPlan: { min: 1, max: 10, fallback: 1 },
+  maxConcurrent: { min: 1, max: 20, fallback: 5 },
+  keepMinutes: { min: 0, max: 1440, fallback: 0 },
+  /** Up to a week to restore; up to a year of data lost (a yearly plan's interval plus the lag). */
+  rtoTargetMinutes: { min: 1, max: 10080, fallback: 240 },
+  rpoTargetMinutes: { min: 1, max: 527040 + 10080 },
+} as const;
+
+/** The drill's default schedule: 06:00 on the first of each month. */
+export const DRILL_DEFAULT_SCHEDULE = "cron(0 6 1 * ? *)";
+
+/** One plan's drill targets; the RPO target's default depends on the plan (infra/config-drill.ts). */
+const drillTargets = record(
+  {
+    rtoTargetMinutes: wholeNumber(DRILL_BOUNDS.rtoTargetMinutes.min, DRILL_BOUNDS.rtoTargetMinutes.max, "a whole number of minutes").default(DRILL_BOUNDS.rtoTargetMinutes.fallback),
+    rpoTargetMinutes: wholeNumber(DRILL_BOUNDS.rpoTargetMinutes.min, DRILL_BOUNDS.rpoTargetMinutes.max, "a whole number of minutes").optional(),
+  },
+  "a map with rtoTargetMinutes, rpoTargetMinutes",
+);
+
+/** backup-dr:drill: the scheduled DR drill (handlers/drill/contract.ts); its plans are checked against backup-dr:plans in config-cross-keys.ts. */
+const drill = record(
+  {
+    enabled: bool.default(false),
+    schedule: scheduleExpression.default(DRILL_DEFAULT_SCHEDULE),
+    timezone: timeZone.default("UTC"),
+    region: oneOf(["dr", "primary"] as const satisfies readonly RegionRole[]).default("dr"),
+    samplePerPlan: ranged(DRILL_BOUNDS.samplePerPlan),
+    maxConcurrent: ranged(DRILL_BOUNDS.maxConcurrent),
+    machineMode: oneOf(["instance", "volumes"] as const satisfies readonly MachineRestoreMode[]).default("instance"),
+    instanceType: text(isInstanceType, INSTANCE_TYPE_MSG).optional(),
+    instanceClass: text(isDbInstanceClass, DB_INSTANCE_CLASS_MSG).optional(),
+    keepMinutes: wholeNumber(DRILL_BOUNDS.keepMinutes.min, DRILL_BOUNDS.keepMinutes.max, "a whole number of minutes").default(DRILL_BOUNDS.keepMinutes.fallback),
+    plans: z
+      .record(z.string(), drillTargets, { error: "expected a map of plan names to {rtoTargetMinutes, rpoTargetMinutes}" })
+      .default({}),
+  },
+  "a map with enabled, schedule, timezone, region, samplePerPlan, maxConcurrent, machineMode, instanceType, instanceClass, keepMinutes, plans",
+).superRefine((d, ctx) => {
+  const fires = firesProblem(d.schedule, d.timezone);
+  if (fires !== undefined) ctx.addIssue({ code: "custom", path: ["schedule"], message: `expected a schedule that fires within a year: ${fires}` });
+});
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 /** AWS allows 50 tags a resource; every resource also gets the stack's default tags, and a replica vault its replica-of. */
@@ -313,6 +366,7 @@ export const configSchema = z.strictObject(
       .superRefine(noRepeats((p: string) => p, "plan"))
       .default([]),
     [KEYS.restore]: restore.prefault({}),
+    [KEYS.drill]: drill.prefault({}),
   },
   {
     error: (issue) =>

@@ -2,7 +2,7 @@
 // "did you mean" (handlers/lib/closest-key.ts) that names the one allowed key close to a typo.
 import { z } from "zod";
 
-/** The schema that validates the value at `path` under `schema`, through defaults, optionals, preprocessing and lists. */
+/** The schema that validates the value at `path` under `schema`, through defaults, optionals, preprocessing, lists and maps of names. */
 function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType | undefined {
   if (schema instanceof z.ZodDefault || schema instanceof z.ZodPrefault || schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) {
     return schemaAt(schema.unwrap(), path);
@@ -16,6 +16,8 @@ function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core
     return field instanceof z.ZodType ? schemaAt(field, rest) : undefined;
   }
   if (schema instanceof z.ZodArray && typeof head === "number") return schemaAt(schema.element, rest);
+  // A map of names (backup-dr:drill plans): every entry has the value schema.
+  if (schema instanceof z.ZodRecord && typeof head === "string") return schemaAt(schema.valueType, rest);
   return undefined;
 }
 

@@ -9,12 +9,15 @@ import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_ST
 import { crossKeyProblems } from "./config-cross-keys";
 import { didYouMean } from "../handlers/lib/closest-key";
 import { allowedKeysAt } from "./config-unknown-keys";
+import { formatPath } from "./config-path";
 
 /** A plan as config yields it: normalised by the plan contract (handlers/plan.ts), every default applied. */
 export type { Plan, ResourceKind, TierCounts } from "../handlers/plan";
 import type { Plan } from "../handlers/plan";
 import type { NotifyOn } from "../handlers/lib/shared-settings";
-import type { RestoreNetwork } from "../handlers/restore/contract";
+import type { MachineRestoreMode, RestoreNetwork } from "../handlers/restore/contract";
+import type { RegionRole } from "../handlers/restore/settings";
+import { drillConfig } from "./config-drill";
 
 export interface VaultLock {
   mode: "GOVERNANCE" | "COMPLIANCE" | "off";
@@ -69,6 +72,36 @@ export interface RestoreConfig {
   dr: RestoreNetworkConfig;
 }
 
+/** A plan's drill targets, in minutes (backup-dr:drill `plans.<name>`, defaults applied). */
+export interface DrillPlanTargets {
+  rtoTargetMinutes: number;
+  /** Default: the plan's longest interval, plus backup-dr:copy lagAlarmMinutes when the drill region is dr. */
+  rpoTargetMinutes: number;
+}
+
+/**
+ * The DR drill (backup-dr:drill). Its state machine is deployed whether or not it is enabled (an on-demand drill,
+ * `npm run drill`, needs it); `enabled` adds the schedule that starts it and the daily watch.
+ */
+export interface DrillConfig {
+  enabled: boolean;
+  /** EventBridge Scheduler expression and IANA time zone of the drill's schedule. */
+  schedule: string;
+  timezone: string;
+  /** The region restored into (its restore network, key, vault and topic). */
+  region: RegionRole;
+  samplePerPlan: number;
+  /** Restores in flight at once (the machine's Map MaxConcurrency). */
+  maxConcurrent: number;
+  machineMode: MachineRestoreMode;
+  instanceType?: string;
+  instanceClass?: string;
+  /** Minutes restored resources are kept after validation before cleanup deletes them. */
+  keepMinutes: number;
+  /** Every plan of backup-dr:plans (every plan is drilled), with its targets. */
+  plans: Record<string, DrillPlanTargets>;
+}
+
 /** Sources the stack is expected to back up (backup-dr:expectedSources): the forecast's quota check's input. */
 export type ExpectedSources = Sources;
 
@@ -101,6 +134,8 @@ export interface BackupDrConfig {
   allowNoDrCopy: string[];
   /** Where each region's restore function places restored instances and databases. */
   restore: RestoreConfig;
+  /** The scheduled DR drill. */
+  drill: DrillConfig;
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -162,6 +197,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     ...(c[KEYS.expectedSources] === undefined ? {} : { expectedSources: c[KEYS.expectedSources] }),
     allowNoDrCopy: c[KEYS.allowNoDrCopy],
     restore: c[KEYS.restore],
+    drill: drillConfig(c[KEYS.drill], c[KEYS.plans], c[KEYS.copy]),
   };
 }
 
@@ -174,18 +210,6 @@ function describeIssue(issue: z.core.$ZodIssue, raw: Record<string, unknown>): s
   const named: unknown = issue.code === "custom" ? issue.params?.given : undefined;
   const given = named !== undefined ? named : valueAt(raw, issue.path);
   return [`${formatPath(issue.path)}: ${issue.message}, got ${describeValue(given)}`];
-}
-
-/** `["backup-dr:plans", 1, "keep", "daily"]` -> `backup-dr:plans[1].keep.daily`. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((segment, i) => {
-      if (typeof segment === "number") return `[${segment}]`;
-      const name = String(segment);
-      if (i === 0) return name;
-      return /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-    })
-    .join("");
 }
 
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {

@@ -61,6 +61,15 @@ export function schedulerToQueueStatements(queueArn: string, deadLetterQueueArn:
   ];
 }
 
+/** The scheduler's role when its target is a state machine: start executions of it, dead-letter to one queue. */
+export function schedulerToStateMachineStatements(stateMachineArn: string, deadLetterQueueArn: string, keyArn: string): PolicyStatement[] {
+  return [
+    { Sid: "StartStateMachine", Effect: "Allow", Action: "states:StartExecution", Resource: stateMachineArn },
+    { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: deadLetterQueueArn },
+    { Sid: "UseKeyForQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: keyArn },
+  ];
+}
+
 /** A function fed by a queue's event source mapping: receive and delete its messages (the key is in the base statements). */
 export function queueConsumerStatements(queueArn: string): PolicyStatement[] {
   return [

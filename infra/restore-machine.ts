@@ -12,57 +12,13 @@
 // The three Pass states shape the report event (contract: `state`, `request` and `error` are each present only when
 // known): JSONPath cannot leave out a field whose path is missing, so each way into Report has its own Pass.
 import { RESTORE_STEPS } from "../handlers/restore/contract";
+import { ERROR_PATH, TASK_RETRY, catchAll, lambdaInvokeResource, type AslDefinition, type AslState } from "./asl";
 
-/** The JSON of one state (the subset of the States Language the definition uses). */
-export interface AslRetrier {
-  ErrorEquals: string[];
-  IntervalSeconds: number;
-  MaxAttempts: number;
-  BackoffRate: number;
-  MaxDelaySeconds?: number;
-  JitterStrategy?: "FULL" | "NONE";
-}
-export interface AslCatcher {
-  ErrorEquals: string[];
-  Next: string;
-  ResultPath?: string;
-}
-export interface AslChoiceRule {
-  Variable: string;
-  StringEquals: string;
-  Next: string;
-}
-export type AslState =
-  | { Type: "Task"; Comment?: string; Resource: string; Parameters: Record<string, unknown>; ResultSelector?: Record<string, string>; OutputPath?: string; Retry: AslRetrier[]; Catch: AslCatcher[]; Next: string }
-  | { Type: "Pass"; Comment?: string; Parameters: Record<string, unknown>; Next: string }
-  | { Type: "Wait"; Comment?: string; SecondsPath: string; Next: string }
-  | { Type: "Choice"; Comment?: string; Choices: AslChoiceRule[]; Default: string }
-  | { Type: "Succeed"; Comment?: string }
-  | { Type: "Fail"; Comment?: string; Error: string; Cause: string };
-
-export interface AslDefinition {
-  Comment: string;
-  StartAt: string;
-  TimeoutSeconds: number;
-  States: Record<string, AslState>;
-}
-
-/** Errors of the Lambda service itself (the Step Functions guide's retry advice for lambda:invoke). */
-export const LAMBDA_SERVICE_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
-/** AWS throttling errors a step may throw (the restore function rethrows what AWS threw; its name is the error). */
-export const THROTTLING_ERRORS = ["ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"];
-
-/** Retries of every Task: the Lambda service's own errors quickly, throttling with a longer, jittered backoff. */
-export const TASK_RETRY: AslRetrier[] = [
-  { ErrorEquals: LAMBDA_SERVICE_ERRORS, IntervalSeconds: 2, MaxAttempts: 6, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL" },
-  { ErrorEquals: THROTTLING_ERRORS, IntervalSeconds: 5, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 120, JitterStrategy: "FULL" },
-];
+// The types moved to infra/asl.ts (shared with the drill machine); importers of this module keep working.
+export type { AslDefinition, AslState } from "./asl";
 
 /** The machine gives up (States.Timeout) this long after the longest kind's own deadline: polls, validation and the report. */
 export const RESTORE_MACHINE_MARGIN_MINUTES = 30;
-
-/** Where a caught error travels: next to the state (or the request), as `{ Error, Cause }`. */
-export const ERROR_PATH = "$.error";
 
 /** The state names (the contract's steps, capitalised, and the states around them). */
 export const STATE = {
@@ -81,13 +37,6 @@ export const STATE = {
   reportFailed: "ReportFailed",
 } as const;
 
-/** The partition of an ARN (`arn:<partition>:...`). */
-function partitionOf(arn: string): string {
-  const match = /^arn:([a-z-]+):/.exec(arn);
-  if (match === null) throw new Error(`expected an ARN, got ${JSON.stringify(arn)}`);
-  return match[1];
-}
-
 /** The machine's timeout: the longest kind's restore timeout plus the margin. */
 export function restoreMachineTimeoutSeconds(kindTimeoutMinutes: readonly number[]): number {
   if (kindTimeoutMinutes.length === 0) throw new Error("expected the restore timeout of at least one kind");
@@ -99,7 +48,7 @@ export function restoreMachineTimeoutSeconds(kindTimeoutMinutes: readonly number
  * (`arn:<partition>:states:::lambda:invoke`, the function's return value taken from `Payload`).
  */
 export function restoreMachineDefinition(functionArn: string, timeoutSeconds: number): AslDefinition {
-  const invoke = `arn:${partitionOf(functionArn)}:states:::lambda:invoke`;
+  const invoke = lambdaInvokeResource(functionArn);
   const run = { "restoreId.$": "$$.Execution.Name", "startedAt.$": "$$.Execution.StartTime" };
   const task = (step: (typeof RESTORE_STEPS)[number], payload: Record<string, unknown>, next: string, onError: string, comment: string): AslState => ({
     Type: "Task",
@@ -108,7 +57,7 @@ export function restoreMachineDefinition(functionArn: string, timeoutSeconds: nu
     Parameters: { FunctionName: functionArn, Payload: { step, ...payload } },
     ResultSelector: { "state.$": "$.Payload" },
     Retry: TASK_RETRY,
-    Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: ERROR_PATH, Next: onError }],
+    Catch: catchAll(onError),
     Next: next,
   });
   const report = (fields: Record<string, unknown>, comment: string): AslState => ({
@@ -145,7 +94,7 @@ export function restoreMachineDefinition(functionArn: string, timeoutSeconds: nu
         Parameters: { FunctionName: functionArn, "Payload.$": "$" },
         OutputPath: "$.Payload",
         Retry: TASK_RETRY,
-        Catch: [{ ErrorEquals: ["States.ALL"], ResultPath: ERROR_PATH, Next: STATE.reportFailed }],
+        Catch: catchAll(STATE.reportFailed),
         Next: STATE.reported,
       },
       [STATE.reported]: {

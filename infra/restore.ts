@@ -6,8 +6,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { RESTORE_MANIFEST_FOLDER, type RestoreNetwork } from "../handlers/restore/contract";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext, type Handler } from "./functions";
-import { rolePolicy, trustPolicy } from "./iam";
-import { restoreMachineStatements, restoreStatements } from "./iam-restore";
+import { functionMachine } from "./function-machine";
+import { restoreStatements } from "./iam-restore";
 import { restoreMachineDefinition } from "./restore-machine";
 // RegionRole: which of the stack's two regions (the handler names config keys with it: backup-dr:restore `dr.subnetIds`).
 import type { RegionRole } from "../handlers/restore/settings";
@@ -16,9 +16,6 @@ import type { RegionRole } from "../handlers/restore/settings";
 export function restoreName(role: RegionRole): string {
   return `${role}-restore`;
 }
-
-/** The state machine's execution metrics that alarm (AWS/States, per state machine). */
-export const RESTORE_EXECUTION_ALARMS = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const;
 
 /** Each step is one short Lambda call (waiting is the machine's): reading points and tags, a few create calls. */
 export const RESTORE_FUNCTION_TIMEOUT_SECONDS = 300;
@@ -92,56 +89,18 @@ export class RestoreRegion extends pulumi.ComponentResource {
       parent,
     );
 
-    const logGroup = new aws.cloudwatch.LogGroup(
-      `${name}-machine-logs`,
-      // The /aws/vendedlogs/ prefix keeps CloudWatch Logs' resource policy for log delivery small (Step Functions guide).
-      { name: `/aws/vendedlogs/states/backup-dr/${config.stack}/${name}`, retentionInDays: config.logRetentionDays, kmsKeyId: args.keyArn },
-      parent,
-    );
-    const machineRole = new aws.iam.Role(
-      `${name}-machine-role`,
+    const machine = functionMachine(
+      name,
       {
-        description: `backup-dr ${name}: runs the restore state machine in ${region}`,
-        assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("states.amazonaws.com", a.accountId))),
+        ...args,
+        functionArn: fn.functionArn,
+        definition: (arn) => restoreMachineDefinition(arn, args.machineTimeoutSeconds),
+        purpose: "restore",
+        manifestFolder: RESTORE_MANIFEST_FOLDER,
+        invokeSid: "InvokeRestoreFunctionOnly",
       },
-      parent,
+      this,
     );
-    const machinePolicy = new aws.iam.RolePolicy(
-      `${name}-machine-policy`,
-      { role: machineRole.id, policy: fn.functionArn.apply((arn) => JSON.stringify(rolePolicy(restoreMachineStatements(arn)))) },
-      parent,
-    );
-    const machine = new aws.sfn.StateMachine(
-      `${name}-machine`,
-      {
-        type: "STANDARD",
-        roleArn: machineRole.arn,
-        definition: fn.functionArn.apply((arn) => JSON.stringify(restoreMachineDefinition(arn, args.machineTimeoutSeconds))),
-        // Errors only, without the execution's data: the execution history keeps the steps' input and output.
-        loggingConfiguration: { logDestination: pulumi.interpolate`${logGroup.arn}:*`, level: "ERROR", includeExecutionData: false },
-      },
-      { parent: this, dependsOn: [machinePolicy] },
-    );
-
-    for (const metric of RESTORE_EXECUTION_ALARMS) {
-      new aws.cloudwatch.MetricAlarm(
-        `${name}-${metric.replace(/[A-Z]/g, (c, i: number) => `${i === 0 ? "" : "-"}${c.toLowerCase()}`)}`,
-        {
-          alarmDescription: `backup-dr ${name}: a restore execution in ${region} ended ${metric.replace("Executions", "").toLowerCase()}; see the execution and its manifest under runs/restore/ of the region's vault.`,
-          namespace: "AWS/States",
-          metricName: metric,
-          dimensions: { StateMachineArn: machine.arn },
-          statistic: "Sum",
-          period: 300,
-          evaluationPeriods: 1,
-          threshold: 0,
-          comparisonOperator: "GreaterThanThreshold",
-          treatMissingData: "notBreaching",
-          alarmActions: [args.topicArn],
-        },
-        parent,
-      );
-    }
 
     this.functionArn = fn.functionArn;
     this.stateMachineArn = machine.arn;

@@ -1,7 +1,8 @@
-// EventBridge Scheduler schedules that invoke one function, with a role that may invoke only it.
+// EventBridge Scheduler schedules that invoke one function (or feed its queue, or start its state machine), with a
+// role that may do only that.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { rolePolicy, schedulerStatements, schedulerToQueueStatements, trustPolicy } from "./iam";
+import { rolePolicy, schedulerStatements, schedulerToQueueStatements, schedulerToStateMachineStatements, trustPolicy } from "./iam";
 import type { Account } from "./policy-documents";
 
 /** Scheduler fills this in with the slot's time, so a retried invocation lands in the same slot. */
@@ -27,6 +28,8 @@ export interface FunctionSchedulesArgs {
   schedules: ScheduleSpec[];
   /** Send the events to this FIFO queue (in this message group) instead of invoking the function. */
   queue?: { arn: pulumi.Input<string>; messageGroupId: string };
+  /** Start executions of this state machine (the function's) instead of invoking the function; not with `queue`. */
+  stateMachineArn?: pulumi.Input<string>;
 }
 
 export class FunctionSchedules extends pulumi.ComponentResource {
@@ -34,10 +37,11 @@ export class FunctionSchedules extends pulumi.ComponentResource {
 
   constructor(name: string, args: FunctionSchedulesArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:schedules:FunctionSchedules", name, {}, opts);
+    if (args.queue !== undefined && args.stateMachineArn !== undefined) throw new Error(`${name}: only one of [queue] and [stateMachineArn] can be specified`);
     const role = new aws.iam.Role(
       `${name}-role`,
       {
-        description: `backup-dr ${name}: lets EventBridge Scheduler invoke the function`,
+        description: `backup-dr ${name}: lets EventBridge Scheduler ${args.stateMachineArn === undefined ? "invoke the function" : "start the state machine"}`,
         assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("scheduler.amazonaws.com", a.accountId))),
       },
       { parent: this },
@@ -47,9 +51,17 @@ export class FunctionSchedules extends pulumi.ComponentResource {
       {
         role: role.id,
         policy: pulumi
-          .all([args.functionArn, args.deadLetterQueueArn, args.keyArn, args.queue?.arn])
-          .apply(([fn, deadLetters, key, queue]) =>
-            JSON.stringify(rolePolicy(queue === undefined ? schedulerStatements(fn, deadLetters, key) : schedulerToQueueStatements(queue, deadLetters, key))),
+          .all([args.functionArn, args.deadLetterQueueArn, args.keyArn, args.queue?.arn, args.stateMachineArn])
+          .apply(([fn, deadLetters, key, queue, machine]) =>
+            JSON.stringify(
+              rolePolicy(
+                queue !== undefined
+                  ? schedulerToQueueStatements(queue, deadLetters, key)
+                  : machine !== undefined
+                    ? schedulerToStateMachineStatements(machine, deadLetters, key)
+                    : schedulerStatements(fn, deadLetters, key),
+              ),
+            ),
           ),
       },
       { parent: this },
@@ -65,7 +77,7 @@ export class FunctionSchedules extends pulumi.ComponentResource {
             flexibleTimeWindow: { mode: "OFF" },
             state: "ENABLED",
             target: {
-              arn: args.queue?.arn ?? args.functionArn,
+              arn: args.queue?.arn ?? args.stateMachineArn ?? args.functionArn,
               roleArn: role.arn,
               ...(args.queue ? { sqsParameters: { messageGroupId: args.queue.messageGroupId } } : {}),
               input: JSON.stringify(s.input),

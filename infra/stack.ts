@@ -13,7 +13,10 @@ import type { Account } from "./policy-documents";
 import { S3Replication, replicaVaultName } from "./replication";
 import { Vault } from "./vault";
 import { handler as restoreHandler } from "../handlers/restore";
-import { restoreKinds } from "../handlers/kinds/registry";
+import { handler as drillHandler } from "../handlers/drill";
+import { drillKinds, restoreKinds } from "../handlers/kinds/registry";
+import { DRILL_NAME, Drill } from "./drill";
+import { drillMachineTimeoutSeconds } from "./drill-machine";
 import { RestoreRegion, restoreName } from "./restore";
 import { restoreMachineTimeoutSeconds } from "./restore-machine";
 
@@ -38,6 +41,10 @@ export interface BackupDrOutputs {
   /** Each region's restore state machine (the operator CLI reads these) and restore function. */
   restoreStateMachineArns: { primary: pulumi.Output<string>; dr: pulumi.Output<string> };
   restoreFunctionArns: { primary: pulumi.Output<string>; dr: pulumi.Output<string> };
+  /** The drill's state machine (`npm run drill` starts it), its region and its function. */
+  drillStateMachineArn: pulumi.Output<string>;
+  drillRegion: string;
+  drillFunctionArn: pulumi.Output<string>;
 }
 
 /** Tags every resource of the stack carries, through the providers' default tags. */
@@ -150,6 +157,17 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     { providers: [dr] },
   );
 
+  // The drill in its region (the DR region by default), on that region's provider, key, vault and topic only.
+  const drillSide = config.drill.region === "dr"
+    ? { region: config.drRegion, provider: dr, keyArn: drKey.keyArn, vaultName: drVault.bucketName, vaultArn: drVault.bucketArn, topicArn: drNotifications.topicArn }
+    : { region: config.region, provider: primary, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn };
+  const { provider: drillProvider, ...drillRegionArgs } = drillSide;
+  const drill = new Drill(
+    DRILL_NAME,
+    { config, account, callback: drillHandler, machineTimeoutSeconds: drillTimeoutSeconds(config), packaging: options.functionPackaging, ...drillRegionArgs },
+    { providers: [drillProvider] },
+  );
+
   return {
     primaryRegion: config.region,
     drRegion: config.drRegion,
@@ -167,5 +185,23 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     drTopicArn: drNotifications.topicArn,
     restoreStateMachineArns: { primary: primaryRestore.stateMachineArn, dr: drRestore.stateMachineArn },
     restoreFunctionArns: { primary: primaryRestore.functionArn, dr: drRestore.functionArn },
+    drillStateMachineArn: drill.stateMachineArn,
+    drillRegion: drillSide.region,
+    drillFunctionArn: drill.functionArn,
   };
+}
+
+/**
+ * The drill machine's TimeoutSeconds: waves of restores (every plan's sample of each of its kinds, maxConcurrent at a
+ * time) to the longest kind's restore timeout, the keep, the slowest kind's deletion, and the margin.
+ */
+export function drillTimeoutSeconds(config: BackupDrConfig): number {
+  const maxSamples = config.plans.reduce((n, plan) => n + plan.resources.length * config.drill.samplePerPlan, 0);
+  return drillMachineTimeoutSeconds({
+    restoreTimeoutMinutes: restoreKinds().map((k) => k.timeoutMinutes),
+    keepMinutes: config.drill.keepMinutes,
+    deleteTimeoutMinutes: drillKinds().map((k) => k.deleteTimeoutMinutes),
+    maxSamples,
+    maxConcurrency: config.drill.maxConcurrent,
+  });
 }

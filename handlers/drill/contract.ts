@@ -85,6 +85,14 @@ export interface DrillSample {
   pointId: string;
   /** When the point's data was taken (ISO). */
   taken: string;
+  /**
+   * The restore's RPO: `drillStartedAt` minus `taken`, in seconds, as pick computed it (the same arithmetic as measure's,
+   * handlers/drill/measure.ts secondsBetween); the machine's fallback result (infra/drill-machine.ts, when measure
+   * itself fails) copies it from here, since the States Language has no date arithmetic.
+   */
+  rpoSeconds: number;
+  /** The drill's start (ISO, Drill.startedAt): the measure step's RPO is measured from it. */
+  drillStartedAt: string;
   /** The restore request the start step is given (point = pointId, the drill's mode, classes and name). */
   request: RestoreRequest;
   targets: DrillTargets;
@@ -95,6 +103,8 @@ export interface DrillUnsampled {
   plan: string;
   kind: ResourceKind;
   reason: string;
+  /** Sources of the plan and kind with points in the region, none of them restorable by the drill's start (0: none at all). */
+  sources?: number;
 }
 
 /** The drill: who was picked, and the times everything is measured against. */

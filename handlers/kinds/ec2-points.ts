@@ -99,12 +99,12 @@ function copiesOf(values: ReadonlyArray<string | undefined>): { copyOf?: string[
   return copyOf.length === 0 ? {} : { copyOf };
 }
 
-/** The snapshots grouped by backup run (a snapshot without a run tag stands alone). */
+/** The snapshots grouped by source and backup run (one run backs up every source of its plan; a snapshot without a run tag stands alone). */
 function sets(snapshots: readonly SnapshotRecord[]): SnapshotRecord[][] {
   const byRun = new Map<string, SnapshotRecord[]>();
   for (const s of snapshots) {
-    const run = readCatalog(s.tags).run;
-    const key = run === undefined ? `id\u0000${s.id}` : `run\u0000${run}`;
+    const { run, source } = readCatalog(s.tags);
+    const key = run === undefined ? `id\u0000${s.id}` : `run\u0000${source ?? ""}\u0000${run}`;
     byRun.set(key, [...(byRun.get(key) ?? []), s]);
   }
   return [...byRun.values()];
@@ -116,14 +116,11 @@ async function regionOf(ec2: EC2Client): Promise<string> {
   return ec2.config.region();
 }
 
-/** This stack's sets of the instance in the region, newest first. */
-async function listPoints(ec2: EC2Client, stackTag: string, source: string): Promise<RecoveryPoint[]> {
+/** This stack's sets of the instance (or of every instance) in the region, newest first. */
+async function listPoints(ec2: EC2Client, stackTag: string, source?: string): Promise<RecoveryPoint[]> {
   const [region, snapshots] = await Promise.all([
     regionOf(ec2),
-    describeEbsSnapshots(ec2, [
-      { Name: `tag:${TAG_STACK}`, Values: [stackTag] },
-      { Name: `tag:${TAG_SOURCE}`, Values: [source] },
-    ]),
+    describeEbsSnapshots(ec2, [{ Name: `tag:${TAG_STACK}`, Values: [stackTag] }, ...(source === undefined ? [] : [{ Name: `tag:${TAG_SOURCE}`, Values: [source] }])]),
   ]);
   return sets(snapshots)
     .map((members) => ec2Point(region, members))

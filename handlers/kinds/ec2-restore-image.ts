@@ -12,7 +12,7 @@ import { ownImages, restoredImages, type RestoredImage } from "./ec2-restored";
 
 /** A duplicate name (RegisterImage), and an image already gone (DeregisterImage). */
 const NAME_DUPLICATE = ["InvalidAMIName.Duplicate"];
-const IMAGE_GONE = ["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
+export const IMAGE_GONE = ["InvalidAMIID.NotFound", "InvalidAMIID.Unavailable"];
 /** Image states from which it never becomes available. */
 export const IMAGE_FAILED = ["failed", "error", "invalid", "deregistered", "disabled"];
 

@@ -15,8 +15,9 @@ export interface RestoredVolume {
   encrypted: boolean;
   kmsKeyId?: string;
   zone?: string;
-  /** The instance it is attached to (instance mode). */
+  /** The instance it is attached to (instance mode), and whether it goes with that instance. */
   instanceId?: string;
+  deleteOnTermination?: boolean;
   tags: Tags;
 }
 
@@ -40,16 +41,24 @@ export interface RestoredInstance {
 
 const byRestoreId = (restoreId: string): Filter => ({ Name: `tag:${TAG_RESTORE_ID}`, Values: [restoreId] });
 
-export async function restoredVolumes(ec2: EC2Client, restoreId: string): Promise<RestoredVolume[]> {
+/** Filters on one resource's id (a filter, unlike the ids parameter, answers an empty list for a resource that is gone). */
+const byId = (name: "volume-id" | "image-id" | "instance-id", id: string): Filter => ({ Name: name, Values: [id] });
+
+async function describeVolumes(ec2: EC2Client, filters: Filter[]): Promise<RestoredVolume[]> {
   const found: RestoredVolume[] = [];
-  for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: [byRestoreId(restoreId)] })) {
+  for await (const page of paginateDescribeVolumes({ client: ec2, pageSize: 500 }, { Filters: filters })) {
     for (const v of page.Volumes ?? []) {
       if (v.VolumeId === undefined) continue;
-      found.push({ id: v.VolumeId, state: v.State ?? "", snapshotId: v.SnapshotId, sizeGiB: v.Size, encrypted: v.Encrypted ?? false, kmsKeyId: v.KmsKeyId, zone: v.AvailabilityZone, instanceId: v.Attachments?.[0]?.InstanceId, tags: tagRecord(v.Tags) });
+      const attachment = v.Attachments?.[0];
+      found.push({ id: v.VolumeId, state: v.State ?? "", snapshotId: v.SnapshotId, sizeGiB: v.Size, encrypted: v.Encrypted ?? false, kmsKeyId: v.KmsKeyId, zone: v.AvailabilityZone, instanceId: attachment?.InstanceId, ...(attachment?.DeleteOnTermination === undefined ? {} : { deleteOnTermination: attachment.DeleteOnTermination }), tags: tagRecord(v.Tags) });
     }
   }
   return found;
 }
+
+export const restoredVolumes = (ec2: EC2Client, restoreId: string): Promise<RestoredVolume[]> => describeVolumes(ec2, [byRestoreId(restoreId)]);
+/** The volume as it is now (its own tags), or undefined when it is gone. */
+export const volumeNow = async (ec2: EC2Client, id: string): Promise<RestoredVolume | undefined> => (await describeVolumes(ec2, [byId("volume-id", id)])).find((v) => v.id === id);
 
 /** This account's images matching the filters (disabled ones too: they still carry the name). */
 export async function ownImages(ec2: EC2Client, filters: Filter[]): Promise<RestoredImage[]> {
@@ -63,11 +72,12 @@ export async function ownImages(ec2: EC2Client, filters: Filter[]): Promise<Rest
 }
 
 export const restoredImages = (ec2: EC2Client, restoreId: string): Promise<RestoredImage[]> => ownImages(ec2, [byRestoreId(restoreId)]);
+/** The image as it is now (its own tags), or undefined when it is gone. */
+export const imageNow = async (ec2: EC2Client, id: string): Promise<RestoredImage | undefined> => (await ownImages(ec2, [byId("image-id", id)])).find((i) => i.id === id);
 
-/** The restore's instances, in any state (a terminated one stays visible for about an hour, as AWS shows it). */
-export async function restoredInstances(ec2: EC2Client, restoreId: string): Promise<RestoredInstance[]> {
+async function describeInstances(ec2: EC2Client, filters: Filter[]): Promise<RestoredInstance[]> {
   const found: RestoredInstance[] = [];
-  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: [byRestoreId(restoreId)] })) {
+  for await (const page of paginateDescribeInstances({ client: ec2, pageSize: 1000 }, { Filters: filters })) {
     for (const r of page.Reservations ?? []) {
       for (const i of r.Instances ?? []) {
         if (i.InstanceId === undefined) continue;
@@ -77,6 +87,11 @@ export async function restoredInstances(ec2: EC2Client, restoreId: string): Prom
   }
   return found;
 }
+
+/** The restore's instances, in any state (a terminated one stays visible for about an hour, as AWS shows it). */
+export const restoredInstances = (ec2: EC2Client, restoreId: string): Promise<RestoredInstance[]> => describeInstances(ec2, [byRestoreId(restoreId)]);
+/** The instance as it is now (its own tags), or undefined when EC2 no longer shows it. */
+export const instanceNow = async (ec2: EC2Client, id: string): Promise<RestoredInstance | undefined> => (await describeInstances(ec2, [byId("instance-id", id)])).find((i) => i.id === id);
 
 /** The instance's two status checks (instance and system): "ok", "initializing", "impaired", ...; undefined before EC2 reports any. */
 export async function instanceChecks(ec2: EC2Client, instanceId: string): Promise<{ instance?: string; system?: string } | undefined> {

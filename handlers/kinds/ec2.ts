@@ -2,6 +2,7 @@
 // are called "ebs" in the copy and cleanup manifests. The only kind whose snapshots can be locked and back AMIs.
 import { COPY_LIMITS } from "../catalog";
 import { backupInstance, selectInstances } from "./ec2-backup";
+import { ec2Drill } from "./ec2-drill";
 import { EBS_EVENTS } from "./ec2-events";
 import { describeLocks, lockSnapshot } from "./ec2-lock";
 import { ec2Points } from "./ec2-points";
@@ -54,4 +55,5 @@ export const ec2Kind: Kind = {
     imageUses: (clients) => listImageSnapshots(clients.ec2),
   },
   restore: { ...base, ...ec2Points, ...ec2Restore },
+  drill: { ...base, ...ec2Drill },
 };

@@ -166,8 +166,11 @@ export interface RestoreKind extends KindBase {
   mayBeSource(source: string): boolean;
   /** Whether an explicit point (snapshot id or ARN) can be one of this kind's. */
   mayBePoint(idOrArn: string): boolean;
-  /** This stack's recovery points of `source` in the region, in any state (DR copies and backups alike). */
-  listPoints(clients: KindClients, stackTag: string, source: string): Promise<RecoveryPoint[]>;
+  /**
+   * This stack's recovery points in the region, in any state (DR copies and backups alike): of `source`, or without it
+   * of every source of the kind (a drill's pick step).
+   */
+  listPoints(clients: KindClients, stackTag: string, source?: string): Promise<RecoveryPoint[]>;
   /** The recovery point a snapshot id or ARN names, whatever stack it is of; undefined when the region has none. */
   readPoint(clients: KindClients, idOrArn: string): Promise<RecoveryPoint | undefined>;
   /**
@@ -205,13 +208,18 @@ export interface DrillCleanupContext {
   now: () => Date;
 }
 
-/** What one cleanup call did for one restore of a drill (handlers/drill/contract.ts DrillCleanup gathers them). */
+/**
+ * What one cleanup call did for one restore of a drill (handlers/drill/contract.ts DrillCleanup gathers them). Every
+ * resource found by the restore id is in `refused`, or in `deleted` and/or `remaining`: one whose delete call was sent
+ * but that is not gone yet is in both (so `remaining` empty means everything found is gone). A resource stays in
+ * `deleted` on every call that still sees it (e.g. a terminated instance stays visible for about an hour): gather by id.
+ */
 export interface DrillDeletion {
-  /** Delete calls sent (or already gone) in this call. */
+  /** Deletion sent in this call or earlier (being deleted), or already gone, as last read. */
   deleted: CreatedResource[];
   /** Still there: being deleted, or waiting on another (a volume still attached, a cluster's writer). */
   remaining: CreatedResource[];
-  /** Found by the restore id but not deleted: its tags do not name this drill and this stack. */
+  /** Found by the restore id but not deleted: its tags do not name this drill and this stack, or AWS protects it. */
   refused: Array<CreatedResource & { reason: string }>;
 }
 
@@ -238,4 +246,5 @@ export interface Kind {
   readonly copy: CopyKind;
   readonly cleanup: CleanupKind;
   readonly restore: RestoreKind;
+  readonly drill: DrillKind;
 }

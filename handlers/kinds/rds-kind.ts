@@ -5,6 +5,7 @@ import { isOurs } from "../lib/catalog-record";
 import type { BackupKind, CopyKind, Kind, KindBase, KindDeletes } from "./kind";
 import { copyDbSnapshot, DB_SNAPSHOT_EXISTS_ERRORS, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
 import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
+import { dbDrill } from "./rds-drill";
 import { dbEvents } from "./rds-events";
 import { dbPoints } from "./rds-points";
 import { dbRestore } from "./rds-restore";
@@ -41,5 +42,6 @@ export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: Co
       isComplete: (state) => state === "available",
     },
     restore: { ...base, ...dbPoints(name), ...dbRestore(name) },
+    drill: { ...base, ...dbDrill(name) },
   };
 }

@@ -56,11 +56,11 @@ export function dbPoint(name: DbKind, region: string, snapshot: SnapshotRecord):
 
 const newestFirst = (a: RecoveryPoint, b: RecoveryPoint) => (b.taken ?? "").localeCompare(a.taken ?? "") || a.id.localeCompare(b.id);
 
-/** This stack's snapshots of the source in the region (RDS cannot filter on tags: every manual one is read), newest first. */
-async function listPoints(name: DbKind, rds: RDSClient, stackTag: string, source: string): Promise<RecoveryPoint[]> {
+/** This stack's snapshots of the source (or of every source) in the region (RDS cannot filter on tags: every manual one is read), newest first. */
+async function listPoints(name: DbKind, rds: RDSClient, stackTag: string, source?: string): Promise<RecoveryPoint[]> {
   const [region, snapshots] = await Promise.all([rds.config.region(), listDbSnapshots(rds, name)]);
   return snapshots
-    .filter((s) => isOurs(s.tags, stackTag) && readCatalog(s.tags).source === source)
+    .filter((s) => isOurs(s.tags, stackTag) && (source === undefined || readCatalog(s.tags).source === source))
     .map((s) => dbPoint(name, region, s))
     .sort(newestFirst);
 }

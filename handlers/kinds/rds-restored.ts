@@ -18,12 +18,15 @@ export interface RestoredDb {
   clusterId?: string;
   subnetGroup?: string;
   securityGroupIds: string[];
-  /** A cluster's writer instance. */
+  /** A cluster's writer instance, and every member instance. */
   writer?: string;
+  members: string[];
+  /** RDS refuses to delete it while on (a restore never turns it on). */
+  deletionProtection: boolean;
 }
 
-const INSTANCE_GONE = ["DBInstanceNotFound", "DBInstanceNotFoundFault"];
-const CLUSTER_GONE = ["DBClusterNotFound", "DBClusterNotFoundFault"];
+export const INSTANCE_GONE = ["DBInstanceNotFound", "DBInstanceNotFoundFault"];
+export const CLUSTER_GONE = ["DBClusterNotFound", "DBClusterNotFoundFault"];
 
 /** The VPC security group ids RDS lists for an instance or a cluster. */
 const groupIds = (groups: ReadonlyArray<{ VpcSecurityGroupId?: string }> | undefined) => (groups ?? []).flatMap((g) => (g.VpcSecurityGroupId === undefined ? [] : [g.VpcSecurityGroupId]));
@@ -41,6 +44,8 @@ function ofInstance(d: DBInstance): RestoredDb | undefined {
     clusterId: d.DBClusterIdentifier,
     subnetGroup: d.DBSubnetGroup?.DBSubnetGroupName,
     securityGroupIds: groupIds(d.VpcSecurityGroups),
+    members: [],
+    deletionProtection: d.DeletionProtection ?? false,
   };
 }
 
@@ -54,6 +59,8 @@ function ofCluster(c: DBCluster): RestoredDb | undefined {
     subnetGroup: c.DBSubnetGroup,
     securityGroupIds: groupIds(c.VpcSecurityGroups),
     writer: c.DBClusterMembers?.find((m) => m.IsClusterWriter === true)?.DBInstanceIdentifier,
+    members: (c.DBClusterMembers ?? []).flatMap((m) => (m.DBInstanceIdentifier === undefined ? [] : [m.DBInstanceIdentifier])),
+    deletionProtection: c.DeletionProtection ?? false,
   };
 }
 
@@ -82,21 +89,29 @@ export async function readDbCluster(rds: RDSClient, id: string): Promise<Restore
 /** Whether the resource carries this restore's id. */
 export const isRestoredBy = (db: RestoredDb | undefined, restoreId: string): boolean => db?.tags[TAG_RESTORE_ID] === restoreId;
 
+/** The region's DB clusters tagged with the restore id (every page read). */
+export async function restoredDbClusters(rds: RDSClient, restoreId: string): Promise<RestoredDb[]> {
+  const found: RestoredDb[] = [];
+  for await (const page of paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {})) {
+    for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push(c);
+  }
+  return found;
+}
+
+/** The region's DB instances tagged with the restore id: those inside a cluster when `clusters`, else those outside one. */
+export async function restoredDbInstances(rds: RDSClient, restoreId: string, clusters: boolean): Promise<RestoredDb[]> {
+  const found: RestoredDb[] = [];
+  for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
+    for (const d of (page.DBInstances ?? []).map(ofInstance)) if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push(d);
+  }
+  return found;
+}
+
 /**
  * Everything tagged with the restore id: clusters too when `clusters`; DB instances outside a cluster, or with
  * `clusters` only those inside one (so the two kinds never both report one writer).
  */
 export async function findDbCreated(rds: RDSClient, restoreId: string, clusters: boolean): Promise<CreatedResource[]> {
-  const found: CreatedResource[] = [];
-  if (clusters) {
-    for await (const page of paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {})) {
-      for (const c of (page.DBClusters ?? []).map(ofCluster)) if (c !== undefined && isRestoredBy(c, restoreId)) found.push({ type: "db-cluster", id: c.id, state: c.status, ...restoredFrom(c.tags) });
-    }
-  }
-  for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
-    for (const d of (page.DBInstances ?? []).map(ofInstance)) {
-      if (d !== undefined && isRestoredBy(d, restoreId) && (d.clusterId !== undefined) === clusters) found.push({ type: "db-instance", id: d.id, state: d.status, ...restoredFrom(d.tags) });
-    }
-  }
-  return found;
+  const found = [...(clusters ? await restoredDbClusters(rds, restoreId) : []).map((c) => ({ type: "db-cluster", db: c })), ...(await restoredDbInstances(rds, restoreId, clusters)).map((d) => ({ type: "db-instance", db: d }))];
+  return found.map(({ type, db }) => ({ type, id: db.id, state: db.status, ...restoredFrom(db.tags) }));
 }

@@ -4,7 +4,7 @@
 import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog";
 import { auroraKind } from "./aurora";
 import { ec2Kind } from "./ec2";
-import type { BackupKind, CleanupKind, CopyKind, Kind, RestoreKind } from "./kind";
+import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, RestoreKind } from "./kind";
 import { rdsKind } from "./rds";
 
 /** Every kind's module by name (for tests and tools; the flows use the facet tables below). */
@@ -56,5 +56,20 @@ export function restoreKinds(): readonly RestoreKind[] {
 export function restoreKind(name: ResourceKind): RestoreKind {
   const found = restoreKinds().find((k) => k.name === name);
   if (found === undefined) throw new Error(`no resource kind called ${name} can be restored`);
+  return found;
+}
+
+/** The drill facets in the order of RESOURCE_KINDS: only the drill function's archive carries their delete calls. */
+const DRILL: readonly DrillKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].drill);
+
+/** Every kind's drill facet, in the order of RESOURCE_KINDS. */
+export function drillKinds(): readonly DrillKind[] {
+  return DRILL;
+}
+
+/** The drill facet of the kind a drill's sample names. */
+export function drillKind(name: ResourceKind): DrillKind {
+  const found = DRILL.find((k) => k.name === name);
+  if (found === undefined) throw new Error(`no resource kind called ${name} can be drilled`);
   return found;
 }

@@ -128,7 +128,7 @@ function databaseFacts(value: unknown): DatabaseFacts {
 const STATUSES: readonly RestoreState["status"][] = ["pending", "available", "failed"];
 
 /** The state a previous step returned: the fields every step reads must be there and of their type. */
-function parseState(value: unknown): RestoreState {
+export function parseState(value: unknown): RestoreState {
   if (!isFields(value)) throw malformedEventError(`state must be the RestoreState a previous step returned, got ${describeInput(value)}`);
   restoreId(value.restoreId);
   instant(value.startedAt, "state.startedAt");
@@ -152,7 +152,7 @@ function parseState(value: unknown): RestoreState {
 }
 
 /** The error a Catch puts in the state: { "Error": name, "Cause": text }. */
-function stepError(value: unknown): { Error: string; Cause: string } {
+export function stepError(value: unknown): { Error: string; Cause: string } {
   if (!isFields(value) || typeof value.Error !== "string") throw malformedEventError(`error must be {"Error": ..., "Cause": ...} as a Catch records it, got ${describeInput(value)}`);
   return { Error: value.Error, Cause: typeof value.Cause === "string" ? value.Cause : "" };
 }

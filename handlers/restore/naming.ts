@@ -23,10 +23,14 @@ function clean(text: string): string {
 
 /** The default name: the source part is cut when needed; the short restore id always stays whole at the end. */
 export function defaultRestoreName(source: string, restoreId: string): string {
-  const short = clean(restoreId.slice(0, SHORT_ID));
-  const tail = short === "" ? "" : `-${short}`;
-  const head = clean(`restored-${source}`).slice(0, MAX_RESTORE_NAME - tail.length).replace(/-+$/, "");
-  return `${head}${tail}`;
+  return composedRestoreName(`restored-${source}`, restoreId.slice(0, SHORT_ID));
+}
+
+/** A name of the rule from a head (cut when needed; starts with a letter) and a short tail kept whole at the end. */
+export function composedRestoreName(head: string, tail: string): string {
+  const short = clean(tail);
+  const end = short === "" ? "" : `-${short}`;
+  return `${clean(head).slice(0, MAX_RESTORE_NAME - end.length).replace(/-+$/, "")}${end}`;
 }
 
 /** The name a restore uses: the one asked for, else the default. */

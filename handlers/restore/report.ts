@@ -37,7 +37,7 @@ export interface RestoreManifest extends Omit<RestoreReport, "manifest"> {
 }
 
 /** A Step Functions Catch's error: a Lambda error's Cause is JSON with errorType and errorMessage. */
-function caughtFailure(error: { Error: string; Cause: string }): ErrorInfo {
+export function caughtFailure(error: { Error: string; Cause: string }): ErrorInfo {
   try {
     const cause: unknown = JSON.parse(error.Cause);
     if (isFields(cause) && typeof cause.errorMessage === "string") return { name: typeof cause.errorType === "string" ? cause.errorType : error.Error, message: cause.errorMessage };

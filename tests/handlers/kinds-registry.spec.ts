@@ -4,7 +4,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
 import { QUOTA_KINDS, RESOURCE_KINDS, SNAPSHOT_KIND_OF, SNAPSHOT_KINDS } from "../../handlers/catalog";
-import { backupKind, cleanupKind, cleanupKinds, copyKind, copyKinds, KIND_MODULES, restoreKind, restoreKinds } from "../../handlers/kinds/registry";
+import { backupKind, cleanupKind, cleanupKinds, copyKind, copyKinds, drillKind, drillKinds, KIND_MODULES, restoreKind, restoreKinds } from "../../handlers/kinds/registry";
 import { COPY_EVENT_PATTERNS } from "../../infra/copy";
 import { copySettings } from "../helpers/copy-setup";
 
@@ -14,8 +14,9 @@ const OPERATIONS = {
   copy: ["listBackups", "readBackups", "notOursById", "listCopies", "copyOf", "startCopy", "deleteSnapshot"],
   cleanup: ["listForCleanup", "isComplete", "deleteSnapshot"],
   restore: ["mayBeSource", "mayBePoint", "listPoints", "readPoint", "missing", "start", "poll", "validate", "findCreated"],
+  drill: ["deleteRestored"],
 } as const;
-const ERROR_LISTS = { backup: ["sourceGone"], copy: ["snapshotGone"], cleanup: ["snapshotGone", "snapshotInUse"], restore: [] } as const;
+const ERROR_LISTS = { backup: ["sourceGone"], copy: ["snapshotGone"], cleanup: ["snapshotGone", "snapshotInUse"], restore: [], drill: [] } as const;
 
 describe("resource kinds: one registry over the one list of names", () => {
   it("has exactly the kinds of RESOURCE_KINDS, in its order, each facet naming its kind and its snapshots", () => {
@@ -25,7 +26,7 @@ describe("resource kinds: one registry over the one list of names", () => {
     expect(SNAPSHOT_KINDS).to.deep.equal(RESOURCE_KINDS.map((name) => SNAPSHOT_KIND_OF[name]));
     for (const name of RESOURCE_KINDS) {
       const kind = KIND_MODULES[name];
-      for (const facet of [kind.backup, kind.copy, kind.cleanup, kind.restore]) {
+      for (const facet of [kind.backup, kind.copy, kind.cleanup, kind.restore, kind.drill]) {
         expect(facet.name, name).to.equal(name);
         expect(facet.snapshotKind, name).to.equal(SNAPSHOT_KIND_OF[name]);
       }
@@ -34,8 +35,13 @@ describe("resource kinds: one registry over the one list of names", () => {
       expect(copyKind(SNAPSHOT_KIND_OF[name])).to.equal(kind.copy);
       expect(cleanupKind(SNAPSHOT_KIND_OF[name])).to.equal(kind.cleanup);
       expect(restoreKind(name)).to.equal(kind.restore);
+      expect(drillKind(name)).to.equal(kind.drill);
+      // A drill's cleanup polls and gives up within bounds the drill machine's timeout can hold.
+      expect(kind.drill.deletePollSeconds, name).to.be.within(5, 300);
+      expect(kind.drill.deleteTimeoutMinutes, name).to.be.within(5, 120);
     }
     expect(restoreKinds().map((k) => k.name)).to.deep.equal([...RESOURCE_KINDS]);
+    expect(drillKinds().map((k) => k.name)).to.deep.equal([...RESOURCE_KINDS]);
   });
 
   it("each kind implements every operation of every flow", () => {

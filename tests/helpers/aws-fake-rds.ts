@@ -60,6 +60,7 @@ export function dbInstanceXml(region: RegionState, d: FakeDbInstance): string {
     d.subnetGroup === undefined ? undefined : el("DBSubnetGroup", leaf("DBSubnetGroupName", d.subnetGroup)),
     vpcGroups(d.securityGroupIds),
     leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
+    leaf("DeletionProtection", d.deletionProtection ?? false),
     tagList(d.tags),
   );
 }
@@ -79,6 +80,7 @@ export function dbClusterXml(region: RegionState, c: FakeDbCluster): string {
     vpcGroups(c.securityGroupIds),
     el("DBClusterMembers", ...members),
     leaf("DBClusterArn", `arn:aws:rds:${region.name}:${region.accountId}:cluster:${c.id}`),
+    leaf("DeletionProtection", c.deletionProtection ?? false),
     tagList(c.tags),
   );
 }

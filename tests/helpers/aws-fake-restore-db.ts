@@ -56,6 +56,7 @@ function restoreDbInstance({ params, region }: ActionContext): string {
     port: Number(params.get("Port") ?? DEFAULT_PORTS[engine] ?? 5432),
     multiAz: params.get("MultiAZ") === "true",
     storageType: params.get("StorageType") ?? "gp2",
+    deletionProtection: params.get("DeletionProtection") === "true",
     ...where,
   };
   region.dbInstances.set(id, db);
@@ -69,7 +70,7 @@ function restoreDbCluster({ params, region }: ActionContext): string {
   snapshotNamed(region, requireParam(params, "SnapshotIdentifier"), region.dbClusterSnapshots, "cluster-snapshot", "DBClusterSnapshotNotFoundFault", "InvalidDBClusterSnapshotStateFault");
   if (region.dbClusters.has(id)) throw new AwsFault("DBClusterAlreadyExistsFault", 400, `DB Cluster already exists`);
   const where = placement(params, region);
-  const cluster: FakeDbCluster = { id, status: "creating", engine, tags: checkRdsTags(tagsParam(params, "Tags")), engineVersion: params.get("EngineVersion") ?? "16.4", port: Number(params.get("Port") ?? DEFAULT_PORTS[engine] ?? 5432), ...where };
+  const cluster: FakeDbCluster = { id, status: "creating", engine, tags: checkRdsTags(tagsParam(params, "Tags")), engineVersion: params.get("EngineVersion") ?? "16.4", port: Number(params.get("Port") ?? DEFAULT_PORTS[engine] ?? 5432), deletionProtection: params.get("DeletionProtection") === "true", ...where };
   region.dbClusters.set(id, cluster);
   setProgress(cluster, progressTo(region, "creating", "available"));
   return dbClusterXml(region, cluster);
@@ -87,19 +88,19 @@ function createDbInstance({ params, region }: ActionContext): string {
   if (cluster.status !== "available") throw new AwsFault("InvalidDBClusterStateFault", 400, `DBCluster ${clusterId} is in state ${cluster.status}.`);
   if (engine !== cluster.engine) throw new AwsFault("InvalidParameterCombination", 400, `The engine ${engine} does not match the cluster's ${cluster.engine}.`);
   const writer = ![...region.dbInstances.values()].some((d) => d.clusterId === cluster.id && d.writer === true);
-  const db: FakeDbInstance = { id, status: "creating", engine, clusterId: cluster.id, tags: checkRdsTags(tagsParam(params, "Tags")), engineVersion: cluster.engineVersion, instanceClass, port: cluster.port, multiAz: false, storageType: "aurora", ...(writer ? { writer } : {}) };
+  const db: FakeDbInstance = { id, status: "creating", engine, clusterId: cluster.id, tags: checkRdsTags(tagsParam(params, "Tags")), engineVersion: cluster.engineVersion, instanceClass, port: cluster.port, multiAz: false, storageType: "aurora", deletionProtection: params.get("DeletionProtection") === "true", ...(writer ? { writer } : {}) };
   region.dbInstances.set(id, db);
   setProgress(db, progressTo(region, "creating", "available"));
   return dbInstanceXml(region, db);
 }
 
-/** The built-in listing, then each resource it showed moves on. */
+/** The built-in listing, then each resource it showed moves on ("deleted": it is gone, as RDS no longer lists it). */
 function describeThenAdvance(action: "DescribeDBInstances" | "DescribeDBClusters"): FakeAction {
   return ({ params, region, cap }) => {
     const xml = rdsAction(action, params, region, cap);
     const table: Map<string, FakeDbInstance | FakeDbCluster> = action === "DescribeDBInstances" ? region.dbInstances : region.dbClusters;
     const element = action === "DescribeDBInstances" ? "DBInstanceIdentifier" : "DBClusterIdentifier";
-    for (const r of table.values()) if (xml.includes(`<${element}>${r.id}</${element}>`)) advance(r, (s) => (r.status = s));
+    for (const r of [...table.values()]) if (xml.includes(`<${element}>${r.id}</${element}>`)) advance(r, (s) => (s === "deleted" ? table.delete(r.id) : (r.status = s)));
     return xml;
   };
 }

@@ -23,7 +23,8 @@ export interface RestoredFakeVolume {
   volumeType: string;
   tags: Tags;
   clientToken?: string;
-  attachedTo?: { instanceId: string; device: string };
+  /** Attached (state in-use); the volume goes with the instance when deleteOnTermination (AWS's default for a launch). */
+  attachedTo?: { instanceId: string; device: string; deleteOnTermination?: boolean };
 }
 
 export interface RestoredFakeImage extends FakeImage {
@@ -104,7 +105,7 @@ function completedSnapshot(region: RegionState, id: string) {
 }
 
 function volumeXml(v: RestoredFakeVolume): string {
-  const attachment = v.attachedTo === undefined ? el("attachmentSet") : el("attachmentSet", el("item", leaf("volumeId", v.id), leaf("instanceId", v.attachedTo.instanceId), leaf("device", v.attachedTo.device), leaf("status", "attached"), leaf("deleteOnTermination", true)));
+  const attachment = v.attachedTo === undefined ? el("attachmentSet") : el("attachmentSet", el("item", leaf("volumeId", v.id), leaf("instanceId", v.attachedTo.instanceId), leaf("device", v.attachedTo.device), leaf("status", "attached"), leaf("deleteOnTermination", v.attachedTo.deleteOnTermination ?? true)));
   return [leaf("volumeId", v.id), leaf("size", v.sizeGiB), leaf("snapshotId", v.snapshotId), leaf("availabilityZone", v.zone), leaf("status", v.state), leaf("createTime", new Date(0).toISOString()), attachment, leaf("volumeType", v.volumeType), leaf("encrypted", v.encrypted), leaf("kmsKeyId", v.kmsKeyId), tagSet(v.tags)].join("");
 }
 
@@ -145,7 +146,8 @@ function describeVolumes({ params, region, cap }: ActionContext): string {
   );
   const { items, next } = page(found, params, cap, 500);
   const xml = el("volumeSet", ...items.map((v) => el("item", volumeXml(v)))) + (leaf("nextToken", next) ?? "");
-  for (const v of items) advance(v, (s) => (v.state = s));
+  // "deleted": EC2 no longer lists it.
+  for (const v of items) advance(v, (s) => (s === "deleted" ? volumes.delete(v.id) : (v.state = s)));
   return xml;
 }
 
@@ -210,9 +212,15 @@ function describeImages({ params, region, cap }: ActionContext): string {
   return xml;
 }
 
+/** Deregisters the image; with DeleteAssociatedSnapshots, as EC2 does, its snapshots go too (unless another image uses one). */
 function deregisterImage({ params, region }: ActionContext): string {
   const id = requireParam(params, "ImageId");
-  if (!regionImages(region).delete(id)) throw new AwsFault("InvalidAMIID.NotFound", 400, `The image id '[${id}]' does not exist`);
+  const image = regionImages(region).get(id);
+  if (image === undefined || !regionImages(region).delete(id)) throw new AwsFault("InvalidAMIID.NotFound", 400, `The image id '[${id}]' does not exist`);
+  if (params.get("DeleteAssociatedSnapshots") === "true") {
+    const used = new Set([...regionImages(region).values()].flatMap((i) => i.snapshotIds));
+    for (const s of image.snapshotIds) if (!used.has(s)) region.snapshots.delete(s);
+  }
   return leaf("return", true) ?? "";
 }
 
@@ -250,7 +258,8 @@ function runInstances({ params, region }: ActionContext): string {
     const key = override?.get("Ebs.KmsKeyId");
     checkKey(key, region, asked);
     const encrypted = asked || snapshot?.encrypted === true;
-    const volume: RestoredFakeVolume = { id: region.nextId("vol"), state: "in-use", snapshotId: d.snapshotId, sizeGiB: snapshot?.sizeGiB ?? 8, zone, encrypted, kmsKeyId: encrypted ? (key ?? snapshot?.kmsKeyId ?? "alias/aws/ebs") : undefined, volumeType: "gp3", tags: { ...volumeTags }, attachedTo: { instanceId: id, device: d.device } };
+    const deleteOnTermination = override?.get("Ebs.DeleteOnTermination") !== "false";
+    const volume: RestoredFakeVolume = { id: region.nextId("vol"), state: "in-use", snapshotId: d.snapshotId, sizeGiB: snapshot?.sizeGiB ?? 8, zone, encrypted, kmsKeyId: encrypted ? (key ?? snapshot?.kmsKeyId ?? "alias/aws/ebs") : undefined, volumeType: "gp3", tags: { ...volumeTags }, attachedTo: { instanceId: id, device: d.device, deleteOnTermination } };
     tables.volumes.set(volume.id, volume);
     return { id: volume.id, device: d.device, tags: volume.tags };
   });
@@ -314,10 +323,26 @@ function describeInstanceStatus({ params, region }: ActionContext): string {
   return el("instanceStatusSet", ...items);
 }
 
-/** The built-in DescribeInstances, then every instance it showed moves on (pending -> running). */
+/** A terminated instance's volumes: those with deleteOnTermination are deleted, the others detached (available). */
+function releaseVolumes(region: RegionState, instance: FakeInstance): void {
+  const { volumes } = restoreTables(region);
+  for (const v of [...volumes.values()]) {
+    if (v.attachedTo?.instanceId !== instance.id) continue;
+    if (v.attachedTo.deleteOnTermination !== false) volumes.delete(v.id);
+    else Object.assign(v, { state: "available", attachedTo: undefined });
+  }
+}
+
+/** The built-in DescribeInstances, then every instance it showed moves on (pending -> running, shutting-down -> terminated). */
 function describeInstances(ctx: ActionContext): string {
   const xml = ec2Action("DescribeInstances", ctx.params, ctx.region, ctx.cap);
-  for (const i of ctx.region.instances.values()) if (xml.includes(`<instanceId>${i.id}</instanceId>`)) advance(i, (s) => (i.state = s as FakeInstance["state"]));
+  for (const i of ctx.region.instances.values()) {
+    if (!xml.includes(`<instanceId>${i.id}</instanceId>`)) continue;
+    advance(i, (s) => {
+      i.state = s as FakeInstance["state"];
+      if (s === "terminated") releaseVolumes(ctx.region, i);
+    });
+  }
   return xml;
 }
 

@@ -26,6 +26,8 @@ export interface FakeInstance {
   /** A launched instance (restore): its image and private IP. */
   imageId?: string;
   privateIp?: string;
+  /** DisableApiTermination: TerminateInstances is refused while on. */
+  terminationProtected?: boolean;
 }
 
 export interface FakeSnapshot {
@@ -60,6 +62,8 @@ export interface FakeDbInstance {
   /** A restored DB instance: where it runs. */
   subnetGroup?: string;
   securityGroupIds?: string[];
+  /** DeleteDBInstance is refused while on. */
+  deletionProtection?: boolean;
 }
 
 export interface FakeDbCluster {
@@ -72,6 +76,8 @@ export interface FakeDbCluster {
   /** A restored cluster: where it runs. */
   subnetGroup?: string;
   securityGroupIds?: string[];
+  /** DeleteDBCluster is refused while on. */
+  deletionProtection?: boolean;
 }
 
 export interface FakeDbSnapshot {

@@ -3,6 +3,7 @@
 // by the SDK's own strategy, exactly as AWS's would be.
 import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import { COPY_ACTIONS } from "./aws-fake-copy";
+import { DRILL_ACTIONS } from "./aws-fake-drill";
 import { ec2Action } from "./aws-fake-ec2";
 import type { FakeAction } from "./aws-fake-extensions";
 import { LOCK_ACTIONS } from "./aws-fake-lock";
@@ -120,7 +121,7 @@ export class FakeAws {
   private extension(service: string, action: string): FakeAction | undefined {
     // Locks first: DeleteSnapshot is refused on a locked snapshot before the cleanup fake deletes it. The restore
     // fake's DescribeImages (with filters) answers the cleanup listing too.
-    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, RESTORE_ACTIONS, CLEANUP_ACTIONS, SUBNET_ACTIONS]) {
+    for (const actions of [LOCK_ACTIONS, COPY_ACTIONS, RESTORE_ACTIONS, DRILL_ACTIONS, CLEANUP_ACTIONS, SUBNET_ACTIONS]) {
       const table: Record<string, FakeAction> | undefined = service === "ec2" ? actions.ec2 : service === "rds" ? actions.rds : undefined;
       if (table && Object.hasOwn(table, action)) return table[action];
     }

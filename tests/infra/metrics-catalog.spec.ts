@@ -7,6 +7,7 @@ import * as path from "path";
 import { handler as backupHandler } from "../../handlers/backup";
 import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
+import { handler as drillHandler } from "../../handlers/drill";
 import { cataloguedMetric, cataloguedMetrics, metricSet, METRICS_NAMESPACE, watchedMetric } from "../../handlers/lib/metrics";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupEnv } from "../helpers/backup-setup";
@@ -18,6 +19,7 @@ import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
 import { buildScenario, shiftScenarioToNow } from "../helpers/cleanup-scenario";
 import { DR, PRIMARY, cleanupContext, cleanupEnv } from "../helpers/cleanup-setup";
 import { deployStack } from "../helpers/deploy";
+import { DR as DRILL_REGION, drillEnv, drRegion, passedReportEvent } from "../helpers/drill-setup";
 import { ofType } from "../helpers/resources";
 import { ROOT, stackFiles } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
@@ -113,9 +115,14 @@ describe("metrics catalog", () => {
         PRIMARY,
         () => cleanupHandler({ scheduledTime: "2026-11-22T03:30:00Z" }, cleanupContext()),
       );
+      // The drill's report (drillPlan) and its watch (drillWatch; a schedule with no slot yet lists nothing).
+      await run("drill", drRegion, drillEnv({ schedule: "cron(0 3 1 * ? 2199)" }), DRILL_REGION, async () => {
+        await drillHandler(passedReportEvent(), lambdaContext());
+        return drillHandler({ step: "watch" }, lambdaContext());
+      });
     });
 
-    for (const fn of ["backup", "copy", "cleanup"] as const) {
+    for (const fn of ["backup", "copy", "cleanup", "drill"] as const) {
       it(`${fn}: only catalogued metrics of the ${fn} function, in ${METRICS_NAMESPACE}, with their units and exactly their dimensions`, () => {
         const docs = emitted.get(fn) ?? [];
         expect(docs).to.have.length.above(0);

@@ -3,44 +3,11 @@
 // Choice with a Default, the report's own failure caught to a Fail, and the step events of the contract.
 import { expect } from "chai";
 import { RESTORE_STEPS } from "../../handlers/restore/contract";
-import {
-  LAMBDA_SERVICE_ERRORS,
-  RESTORE_MACHINE_MARGIN_MINUTES,
-  STATE,
-  THROTTLING_ERRORS,
-  restoreMachineDefinition,
-  restoreMachineTimeoutSeconds,
-  type AslDefinition,
-  type AslState,
-} from "../../infra/restore-machine";
-import { validateAsl } from "../helpers/asl-validate";
+import { LAMBDA_SERVICE_ERRORS, THROTTLING_ERRORS, type AslDefinition } from "../../infra/asl";
+import { RESTORE_MACHINE_MARGIN_MINUTES, STATE, restoreMachineDefinition, restoreMachineTimeoutSeconds } from "../../infra/restore-machine";
+import { reachableFrom, successors, tasks, validateAsl } from "../helpers/asl-validate";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:restore-dr";
-
-/** The states a state can go to next (Next, Default, Choices, Catch). */
-function successors(state: AslState): string[] {
-  const next: string[] = [];
-  if ("Next" in state) next.push(state.Next);
-  if (state.Type === "Choice") next.push(...state.Choices.map((c) => c.Next), state.Default);
-  if (state.Type === "Task") next.push(...state.Catch.map((c) => c.Next));
-  return next;
-}
-
-function reachable(d: AslDefinition): Set<string> {
-  const seen = new Set<string>();
-  const queue = [d.StartAt];
-  for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-    if (seen.has(name)) continue;
-    seen.add(name);
-    const state = d.States[name];
-    if (state !== undefined) queue.push(...successors(state));
-  }
-  return seen;
-}
-
-function tasks(d: AslDefinition): [string, Extract<AslState, { Type: "Task" }>][] {
-  return Object.entries(d.States).flatMap(([name, s]) => (s.Type === "Task" ? [[name, s] as [string, typeof s]] : []));
-}
 
 describe("restore state machine definition", () => {
   const definition = restoreMachineDefinition(FUNCTION_ARN, 3600);
@@ -58,13 +25,13 @@ describe("restore state machine definition", () => {
   });
 
   it("reaches every state from StartAt, and every transition names a state", () => {
-    expect([...reachable(definition)].sort()).to.deep.equal(Object.keys(definition.States).sort());
+    expect([...reachableFrom(definition)].sort()).to.deep.equal(Object.keys(definition.States).sort());
     for (const state of Object.values(definition.States)) for (const next of successors(state)) expect(definition.States, next).to.have.property(next);
   });
 
   it("finds an unreachable state (the check can fail)", () => {
     const extra: AslDefinition = { ...definition, States: { ...definition.States, Orphan: { Type: "Succeed" } } };
-    expect(reachable(extra).has("Orphan")).to.equal(false);
+    expect(reachableFrom(extra).has("Orphan")).to.equal(false);
   });
 
   it("invokes only the restore function, through the optimized Lambda integration, with each step of the contract", () => {

@@ -1,0 +1,78 @@
+// Validates a drill step event (handlers/drill/contract.ts) before any AWS call: the step, the drill id (the Step
+// Functions execution name), the instants, the request, and the sample or state a previous step returned. Unknown
+// fields are refused at every level a person or the machine writes, so a typo is never silently ignored.
+import { malformedEventError } from "../lib/errors";
+import { describeInput } from "../lib/event-input";
+import { isFields, type Fields } from "../lib/values";
+import { parseState, stepError } from "../restore/event";
+import type { RestoreState } from "../restore/contract";
+import { DRILL_STEPS, type DrillSample, type DrillStepEvent } from "./contract";
+import { drillId, drillRequest, drillSample, drillState, instant } from "./state";
+
+const STEP_FIELDS: Readonly<Record<DrillStepEvent["step"], readonly string[]>> = {
+  pick: ["step", "drillId", "startedAt", "request"],
+  start: ["step", "sample", "startedAt"],
+  poll: ["step", "sample", "state"],
+  validate: ["step", "sample", "state"],
+  measure: ["step", "sample", "state", "error"],
+  cleanup: ["step", "state"],
+  report: ["step", "drillId", "startedAt", "state", "error"],
+  watch: ["step"],
+};
+
+/** The event, checked; throws MalformedEventError naming the first problem. */
+export function parseDrillEvent(event: unknown): DrillStepEvent {
+  if (!isFields(event)) throw malformedEventError(`Expected a drill step event {"step": ${DRILL_STEPS.join(" | ")}, ...}, got ${describeInput(event)}`);
+  const step = DRILL_STEPS.find((s) => s === event.step);
+  if (step === undefined) throw malformedEventError(`Unknown step ${describeInput(event.step)}; expected one of ${DRILL_STEPS.join(", ")}`);
+  const unknown = Object.keys(event).filter((key) => !STEP_FIELDS[step].includes(key));
+  if (unknown.length > 0) throw malformedEventError(`The ${step} step has unknown fields ${unknown.join(", ")}; allowed: ${STEP_FIELDS[step].join(", ")}`);
+  switch (step) {
+    case "pick":
+      return { step, drillId: drillId(event.drillId, "drillId"), startedAt: instant(event.startedAt, "startedAt"), request: drillRequest(event.request) };
+    case "start":
+      return { step, sample: drillSample(event.sample, "sample"), startedAt: instant(event.startedAt, "startedAt") };
+    case "poll":
+    case "validate": {
+      const sample = drillSample(event.sample, "sample");
+      return { step, sample, state: restoreStateOf(sample, event.state) };
+    }
+    case "measure": {
+      const sample = drillSample(event.sample, "sample");
+      if (event.state === undefined && event.error === undefined) throw malformedEventError("The measure step needs the restore's state, or the error a Catch recorded (or both)");
+      return {
+        step,
+        sample,
+        ...(event.state === undefined ? {} : { state: restoreStateOf(sample, event.state) }),
+        ...(event.error === undefined ? {} : { error: stepError(event.error) }),
+      };
+    }
+    case "cleanup":
+      return { step, state: drillState(event.state) };
+    case "report":
+      return reportEvent(event);
+    case "watch":
+      return { step };
+  }
+}
+
+function reportEvent(event: Fields): DrillStepEvent {
+  const id = drillId(event.drillId, "drillId");
+  const state = event.state === undefined ? undefined : drillState(event.state);
+  if (state !== undefined && state.drill.drillId !== id) throw malformedEventError(`state.drill.drillId ${describeInput(state.drill.drillId)} is not the report's drillId ${describeInput(id)}`);
+  return {
+    step: "report",
+    drillId: id,
+    startedAt: instant(event.startedAt, "startedAt"),
+    ...(state === undefined ? {} : { state }),
+    ...(event.error === undefined ? {} : { error: stepError(event.error) }),
+  };
+}
+
+/** The restore's state, which must be the sample's own restore (another's would measure or clean the wrong thing). */
+function restoreStateOf(sample: DrillSample, value: unknown): RestoreState {
+  const state = parseState(value);
+  if (state.restoreId !== sample.restoreId) throw malformedEventError(`state.restoreId ${describeInput(state.restoreId)} is not the sample's restore ${describeInput(sample.restoreId)}`);
+  if (state.drillId !== sample.drillId) throw malformedEventError(`state.drillId ${describeInput(state.drillId)} is not the sample's drill ${describeInput(sample.drillId)}`);
+  return state;
+}
