@@ -182,7 +182,6 @@ describe("npm run drill: following the drill", () => {
       "  +2:30    Keep 600 s",
       "  +2:45    Cleanup",
       "  +2:45    cleanup: pending (0 deleted, 1 remaining)",
-      "  +2:45    remaining: db-instance drill-orders-db-2 (r2)",
       "  +3:00    CleanupWait 30 s",
       "  +3:00    Cleanup",
       "  +3:15    cleanup: done (2 deleted, 0 remaining)",

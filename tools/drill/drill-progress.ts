@@ -5,7 +5,6 @@
 // pending restore state: a poll), not the state names, so the machine's names can change without this file.
 import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import type { DrillReport, DrillResult, DrillState } from "../../handlers/drill/contract";
-import type { RestoreState } from "../../handlers/restore/contract";
 import { isFields } from "../../handlers/lib/values";
 import type { ExecutionProgress, ExecutionView } from "../lib/follow";
 import { elapsed, EventLines, eventFailure, failureText, parseJson } from "../lib/progress";
@@ -128,11 +127,22 @@ export class DrillProgressPrinter extends EventLines implements ExecutionProgres
     const result = drillResult(output);
     if (result !== undefined) return [this.resultLine(result)];
     const state = drillState(output);
-    if (state !== undefined) return state.cleanup !== undefined ? cleanupLines(state.drill.drillId, state.cleanup).map((l) => l.trim()) : this.picked(state);
+    if (state === undefined) return this.restoreLines(output);
+    if (state.cleanup === undefined) return this.picked(state);
+    // While pending, the counts (the machine calls again); the resources once it has ended.
+    const lines = cleanupLines(state.drill.drillId, state.cleanup).map((l) => l.trim());
+    return state.cleanup.status === "pending" ? lines.slice(0, 1) : lines;
+  }
+
+  private restoreLines(output: string | undefined): string[] {
     const sample = sampleOf(output);
     const restore = restoreState(output);
     if (sample === undefined || restore === undefined) return [];
-    return this.restoreLines(sample, restore);
+    let lines = this.restores.get(sample.restoreId);
+    const started = lines === undefined;
+    lines ??= new RestoreStateLines();
+    this.restores.set(sample.restoreId, lines);
+    return lines.lines(restore, started);
   }
 
   private picked(state: DrillState): string[] {
@@ -141,14 +151,6 @@ export class DrillProgressPrinter extends EventLines implements ExecutionProgres
     for (const s of drill.samples) lines.push(`  ${restoreLabel(drill.drillId, s.restoreId)} ${s.plan} ${s.kind} ${s.source} at ${s.pointId} (taken ${s.taken})`);
     for (const u of drill.unsampled) lines.push(`  not sampled: ${u.plan} ${u.kind}: ${u.reason}`);
     return lines;
-  }
-
-  private restoreLines(sample: SampleRef, state: RestoreState): string[] {
-    let lines = this.restores.get(sample.restoreId);
-    const started = lines === undefined;
-    lines ??= new RestoreStateLines();
-    this.restores.set(sample.restoreId, lines);
-    return lines.lines(state, started);
   }
 
   private resultLine(result: DrillResult): string {
