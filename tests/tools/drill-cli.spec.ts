@@ -205,6 +205,8 @@ describe("npm run drill: following the drill", () => {
     expect(histories.every((c) => c.params.get("reverseOrder") === "true")).to.equal(true);
     expect(histories.length).to.be.at.most(describes * 4);
     expect(new Set(fake.calls.map((c) => c.region))).to.deep.equal(new Set([DR]));
+    // The operator permissions the README names for npm run drill, and nothing else.
+    expect(new Set(fake.calls.map((c) => `states:${c.action}`))).to.deep.equal(new Set(["states:StartExecution", "states:DescribeExecution", "states:GetExecutionHistory"]));
   });
 
   it("a failed drill: the restore's error under its label, missed and failed outcomes, cleanup incomplete, DrillFailed; exit 1", async () => {
