@@ -102,3 +102,21 @@ export function lambdaInvokeResource(functionArn: string): string {
   if (match === null) throw new Error(`expected an ARN, got ${JSON.stringify(functionArn)}`);
   return `arn:${match[1]}:states:::lambda:invoke`;
 }
+
+/**
+ * Step Functions fails a Standard execution whose history passes this many events; an inline Map's iterations write
+ * into their execution's history.
+ */
+export const MAX_HISTORY_EVENTS = 25_000;
+
+/**
+ * The history events a state writes each time it runs (Standard workflow, JSONPath, the optimized Lambda integration):
+ * a Task entered, scheduled, started, succeeded, exited; a Map entered, started, succeeded, exited (and 2 per iteration,
+ * MAP_ITERATION_EVENTS); Fail only its entry. A failed Task attempt adds TASK_FAILED_ATTEMPT_EVENTS.
+ */
+export const HISTORY_EVENTS: Record<AslState["Type"], number> = { Task: 5, Pass: 2, Wait: 2, Choice: 2, Map: 4, Succeed: 2, Fail: 1 };
+export const MAP_ITERATION_EVENTS = 2;
+/** TaskFailed, and the retry's TaskScheduled and TaskStarted. */
+export const TASK_FAILED_ATTEMPT_EVENTS = 3;
+/** ExecutionStarted and the execution's end. */
+export const EXECUTION_EVENTS = 2;

@@ -18,8 +18,22 @@
 // JSONPath cannot leave out a field whose path is missing, so each way into Measure and into Report has its own Pass
 // building the event with exactly the fields known there. A path that is missing at run time is States.Runtime, which
 // no Catch takes and which would end the execution before cleanup: every path below is one the contract guarantees.
+// Two more ways to end before cleanup are sized here: the machine's TimeoutSeconds (drillMachineTimeoutSeconds: every
+// wave of restores, the keep, the slowest deletion) and Step Functions' history limit (drillMaxSamples).
 import { DRILL_STEPS } from "../handlers/drill/contract";
-import { ERROR_PATH, TASK_RETRY, catchAll, lambdaInvokeResource, type AslDefinition, type AslFlow, type AslState } from "./asl";
+import {
+  ERROR_PATH,
+  EXECUTION_EVENTS,
+  HISTORY_EVENTS,
+  MAP_ITERATION_EVENTS,
+  MAX_HISTORY_EVENTS,
+  TASK_RETRY,
+  catchAll,
+  lambdaInvokeResource,
+  type AslDefinition,
+  type AslFlow,
+  type AslState,
+} from "./asl";
 
 /** The machine gives up (States.Timeout) this long after restores, keep and cleanup: pick, retries, measure, report. */
 export const DRILL_MACHINE_MARGIN_MINUTES = 30;
@@ -93,6 +107,42 @@ export function drillMachineTimeoutSeconds(times: DrillMachineTimes): number {
     waves = Math.max(1, Math.ceil(maxSamples / maxConcurrency));
   }
   return (waves * restore + times.keepMinutes + deletion + DRILL_MACHINE_MARGIN_MINUTES) * 60;
+}
+
+/** How the kinds pace a drill: each restore kind's poll interval and deadline, each drill facet's for deletion. */
+export interface DrillPace {
+  restore: ReadonlyArray<{ pollSeconds: number; timeoutMinutes: number }>;
+  deletion: ReadonlyArray<{ deletePollSeconds: number; deleteTimeoutMinutes: number }>;
+}
+
+/** The share of MAX_HISTORY_EVENTS a drill plans for: the rest is left for retried attempts. */
+export const DRILL_HISTORY_SHARE = 0.9;
+
+const events = (...types: Array<AslState["Type"]>) => types.reduce((n, t) => n + HISTORY_EVENTS[t], 0);
+
+/**
+ * The most history events a drill of `samples` restores can write: every restore polled to its kind's deadline (a Wait,
+ * a Poll and a Choice per poll), cleanup called until its deadline; retries not counted (DRILL_HISTORY_SHARE leaves room).
+ */
+export function drillHistoryEvents(pace: DrillPace, samples: number): number {
+  if (pace.restore.length === 0 || pace.deletion.length === 0) throw new Error("expected the pace of at least one restore kind and one drill facet");
+  const polls = Math.max(...pace.restore.map((k) => Math.ceil((k.timeoutMinutes * 60) / k.pollSeconds) + 1));
+  const cleanupCalls = Math.ceil((Math.max(...pace.deletion.map((k) => k.deleteTimeoutMinutes)) * 60) / Math.min(...pace.deletion.map((k) => k.deletePollSeconds))) + 1;
+  // Per sample: the iteration, Start, the polls, Validate, the Pass building the measure event, Measure.
+  const perSample = MAP_ITERATION_EVENTS + events("Task", "Task", "Pass", "Task") + polls * events("Wait", "Task", "Choice");
+  // Once: Pick, the Map, Keep, the cleanup calls (each a Task, a Choice and a Wait), the report's Pass, Report, its Choice, the end.
+  const once = EXECUTION_EVENTS + events("Task", "Map", "Wait", "Pass", "Task", "Choice", "Succeed") + cleanupCalls * events("Task", "Choice", "Wait");
+  return once + samples * perSample;
+}
+
+/**
+ * The most restores one drill may sample so that its history stays within DRILL_HISTORY_SHARE of MAX_HISTORY_EVENTS
+ * even when every restore runs to its deadline: past the limit Step Functions fails the execution, before cleanup.
+ */
+export function drillMaxSamples(pace: DrillPace): number {
+  const budget = Math.floor(MAX_HISTORY_EVENTS * DRILL_HISTORY_SHARE);
+  const once = drillHistoryEvents(pace, 0);
+  return Math.max(0, Math.floor((budget - once) / (drillHistoryEvents(pace, 1) - once)));
 }
 
 function checkConcurrency(maxConcurrency: number): void {

@@ -14,9 +14,15 @@ import { BackupDrFunction, type FunctionContext, type Handler } from "./function
 import { drillStatements } from "./iam-drill";
 import { restoreEnvironment } from "./restore";
 import { FunctionSchedules } from "./schedules";
+import type { RegionRole } from "../handlers/restore/settings";
 
-/** The drill component, function and role are named this (the policy pack finds the function by name). */
-export const DRILL_NAME = "drill";
+/**
+ * The drill component, function and role are named after the drill's region, like the restore's (`dr-drill` or
+ * `primary-drill`): the policy pack finds the function by name, and a DR-side name says which provider it is on.
+ */
+export function drillName(role: RegionRole): string {
+  return `${role}-drill`;
+}
 
 /** Each step is one short Lambda call (waiting is the machine's): reading points and tags, a few create or delete calls. */
 export const DRILL_FUNCTION_TIMEOUT_SECONDS = 300;

@@ -15,7 +15,7 @@ import { Vault } from "./vault";
 import { handler as restoreHandler } from "../handlers/restore";
 import { handler as drillHandler } from "../handlers/drill";
 import { drillKinds, restoreKinds } from "../handlers/kinds/registry";
-import { DRILL_NAME, Drill } from "./drill";
+import { Drill, drillName } from "./drill";
 import { drillMachineTimeoutSeconds } from "./drill-machine";
 import { RestoreRegion, restoreName } from "./restore";
 import { restoreMachineTimeoutSeconds } from "./restore-machine";
@@ -163,7 +163,7 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     : { region: config.region, provider: primary, keyArn: primaryKey.keyArn, vaultName: primaryVault.bucketName, vaultArn: primaryVault.bucketArn, topicArn: notifications.topicArn };
   const { provider: drillProvider, ...drillRegionArgs } = drillSide;
   const drill = new Drill(
-    DRILL_NAME,
+    drillName(config.drill.region),
     { config, account, callback: drillHandler, machineTimeoutSeconds: drillTimeoutSeconds(config), packaging: options.functionPackaging, ...drillRegionArgs },
     { providers: [drillProvider] },
   );

@@ -74,5 +74,21 @@ function restoreStateOf(sample: DrillSample, value: unknown): RestoreState {
   const state = parseState(value);
   if (state.restoreId !== sample.restoreId) throw malformedEventError(`state.restoreId ${describeInput(state.restoreId)} is not the sample's restore ${describeInput(sample.restoreId)}`);
   if (state.drillId !== sample.drillId) throw malformedEventError(`state.drillId ${describeInput(state.drillId)} is not the sample's drill ${describeInput(sample.drillId)}`);
+  checkMeasured(state as unknown as Fields);
   return state;
+}
+
+/** What measure reads beyond what every restore step reads: the failure, the validation and when it ran. */
+function checkMeasured(state: Fields): void {
+  const { failure, validation, validatedAt } = state;
+  if (failure !== undefined && !(isFields(failure) && typeof failure.name === "string" && typeof failure.message === "string")) {
+    throw malformedEventError(`state.failure must be {"name", "message"}, got ${describeInput(failure)}`);
+  }
+  if (validation !== undefined) {
+    const checks = isFields(validation) ? validation.checks : undefined;
+    if (!isFields(validation) || typeof validation.ok !== "boolean" || !Array.isArray(checks) || !checks.every((c) => isFields(c) && typeof c.check === "string" && typeof c.ok === "boolean")) {
+      throw malformedEventError(`state.validation must be {"ok", "checks": [{"check", "ok", "detail"?}]}, got ${describeInput(validation)}`);
+    }
+  }
+  if (validatedAt !== undefined) instant(validatedAt, "state.validatedAt");
 }

@@ -8,6 +8,7 @@ import type { RestoreKind } from "../kinds/kind";
 import { restoreKinds } from "../kinds/registry";
 import { unknownPlanError } from "../lib/errors";
 import type { RecoveryPoint, RestoreRequest } from "../restore/contract";
+import type { RestoreKinds } from "../restore/steps";
 import { composedRestoreName } from "../restore/naming";
 import type { Drill, DrillRequest, DrillSample, DrillUnsampled } from "./contract";
 import { choose, seededRandom, shortHash } from "./prng";
@@ -15,23 +16,15 @@ import type { DrillSettings } from "./settings";
 import { restoreIdOf } from "./state";
 import { secondsBetween } from "./measure";
 
-/**
- * What pick needs of a kind: its restore facet, whose listPoints lists every source's points when given no source.
- * Declared with method syntax so the registry's restore facets are accepted while their `source` is still required.
- */
-export interface PickKind extends Omit<RestoreKind, "listPoints"> {
-  listPoints(clients: KindClients, stackTag: string, source?: string): Promise<RecoveryPoint[]>;
-}
-
 export interface PickDeps {
   clients: KindClients;
   /** The kinds to sample (the registry's restore facets by default; tests inject stubs). */
-  kinds?: { all(): readonly PickKind[] };
+  kinds?: Pick<RestoreKinds, "all">;
 }
 
 interface Group {
   plan: string;
-  kind: PickKind;
+  kind: RestoreKind;
   /** Source -> its newest restorable point taken by the drill's start. */
   restorable: Map<string, RecoveryPoint>;
   /** Every source of the plan and kind with a point of this stack in the region. */
@@ -76,7 +69,7 @@ function requestFor(settings: DrillSettings, kind: ResourceKind, point: Recovery
 }
 
 /** Groups the kind's points by plan: each source's newest restorable point, and every source seen. */
-function groupsOf(kind: PickKind, plans: readonly string[], points: readonly RecoveryPoint[], stackTag: string, startedAt: number): Group[] {
+function groupsOf(kind: RestoreKind, plans: readonly string[], points: readonly RecoveryPoint[], stackTag: string, startedAt: number): Group[] {
   return plans.map((plan) => {
     const group: Group = { plan, kind, restorable: new Map(), sources: new Set() };
     for (const point of points.filter((p) => p.plan === plan && p.stack === stackTag)) {
@@ -105,7 +98,7 @@ function unsampledOf(group: Group, region: string): DrillUnsampled | undefined {
  */
 export async function pickDrill(deps: PickDeps, settings: DrillSettings, drillId: string, startedAt: string, request: DrillRequest): Promise<Drill> {
   const plans = drilledPlans(settings, request);
-  const kinds: readonly PickKind[] = deps.kinds?.all() ?? restoreKinds();
+  const kinds = deps.kinds?.all() ?? restoreKinds();
   const start = Date.parse(startedAt);
   const seed = request.seed ?? drillId;
   const listed = await Promise.all(kinds.map(async (kind) => groupsOf(kind, plans, await kind.listPoints(deps.clients, settings.stackTag), settings.stackTag, start)));

@@ -8,7 +8,7 @@ import type { DrillReport, DrillRestore, DrillResult, DrillState, DrillStepEvent
 import { parseDrillEvent } from "./event";
 import type { DrillKinds } from "./kinds";
 import { measureRestore } from "./measure";
-import { drilledPlans, pickDrill, type PickKind } from "./pick";
+import { drilledPlans, pickDrill } from "./pick";
 import { reportDrill } from "./report";
 import { startDrillRestore, pollDrillRestore, validateDrillRestore } from "./restores";
 import type { DrillSettings } from "./settings";
@@ -19,8 +19,6 @@ export interface DrillDeps extends RestoreDeps {
   s3: S3Client;
   sns: SNSClient;
   publishMetrics: (metricSet: MetricSet) => void;
-  /** The kinds pick lists points of (default: the registry's restore facets). */
-  pickKinds?: { all(): readonly PickKind[] };
   drillKinds?: DrillKinds;
 }
 
@@ -37,7 +35,7 @@ export async function runParsedDrillStep(deps: DrillDeps, settings: DrillSetting
     case "pick":
       // A plan without targets is refused here, before any AWS call.
       drilledPlans(settings, step.request);
-      return { drill: await pickDrill({ clients: deps.clients, kinds: deps.pickKinds ?? deps.kinds }, settings, step.drillId, step.startedAt, step.request) };
+      return { drill: await pickDrill({ clients: deps.clients, kinds: deps.kinds }, settings, step.drillId, step.startedAt, step.request) };
     case "start":
       return startDrillRestore(deps, settings, step.sample, step.startedAt);
     case "poll":

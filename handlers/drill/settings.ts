@@ -20,8 +20,8 @@ export interface DrillSettings extends RestoreSettings {
 export const DRILL_SETTING = "BACKUP_DR_DRILL";
 const TOPIC_SETTING = "BACKUP_DR_TOPIC_ARN";
 
-/** What each whole-number option accepts (infra's config bounds lie within these). */
-export const DRILL_BOUNDS = {
+/** What the function accepts of each whole-number option: sanity limits only; the config's own bounds (infra/config-schema.ts) lie within them. */
+export const DRILL_OPTION_LIMITS = {
   samplePerPlan: { min: 1, max: 100 },
   keepSeconds: { min: 0, max: 7 * 86_400 },
   /** Step Functions standard executions last at most a year. */
@@ -59,15 +59,15 @@ export function parseDrillOptions(value: unknown): DrillOptions {
   const instanceType = optionalText(value, "instanceType");
   const instanceClass = optionalText(value, "instanceClass");
   return {
-    samplePerPlan: whole(value.samplePerPlan, "samplePerPlan", DRILL_BOUNDS.samplePerPlan),
-    keepSeconds: whole(value.keepSeconds, "keepSeconds", DRILL_BOUNDS.keepSeconds),
+    samplePerPlan: whole(value.samplePerPlan, "samplePerPlan", DRILL_OPTION_LIMITS.samplePerPlan),
+    keepSeconds: whole(value.keepSeconds, "keepSeconds", DRILL_OPTION_LIMITS.keepSeconds),
     machineMode,
     ...(instanceType === undefined ? {} : { instanceType }),
     ...(instanceClass === undefined ? {} : { instanceClass }),
     targets: targets(value.targets),
     schedule,
     timezone,
-    machineTimeoutSeconds: whole(value.machineTimeoutSeconds, "machineTimeoutSeconds", DRILL_BOUNDS.machineTimeoutSeconds),
+    machineTimeoutSeconds: whole(value.machineTimeoutSeconds, "machineTimeoutSeconds", DRILL_OPTION_LIMITS.machineTimeoutSeconds),
   };
 }
 
@@ -109,8 +109,8 @@ function targets(value: unknown): Record<string, DrillTargets> {
     if (!isFields(entry)) throw invalid(`targets.${plan} must be {"rtoSeconds", "rpoSeconds"}, got ${describeInput(entry)}`);
     refuseUnknown(entry, TARGET_FIELDS, `targets.${plan}: `);
     out[plan] = {
-      rtoSeconds: whole(entry.rtoSeconds, `targets.${plan}.rtoSeconds`, DRILL_BOUNDS.targetSeconds),
-      rpoSeconds: whole(entry.rpoSeconds, `targets.${plan}.rpoSeconds`, DRILL_BOUNDS.targetSeconds),
+      rtoSeconds: whole(entry.rtoSeconds, `targets.${plan}.rtoSeconds`, DRILL_OPTION_LIMITS.targetSeconds),
+      rpoSeconds: whole(entry.rpoSeconds, `targets.${plan}.rpoSeconds`, DRILL_OPTION_LIMITS.targetSeconds),
     };
   }
   return out;

@@ -113,6 +113,9 @@ export function drillSample(value: unknown, field: string): DrillSample {
     request: parseRestoreRequest(s.request),
     targets: targets(s.targets, `${field}.targets`),
   };
+  if (Math.abs(sample.rpoSeconds - (Date.parse(sample.drillStartedAt) - Date.parse(sample.taken)) / 1000) > 0.001) {
+    throw malformedEventError(`${field}.rpoSeconds must be drillStartedAt minus taken (${sample.drillStartedAt} - ${sample.taken}), got ${describeInput(sample.rpoSeconds)}`);
+  }
   const { request } = sample;
   if (request.point !== sample.pointId || request.source !== sample.source || request.kind !== sample.kind) {
     throw malformedEventError(`${field}.request must restore the sample's own source, kind and point (${sample.source}, ${sample.kind}, ${sample.pointId}), got ${describeInput(request)}`);
@@ -155,9 +158,13 @@ function result(value: unknown, field: string, restoreIds: readonly string[]): D
   if (typeof value.restoreId !== "string" || !restoreIds.includes(value.restoreId)) throw malformedEventError(`${field}.restoreId ${describeInput(value.restoreId)} is not a restore of the drill`);
   if (!OUTCOMES.some((o) => o === value.outcome)) throw malformedEventError(`${field}.outcome must be one of ${OUTCOMES.join(", ")}, got ${describeInput(value.outcome)}`);
   if (!Array.isArray(value.missed) || !value.missed.every((m) => m === "rto" || m === "rpo")) throw malformedEventError(`${field}.missed must be a list of "rto" and "rpo"`);
-  if (typeof value.rpoSeconds !== "number" || (value.rtoSeconds !== undefined && typeof value.rtoSeconds !== "number")) throw malformedEventError(`${field}.rpoSeconds and rtoSeconds must be numbers`);
+  if (!Number.isFinite(value.rpoSeconds) || (value.rtoSeconds !== undefined && !Number.isFinite(value.rtoSeconds))) throw malformedEventError(`${field}.rpoSeconds and rtoSeconds must be numbers`);
   if (!Array.isArray(value.created) || !value.created.every((c) => isFields(c) && typeof c.type === "string" && typeof c.id === "string")) throw malformedEventError(`${field}.created must be a list of {type, id}`);
   for (const key of ["plan", "kind", "source", "pointId", "taken"]) if (typeof value[key] !== "string") throw malformedEventError(`${field}.${key} must be text, got ${describeInput(value[key])}`);
+  targets(value.targets, `${field}.targets`);
+  const { failure, checks } = value;
+  if (failure !== undefined && !(isFields(failure) && typeof failure.name === "string" && typeof failure.message === "string")) throw malformedEventError(`${field}.failure must be {"name", "message"}, got ${describeInput(failure)}`);
+  if (checks !== undefined && !(Array.isArray(checks) && checks.every((c) => isFields(c) && typeof c.check === "string"))) throw malformedEventError(`${field}.checks must be a list of {"check", "ok"}`);
   return value as unknown as DrillResult; // the function's own output, its shape checked above
 }
 

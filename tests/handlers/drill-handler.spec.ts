@@ -4,13 +4,13 @@
 // its metrics as EMF with exactly the Plan dimension.
 import { expect } from "chai";
 import { handler } from "../../handlers/drill";
-import type { DrillReport, DrillRestore, DrillResult } from "../../handlers/drill/contract";
+import type { DrillReport, DrillRestore, DrillResult, DrillState } from "../../handlers/drill/contract";
 import { FakeAws } from "../helpers/aws-fake";
 import { restoreTables } from "../helpers/aws-fake-restore";
 import { fakeRestoreNetwork } from "../helpers/aws-fake-restore-state";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
-import { DR, DRILL_ID, drillEnv, drRegion, passedReportEvent, sample, STACK_TAG, VAULT_BUCKET } from "../helpers/drill-setup";
+import { DR, DRILL_ID, drillEnv, drRegion, passedReportEvent, STACK_TAG, VAULT_BUCKET } from "../helpers/drill-setup";
 import { lambdaContext } from "../helpers/lambda-context";
 import { RestoreFleet } from "../helpers/restore-setup";
 
@@ -47,24 +47,28 @@ describe("drill handler (Lambda entry)", function () {
     expect(fake.calls).to.deep.equal([]);
   });
 
-  it("a drill restore through the entry: every created resource carries the drill's id; a rerun of start creates nothing more", async () => {
+  it("pick, then one restore through the entry on genuine DR copies: every created resource carries the drill's id; a rerun of start creates nothing more", async () => {
     const fleet = new RestoreFleet(fake);
-    const made = await fleet.backup(20);
-    await fleet.copy(made, new Date("2026-11-20T06:00:00Z"));
-    const copy = fleet.copiesOf(made.ebs[0].id)[0];
+    for (const day of [19, 20]) await fleet.copy(await fleet.backup(day), new Date(`2026-11-${day}T06:00:00Z`));
+    // A backup of the 21st copied but not completed in DR: not a candidate.
+    const pending = await fleet.backup(21);
+    await fleet.copy(pending, new Date("2026-11-21T06:00:00Z"));
+    for (const s of fake.region(DR).snapshots.values()) if (s.tags["backup-dr:copy-of"] !== undefined && pending.ebs.some((e) => e.id === s.tags["backup-dr:copy-of"])) Object.assign(s, { state: "pending" });
     const now = new Date().toISOString();
-    const s = sample(1, {
-      source: fleet.instance,
-      pointId: copy,
-      taken: "2026-11-20T05:02:00.000Z",
-      drillStartedAt: now,
-      targets: { rtoSeconds: 3600, rpoSeconds: 3650 * 86_400 },
-      request: { source: fleet.instance, kind: "ec2", point: copy, mode: "volumes", name: "drill-web-1-0000abcd" },
-    });
+    const { drill } = await invoke<DrillState>({ step: "pick", drillId: DRILL_ID, startedAt: now, request: { plan: "gold", seed: "fixed" } });
+    expect(drill.samples.map((x) => [x.restoreId, x.plan, x.kind, x.source])).to.deep.equal([
+      [`${DRILL_ID}-r1`, "gold", "ec2", fleet.instance],
+      [`${DRILL_ID}-r2`, "gold", "rds", fleet.db],
+      [`${DRILL_ID}-r3`, "gold", "aurora", fleet.cluster],
+    ]);
+    expect(drill.unsampled).to.deep.equal([]);
+    const s = drill.samples[0];
+    expect(s.taken).to.equal("2026-11-20T05:02:00.000Z");
+    expect(s.request).to.deep.include({ source: fleet.instance, kind: "ec2", point: s.pointId, mode: "volumes" });
     const started = await invoke<DrillRestore>({ step: "start", sample: s, startedAt: now });
     expect(started.sample).to.deep.equal(s);
-    expect(started.state).to.deep.include({ restoreId: s.restoreId, drillId: DRILL_ID, name: "drill-web-1-0000abcd", region: DR });
-    expect(started.state.point.id).to.equal(copy);
+    expect(started.state).to.deep.include({ restoreId: s.restoreId, drillId: DRILL_ID, name: s.request.name, region: DR });
+    expect(started.state.point.origin).to.equal("copy");
     const again = await invoke<DrillRestore>({ step: "start", sample: s, startedAt: now });
     expect(again.state.created.map((c) => c.id)).to.deep.equal(started.state.created.map((c) => c.id));
     const volumes = [...restoreTables(fake.region(DR)).volumes.values()];
@@ -78,8 +82,15 @@ describe("drill handler (Lambda entry)", function () {
     restore = await invoke<DrillRestore>({ step: "validate", sample: s, state: restore.state });
     expect(restore.state.validation?.ok).to.equal(true);
     const result = await invoke<DrillResult>({ step: "measure", sample: s, state: restore.state });
-    expect(result).to.deep.include({ restoreId: s.restoreId, outcome: "passed", missed: [] });
+    // The points are of November 2026: older than gold's RPO target by the time this runs.
+    expect(result).to.deep.include({ restoreId: s.restoreId, outcome: "missed-target", missed: ["rpo"], rpoSeconds: s.rpoSeconds });
     expect(result.rtoSeconds).to.be.within(0, 60);
+    // Cleanup through the entry with the registry's drill facets: the restored volumes go; the other samples never started.
+    let state: DrillState = { drill, results: [result] };
+    for (let calls = 0; state.cleanup?.status !== "done" && calls < 10; calls += 1) state = await invoke<DrillState>({ step: "cleanup", state });
+    expect(state.cleanup).to.deep.include({ status: "done", remaining: [], refused: [], failures: [] });
+    expect(state.cleanup?.deleted.map((d) => d.id).sort()).to.deep.equal(volumes.map((v) => v.id).sort());
+    expect([...restoreTables(fake.region(DR)).volumes.values()].filter((v) => v.state !== "deleted")).to.deep.equal([]);
   });
 
   it("report through the entry: the manifest in the region's vault, the metrics as EMF with exactly the Plan dimension", async () => {

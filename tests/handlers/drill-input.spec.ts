@@ -3,10 +3,14 @@
 import { expect } from "chai";
 import type { DrillOptions } from "../../handlers/drill/contract";
 import { runDrillStep } from "../../handlers/drill/run";
-import { readDrillSettings } from "../../handlers/drill/settings";
+import { parseDrillOptions, readDrillSettings } from "../../handlers/drill/settings";
+import { parseConfig } from "../../infra/config";
+import { drillOptions } from "../../infra/drill-options";
+import { drillTimeoutSeconds } from "../../infra/stack";
 import { FakeAws } from "../helpers/aws-fake";
 import { rejection } from "../helpers/copy-setup";
 import { DRILL_ID, DRILL_OPTIONS, DRILL_START, drillDeps, drillEnv, drillSettings, listingKinds, pickedState, sample, scriptedDrillKinds } from "../helpers/drill-setup";
+import { stackFiles, stackValues } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
 
 const S = sample(1);
@@ -30,6 +34,8 @@ const MALFORMED: Array<[string, unknown, string]> = [
   ["start: an unknown sample field", { step: "start", sample: { ...S, extra: 1 }, startedAt: DRILL_START }, "sample has unknown fields extra"],
   ["start: no drill start on the sample", { step: "start", sample: { ...S, drillStartedAt: undefined }, startedAt: DRILL_START }, "sample.drillStartedAt must be"],
   ["start: negative target", { step: "start", sample: { ...S, targets: { rtoSeconds: -1, rpoSeconds: 1 } }, startedAt: DRILL_START }, "sample.targets.rtoSeconds"],
+  ["start: an RPO that is not start minus taken", { step: "start", sample: { ...S, rpoSeconds: S.rpoSeconds + 60 }, startedAt: DRILL_START }, "sample.rpoSeconds must be drillStartedAt minus taken"],
+  ["start: a negative RPO (a point taken after the drill's start)", { step: "start", sample: { ...S, taken: "2026-12-02T00:00:00.000Z", rpoSeconds: -75_600 }, startedAt: DRILL_START }, "sample.rpoSeconds must be a number of seconds"],
   ["poll: another restore's state", { step: "poll", sample: S, state: { ...STATE, restoreId: `${DRILL_ID}-r2` } }, "is not the sample's restore"],
   ["poll: a state without the drill id", { step: "poll", sample: S, state: { ...STATE, drillId: undefined } }, "is not the sample's drill"],
   ["validate: no state", { step: "validate", sample: S }, "state must be the RestoreState"],
@@ -49,7 +55,7 @@ describe("drill input", () => {
       const fake = new FakeAws();
       const listed: Array<{ kind: string; args: unknown[] }> = [];
       const deleted: unknown[] = [];
-      const deps = drillDeps(fake, () => new Date(), { pickKinds: listingKinds([], listed), drillKinds: scriptedDrillKinds(() => ({ deleted: [], remaining: [], refused: [] }), deleted as never[]) });
+      const deps = drillDeps(fake, () => new Date(), { kinds: listingKinds([], listed), drillKinds: scriptedDrillKinds(() => ({ deleted: [], remaining: [], refused: [] }), deleted as never[]) });
       const error = await rejection(runDrillStep(deps, drillSettings(), event));
       expect(error.name, error.message).to.equal("MalformedEventError");
       expect(error.message).to.include(words);
@@ -80,6 +86,22 @@ describe("drill input", () => {
       expect(error.message).to.include("BACKUP_DR_DRILL").and.include(words);
     });
   }
+
+  for (const stack of stackFiles()) {
+    it(`settings: the ${stack} stack's drill options, as infra writes them, are read back unchanged`, () => {
+      const config = parseConfig(stackValues(stack), { project: "backup-dr", stack });
+      const options = drillOptions(config.drill, drillTimeoutSeconds(config));
+      expect(parseDrillOptions(JSON.parse(JSON.stringify(options)))).to.deep.equal(options);
+    });
+  }
+
+  it("settings: the config's extremes are within the function's limits", () => {
+    const config = parseConfig(stackValues("prod"), { project: "backup-dr", stack: "prod" });
+    const plans = Object.fromEntries(Object.keys(config.drill.plans).map((plan) => [plan, { rtoTargetMinutes: 10080, rpoTargetMinutes: 527040 + 10080 }]));
+    const extreme = { ...config.drill, samplePerPlan: 10, maxConcurrent: 1, keepMinutes: 1440, plans };
+    const options = drillOptions(extreme, drillTimeoutSeconds({ ...config, drill: extreme }));
+    expect(parseDrillOptions(JSON.parse(JSON.stringify(options)))).to.deep.equal(options);
+  });
 
   it("settings: the options and the topic are required; the topic must be the region's; the restore settings apply", () => {
     expect(thrown(() => readDrillSettings(drillEnv({}, { BACKUP_DR_DRILL: undefined }))).name).to.equal("MissingSettingError");

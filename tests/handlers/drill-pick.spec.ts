@@ -115,7 +115,7 @@ describe("drill pick", () => {
     expect(drill.request).to.deep.equal({ plan: "silver", seed: "x" });
     const fake = new FakeAws();
     const calls: Array<{ kind: string; args: unknown[] }> = [];
-    const deps = drillDeps(fake, () => NOW, { pickKinds: listingKinds(fleet(), calls) });
+    const deps = drillDeps(fake, () => NOW, { kinds: listingKinds(fleet(), calls) });
     const error = await rejection(runDrillStep(deps, drillSettings(), { step: "pick", drillId: DRILL_ID, startedAt: DRILL_START, request: { plan: "bronze" } }));
     expect(error.name).to.equal("UnknownPlanError");
     expect(error.message).to.include("gold, silver");
@@ -125,7 +125,7 @@ describe("drill pick", () => {
 
   it("lists every source's points of this stack (no source named) through the step, and returns the drill state", async () => {
     const calls: Array<{ kind: string; args: unknown[] }> = [];
-    const deps = drillDeps(new FakeAws(), () => NOW, { pickKinds: listingKinds(fleet(), calls) });
+    const deps = drillDeps(new FakeAws(), () => NOW, { kinds: listingKinds(fleet(), calls) });
     const state = (await runDrillStep(deps, drillSettings(), { step: "pick", drillId: DRILL_ID, startedAt: DRILL_START, request: {} })) as DrillState;
     expect(state.drill.samples).to.have.length(2);
     expect(Object.keys(state)).to.deep.equal(["drill"]);

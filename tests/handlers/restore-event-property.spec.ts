@@ -7,6 +7,7 @@ import type { RestoreState } from "../../handlers/restore/contract";
 import { parseRestoreEvent } from "../../handlers/restore/event";
 import { runRestoreStep } from "../../handlers/restore/run";
 import { FakeAws } from "../helpers/aws-fake";
+import { mutatedEvents } from "../helpers/event-mutation";
 import { VAULT_BUCKET } from "../helpers/backup-fleet";
 import { kindsWith, PRIMARY, restoreDeps, restoreSettings, stubActions } from "../helpers/restore-setup";
 
@@ -41,21 +42,7 @@ const oddValue = fc.oneof(
 );
 const FIELDS = ["step", "restoreId", "startedAt", "request", "state", "error", "source", "point", "kind", "mode", "name", "status", "created", "snapshotIds", "deadline", "port", "machine", "database"];
 
-/** A copy of `value` with one field (at any depth up to 3) set, removed or added. */
-function change(value: unknown, path: number[], key: string, odd: unknown, remove: boolean): unknown {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) return odd;
-  const copy: Record<string, unknown> = { ...(value as Record<string, unknown>) };
-  const keys = Object.keys(copy);
-  const target = keys.length === 0 || path.length === 0 ? key : keys[path[0] % keys.length];
-  if (path.length > 1 && typeof copy[target] === "object") copy[target] = change(copy[target], path.slice(1), key, odd, remove);
-  else if (remove) delete copy[target];
-  else Object.defineProperty(copy, target, { value: odd, enumerable: true, configurable: true, writable: true });
-  return copy;
-}
-
-const mutated = fc
-  .tuple(fc.constantFrom(...EVENTS), fc.array(fc.record({ path: fc.array(fc.nat(20), { maxLength: 3 }), key: fc.constantFrom(...FIELDS), odd: oddValue, remove: fc.boolean() }), { maxLength: 3 }))
-  .map(([event, changes]) => changes.reduce<unknown>((acc, c) => change(acc, c.path, c.key, c.odd, c.remove), event));
+const mutated = mutatedEvents(EVENTS, FIELDS, oddValue, 3);
 
 describe("restore events: random input (property)", () => {
   it("the parser accepts or throws MalformedEventError, nothing else", () => {

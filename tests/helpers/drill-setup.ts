@@ -5,17 +5,17 @@ import type { ResourceKind } from "../../handlers/catalog";
 import type { DrillCleanup, DrillOptions, DrillResult, DrillSample, DrillState } from "../../handlers/drill/contract";
 import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillKinds } from "../../handlers/drill/kinds";
-import type { PickKind } from "../../handlers/drill/pick";
 import type { DrillDeps } from "../../handlers/drill/run";
 import { readDrillSettings, type DrillSettings } from "../../handlers/drill/settings";
-import type { DrillDeletion, DrillKind, DrillCleanupContext } from "../../handlers/kinds/kind";
+import type { DrillDeletion, DrillKind, DrillCleanupContext, RestoreActions, RestoreKind } from "../../handlers/kinds/kind";
+import type { RestoreKinds } from "../../handlers/restore/steps";
 import { KIND_MODULES } from "../../handlers/kinds/registry";
 import type { MetricSet } from "../../handlers/lib/metrics";
-import type { RecoveryPoint } from "../../handlers/restore/contract";
+import type { RecoveryPoint, RestoreState } from "../../handlers/restore/contract";
 import { fakeClients } from "./aws-clients";
 import { ACCOUNT_ID, type FakeAws } from "./aws-fake";
 import { VAULT_BUCKET } from "./backup-fleet";
-import { DR, restoreEnv, STACK_TAG } from "./restore-setup";
+import { DR, kindsWith, restoreEnv, STACK_TAG } from "./restore-setup";
 
 export { DR, STACK_TAG, VAULT_BUCKET };
 export const DRILL_TOPIC = "backup-dr-test-dr";
@@ -60,23 +60,19 @@ export function point(kind: ResourceKind, source: string, plan: string, taken: s
   };
 }
 
-/** Stub pick kinds: each kind's listing returns the test's points of that kind (recording each call's arguments). */
-export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ kind: string; args: unknown[] }> = []): { all(): readonly PickKind[] } {
-  const all = (["ec2", "rds", "aurora"] as const).map((name): PickKind => {
-    const { snapshotKind, paced } = KIND_MODULES[name].copy;
-    const restore = KIND_MODULES[name].restore;
-    return {
-      ...restore,
-      name,
-      snapshotKind,
-      paced,
-      listPoints: (...args: unknown[]) => {
+/** Stub pick kinds: the registry's restore facets, each listing the test's points of its kind (recording each call's arguments). */
+export function listingKinds(points: readonly RecoveryPoint[], calls: Array<{ kind: string; args: unknown[] }> = []): RestoreKinds {
+  return kindsWith((name) => {
+    const listing: Pick<RestoreKind, "listPoints"> = {
+      listPoints: (...args) => {
         calls.push({ kind: name, args: args.slice(1) });
         return Promise.resolve(points.filter((p) => p.kind === name));
       },
     };
+    // The actions are spread over the points half: this listing replaces the kind's own.
+    const actions: RestoreActions = { ...KIND_MODULES[name].restore, ...listing };
+    return actions;
   });
-  return { all: () => all };
 }
 
 /** What a scripted drill facet was asked. */
@@ -115,7 +111,7 @@ export interface Recorded {
 }
 
 /** Step dependencies in the DR region of the fake, with stub kinds where given. */
-export function drillDeps(fake: FakeAws, now: () => Date, stubs: { pickKinds?: DrillDeps["pickKinds"]; drillKinds?: DrillKinds; kinds?: DrillDeps["kinds"] } = {}): DrillDeps & { recorded: Recorded } {
+export function drillDeps(fake: FakeAws, now: () => Date, stubs: { drillKinds?: DrillKinds; kinds?: RestoreKinds } = {}): DrillDeps & { recorded: Recorded } {
   const clients = fakeClients(fake, { region: DR });
   const recorded: Recorded = { metrics: [] };
   return { clients, s3: clients.s3, sns: clients.sns, now, publishMetrics: (m) => recorded.metrics.push(m), recorded, ...stubs };
@@ -181,10 +177,10 @@ export function drRegion(fake: FakeAws): void {
   if (!region.topics.has(DRILL_TOPIC_ARN)) region.addTopic(DRILL_TOPIC);
 }
 
-/** The result measure returns for the sample's restore, started at 03:01 and validated `rto` seconds later. */
-export function validatedResult(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): DrillResult {
+/** The restore's state after validate: started at 03:01 and validated `rto` seconds later. */
+export function validatedState(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): RestoreState {
   const startedAt = "2026-12-01T03:01:00.000Z";
-  return measureRestore(s, {
+  return {
     restoreId: s.restoreId,
     drillId: s.drillId,
     startedAt,
@@ -200,7 +196,12 @@ export function validatedResult(s: DrillSample, rto: number, created = [{ type: 
     created,
     validation: { ok: true, checks: [] },
     validatedAt: new Date(Date.parse(startedAt) + rto * 1000).toISOString(),
-  });
+  };
+}
+
+/** The result measure returns for the sample's restore, started at 03:01 and validated `rto` seconds later. */
+export function validatedResult(s: DrillSample, rto: number, created = [{ type: "volume", id: `made-${s.restoreId}` }]): DrillResult {
+  return measureRestore(s, validatedState(s, rto, created));
 }
 
 /** A cleanup that deleted what each result lists. */

@@ -1,12 +1,16 @@
-// The operator commands (tools/restore/) against the fake AWS: stub kinds whose listings go through the region's
-// clients (so a region the fake fails is really unreachable), the stack's outputs, and a recording console.
+// The operator commands (tools/restore/, tools/drill/) against the fake AWS: stub kinds whose listings go through the
+// region's clients (so a region the fake fails is really unreachable), the stack's outputs, a recording console, the
+// commands' dependencies with a fixed clock and recorded waits, and the package.json scripts run as a person would.
 import { DescribeDBSnapshotsCommand } from "@aws-sdk/client-rds";
 import { DescribeSnapshotsCommand } from "@aws-sdk/client-ec2";
 import type { ResourceKind } from "../../handlers/catalog";
 import type { RecoveryPoint } from "../../handlers/restore/contract";
-import { regionClients, type ClientsOf } from "../../tools/restore/clients";
+import { spawn } from "child_process";
+import * as path from "path";
+import { regionClients, type ClientsOf } from "../../tools/lib/clients";
+import type { CommandDeps } from "../../tools/lib/command";
 import type { PointsKind } from "../../tools/restore/common-args";
-import type { StackOutputs } from "../../tools/restore/stack-outputs";
+import type { StackOutputs } from "../../tools/lib/stack-outputs";
 import { ACCOUNT_ID, type FakeAws } from "./aws-fake";
 import { fastRetryStrategy, TEST_CREDENTIALS } from "./aws-clients";
 import { fakeRequestHandler } from "./aws-transport";
@@ -61,3 +65,51 @@ export function recordingConsole(): Console {
   const err: string[] = [];
   return { out, err, write: { out: (t) => void out.push(...t.split("\n")), err: (t) => void err.push(...t.split("\n")) } };
 }
+
+/** The clock every command test starts at. */
+export const NOW = new Date("2026-12-02T03:00:00.000Z");
+
+/** A command's dependencies over the fake: its console, the outputs it read, and the waits it asked for (none made). */
+export function recordingDeps(fake: FakeAws, outputs: StackOutputs, random: string): { console: Console; deps: CommandDeps; sleeps: number[]; outputsRead: string[] } {
+  const console = recordingConsole();
+  const sleeps: number[] = [];
+  const outputsRead: string[] = [];
+  const deps: CommandDeps = {
+    clientsOf: toolClients(fake),
+    outputs: (stack, file) => {
+      outputsRead.push(`${stack} ${file ?? ""}`);
+      return outputs;
+    },
+    ...console.write,
+    now: () => NOW,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      return Promise.resolve();
+    },
+    intervalMs: 5000,
+    random: () => random,
+  };
+  return { console, deps, sleeps, outputsRead };
+}
+
+export interface Ran {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npm run -s <script> -- args` without blocking this process (it may be serving the fake AWS). */
+export function npmRun(script: string, args: readonly string[], env: Record<string, string>): Promise<Ran> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npm", ["run", "-s", script, "--", ...args], { cwd: path.resolve(__dirname, "..", ".."), env: { ...process.env, AWS_PROFILE: "", ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+/** No credentials and nothing listening: any AWS call would fail, so exit 2 with the usage proves none was made. */
+export const NO_AWS = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9" };

@@ -8,7 +8,7 @@
 // always moves next (one state at a time), so calls reach the test in time order, as they would reach AWS.
 // The test supplies `invoke(resource, payload)`: what a Task calls (for lambda:invoke, the function's ARN and the
 // Payload; its return value becomes `Payload` of the result, a throw becomes the error `name`).
-import type { AslCatcher, AslDefinition, AslMap, AslRetrier, AslScope, AslState, AslTask } from "../../infra/asl";
+import { EXECUTION_EVENTS, HISTORY_EVENTS, MAP_ITERATION_EVENTS, TASK_FAILED_ATTEMPT_EVENTS, type AslCatcher, type AslDefinition, type AslMap, type AslRetrier, type AslScope, type AslState, type AslTask } from "../../infra/asl";
 
 /** Which iteration of which Map a state ran in. */
 export interface Iteration {
@@ -59,6 +59,11 @@ export interface RunResult {
   invocations: Invocation[];
   /** Virtual seconds from the start to the end. */
   elapsedSeconds: number;
+  /**
+   * The history events Step Functions would have written (infra/asl.ts HISTORY_EVENTS per state run, a Map's
+   * iterations, failed attempts): at most MAX_HISTORY_EVENTS fit in one execution.
+   */
+  historyEvents: number;
   /** Per Map state: its MaxConcurrency, and the most iterations that were in flight at once. */
   maps: Record<string, { maxConcurrency: number; mostInFlight: number; iterations: number }>;
 }
@@ -199,11 +204,12 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
     steps: 0,
   };
   const main: Thread = { scope: definition, name: definition.StartAt, data: clone(input), now: start.getTime() };
-  const end = (r: Omit<RunResult, "transitions" | "invocations" | "elapsedSeconds" | "maps">): RunResult => ({
+  const end = (r: Omit<RunResult, "transitions" | "invocations" | "elapsedSeconds" | "maps" | "historyEvents">): RunResult => ({
     ...r,
     transitions: execution.transitions,
     invocations: execution.invocations,
     maps: execution.maps,
+    historyEvents: historyEvents(execution),
     elapsedSeconds: (main.now - start.getTime()) / 1000,
   });
   try {
@@ -215,6 +221,14 @@ export async function runStateMachine(definition: AslDefinition, input: unknown,
   }
   const outcome = main.end;
   return "output" in outcome ? end({ status: "SUCCEEDED", output: outcome.output }) : end({ status: "FAILED", error: outcome.error.Error, cause: outcome.error.Cause });
+}
+
+/** The history a run would have written: each state run, each Map iteration, each failed attempt, the execution. */
+function historyEvents(execution: Execution): number {
+  const iterations = new Set(execution.transitions.flatMap((t) => (t.iteration === undefined ? [] : [`${t.iteration.map}/${t.iteration.index}`])));
+  const states = execution.transitions.reduce((n, t) => n + HISTORY_EVENTS[t.type], 0);
+  const failedAttempts = execution.invocations.filter((i) => i.error !== undefined).length;
+  return EXECUTION_EVENTS + states + iterations.size * MAP_ITERATION_EVENTS + failedAttempts * TASK_FAILED_ATTEMPT_EVENTS;
 }
 
 function checkTime(thread: Thread, execution: Execution): void {

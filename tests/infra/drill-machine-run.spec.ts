@@ -10,7 +10,7 @@ import { expect } from "chai";
 import type { Drill, DrillCleanup, DrillReport, DrillRestore, DrillResult, DrillSample, DrillState, DrillStepEvent } from "../../handlers/drill/contract";
 import type { RestoreState } from "../../handlers/restore/contract";
 import type { AslDefinition } from "../../infra/asl";
-import { DRILL_STATE as S, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
+import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
 import { runStateMachine, type RunResult } from "../helpers/state-machine-run";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:drill-dr";
@@ -421,6 +421,17 @@ describe("drill state machine, run by the test interpreter", () => {
       expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
       expect(ofStep(events, "report")[0].state?.cleanup?.status).to.equal("incomplete");
       expect(run.elapsedSeconds).to.be.lessThan(timeout);
+    });
+
+    it("the history the worst case writes is what drillHistoryEvents counts for it (at most, and within a poll a restore)", async () => {
+      const { fn } = slow();
+      const timeout = drillMachineTimeoutSeconds({ restoreTimeoutMinutes: [kindMinutes], keepMinutes: 0, deleteTimeoutMinutes: [deleteMinutes], maxSamples: 5, maxConcurrency: 2 });
+      const run = await drill(fn, { definition: drillMachineDefinition(FUNCTION_ARN, timeout, 2) });
+      // The stub's pace: restores polled every 60 s to a 60-minute deadline, cleanup every 30 s for 20 minutes.
+      const counted = drillHistoryEvents({ restore: [{ pollSeconds: 60, timeoutMinutes: kindMinutes }], deletion: [{ deletePollSeconds: 30, deleteTimeoutMinutes: deleteMinutes }] }, samples.length);
+      expect(run.historyEvents).to.be.at.most(counted);
+      // What the count assumes and this run skips: a poll and a Validate a restore, the last cleanup's Wait, a Succeed's exit.
+      expect(counted - run.historyEvents).to.be.at.most(samples.length * (9 + 5) + 2 + 1);
     });
 
     it("with one wave assumed, the machine times out before cleanup: nothing would be deleted (why the waves count)", async () => {

@@ -3,8 +3,16 @@
 // fail the Map, the bounded Map, the step events of the contract, and the machine's TimeoutSeconds arithmetic.
 import { expect } from "chai";
 import { DRILL_STEPS, type DrillResult } from "../../handlers/drill/contract";
-import { LAMBDA_SERVICE_ERRORS, THROTTLING_ERRORS, type AslDefinition, type AslMap, type AslState } from "../../infra/asl";
-import { DRILL_MACHINE_MARGIN_MINUTES, DRILL_STATE as S, drillMachineDefinition, drillMachineTimeoutSeconds } from "../../infra/drill-machine";
+import { LAMBDA_SERVICE_ERRORS, MAX_HISTORY_EVENTS, THROTTLING_ERRORS, type AslDefinition, type AslMap, type AslState } from "../../infra/asl";
+import {
+  DRILL_HISTORY_SHARE,
+  DRILL_MACHINE_MARGIN_MINUTES,
+  DRILL_STATE as S,
+  drillHistoryEvents,
+  drillMachineDefinition,
+  drillMachineTimeoutSeconds,
+  drillMaxSamples,
+} from "../../infra/drill-machine";
 import { reachableFrom, scopes, successors, tasks, validateAsl } from "../helpers/asl-validate";
 
 const FUNCTION_ARN = "arn:aws:lambda:us-west-2:123456789012:function:drill-dr";
@@ -232,6 +240,20 @@ describe("drill state machine definition", () => {
     const cn = drillMachineDefinition("arn:aws-cn:lambda:cn-north-1:123456789012:function:drill-dr", 3600, 2);
     expect(new Set(tasks(cn).map(([, t]) => t.Resource))).to.deep.equal(new Set(["arn:aws-cn:states:::lambda:invoke"]));
     expect(() => drillMachineDefinition("drill-dr", 3600, 2)).to.throw("expected an ARN");
+  });
+
+  it("counts the history events of the worst case: every restore polled to its deadline, cleanup to its deadline", () => {
+    const pace = { restore: [{ pollSeconds: 60, timeoutMinutes: 60 }, { pollSeconds: 30, timeoutMinutes: 20 }], deletion: [{ deletePollSeconds: 60, deleteTimeoutMinutes: 30 }, { deletePollSeconds: 30, deleteTimeoutMinutes: 5 }] };
+    // 61 polls (the 60-minute kind), each a Wait, a Task and a Choice: 9 events; the iteration 2, Start, Validate,
+    // Measure 5 each and the measure event's Pass 2. Cleanup: 30 minutes at 30 s, 61 calls of 9 events.
+    const perSample = 2 + 17 + 61 * 9;
+    const once = 2 + (5 + 4 + 2 + 2 + 5 + 2 + 2) + 61 * 9;
+    expect([drillHistoryEvents(pace, 0), drillHistoryEvents(pace, 3)]).to.deep.equal([once, once + 3 * perSample]);
+    const most = drillMaxSamples(pace);
+    expect(most).to.equal(Math.floor((MAX_HISTORY_EVENTS * DRILL_HISTORY_SHARE - once) / perSample));
+    expect(drillHistoryEvents(pace, most)).to.be.at.most(MAX_HISTORY_EVENTS * DRILL_HISTORY_SHARE);
+    expect(drillHistoryEvents(pace, most + 1)).to.be.greaterThan(MAX_HISTORY_EVENTS * DRILL_HISTORY_SHARE);
+    expect(() => drillHistoryEvents({ ...pace, restore: [] }, 1)).to.throw("at least one");
   });
 
   it("times out after every wave of restores, the keep, the slowest deletion and the margin", () => {

@@ -71,7 +71,9 @@ describe("metrics catalog", () => {
       for (const a of alarms) expect(a.namespace === METRICS_NAMESPACE || /^AWS\//.test(a.namespace ?? ""), `namespace ${a.namespace ?? "(none)"}`).to.be.true;
       const ours = alarms.filter((a) => a.namespace === METRICS_NAMESPACE);
       const copying = result.config.plans.some((p) => p.copyToDr);
-      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed"].sort());
+      // The drill's per-plan alarms come with its machine (always deployed); the overdue alarm with its schedule.
+      const drilling = ["DrillFailures", "DrillRestoreSeconds", "DrillRecoveryPointAgeSeconds", ...(result.config.drill.enabled ? ["DrillOverdue"] : [])];
+      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed", ...drilling].sort());
       for (const a of ours) {
         const metric = cataloguedMetric(a.metricName ?? "");
         expect(Object.keys(a.dimensions ?? {}).sort(), a.metricName).to.deep.equal([...metric.dimensions].sort());

@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import type { RecoveryPoint } from "../../handlers/restore/contract";
 import { main, type PointsDeps } from "../../tools/restore/recovery-points-cli";
-import { parseOutputs, readOutputs, type RunCommand } from "../../tools/restore/stack-outputs";
+import { parseOutputs, readOutputs, type RunCommand } from "../../tools/lib/stack-outputs";
 import { stackTag } from "../../tools/restore/stack-tag";
 import { FakeAws } from "../helpers/aws-fake";
 import { AwsFault } from "../helpers/aws-wire";

@@ -3,9 +3,9 @@
 // every usage problem reported at once before any AWS call.
 import { expect } from "chai";
 import type { RestoreRequest } from "../../handlers/restore/contract";
-import { consoleUrl, parseExecutionArn } from "../../tools/restore/execution-arn";
-import { parseFlags } from "../../tools/restore/flags";
-import { elapsed } from "../../tools/restore/progress-format";
+import { consoleUrl, parseExecutionArn } from "../../tools/lib/execution-arn";
+import { parseFlags } from "../../tools/lib/flags";
+import { elapsed } from "../../tools/lib/progress";
 import { RESTORE_ID_RULE, parseRestoreEvent, parseRestoreRequest } from "../../handlers/restore/event";
 import { NAME_RULE } from "../../handlers/restore/naming";
 import { RESTORE_USAGE } from "../../tools/restore/restore-args";
@@ -14,35 +14,16 @@ import { newRestoreId, RESTORE_ID } from "../../tools/restore/restore-id";
 import { FakeAws } from "../helpers/aws-fake";
 import type { ExecutionScript } from "../helpers/aws-fake-sfn";
 import { FAIL_CAUSE, failingScript, sampleReport, succeedingScript } from "../helpers/restore-history";
-import { DR, INSTANCE, MACHINES, OUTPUTS, PRIMARY, recordingConsole, stubKinds, toolClients, type Console } from "../helpers/restore-tools";
+import { DR, INSTANCE, MACHINES, NOW, OUTPUTS, PRIMARY, recordingConsole, recordingDeps, stubKinds, type Console } from "../helpers/restore-tools";
 
-const NOW = new Date("2026-12-02T03:00:00.000Z");
 const RESTORE_ID_OF = (source: string) => `3f9a1c2e-${source}-20261202T030000Z`;
 
 function setup(script?: ExecutionScript): { fake: FakeAws; console: Console; deps: RestoreDeps; sleeps: number[]; outputsRead: string[] } {
   const fake = new FakeAws();
   fake.sfn.addMachine(MACHINES.primary, script);
   fake.sfn.addMachine(MACHINES.dr, script);
-  const console = recordingConsole();
-  const sleeps: number[] = [];
-  const outputsRead: string[] = [];
-  const deps: RestoreDeps = {
-    kinds: stubKinds(),
-    clientsOf: toolClients(fake),
-    outputs: (stack, file) => {
-      outputsRead.push(`${stack} ${file ?? ""}`);
-      return OUTPUTS;
-    },
-    ...console.write,
-    now: () => NOW,
-    sleep: (ms) => {
-      sleeps.push(ms);
-      return Promise.resolve();
-    },
-    intervalMs: 5000,
-    random: () => "3f9a1c2e",
-  };
-  return { fake, console, deps, sleeps, outputsRead };
+  const { deps, ...recorded } = recordingDeps(fake, OUTPUTS, "3f9a1c2e");
+  return { fake, deps: { ...deps, kinds: stubKinds() }, ...recorded };
 }
 
 /** The problem lines before the usage text. */

@@ -2,38 +2,15 @@
 // process of their own with the registry's kinds and the SDK's default credential chain (here: the fake AWS served over
 // HTTP through AWS_ENDPOINT_URL); bad usage exits 2 before any call.
 import { expect } from "chai";
-import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ACCOUNT_ID, FakeAws } from "../helpers/aws-fake";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { DR, PRIMARY, RestoreFleet } from "../helpers/restore-setup";
+import { NO_AWS, npmRun } from "../helpers/restore-tools";
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const MACHINES = { primary: `arn:aws:states:${PRIMARY}:${ACCOUNT_ID}:stateMachine:restore`, dr: `arn:aws:states:${DR}:${ACCOUNT_ID}:stateMachine:restore-dr` };
-
-interface Ran {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npm run -s <script> -- args` without blocking this process (it may be serving the fake AWS). */
-function npmRun(script: string, args: readonly string[], env: Record<string, string>): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "-s", script, "--", ...args], { cwd: ROOT, env: { ...process.env, AWS_PROFILE: "", ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString("utf8")));
-    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
-    child.on("error", reject);
-    child.on("close", (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
-/** No credentials and nothing listening: any AWS call would fail, so exit 2 with the usage proves none was made. */
-const NO_AWS = { AWS_ACCESS_KEY_ID: "", AWS_SECRET_ACCESS_KEY: "", AWS_REGION: "us-east-1", AWS_ENDPOINT_URL: "http://127.0.0.1:9" };
 
 describe("npm run restore / recovery-points (the scripts)", () => {
   it("npm run restore with bad flags exits 2 listing every problem and the usage", async () => {

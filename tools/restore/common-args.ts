@@ -1,18 +1,11 @@
-// What both operator commands take: the stack, its outputs, the source, its kind and a region role; each check returns
-// its problems (none when fine) so a command reports every problem of a command line at once.
+// What both restore commands take: the source, its kind and a region role (the stack: tools/lib/stack-args.ts); each
+// check returns or records its problems (none when fine) so a command reports every problem of a command line at once.
 import { RESOURCE_KINDS, type ResourceKind } from "../../handlers/catalog";
 import type { RestoreKind } from "../../handlers/kinds/kind";
-import { REGION_ROLES, type RegionRole } from "./stack-outputs";
+import { REGION_ROLES, type RegionRole } from "../lib/stack-outputs";
 
 /** What the commands need of a kind's restore facet: to recognise sources and points, and to list points. */
 export type PointsKind = Pick<RestoreKind, "name" | "mayBeSource" | "mayBePoint" | "listPoints">;
-
-const STACK = /^[A-Za-z0-9_.-]+(\/[A-Za-z0-9_.-]+){0,2}$/;
-
-export function stackProblems(stack: string | undefined): string[] {
-  if (stack === undefined) return ["--stack: required (the Pulumi stack, e.g. prod)"];
-  return STACK.test(stack) ? [] : [`--stack: ${JSON.stringify(stack)} is not a stack name`];
-}
 
 export function kindOf(text: string | undefined, problems: string[]): ResourceKind | undefined {
   if (text === undefined) return undefined;

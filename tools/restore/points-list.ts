@@ -2,9 +2,9 @@
 // that fails (down, no access) is reported with its error and never hides the other region's points.
 import type { RecoveryPoint } from "../../handlers/restore/contract";
 import { describeError, type ErrorInfo } from "../../handlers/lib/errors";
-import type { ClientsOf } from "./clients";
+import type { ClientsOf } from "../lib/clients";
 import type { PointsKind } from "./common-args";
-import type { RegionRole } from "./stack-outputs";
+import type { RegionRole } from "../lib/stack-outputs";
 
 export interface ListedPoint extends RecoveryPoint {
   regionRole: RegionRole;

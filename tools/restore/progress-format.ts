@@ -5,72 +5,56 @@ import type { HistoryEvent } from "@aws-sdk/client-sfn";
 import { isFields } from "../../handlers/lib/values";
 import type { RestoreReport, RestoreState } from "../../handlers/restore/contract";
 import { STATE } from "../../infra/restore-machine";
-
-/** `m:ss`, or `h:mm:ss` from an hour. */
-export function elapsed(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  const two = (n: number) => String(n).padStart(2, "0");
-  const hours = Math.floor(s / 3600);
-  return hours > 0 ? `${hours}:${two(Math.floor((s % 3600) / 60))}:${two(s % 60)}` : `${Math.floor(s / 60)}:${two(s % 60)}`;
-}
-
-function json(text: string | undefined): unknown {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
+import type { ExecutionProgress, ExecutionView } from "../lib/follow";
+import { elapsed, EventLines, eventFailure, failureText, parseJson } from "../lib/progress";
 
 /** The restore state in a step's input or output: the machine carries it as `{"state": RestoreState}`. */
-function restoreState(data: string | undefined): RestoreState | undefined {
-  const parsed = json(data);
+export function restoreState(data: string | undefined): RestoreState | undefined {
+  const parsed = parseJson(data);
   const value = isFields(parsed) && isFields(parsed.state) ? parsed.state : parsed;
   return isFields(value) && typeof value.restoreId === "string" && isFields(value.point) && typeof value.status === "string" ? (value as unknown as RestoreState) : undefined;
 }
 
 /** The report step's output (or the execution's), when it is a report. */
 export function restoreReport(output: string | undefined): RestoreReport | undefined {
-  const value = json(output);
+  const value = parseJson(output);
   return isFields(value) && typeof value.restoreId === "string" && (value.status === "succeeded" || value.status === "failed") && Array.isArray(value.created) ? (value as unknown as RestoreReport) : undefined;
 }
 
-/** An error's cause: a Lambda's `{errorType, errorMessage}` shown as its message. */
-export function causeText(cause: string | undefined): string {
-  const value = json(cause);
-  if (isFields(value) && typeof value.errorMessage === "string") return value.errorMessage;
-  return cause ?? "";
-}
-
-/** The failure an event records, if it is a failure event. */
-export function eventFailure(event: HistoryEvent): { error: string; cause: string } | undefined {
-  const details = event.taskFailedEventDetails ?? event.lambdaFunctionFailedEventDetails ?? event.taskTimedOutEventDetails ?? event.lambdaFunctionTimedOutEventDetails ??
-    event.executionFailedEventDetails ?? event.executionTimedOutEventDetails ?? event.executionAbortedEventDetails;
-  if (details === undefined) return undefined;
-  return { error: details.error ?? event.type ?? "Error", cause: causeText(details.cause) };
-}
-
-/** Turns history events into progress lines; remembers what it printed (poll count, the last phase). */
-export class ProgressPrinter {
-  private readonly entered = new Map<string, number>();
+/** What the steps of one restore decided, as lines: the point it chose (at its start), each new phase, the validation. */
+export class RestoreStateLines {
   private lastPhase = "";
+
+  lines(state: RestoreState, started: boolean): string[] {
+    const lines: string[] = [];
+    if (started) {
+      const p = state.point;
+      lines.push(`point ${p.id} (${state.kind} ${p.origin}${p.taken ? ` taken ${p.taken}` : ""}${p.tier ? `, ${p.tier}` : ""}) -> ${state.name}${state.mode ? `, mode ${state.mode}` : ""}`);
+    }
+    const phase = `${state.phase} ${state.status}`;
+    if (phase !== this.lastPhase) {
+      lines.push(`phase ${state.phase}: ${state.status}${state.endpoint ? ` (${state.endpoint})` : ""}${state.failure ? ` - ${state.failure.name}: ${state.failure.message}` : ""}`);
+      this.lastPhase = phase;
+    }
+    if (state.validation !== undefined) {
+      const failed = state.validation.checks.filter((c) => !c.ok);
+      lines.push(state.validation.ok ? `validation passed (${state.validation.checks.length} check${state.validation.checks.length === 1 ? "" : "s"})` : `validation failed: ${failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`);
+    }
+    return lines;
+  }
+}
+
+/** Turns a restore execution's history events into progress lines; remembers what it printed (poll count, the last phase). */
+export class ProgressPrinter extends EventLines implements ExecutionProgress<RestoreReport> {
+  private readonly entered = new Map<string, number>();
+  private readonly state = new RestoreStateLines();
   /** The last report step's output seen. */
   report?: RestoreReport;
 
-  constructor(private readonly startDate: Date) {}
-
-  lines(events: readonly HistoryEvent[]): string[] {
-    return events.flatMap((event) => {
-      const at = `  +${elapsed(((event.timestamp?.getTime() ?? this.startDate.getTime()) - this.startDate.getTime()) / 1000)}`.padEnd(11);
-      return this.describe(event).map((text) => `${at}${text}`);
-    });
-  }
-
-  private describe(event: HistoryEvent): string[] {
+  protected describe(event: HistoryEvent): string[] {
     const type = event.type ?? "";
     const failure = eventFailure(event);
-    if (failure !== undefined) return [`${type}: ${failure.error}${failure.cause === "" ? "" : `: ${failure.cause}`}`];
+    if (failure !== undefined) return [failureText(type, failure)];
     const entered = event.stateEnteredEventDetails;
     if (entered?.name !== undefined && (type === "TaskStateEntered" || type === "WaitStateEntered")) {
       const count = (this.entered.get(entered.name) ?? 0) + 1;
@@ -94,22 +78,7 @@ export class ProgressPrinter {
       return [`report: ${report.status}`];
     }
     const state = restoreState(output);
-    if (state === undefined) return [];
-    const lines: string[] = [];
-    if (name === STATE.start) {
-      const p = state.point;
-      lines.push(`point ${p.id} (${state.kind} ${p.origin}${p.taken ? ` taken ${p.taken}` : ""}${p.tier ? `, ${p.tier}` : ""}) -> ${state.name}${state.mode ? `, mode ${state.mode}` : ""}`);
-    }
-    const phase = `${state.phase} ${state.status}`;
-    if (phase !== this.lastPhase) {
-      lines.push(`phase ${state.phase}: ${state.status}${state.endpoint ? ` (${state.endpoint})` : ""}${state.failure ? ` - ${state.failure.name}: ${state.failure.message}` : ""}`);
-      this.lastPhase = phase;
-    }
-    if (state.validation !== undefined) {
-      const failed = state.validation.checks.filter((c) => !c.ok);
-      lines.push(state.validation.ok ? `validation passed (${state.validation.checks.length} checks)` : `validation failed: ${failed.map((c) => `${c.check}${c.detail ? ` (${c.detail})` : ""}`).join("; ")}`);
-    }
-    return lines;
+    return state === undefined ? [] : this.state.lines(state, name === STATE.start);
   }
 }
 
@@ -124,3 +93,12 @@ export function formatReport(report: RestoreReport): string[] {
   lines.push(`  manifest: ${report.manifest}`);
   return lines;
 }
+
+/** How `npm run restore` follows the restore machine's executions. */
+export const RESTORE_VIEW: ExecutionView<RestoreReport> = {
+  progress: (startDate) => new ProgressPrinter(startDate),
+  reportOf: restoreReport,
+  format: formatReport,
+  passed: (report) => report.status === "succeeded",
+  noun: "restore report",
+};

@@ -1,11 +1,12 @@
-// `npm run recovery-points -- --stack <stack> --source <id> [--region primary|dr] [--kind ec2|rds|aurora] [--json]
+// `npm run recovery-points -- --stack <stack> --source <id> [--region primary|dr] [--kind <kind>] [--json]
 // [--outputs file.json]`.
-import type { ResourceKind } from "../../handlers/catalog";
-import { kindOf, regionRoleOf, sourceKinds, stackProblems, type PointsKind } from "./common-args";
-import { parseFlags, usageError } from "./flags";
-import type { RegionRole } from "./stack-outputs";
+import { RESOURCE_KINDS, type ResourceKind } from "../../handlers/catalog";
+import { kindOf, regionRoleOf, sourceKinds, type PointsKind } from "./common-args";
+import { stackProblems } from "../lib/stack-args";
+import { parseFlags, usageError } from "../lib/flags";
+import type { RegionRole } from "../lib/stack-outputs";
 
-export const POINTS_USAGE = "usage: npm run recovery-points -- --stack <stack> --source <id> [--region primary|dr] [--kind ec2|rds|aurora] [--json] [--outputs <file.json>]";
+export const POINTS_USAGE = `usage: npm run recovery-points -- --stack <stack> --source <id> [--region primary|dr] [--kind ${RESOURCE_KINDS.join("|")}] [--json] [--outputs <file.json>]`;
 
 export interface PointsArgs {
   stack: string;

@@ -2,12 +2,12 @@
 // one), newest first, read with the operator's AWS credentials. Exits 0; 1 when a region could not be read (the other
 // region's points are still printed); 2 on bad usage or unreadable stack outputs, before any AWS call.
 import { restoreKinds } from "../../handlers/kinds/registry";
-import { regionClients, type ClientsOf } from "./clients";
+import { regionClients, type ClientsOf } from "../lib/clients";
 import type { PointsKind } from "./common-args";
 import { failureLines, formatPoints, pointsJson } from "./points-format";
 import { listRecoveryPoints } from "./points-list";
 import { parsePointsArgs, type PointsArgs } from "./recovery-points-args";
-import { readOutputs, REGION_ROLES, type StackOutputs } from "./stack-outputs";
+import { readOutputs, REGION_ROLES, type StackOutputs } from "../lib/stack-outputs";
 import { stackTag } from "./stack-tag";
 
 export interface PointsDeps {

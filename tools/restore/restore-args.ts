@@ -1,20 +1,21 @@
 // `npm run restore -- --stack <stack> --source <id> --region primary|dr --point latest|<ISO instant>|<snapshot id or
 // ARN> [options]`, or `--follow <executionArn>`. Every problem of the command line is reported at once, before the
 // stack's outputs are read or any AWS call is made.
-import type { ResourceKind } from "../../handlers/catalog";
+import { RESOURCE_KINDS, type ResourceKind } from "../../handlers/catalog";
 import { MACHINE_RESTORE_MODES, type MachineRestoreMode, type RestoreRequest } from "../../handlers/restore/contract";
 import { RESTORE_ID_RULE } from "../../handlers/restore/event";
 import { isRestoreName, NAME_RULE } from "../../handlers/restore/naming";
-import { kindOf, regionRoleOf, sourceKinds, stackProblems, type PointsKind } from "./common-args";
-import { parseExecutionArn } from "./execution-arn";
+import { kindOf, regionRoleOf, sourceKinds, type PointsKind } from "./common-args";
+import { stackProblems } from "../lib/stack-args";
+import { followProblems } from "../lib/command";
 import { DATABASE_FLAGS, databaseFacts, MACHINE_FLAGS, machineFacts } from "./facts-args";
-import { parseFlags, usageError, type FlagSpec } from "./flags";
+import { parseFlags, usageError, type FlagSpec } from "../lib/flags";
 import { RESTORE_ID } from "./restore-id";
-import type { RegionRole } from "./stack-outputs";
+import type { RegionRole } from "../lib/stack-outputs";
 
 export const RESTORE_USAGE = [
   "usage: npm run restore -- --stack <stack> --source <id> --region primary|dr --point latest|<ISO instant>|<snapshot id or ARN>",
-  "         [--kind ec2|rds|aurora] [--mode volumes|instance] [--name <name>] [--zone <az>] [--instance-type <type>] [--keep-image]",
+  `         [--kind ${RESOURCE_KINDS.join("|")}] [--mode volumes|instance] [--name <name>] [--zone <az>] [--instance-type <type>] [--keep-image]`,
   "         [--instance-class <db class>] [--restore-id <id>] [--detach] [--outputs <file.json>]",
   "         [--machine-architecture A] [--machine-root-device D] [--machine-virtualization V] [--machine-boot-mode M]",
   "         [--database-engine E] [--database-engine-version V] [--database-port P] [--database-multi-az true|false] [--database-storage-type T]",
@@ -58,9 +59,7 @@ export function parseRestoreArgs(argv: readonly string[], kinds: readonly Points
   const value = (flag: keyof typeof FLAGS) => flags.values.get(flag);
   const follow = value("--follow");
   if (follow !== undefined) {
-    const others = [...flags.values.keys(), ...flags.switches].filter((f) => f !== "--follow");
-    if (others.length > 0) problems.push(`--follow: takes no other flag (got ${others.join(", ")})`);
-    if (parseExecutionArn(follow) === undefined) problems.push(`--follow: expected a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<machine>:<name>), got ${JSON.stringify(follow)}`);
+    problems.push(...followProblems(flags, follow));
     if (problems.length > 0) throw usageError(problems, RESTORE_USAGE);
     return { action: "follow", executionArn: follow };
   }

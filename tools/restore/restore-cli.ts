@@ -4,29 +4,21 @@
 // succeeded (or was started, with --detach), 1 when it failed or could not be started or followed, 2 on bad usage or
 // unreadable stack outputs (before any AWS call).
 import { restoreKinds } from "../../handlers/kinds/registry";
-import { describeError } from "../../handlers/lib/errors";
-import { regionClients, type ClientsOf } from "./clients";
+import type { RestoreReport } from "../../handlers/restore/contract";
+import { followOrExplain, runInProcess, startThenFollow, type CommandDeps, type ExecutionCommand } from "../lib/command";
 import type { PointsKind } from "./common-args";
-import { consoleUrl, parseExecutionArn } from "./execution-arn";
-import { followExecution } from "./follow";
+import { RESTORE_VIEW } from "./progress-format";
 import { parseRestoreArgs, RESTORE_USAGE, type RestoreArgs } from "./restore-args";
 import { newRestoreId } from "./restore-id";
 import { startRestore } from "./start";
-import { readOutputs, stateMachineOf, type StackOutputs } from "./stack-outputs";
+import { stateMachineOf } from "../lib/stack-outputs";
 
-export interface RestoreDeps {
+/** `random`: the random part of a new restore id (default 8 random hex characters). */
+export interface RestoreDeps extends CommandDeps {
   kinds: readonly PointsKind[];
-  clientsOf: ClientsOf;
-  outputs: (stack: string, outputsFile: string | undefined) => StackOutputs;
-  out: (text: string) => void;
-  err: (text: string) => void;
-  now: () => Date;
-  sleep: (ms: number) => Promise<void>;
-  /** Between two reads of a followed execution. */
-  intervalMs: number;
-  /** The random part of a new restore id (default 8 random hex characters). */
-  random?: () => string;
 }
+
+const RESTORE_COMMAND: ExecutionCommand<RestoreReport> = { command: "npm run restore", noun: "restore", view: RESTORE_VIEW, goesOn: "The restore itself goes on" };
 
 const message = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -38,7 +30,7 @@ export async function main(argv: readonly string[], deps: RestoreDeps): Promise<
     deps.err(message(error));
     return 2;
   }
-  if (args.action === "follow") return follow(deps, args.executionArn, parseExecutionArn(args.executionArn)?.region ?? "");
+  if (args.action === "follow") return followOrExplain(deps, args.executionArn, RESTORE_COMMAND);
 
   let region: string;
   let machineArn: string;
@@ -55,45 +47,7 @@ export async function main(argv: readonly string[], deps: RestoreDeps): Promise<
   const restoreId = args.restoreId ?? newRestoreId(args.request.source, deps.now(), deps.random);
   deps.out(`Restoring ${args.request.source} from ${args.request.point} in ${args.region} (${region}); restore id ${restoreId}`);
   deps.out(`Request: ${JSON.stringify(args.request)}`);
-  let executionArn: string;
-  try {
-    executionArn = (await startRestore(deps.clientsOf(region).sfn, machineArn, restoreId, args.request)).executionArn;
-  } catch (error) {
-    const { name, message: text } = describeError(error);
-    deps.err(`could not start the restore: ${name}: ${text}`);
-    return 1;
-  }
-  deps.out(`Execution: ${executionArn}`);
-  if (args.detach) {
-    deps.out(`Follow it: npm run restore -- --follow ${executionArn}`);
-    deps.out(`Console:   ${consoleUrl(executionArn)}`);
-    return 0;
-  }
-  return follow(deps, executionArn, region);
+  return startThenFollow(deps, RESTORE_COMMAND, () => startRestore(deps.clientsOf(region).sfn, machineArn, restoreId, args.request), args.detach);
 }
 
-async function follow(deps: RestoreDeps, executionArn: string, region: string): Promise<number> {
-  try {
-    return await followExecution({ sfn: deps.clientsOf(region).sfn, out: deps.out, sleep: deps.sleep, intervalMs: deps.intervalMs }, executionArn);
-  } catch (error) {
-    const { name, message: text } = describeError(error);
-    deps.err(`could not follow ${executionArn}: ${name}: ${text}`);
-    deps.err(`The restore itself goes on: follow again with npm run restore -- --follow ${executionArn}`);
-    return 1;
-  }
-}
-
-if (require.main === module) {
-  void main(process.argv.slice(2), {
-    kinds: restoreKinds(),
-    clientsOf: regionClients(),
-    outputs: (stack, file) => readOutputs(stack, file),
-    out: (t) => process.stdout.write(`${t}\n`),
-    err: (t) => process.stderr.write(`${t}\n`),
-    now: () => new Date(),
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    intervalMs: 5_000,
-  }).then((code) => {
-    process.exitCode = code;
-  });
-}
+if (require.main === module) runInProcess(main, { kinds: restoreKinds() }, 5_000);

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { stackTagValue } from "../../handlers/catalog";
-import { PROJECT_DIR } from "./stack-outputs";
+import { PROJECT_DIR } from "../lib/stack-outputs";
 
 export function projectName(dir = PROJECT_DIR): string {
   const doc = yaml.load(fs.readFileSync(path.join(dir, "Pulumi.yaml"), "utf8"));

@@ -1,20 +1,23 @@
-// The stack's outputs the operator commands use: the two regions and each region's restore state machine, read from
-// `pulumi stack output --json --stack <stack>` (a child process in the project folder) or from a saved copy of it.
+// The stack's outputs the operator commands use: the two regions, each region's restore state machine and the drill
+// state machine with its region, read from `pulumi stack output --json --stack <stack>` (a child process in the
+// project folder) or from a saved copy of it.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { isFields } from "../../handlers/lib/values";
-import type { RegionRole } from "../../handlers/restore/settings";
+import { REGION_ROLES, type RegionRole } from "../../handlers/restore/settings";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
 
 /** "primary" = the stack's aws:region, "dr" = its backup-dr:drRegion. */
-export { REGION_ROLES, type RegionRole } from "../../handlers/restore/settings";
+export { REGION_ROLES, type RegionRole };
 
 export interface StackOutputs {
   regions: Record<RegionRole, string>;
   /** Each region's restore state machine (absent from a stack deployed before restore existed). */
   restoreStateMachineArns?: Record<RegionRole, string>;
+  /** The drill state machine and the region it runs in (absent from a stack deployed before drills existed). */
+  drill?: { stateMachineArn: string; region: string };
 }
 
 /** Runs a command and returns its standard output; throws (with `code` ENOENT when it is not installed). */
@@ -35,9 +38,17 @@ export function parseOutputs(json: unknown, where: string): StackOutputs {
   const arns = isFields(machines) ? machines : undefined;
   const primaryMachine = text(arns?.primary);
   const drMachine = text(arns?.dr);
+  const drillMachine = text(doc.drillStateMachineArn);
+  // The region's name; a role ("dr", "primary") is read as that region.
+  const drillText = text(doc.drillRegion);
+  const drillRole = REGION_ROLES.find((role) => role === drillText);
+  const drillRegion = drillRole === undefined ? drillText : { primary, dr }[drillRole];
+  const machineRegion = drillMachine?.split(":")[3];
+  if (drillMachine && drillRegion && machineRegion !== drillRegion) throw new Error(`${where}: drillStateMachineArn ${drillMachine} is not in drillRegion ${drillRegion}`);
   return {
     regions: { primary, dr },
     ...(primaryMachine && drMachine ? { restoreStateMachineArns: { primary: primaryMachine, dr: drMachine } } : {}),
+    ...(drillMachine && drillRegion ? { drill: { stateMachineArn: drillMachine, region: drillRegion } } : {}),
   };
 }
 
@@ -78,4 +89,10 @@ export function stateMachineOf(outputs: StackOutputs, role: RegionRole): string 
   const arn = outputs.restoreStateMachineArns?.[role];
   if (arn === undefined) throw new Error("the stack has no output restoreStateMachineArns: deploy this version of the program (pulumi up) first");
   return arn;
+}
+
+/** The drill state machine and its region; throws when the stack has none (deployed before drills existed). */
+export function drillMachineOf(outputs: StackOutputs): { stateMachineArn: string; region: string } {
+  if (outputs.drill === undefined) throw new Error("the stack has no outputs drillStateMachineArn and drillRegion: deploy this version of the program (pulumi up) first");
+  return outputs.drill;
 }

@@ -1,8 +1,8 @@
 // The operator commands' flags: `--flag value`, `--flag=value` and switches, read in one pass that collects every
 // problem (unknown, repeated, missing value) instead of stopping at the first, so a person fixes them all at once.
 
-/** Whether a flag takes a value or is a switch. */
-export type FlagSpec = Readonly<Record<string, "value" | "switch">>;
+/** Whether a flag takes a value, is a switch, or is either ("optional": a value when one follows, else a switch). */
+export type FlagSpec = Readonly<Record<string, "value" | "switch" | "optional">>;
 
 export interface ParsedFlags {
   values: Map<string, string>;
@@ -35,7 +35,8 @@ export function parseFlags(argv: readonly string[], spec: FlagSpec): ParsedFlags
       value = argv[i + 1];
       i += 1;
     }
-    if (value === undefined || value.trim() === "") parsed.problems.push(`${flag}: expected a value`);
+    if (kind === "optional" && flag === arg && value === undefined) parsed.switches.add(flag);
+    else if (value === undefined || value.trim() === "") parsed.problems.push(`${flag}: expected a value`);
     else parsed.values.set(flag, value);
   }
   return parsed;
