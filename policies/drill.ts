@@ -1,10 +1,10 @@
 // The DR drill (issue 18): the drill function's role deletes only what a drill of this stack restored. Every delete it
 // is allowed (by name, wildcard or NotAction) must be conditioned on the resource's own tags: backup-dr:stack equal to
 // the stack (the function's BACKUP_DR_STACK) and backup-dr:drill-id present; and no snapshot delete at all.
-import type { StackValidationPolicy } from "@pulumi/policy";
+import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isAllow, listOf, statementLabel, statementsOf, type Statement } from "./lib/documents";
-import { functionNamed } from "./lib/functions";
-import { DRILL_FUNCTION, STACK_VARIABLE, TAG_DRILL_ID, TAG_STACK } from "./lib/names";
+import { functionNamed, type FunctionView } from "./lib/functions";
+import { DRILL_FUNCTIONS, STACK_VARIABLE, TAG_DRILL_ID, TAG_STACK } from "./lib/names";
 import { actionMatches, roleDocuments, roleOf, SNAPSHOT_DELETE_ACTIONS, snapshotDeletesAllowed } from "./restore";
 
 /** The deletes a drill role has any use for; a wildcard is read as allowing each it matches. */
@@ -58,49 +58,50 @@ export function drillTagConditioned(statement: Statement, action: string, stackT
 
 export const drillRoleDeletesOnlyDrillTagged: StackValidationPolicy = {
   name: "drill-role-deletes-only-drill-tagged",
-  description: `The drill function's role (${DRILL_FUNCTION}) deletes only resources tagged ${TAG_STACK} = the stack and ${TAG_DRILL_ID}, and no snapshot (${SNAPSHOT_DELETE_ACTIONS.join(", ")}).`,
+  description: `The drill function's role (${DRILL_FUNCTIONS.join(" or ")}) deletes only resources tagged ${TAG_STACK} = the stack and ${TAG_DRILL_ID}, and no snapshot (${SNAPSHOT_DELETE_ACTIONS.join(", ")}).`,
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    const fn = functionNamed(args.resources, DRILL_FUNCTION);
-    if (fn === undefined) {
-      args.notApplicable("no drill function");
-      return;
-    }
-    const role = roleOf(args.resources, fn);
-    if (role === undefined) {
-      reportViolation(`The drill function ${fn.resource.name} has no role of this stack (role ${String(fn.props.role)}): give it the stack's own drill role, whose policies the pack can read.`, fn.resource.urn);
-      return;
-    }
-    const stackTag = fn.props.environment?.variables?.[STACK_VARIABLE];
-    if (typeof stackTag !== "string" || stackTag === "") {
-      reportViolation(`The drill function ${fn.resource.name} has no ${STACK_VARIABLE}: the pack cannot tell which stack's resources its role may delete; set it to the backup-dr:stack tag value.`, fn.resource.urn);
-      return;
-    }
-    const name = role.resource.name;
-    const { documents, unreadable } = roleDocuments(args.resources, role);
-    for (const arn of unreadable) {
-      reportViolation(`The drill role ${name} has the policy ${arn} attached, which the pack cannot read: it may delete what no drill created; grant the drill role only its own inline policy.`, role.resource.urn);
-    }
-    for (const { label, document } of documents) {
-      (statementsOf(document) ?? []).forEach((statement, i) => {
-        if (!isAllow(statement)) return;
-        const at = `${label} statement ${statementLabel(statement, i)}`;
-        const snapshots = snapshotDeletesAllowed(statement);
-        if (snapshots.length > 0) {
-          reportViolation(`The drill role ${name} may delete recovery points: ${at} allows ${snapshots.join(", ")}; a drill deletes only what it restored, never a snapshot: remove it.`, role.resource.urn);
-        }
-        const unconditioned = drillDeletesAllowed(statement).filter((action) => !drillTagConditioned(statement, action, stackTag));
-        if (unconditioned.length > 0) {
-          const keys = tagKeyPrefixes(unconditioned[0])[0];
-          reportViolation(
-            `The drill role ${name} may delete what no drill of this stack created: ${at} allows ${unconditioned.join(", ")} without requiring the resource's tags; ` +
-              `condition it on StringEquals ${keys}/${TAG_STACK} = "${stackTag}" and Null ${keys}/${TAG_DRILL_ID} = "false".`,
-            role.resource.urn,
-          );
-        }
-      });
-    }
+    const functions = DRILL_FUNCTIONS.map((name) => functionNamed(args.resources, name)).filter((f) => f !== undefined);
+    if (functions.length === 0) args.notApplicable("no drill function");
+    for (const fn of functions) checkDrillRole(args.resources, fn, reportViolation);
   },
 };
+
+function checkDrillRole(resources: PolicyResource[], fn: FunctionView, reportViolation: ReportViolation): void {
+  const role = roleOf(resources, fn);
+  if (role === undefined) {
+    reportViolation(`The drill function ${fn.resource.name} has no role of this stack (role ${String(fn.props.role)}): give it the stack's own drill role, whose policies the pack can read.`, fn.resource.urn);
+    return;
+  }
+  const stackTag = fn.props.environment?.variables?.[STACK_VARIABLE];
+  if (typeof stackTag !== "string" || stackTag === "") {
+    reportViolation(`The drill function ${fn.resource.name} has no ${STACK_VARIABLE}: the pack cannot tell which stack's resources its role may delete; set it to the backup-dr:stack tag value.`, fn.resource.urn);
+    return;
+  }
+  const name = role.resource.name;
+  const { documents, unreadable } = roleDocuments(resources, role);
+  for (const arn of unreadable) {
+    reportViolation(`The drill role ${name} has the policy ${arn} attached, which the pack cannot read: it may delete what no drill created; grant the drill role only its own inline policy.`, role.resource.urn);
+  }
+  for (const { label, document } of documents) {
+    (statementsOf(document) ?? []).forEach((statement, i) => {
+      if (!isAllow(statement)) return;
+      const at = `${label} statement ${statementLabel(statement, i)}`;
+      const snapshots = snapshotDeletesAllowed(statement);
+      if (snapshots.length > 0) {
+        reportViolation(`The drill role ${name} may delete recovery points: ${at} allows ${snapshots.join(", ")}; a drill deletes only what it restored, never a snapshot: remove it.`, role.resource.urn);
+      }
+      const unconditioned = drillDeletesAllowed(statement).filter((action) => !drillTagConditioned(statement, action, stackTag));
+      if (unconditioned.length > 0) {
+        const keys = tagKeyPrefixes(unconditioned[0])[0];
+        reportViolation(
+          `The drill role ${name} may delete what no drill of this stack created: ${at} allows ${unconditioned.join(", ")} without requiring the resource's tags; ` +
+            `condition it on StringEquals ${keys}/${TAG_STACK} = "${stackTag}" and Null ${keys}/${TAG_DRILL_ID} = "false".`,
+          role.resource.urn,
+        );
+      }
+    });
+  }
+}
 
 export const DRILL_POLICIES = [drillRoleDeletesOnlyDrillTagged];

@@ -17,10 +17,10 @@ export const CLEANUP_FUNCTION = "cleanup";
 /** The restore function of each region (resource names): the primary's and the DR region's. */
 export const RESTORE_FUNCTIONS = ["primary-restore", "dr-restore"] as const;
 
-/** The drill function (resource name), in the drill's region. */
-export const DRILL_FUNCTION = "drill";
+/** The drill function (resource name), named after the drill's region: one of these. */
+export const DRILL_FUNCTIONS = ["primary-drill", "dr-drill"] as const;
 /** The drill's state machine (resource name): not a restore machine. */
-export const DRILL_MACHINE = "drill-machine";
+export const DRILL_MACHINES = DRILL_FUNCTIONS.map((f) => `${f}-machine`);
 /** The tags a drill's deletes must be conditioned on (handlers/catalog.ts TAG_DRILL_ID; TAG_STACK below). */
 export const TAG_DRILL_ID = "backup-dr:drill-id";
 /** The drill (and restore) function's environment variable holding the backup-dr:stack tag value. */

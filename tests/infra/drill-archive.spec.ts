@@ -21,7 +21,7 @@ import { one } from "../helpers/resources";
 type Handler = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>;
 
 const errorOf = (e: unknown) => (e instanceof Error ? { name: e.name, message: e.message } : { name: typeof e, message: String(e) });
-const variablesOf = (run: Deployed) => (one(run.resources, "aws:lambda/function:Function", "drill").inputs.environment as { variables: Record<string, string> }).variables;
+const variablesOf = (run: Deployed) => (one(run.resources, "aws:lambda/function:Function", "dr-drill").inputs.environment as { variables: Record<string, string> }).variables;
 
 /** Runs `invoke` in the DR region of a fresh fake AWS (its vault and the drill's topic), with `env`'s settings. */
 async function inDr<T>(env: Record<string, string | undefined>, invoke: () => Promise<T>) {
@@ -49,7 +49,7 @@ describe("drill function archive (dev: serialized, written, required, invoked)",
   before(async () => {
     dev = await deployStack("dev");
     prod = await deployStack("prod");
-    archive = await loadFunctionArchive(one(dev.resources, "aws:lambda/function:Function", "drill"));
+    archive = await loadFunctionArchive(one(dev.resources, "aws:lambda/function:Function", "dr-drill"));
   });
 
   after(() => {

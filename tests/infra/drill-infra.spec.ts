@@ -18,7 +18,7 @@ const T = TYPE;
 
 const statementsOf = (resources: Registered[], name: string): PolicyStatement[] => jsonInput<PolicyDocument>(one(resources, T.policy, name), "policy").Statement;
 const variables = (fn: Registered) => (fn.inputs.environment as { variables: Record<string, string> }).variables;
-const drillAlarms = (resources: Registered[]) => ofType(resources, T.alarm).filter((a) => a.name.startsWith("drill-"));
+const drillAlarms = (resources: Registered[]) => ofType(resources, T.alarm).filter((a) => a.name.startsWith("dr-drill-"));
 
 /** What a side of the stack is called and where its things are, under the mocks. */
 function sideOf(config: BackupDrConfig, side: "primary" | "dr") {
@@ -31,8 +31,8 @@ function sideOf(config: BackupDrConfig, side: "primary" | "dr") {
     keyArn: arn("kms", `key/${side}-key-key-id`),
     topicArn: arn("sns", side === "primary" ? "notifications" : "dr-notifications"),
     vault: `backup-dr-${side}-vault-1a2b3c4`,
-    functionArn: arn("lambda", "function:drill"),
-    machineArn: arn("states", "stateMachine:drill-machine"),
+    functionArn: arn("lambda", `function:${side}-drill`),
+    machineArn: arn("states", `stateMachine:${side}-drill-machine`),
   };
 }
 
@@ -51,9 +51,9 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("has the drill function on the DR provider with exactly the drill environment", () => {
-    const fn = one(resources, T.fn, "drill");
+    const fn = one(resources, T.fn, "dr-drill");
     expect(providerName(fn)).to.equal("dr");
-    expect(fn.inputs).to.deep.include({ runtime: "nodejs22.x", timeout: 300, memorySize: 512, role: `arn:aws:iam::${ACCOUNT_ID}:role/drill-role` });
+    expect(fn.inputs).to.deep.include({ runtime: "nodejs22.x", timeout: 300, memorySize: 512, role: `arn:aws:iam::${ACCOUNT_ID}:role/dr-drill-role` });
     expect(variables(fn)).to.deep.equal({
       BACKUP_DR_STACK: "backup-dr/prod",
       BACKUP_DR_REGION: s.region,
@@ -67,7 +67,7 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("passes prod's drill settings to the function: gold's targets, silver's defaults, the monthly schedule", () => {
-    const options = JSON.parse(variables(one(resources, T.fn, "drill")).BACKUP_DR_DRILL) as ReturnType<typeof drillOptions>;
+    const options = JSON.parse(variables(one(resources, T.fn, "dr-drill")).BACKUP_DR_DRILL) as ReturnType<typeof drillOptions>;
     expect(options).to.deep.include({ samplePerPlan: 1, keepSeconds: 1800, machineMode: "instance", schedule: "cron(0 6 1 * ? *)", timezone: "America/New_York" });
     // silver: cron(30 1 * * ? *) is daily: two days' gap by plan-bounds' rule, plus the copy lag alarm of 240 minutes.
     expect(options.targets).to.deep.equal({ gold: { rtoSeconds: 7200, rpoSeconds: 43200 }, silver: { rtoSeconds: 14400, rpoSeconds: (2880 + 240) * 60 } });
@@ -75,7 +75,7 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("its role is the drill statements of the DR region, writing manifests only under runs/drill/, using only the DR key, vault and topic", () => {
-    const statements = statementsOf(resources, "drill-policy");
+    const statements = statementsOf(resources, "dr-drill-policy");
     const expected = drillStatements({ partition: "aws", accountId: ACCOUNT_ID, region: s.region, stackTag: "backup-dr/prod", network: config.restore.dr, vaultArn: `arn:aws:s3:::${s.vault}` });
     expect(statements.slice(-expected.length)).to.deep.equal(expected);
     const puts = statements.filter((x) => [x.Action].flat().includes("s3:PutObject"));
@@ -86,57 +86,57 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("has a STANDARD state machine on the DR provider running H3b's definition with the timeout and prod's concurrency", () => {
-    const machine = one(resources, T.machine, "drill-machine");
+    const machine = one(resources, T.machine, "dr-drill-machine");
     expect(providerName(machine)).to.equal("dr");
     expect(JSON.parse(String(machine.inputs.definition))).to.deep.equal(drillMachineDefinition(s.functionArn, drillTimeoutSeconds(config), 5));
-    const logGroupName = "/aws/vendedlogs/states/backup-dr/prod/drill";
+    const logGroupName = "/aws/vendedlogs/states/backup-dr/prod/dr-drill";
     expect(machine.inputs).to.deep.include({
       type: "STANDARD",
-      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/drill-machine-role`,
+      roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/dr-drill-machine-role`,
       loggingConfiguration: { logDestination: `${s.arn("logs", `log-group:${logGroupName}`)}:*`, level: "ERROR", includeExecutionData: false },
     });
-    expect(one(resources, T.logGroup, "drill-machine-logs").inputs).to.deep.include({ name: logGroupName, kmsKeyId: s.keyArn, retentionInDays: 365 });
-    expect(machine.dependsOn.some((d) => d.endsWith("::drill-machine-policy"))).to.equal(true);
-    const invoke = statementsOf(resources, "drill-machine-policy").filter((x) => [x.Action].flat().includes("lambda:InvokeFunction"));
+    expect(one(resources, T.logGroup, "dr-drill-machine-logs").inputs).to.deep.include({ name: logGroupName, kmsKeyId: s.keyArn, retentionInDays: 365 });
+    expect(machine.dependsOn.some((d) => d.endsWith("::dr-drill-machine-policy"))).to.equal(true);
+    const invoke = statementsOf(resources, "dr-drill-machine-policy").filter((x) => [x.Action].flat().includes("lambda:InvokeFunction"));
     expect(invoke).to.deep.equal([{ Sid: "InvokeDrillFunctionOnly", Effect: "Allow", Action: "lambda:InvokeFunction", Resource: [s.functionArn, `${s.functionArn}:*`] }]);
   });
 
   it("the machine's timeout covers every wave of restores, the keep, the slowest deletion and the margin", () => {
     // prod: gold backs up 3 kinds, silver 2: 5 samples at once in one wave; keep 30 minutes.
     const timeout = drillTimeoutSeconds(config);
-    const definition = JSON.parse(String(one(resources, T.machine, "drill-machine").inputs.definition)) as { TimeoutSeconds: number };
+    const definition = JSON.parse(String(one(resources, T.machine, "dr-drill-machine").inputs.definition)) as { TimeoutSeconds: number };
     expect(definition.TimeoutSeconds).to.equal(timeout);
     expect(drillTimeoutSeconds({ ...config, drill: { ...config.drill, maxConcurrent: 2 } })).to.be.greaterThan(timeout);
     expect(drillTimeoutSeconds({ ...config, drill: { ...config.drill, keepMinutes: 90 } })).to.equal(timeout + 60 * 60);
   });
 
   it("starts the machine on the drill schedule with {} through a role that may start only this machine", () => {
-    const start = one(resources, T.schedule, "drill-schedule-start");
+    const start = one(resources, T.schedule, "dr-drill-schedule-start");
     expect(providerName(start)).to.equal("dr");
     expect(start.inputs).to.deep.include({ scheduleExpression: "cron(0 6 1 * ? *)", scheduleExpressionTimezone: "America/New_York", state: "ENABLED" });
     const target = start.inputs.target as { arn: string; input: string; roleArn: string; deadLetterConfig: { arn: string } };
     expect(target.arn).to.equal(s.machineArn);
     expect(JSON.parse(target.input)).to.deep.equal({});
-    expect(target.roleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/drill-schedule-role`);
-    expect(target.deadLetterConfig.arn).to.equal(s.arn("sqs", "drill-failures"));
-    expect(statementsOf(resources, "drill-schedule-policy")).to.deep.equal([
+    expect(target.roleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/dr-drill-schedule-role`);
+    expect(target.deadLetterConfig.arn).to.equal(s.arn("sqs", "dr-drill-failures"));
+    expect(statementsOf(resources, "dr-drill-schedule-policy")).to.deep.equal([
       { Sid: "StartStateMachine", Effect: "Allow", Action: "states:StartExecution", Resource: s.machineArn },
-      { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: s.arn("sqs", "drill-failures") },
+      { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: s.arn("sqs", "dr-drill-failures") },
       { Sid: "UseKeyForQueue", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: s.keyArn },
     ]);
   });
 
   it("invokes the function daily with the watch step", () => {
-    const watch = one(resources, T.schedule, "drill-watch-daily");
+    const watch = one(resources, T.schedule, "dr-drill-watch-daily");
     expect(watch.inputs).to.deep.include({ scheduleExpression: "cron(0 12 * * ? *)", scheduleExpressionTimezone: "America/New_York", state: "ENABLED" });
     const target = watch.inputs.target as { arn: string; input: string };
     expect(target.arn).to.equal(s.functionArn);
     expect(JSON.parse(target.input)).to.deep.equal({ step: "watch" });
-    expect(statementsOf(resources, "drill-watch-policy").filter((x) => x.Sid === "InvokeFunction").map((x) => x.Resource)).to.deep.equal([[s.functionArn, `${s.functionArn}:*`]]);
+    expect(statementsOf(resources, "dr-drill-watch-policy").filter((x) => x.Sid === "InvokeFunction").map((x) => x.Resource)).to.deep.equal([[s.functionArn, `${s.functionArn}:*`]]);
   });
 
   it("alarms to the DR topic: executions failed, timed out, aborted", () => {
-    const alarms = drillAlarms(resources).filter((a) => a.name.startsWith("drill-executions-"));
+    const alarms = drillAlarms(resources).filter((a) => a.name.startsWith("dr-drill-executions-"));
     expect(alarms.map((a) => a.inputs.metricName).sort()).to.deep.equal(["ExecutionsAborted", "ExecutionsFailed", "ExecutionsTimedOut"]);
     for (const a of alarms) {
       expect(providerName(a)).to.equal("dr");
@@ -145,7 +145,7 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("alarms per plan on failures and on restores past the RTO or points past the RPO target (daily, missing data not breaching)", () => {
-    const perPlan = (plan: string, suffix: string) => one(resources, T.alarm, `drill-${plan}-${suffix}`).inputs;
+    const perPlan = (plan: string, suffix: string) => one(resources, T.alarm, `dr-drill-${plan}-${suffix}`).inputs;
     const common = { namespace: "BackupDr", statistic: "Maximum", period: 86400, evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching", alarmActions: [s.topicArn] };
     expect(perPlan("gold", "failures")).to.deep.include({ ...common, metricName: "DrillFailures", dimensions: { Plan: "gold" }, threshold: 0 });
     expect(perPlan("gold", "rto")).to.deep.include({ ...common, metricName: "DrillRestoreSeconds", dimensions: { Plan: "gold" }, threshold: 7200 });
@@ -155,7 +155,7 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("alarms when no drill ran on schedule, and when the watch stops reporting (missing data breaching)", () => {
-    expect(one(resources, T.alarm, "drill-overdue").inputs).to.deep.include({
+    expect(one(resources, T.alarm, "dr-drill-overdue").inputs).to.deep.include({
       namespace: "BackupDr",
       metricName: "DrillOverdue",
       dimensions: { Region: s.region },
@@ -169,7 +169,7 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
   });
 
   it("every drill resource is on the DR provider", () => {
-    const drill = run.resources.filter((r) => /^drill(-|$)/.test(r.name) && r.type.startsWith("aws:"));
+    const drill = run.resources.filter((r) => /^dr-drill(-|$)/.test(r.name) && r.type.startsWith("aws:"));
     expect(drill.length).to.be.greaterThan(15);
     for (const r of drill) expect(providerName(r), `${r.type} ${r.name}`).to.equal("dr");
   });
@@ -193,29 +193,29 @@ describe("drill infrastructure (dev: disabled)", function () {
     const config = run.result.config;
     const s = sideOf(config, "dr");
     expect(config.drill.enabled).to.equal(false);
-    expect(providerName(one(run.resources, T.fn, "drill"))).to.equal("dr");
-    expect(JSON.parse(String(one(run.resources, T.machine, "drill-machine").inputs.definition))).to.deep.equal(drillMachineDefinition(s.functionArn, drillTimeoutSeconds(config), 5));
-    expect(ofType(run.resources, T.schedule).filter((x) => x.name.startsWith("drill-"))).to.deep.equal([]);
-    expect(run.resources.filter((r) => r.type === T.role && r.name.startsWith("drill-") && r.name !== "drill-role" && r.name !== "drill-machine-role")).to.deep.equal([]);
+    expect(providerName(one(run.resources, T.fn, "dr-drill"))).to.equal("dr");
+    expect(JSON.parse(String(one(run.resources, T.machine, "dr-drill-machine").inputs.definition))).to.deep.equal(drillMachineDefinition(s.functionArn, drillTimeoutSeconds(config), 5));
+    expect(ofType(run.resources, T.schedule).filter((x) => x.name.startsWith("dr-drill-"))).to.deep.equal([]);
+    expect(run.resources.filter((r) => r.type === T.role && r.name.startsWith("dr-drill-") && r.name !== "dr-drill-role" && r.name !== "dr-drill-machine-role")).to.deep.equal([]);
     expect(drillAlarms(run.resources).map((a) => a.name).sort()).to.deep.equal([
-      "drill-daily-failures",
-      "drill-daily-rpo",
-      "drill-daily-rto",
-      "drill-errors",
-      "drill-executions-aborted",
-      "drill-executions-failed",
-      "drill-executions-timed-out",
-      "drill-failed-invocations",
+      "dr-drill-daily-failures",
+      "dr-drill-daily-rpo",
+      "dr-drill-daily-rto",
+      "dr-drill-errors",
+      "dr-drill-executions-aborted",
+      "dr-drill-executions-failed",
+      "dr-drill-executions-timed-out",
+      "dr-drill-failed-invocations",
     ]);
   });
 
   it("passes the dev settings: volumes mode, an empty network, the dev plan's target", () => {
-    const v = variables(one(run.resources, T.fn, "drill"));
+    const v = variables(one(run.resources, T.fn, "dr-drill"));
     expect(v.BACKUP_DR_RESTORE_NETWORK).to.equal("{}");
     expect(JSON.parse(v.BACKUP_DR_DRILL)).to.deep.include({ machineMode: "volumes", keepSeconds: 600 });
     expect((JSON.parse(v.BACKUP_DR_DRILL) as { targets: unknown }).targets).to.deep.equal({ daily: { rtoSeconds: 10800, rpoSeconds: (2880 + 240) * 60 } });
     // No network: no launch, no terminate, no database delete.
-    const actions = statementsOf(run.resources, "drill-policy").flatMap((x) => [x.Action].flat());
+    const actions = statementsOf(run.resources, "dr-drill-policy").flatMap((x) => [x.Action].flat());
     expect(actions.filter((a) => /^(ec2:(RunInstances|TerminateInstances)|rds:(?!Describe|ListTags))/.test(a))).to.deep.equal([]);
   });
 });
@@ -228,11 +228,11 @@ describe("drill infrastructure in the primary region", function () {
     const run = await deployStack("prod", { ...values, "backup-dr:drill": { ...drill, region: "primary" } });
     const config = run.result.config;
     const s = sideOf(config, "primary");
-    const fn = one(run.resources, T.fn, "drill");
+    const fn = one(run.resources, T.fn, "primary-drill");
     expect(providerName(fn)).to.equal("primary");
     expect(variables(fn)).to.deep.include({ BACKUP_DR_REGION: s.region, BACKUP_DR_REGION_ROLE: "primary", BACKUP_DR_KEY_ARN: s.keyArn, BACKUP_DR_VAULT_BUCKET: s.vault, BACKUP_DR_TOPIC_ARN: s.topicArn, BACKUP_DR_RESTORE_NETWORK: JSON.stringify(config.restore.primary) });
-    for (const r of run.resources.filter((x) => /^drill(-|$)/.test(x.name) && x.type.startsWith("aws:"))) expect(providerName(r), r.name).to.equal("primary");
-    expect(one(run.resources, T.alarm, "drill-overdue").inputs).to.deep.include({ dimensions: { Region: s.region }, alarmActions: [s.topicArn] });
+    for (const r of run.resources.filter((x) => /^primary-drill(-|$)/.test(x.name) && x.type.startsWith("aws:"))) expect(providerName(r), r.name).to.equal("primary");
+    expect(one(run.resources, T.alarm, "primary-drill-overdue").inputs).to.deep.include({ dimensions: { Region: s.region }, alarmActions: [s.topicArn] });
     // The primary region's RPO default has no copy lag: silver's is its interval alone.
     expect(config.drill.plans.silver.rpoTargetMinutes).to.equal(2880);
     expect(run.result.outputs.drillRegion).to.equal(s.region);

@@ -62,11 +62,11 @@ for (const stack of ["dev", "prod"]) {
       ]);
     });
 
-    it("puts every resource of a DR component (and of the drill, in the drill's region) on the DR provider and every other on the primary", () => {
+    it("puts every resource of a DR component on the DR provider and every other on the primary", () => {
       const regional = resources.filter((r) => r.type.startsWith("aws:"));
       expect(regional.length).to.be.greaterThan(30);
       for (const r of regional) {
-        const expected = r.parent.includes("::dr-") || (r.parent.includes("::drill") && config.drill.region === "dr") ? "dr" : "primary";
+        const expected = r.parent.includes("::dr-") ? "dr" : "primary";
         expect(providerName(r), `${r.type} ${r.name}`).to.equal(expected);
       }
     });

@@ -13,8 +13,8 @@ const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
 const STACK = "backup-dr/test";
 
 const dr = provider("dr", "us-west-2");
-const roleArn = `arn:aws:iam::${ACCOUNT}:role/drill-role`;
-const roleLabel = "drill-role (aws:iam/role:Role)";
+const roleArn = `arn:aws:iam::${ACCOUNT}:role/dr-drill-role`;
+const roleLabel = "dr-drill-role (aws:iam/role:Role)";
 
 const tagged = (prefix: string) => ({ StringEquals: { [`${prefix}/backup-dr:stack`]: STACK }, Null: { [`${prefix}/backup-dr:drill-id`]: "false" } });
 const allow = (Action: unknown, Condition?: unknown, extra: Record<string, unknown> = {}) => ({ Sid: "S", Effect: "Allow", Action, Resource: "*", ...(Condition === undefined ? {} : { Condition }), ...extra });
@@ -30,14 +30,14 @@ const GOOD = [
 function drillRole(statements: unknown[], env: Record<string, string> = { BACKUP_DR_STACK: STACK }): StackResource[] {
   return [
     dr,
-    resource(FN, "drill", { runtime: "nodejs22.x", role: roleArn, environment: { variables: env } }, { provider: dr, computed: { name: "drill", arn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:drill` } }),
-    resource(ROLE, "drill-role", { assumeRolePolicy: "{}" }, { computed: { name: "drill-role", arn: roleArn, id: "drill-role" } }),
-    resource(ROLE_POLICY, "drill-policy", { role: "drill-role", policy: json({ Version: "2012-10-17", Statement: statements }) }),
+    resource(FN, "dr-drill", { runtime: "nodejs22.x", role: roleArn, environment: { variables: env } }, { provider: dr, computed: { name: "dr-drill", arn: `arn:aws:lambda:us-west-2:${ACCOUNT}:function:dr-drill` } }),
+    resource(ROLE, "dr-drill-role", { assumeRolePolicy: "{}" }, { computed: { name: "dr-drill-role", arn: roleArn, id: "dr-drill-role" } }),
+    resource(ROLE_POLICY, "dr-drill-policy", { role: "dr-drill-role", policy: json({ Version: "2012-10-17", Statement: statements }) }),
   ];
 }
 
 const unconditioned = (at: string, actions: string, prefix = "aws:ResourceTag") =>
-  `${roleLabel}: The drill role drill-role may delete what no drill of this stack created: RolePolicy drill-policy statement ${at} allows ${actions} without requiring the resource's tags; condition it on StringEquals ${prefix}/backup-dr:stack = "${STACK}" and Null ${prefix}/backup-dr:drill-id = "false".`;
+  `${roleLabel}: The drill role dr-drill-role may delete what no drill of this stack created: RolePolicy dr-drill-policy statement ${at} allows ${actions} without requiring the resource's tags; condition it on StringEquals ${prefix}/backup-dr:stack = "${STACK}" and Null ${prefix}/backup-dr:drill-id = "false".`;
 
 describe("policies: drill", () => {
   describe("drill-role-deletes-only-drill-tagged", () => {
@@ -82,13 +82,13 @@ describe("policies: drill", () => {
     it("refuses any snapshot delete, conditioned on the drill's tags or not", async () => {
       const statement = allow(["rds:DeleteDBSnapshot", "ec2:DeleteSnapshot"], tagged("aws:ResourceTag"));
       expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, statement]))).to.deep.equal([
-        `${roleLabel}: The drill role drill-role may delete recovery points: RolePolicy drill-policy statement "S" allows ec2:DeleteSnapshot, rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+        `${roleLabel}: The drill role dr-drill-role may delete recovery points: RolePolicy dr-drill-policy statement "S" allows ec2:DeleteSnapshot, rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
       ]);
     });
 
     it("refuses a database wildcard twice: it deletes snapshots, and unconditioned databases", async () => {
       expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole([...GOOD, allow("rds:Delete*")]))).to.deep.equal([
-        `${roleLabel}: The drill role drill-role may delete recovery points: RolePolicy drill-policy statement "S" allows rds:DeleteDBSnapshot, rds:DeleteDBClusterSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+        `${roleLabel}: The drill role dr-drill-role may delete recovery points: RolePolicy dr-drill-policy statement "S" allows rds:DeleteDBSnapshot, rds:DeleteDBClusterSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
         unconditioned('"S"', "rds:DeleteDBInstance, rds:DeleteDBCluster", "rds:db-tag"),
       ]);
     });
@@ -104,14 +104,14 @@ describe("policies: drill", () => {
 
     it("refuses a drill function without its stack tag, or with a role not of the stack, or with a policy the pack cannot read", async () => {
       expect(await check(drillRoleDeletesOnlyDrillTagged, drillRole(GOOD, {}))).to.deep.equal([
-        "drill (aws:lambda/function:Function): The drill function drill has no BACKUP_DR_STACK: the pack cannot tell which stack's resources its role may delete; set it to the backup-dr:stack tag value.",
+        "dr-drill (aws:lambda/function:Function): The drill function dr-drill has no BACKUP_DR_STACK: the pack cannot tell which stack's resources its role may delete; set it to the backup-dr:stack tag value.",
       ]);
-      expect(await check(drillRoleDeletesOnlyDrillTagged, replace(drillRole(GOOD), urnOf(ROLE, "drill-role"), undefined))).to.deep.equal([
-        `drill (aws:lambda/function:Function): The drill function drill has no role of this stack (role ${roleArn}): give it the stack's own drill role, whose policies the pack can read.`,
+      expect(await check(drillRoleDeletesOnlyDrillTagged, replace(drillRole(GOOD), urnOf(ROLE, "dr-drill-role"), undefined))).to.deep.equal([
+        `dr-drill (aws:lambda/function:Function): The drill function dr-drill has no role of this stack (role ${roleArn}): give it the stack's own drill role, whose policies the pack can read.`,
       ]);
       const managed = drillRole(GOOD).map((r) => (r.type === ROLE ? withProps(r, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }) : r));
       expect(await check(drillRoleDeletesOnlyDrillTagged, managed)).to.deep.equal([
-        `${roleLabel}: The drill role drill-role has the policy arn:aws:iam::aws:policy/PowerUserAccess attached, which the pack cannot read: it may delete what no drill created; grant the drill role only its own inline policy.`,
+        `${roleLabel}: The drill role dr-drill-role has the policy arn:aws:iam::aws:policy/PowerUserAccess attached, which the pack cannot read: it may delete what no drill created; grant the drill role only its own inline policy.`,
       ]);
     });
   });
@@ -126,15 +126,15 @@ describe("policies: drill", () => {
 
       before(async () => {
         captured = (await deployStack(stack)).captured;
-        const found = captured.find((r) => r.type === ROLE_POLICY && r.name === "drill-policy");
-        if (found === undefined) throw new Error("no drill-policy");
+        const found = captured.find((r) => r.type === ROLE_POLICY && r.name === "dr-drill-policy");
+        if (found === undefined) throw new Error("no dr-drill-policy");
         policy = found;
         statements = (JSON.parse(String(policy.inputs.policy)) as { Statement: Record<string, unknown>[] }).Statement;
       });
 
       const weakened = (change: (s: Record<string, unknown>[]) => Record<string, unknown>[]) =>
         replace(captured, policy.urn, withProps(policy, { policy: json({ Version: "2012-10-17", Statement: change(statements) }) }));
-      const label = 'drill-role (aws:iam/role:Role): The drill role drill-role may delete';
+      const label = 'drill-role (aws:iam/role:Role): The drill role dr-drill-role may delete';
 
       it("passes as built", async () => {
         expect(await check(drillRoleDeletesOnlyDrillTagged, captured)).to.deep.equal([]);
@@ -146,15 +146,15 @@ describe("policies: drill", () => {
           weakened((all) => all.map((s) => (s.Sid === "DeleteOnlyThisStacksDrillMachines" ? { ...s, Condition: { StringEquals: { "aws:ResourceTag/backup-dr:stack": stackTag } } } : s))),
         );
         expect(violations).to.have.length(1);
-        expect(violations[0].startsWith(`${label} what no drill of this stack created: RolePolicy drill-policy statement "DeleteOnlyThisStacksDrillMachines" allows `), violations[0]).to.equal(true);
+        expect(violations[0].startsWith(`${label} what no drill of this stack created: RolePolicy dr-drill-policy statement "DeleteOnlyThisStacksDrillMachines" allows `), violations[0]).to.equal(true);
         expect(violations[0]).to.include("ec2:DeleteVolume, ec2:DeregisterImage without requiring the resource's tags");
       });
 
       it("refuses an added snapshot delete and an added unconditioned terminate", async () => {
         const violations = await check(drillRoleDeletesOnlyDrillTagged, weakened((all) => [...all, allow("rds:DeleteDBSnapshot", undefined, { Sid: "Tidy" }), allow("ec2:TerminateInstances", undefined, { Sid: "Stop" })]));
         expect(violations).to.deep.equal([
-          `${label} recovery points: RolePolicy drill-policy statement "Tidy" allows rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
-          `${label} what no drill of this stack created: RolePolicy drill-policy statement "Stop" allows ec2:TerminateInstances without requiring the resource's tags; condition it on StringEquals aws:ResourceTag/backup-dr:stack = "${stackTag}" and Null aws:ResourceTag/backup-dr:drill-id = "false".`,
+          `${label} recovery points: RolePolicy dr-drill-policy statement "Tidy" allows rds:DeleteDBSnapshot; a drill deletes only what it restored, never a snapshot: remove it.`,
+          `${label} what no drill of this stack created: RolePolicy dr-drill-policy statement "Stop" allows ec2:TerminateInstances without requiring the resource's tags; condition it on StringEquals aws:ResourceTag/backup-dr:stack = "${stackTag}" and Null aws:ResourceTag/backup-dr:drill-id = "false".`,
         ]);
       });
     });

@@ -5,7 +5,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import { expect } from "chai";
 import { TAG_DRILL_ID, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../../handlers/catalog";
-import { DRILL_NAME, drillEnvironment } from "../../infra/drill";
+import { drillEnvironment, drillName } from "../../infra/drill";
 import { PLANS_SETTING } from "../../handlers/plan";
 import { ALLOW_NO_DR_COPY_SETTING } from "../../infra/backup";
 import { cleanupEnvironment } from "../../infra/cleanup";
@@ -98,7 +98,9 @@ describe("policy pack", () => {
     }
     expect(names.RESTORE_FUNCTIONS).to.deep.equal([restoreName("primary"), restoreName("dr")]);
     // The drill: its function and machine by name, the tag its deletes need, the variable holding the stack tag.
-    expect([names.DRILL_FUNCTION, names.DRILL_MACHINE, names.TAG_DRILL_ID]).to.deep.equal([DRILL_NAME, `${DRILL_NAME}-machine`, TAG_DRILL_ID]);
+    expect(names.DRILL_FUNCTIONS).to.deep.equal([drillName("primary"), drillName("dr")]);
+    expect(names.DRILL_MACHINES).to.deep.equal([`${drillName("primary")}-machine`, `${drillName("dr")}-machine`]);
+    expect(names.TAG_DRILL_ID).to.equal(TAG_DRILL_ID);
     expect(drillEnvironment({ config, region: config.drRegion, keyArn: "arn:aws:kms:us-west-2:123456789012:key/k", vaultName: "v", topicArn: "t", machineTimeoutSeconds: 60 })).to.have.property(names.STACK_VARIABLE, config.stackTag);
     expect(RUNTIME).to.match(/^nodejs(2[2-9]|[3-9]\d)\.x$/);
   });

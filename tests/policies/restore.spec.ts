@@ -46,7 +46,7 @@ describe("policies: restore", () => {
     });
 
     it("does not count the drill's machine as the region's restore machine", async () => {
-      expect(await check(restoreMachinePerRegion, [primary, dr, machine("primary-restore-machine", primary), machine("drill-machine", dr)])).to.deep.equal([
+      expect(await check(restoreMachinePerRegion, [primary, dr, machine("primary-restore-machine", primary), machine("dr-drill-machine", dr)])).to.deep.equal([
         "dr (pulumi:providers:aws): The dr region us-west-2 has no restore state machine: deploy the restore function and its state machine in both regions (a restore in a region must need nothing of the other, which may be down).",
       ]);
     });
@@ -132,7 +132,7 @@ describe("policies: restore", () => {
     it("passes both policies as built", async () => {
       expect(await check(restoreMachinePerRegion, captured)).to.deep.equal([]);
       expect(await check(restoreRoleNoSnapshotDelete, captured)).to.deep.equal([]);
-      expect(captured.filter((r) => r.type === MACHINE).map((r) => r.name).sort()).to.deep.equal(["dr-restore-machine", "drill-machine", "primary-restore-machine"]);
+      expect(captured.filter((r) => r.type === MACHINE).map((r) => r.name).sort()).to.deep.equal(["dr-drill-machine", "dr-restore-machine", "primary-restore-machine"]);
     });
 
     it("refuses the stack without the DR region's state machine", async () => {
