@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { KEYS, configSchema } from "./config-schema";
 import { formatPath } from "./config-path";
+import { drillSampleCount, drilledPlansOf, registryDrillMaxSamples, restoreDeadlineOf } from "./config-drill";
 
 /** The values of the keys `schema` picks from the config, when each of them is valid; undefined otherwise. */
 function validValues<S extends z.ZodObject>(schema: S, raw: Record<string, unknown>): z.output<S> | undefined {
@@ -89,7 +90,48 @@ function drillCanRestore(raw: Record<string, unknown>): string[] {
   return problems;
 }
 
-const RULES: readonly ((raw: Record<string, unknown>) => string[])[] = [drRegionElsewhere, allowNoDrCopyNamesPlans, drillNamesPlans, drillCanRestore];
+/**
+ * Each RTO target set is at most the shortest restore deadline of the plan's kinds in the drill's machine mode: a
+ * restore slower than its deadline is reported failed (RestoreTimedOut), so a target beyond it could never be missed.
+ * (A plan that is not set gets min(240, that deadline): config-drill.ts defaultRtoTargetMinutes.)
+ */
+function drillRtoWithinDeadline(raw: Record<string, unknown>): string[] {
+  const c = validValues(DRILL_PLANS, raw);
+  if (c === undefined) return [];
+  const drill = c[KEYS.drill];
+  return drilledPlansOf(c[KEYS.plans], drill.region).flatMap((plan) => {
+    const target = drill.plans[plan.name]?.rtoTargetMinutes;
+    if (target === undefined || plan.resources.length === 0) return [];
+    const deadline = restoreDeadlineOf(plan.resources, drill.machineMode);
+    if (target <= deadline) return [];
+    const kinds = plan.resources.join(", ");
+    return [
+      `${formatPath([KEYS.drill, "plans", plan.name, "rtoTargetMinutes"])}: expected at most ${deadline} minutes: plan "${plan.name}" backs up ${kinds}, and the shortest restore deadline of its kinds with machineMode "${drill.machineMode}" is ${deadline} minutes (a slower restore is reported failed, RestoreTimedOut, so a larger target could never be missed), got ${target}`,
+    ];
+  });
+}
+
+/**
+ * An enabled drill starts at most as many restores as Step Functions' history allows (infra/drill-machine.ts
+ * drillMaxSamples): an execution has at most 25,000 history events and is failed past them, before its cleanup runs.
+ * A disabled drill is not refused (it may be run on demand): the pick step caps its restores at the same number.
+ */
+function drillWithinHistory(raw: Record<string, unknown>): string[] {
+  const c = validValues(DRILL_PLANS, raw);
+  if (c === undefined || !c[KEYS.drill].enabled) return [];
+  const drill = c[KEYS.drill];
+  const plans = drilledPlansOf(c[KEYS.plans], drill.region);
+  const samples = drillSampleCount(plans, drill.samplePerPlan);
+  const most = registryDrillMaxSamples();
+  if (samples <= most) return [];
+  const kinds = plans.reduce((n, plan) => n + plan.resources.length, 0);
+  const fix = most >= kinds ? `set samplePerPlan to at most ${Math.floor(most / kinds)}` : `drill in a region with fewer plans, or split the stack's plans`;
+  return [
+    `${formatPath([KEYS.drill, "samplePerPlan"])}: expected at most ${most} restores per drill (samplePerPlan ${drill.samplePerPlan} x ${kinds} kinds of the drilled plans = ${samples}): a Step Functions execution keeps at most 25,000 history events and fails past them, before the drill's cleanup runs; ${fix}, got ${drill.samplePerPlan}`,
+  ];
+}
+
+const RULES: readonly ((raw: Record<string, unknown>) => string[])[] = [drRegionElsewhere, allowNoDrCopyNamesPlans, drillNamesPlans, drillCanRestore, drillRtoWithinDeadline, drillWithinHistory];
 
 /** The problems of every cross-key rule whose keys are valid in `raw` (full key -> value, structured values parsed). */
 export function crossKeyProblems(raw: Record<string, unknown>): string[] {

@@ -268,7 +268,7 @@ export const DRILL_BOUNDS = {
   samplePerPlan: { min: 1, max: 10, fallback: 1 },
   maxConcurrent: { min: 1, max: 20, fallback: 5 },
   keepMinutes: { min: 0, max: 1440, fallback: 0 },
-  /** Up to a week to restore; up to a year of data lost (a yearly plan's interval plus the lag). */
+  /** Up to a week to restore (the default, 240, is lowered to the plan kinds' restore deadline: infra/config-drill.ts); up to a year of data lost (a yearly plan's interval plus the lag). */
   rtoTargetMinutes: { min: 1, max: 10080, fallback: 240 },
   rpoTargetMinutes: { min: 1, max: 527040 + 10080 },
 } as const;
@@ -279,7 +279,7 @@ export const DRILL_DEFAULT_SCHEDULE = "cron(0 6 1 * ? *)";
 /** One plan's drill targets; the RPO target's default depends on the plan (infra/config-drill.ts). */
 const drillTargets = record(
   {
-    rtoTargetMinutes: wholeNumber(DRILL_BOUNDS.rtoTargetMinutes.min, DRILL_BOUNDS.rtoTargetMinutes.max, "a whole number of minutes").default(DRILL_BOUNDS.rtoTargetMinutes.fallback),
+    rtoTargetMinutes: wholeNumber(DRILL_BOUNDS.rtoTargetMinutes.min, DRILL_BOUNDS.rtoTargetMinutes.max, "a whole number of minutes").optional(),
     rpoTargetMinutes: wholeNumber(DRILL_BOUNDS.rpoTargetMinutes.min, DRILL_BOUNDS.rpoTargetMinutes.max, "a whole number of minutes").optional(),
   },
   "a map with rtoTargetMinutes, rpoTargetMinutes",

@@ -37,6 +37,7 @@ export const ec2Restore: RestoreActions = {
   // Volumes and instances both report progress within minutes; the longer of the two modes' timeouts bounds the kind.
   pollSeconds: Math.min(VOLUME_POLL_SECONDS, INSTANCE_POLL_SECONDS),
   timeoutMinutes: Math.max(EC2_RESTORE_TIMEOUT_MINUTES.volumes, EC2_RESTORE_TIMEOUT_MINUTES.instance),
+  modeTimeoutMinutes: EC2_RESTORE_TIMEOUT_MINUTES,
   missing,
   start: (ctx, state) => (isInstance(state) ? startInstance(ctx, withModeDeadline(state)) : startVolumes(ctx, withModeDeadline(state))),
   poll: (ctx, state) => (isInstance(state) ? pollInstance(ctx, state) : pollVolumes(ctx, state)),

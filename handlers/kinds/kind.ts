@@ -11,7 +11,7 @@ import type { Pace } from "../lib/pace";
 import type { LockResult, SnapshotLock, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { Tag } from "../lib/tags";
 import type { KindClients } from "./clients";
-import type { CreatedResource, RecoveryPoint, RestoreState } from "../restore/contract";
+import type { CreatedResource, MachineRestoreMode, RecoveryPoint, RestoreState } from "../restore/contract";
 
 /** Where and how a backup run claims a source (S3), so overlapping deliveries of one event make one backup. */
 export interface ClaimDeps {
@@ -162,6 +162,11 @@ export interface RestoreKind extends KindBase {
   /** Seconds between polls, and minutes from start until the restore is reported RestoreTimedOut. */
   readonly pollSeconds: number;
   readonly timeoutMinutes: number;
+  /**
+   * A kind whose restore has machine modes: each mode's own deadline in minutes (at most timeoutMinutes). Absent: the
+   * kind has no modes and timeoutMinutes is its deadline in every mode (restoreDeadlineMinutes reads either).
+   */
+  readonly modeTimeoutMinutes?: Readonly<Record<MachineRestoreMode, number>>;
   /** Whether `source` can name one of this kind's resources (e.g. an instance id starts with i-). */
   mayBeSource(source: string): boolean;
   /** Whether an explicit point (snapshot id or ARN) can be one of this kind's. */
@@ -247,4 +252,9 @@ export interface Kind {
   readonly cleanup: CleanupKind;
   readonly restore: RestoreKind;
   readonly drill: DrillKind;
+}
+
+/** Minutes from a restore's start until the kind reports it RestoreTimedOut when machines are restored in `mode`. */
+export function restoreDeadlineMinutes(kind: Pick<RestoreKind, "timeoutMinutes" | "modeTimeoutMinutes">, mode: MachineRestoreMode): number {
+  return kind.modeTimeoutMinutes?.[mode] ?? kind.timeoutMinutes;
 }

@@ -1,8 +1,11 @@
 // backup-dr:drill: every key's default, every bad value reported with its path, the value and what is allowed, all at
-// once; the RPO target's default arithmetic (the plan's longest interval, plus the copy lag alarm in the DR region);
-// and the cross-key checks (plan names, the drill region's restore network, plans that never reach DR).
+// once; the RPO target's default arithmetic (the plan's real longest gap between slots in its zone, plus the copy lag
+// alarm in the DR region); the RTO target's default (240, at most the plan kinds' restore deadline in the machine mode);
+// and the cross-key checks (plan names, the drill region's restore network, plans that never reach DR, RTO targets
+// within the restore deadline, the drill's restores within Step Functions' history).
 import { expect } from "chai";
 import { parseConfig } from "../../infra/config";
+import { registryDrillMaxSamples } from "../../infra/config-drill";
 import { drillOptions } from "../../infra/drill-options";
 import { configProblems, problemsOf } from "../helpers/config-problems";
 
@@ -37,9 +40,10 @@ describe("config: backup-dr:drill", () => {
       machineMode: "instance",
       keepMinutes: 0,
       plans: {
-        // A daily cron's longest gap is a day between dates plus a day (plan-bounds longestGapMs), plus the default lag of 240.
-        daily: { rtoTargetMinutes: 240, rpoTargetMinutes: 2 * DAY_MINUTES + 240 },
-        hourly: { rtoTargetMinutes: 240, rpoTargetMinutes: 6 * 60 + 240 },
+        // A daily cron's slots are a day apart, plus the default lag of 240. RTO: 240, but an instance restore of a
+        // machine gives up after 90 minutes and a database's after 180.
+        daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES + 240 },
+        hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 6 * 60 + 240 },
       },
     });
   });
@@ -48,7 +52,40 @@ describe("config: backup-dr:drill", () => {
     const copy = { "backup-dr:copy": { lagAlarmMinutes: 60 } };
     expect(drillOf(withDrill({}, copy)).plans.hourly.rpoTargetMinutes).to.equal(6 * 60 + 60);
     expect(drillOf(withDrill({ region: "primary" }, copy)).plans.hourly.rpoTargetMinutes).to.equal(6 * 60);
-    expect(drillOf(withDrill({ region: "primary" })).plans.daily.rpoTargetMinutes).to.equal(2 * DAY_MINUTES);
+    expect(drillOf(withDrill({ region: "primary" })).plans.daily.rpoTargetMinutes).to.equal(DAY_MINUTES);
+  });
+
+  describe("the RPO default: the real longest gap between consecutive slots in the plan's zone", () => {
+    const rpoOf = (schedule: string, timezone?: string) =>
+      drillOf(withDrill({ region: "primary" }, { "backup-dr:plans": [{ ...DAILY, schedule, ...(timezone === undefined ? {} : { timezone }) }] })).plans.daily.rpoTargetMinutes;
+    const cases: [string, string, string | undefined, number][] = [
+      ["a 6-hourly cron", "cron(0 0/6 * * ? *)", undefined, 6 * 60],
+      ["a daily cron", "cron(30 1 * * ? *)", undefined, DAY_MINUTES],
+      ["an hourly cron", "cron(0 * * * ? *)", undefined, 60],
+      ["a cron every 5 minutes", "cron(0/5 * * * ? *)", undefined, 5],
+      ["weekdays only (Friday to Monday)", "cron(0 3 ? * MON-FRI *)", undefined, 3 * DAY_MINUTES],
+      ["a weekly cron", "cron(0 3 ? * SUN *)", undefined, 7 * DAY_MINUTES],
+      // January 1st to February 1st is 31 days; a plain day count would be 31 + 1 (plan-bounds longestGapMs).
+      ["a monthly cron", "cron(0 3 1 * ? *)", undefined, 31 * DAY_MINUTES],
+      ["a rate", "rate(6 hours)", undefined, 6 * 60],
+      // Berlin springs forward at 02:00 on the last Sunday of March: the 02:00 slot does not exist, 01:00 to 03:00 is 2 hours.
+      ["an hourly cron in a DST zone (the skipped hour)", "cron(0 * * * ? *)", "Europe/Berlin", 120],
+      // 02:30 does not exist on the spring-forward day: that day has no slot, so 02:30 to 02:30 two days later, less the lost hour.
+      ["a daily cron in the skipped hour of a DST zone", "cron(30 2 * * ? *)", "Europe/Berlin", 2 * DAY_MINUTES - 60],
+      // New York falls back at 02:00: a daily 01:30 slot is the first 01:30; the day after is 25 hours later.
+      ["a daily cron across the fall-back change", "cron(30 1 * * ? *)", "America/New_York", DAY_MINUTES + 60],
+    ];
+    for (const [title, schedule, timezone, minutes] of cases) {
+      it(`${title}: ${minutes} minutes`, () => expect(rpoOf(schedule, timezone)).to.equal(minutes));
+    }
+  });
+
+  it("the RTO default: 240 minutes, lowered to the shortest restore deadline of the plan's kinds in the machine mode", () => {
+    const both = { "backup-dr:plans": [{ ...DAILY, resources: ["ec2", "rds"] }, HOURLY], "backup-dr:restore": { primary: DR_NETWORK } };
+    // Machines: 90 minutes as instances, 60 as volumes; databases 180.
+    expect(drillOf(withDrill({ region: "primary" }, both)).plans).to.deep.include({ daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 360 } });
+    expect(drillOf(withDrill({ region: "primary", machineMode: "volumes" }, both)).plans.daily.rtoTargetMinutes).to.equal(60);
+    expect(drillOf(withDrill({ region: "primary", machineMode: "volumes" }, both)).plans.hourly.rtoTargetMinutes).to.equal(180);
   });
 
   it("keeps given targets, defaults the missing one per plan, and takes every value as given", () => {
@@ -69,7 +106,7 @@ describe("config: backup-dr:drill", () => {
       ...given,
       enabled: true,
       samplePerPlan: 3,
-      plans: { daily: { rtoTargetMinutes: 60, rpoTargetMinutes: 3000 }, hourly: { rtoTargetMinutes: 240, rpoTargetMinutes: 400 } },
+      plans: { daily: { rtoTargetMinutes: 60, rpoTargetMinutes: 3000 }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 400 } },
     });
   });
 
@@ -80,7 +117,7 @@ describe("config: backup-dr:drill", () => {
       keepSeconds: 900,
       machineMode: "instance",
       instanceClass: "db.r6g.large",
-      targets: { daily: { rtoSeconds: 3600, rpoSeconds: (2 * DAY_MINUTES + 240) * 60 }, hourly: { rtoSeconds: 240 * 60, rpoSeconds: (6 * 60 + 240) * 60 } },
+      targets: { daily: { rtoSeconds: 3600, rpoSeconds: (DAY_MINUTES + 240) * 60 }, hourly: { rtoSeconds: 180 * 60, rpoSeconds: (6 * 60 + 240) * 60 } },
       schedule: "cron(0 6 1 * ? *)",
       timezone: "UTC",
       machineTimeoutSeconds: 7200,
@@ -169,6 +206,31 @@ describe("config: backup-dr:drill", () => {
         'backup-dr:drill.plans.hourly: expected a plan that copies to DR, or backup-dr:drill region: primary: plan "hourly" has copyToDr: false, so the DR region has nothing of it to restore, got "hourly"',
       ]);
       expect(configProblems(withDrill({ region: "primary", plans: { hourly: { rtoTargetMinutes: 30 } } }, plans))).to.deep.equal([]);
+    });
+
+    it("refuses an RTO target above the shortest restore deadline of the plan's kinds in the machine mode, every plan at once", () => {
+      const plans = { "backup-dr:plans": [{ ...DAILY, resources: ["ec2", "rds"] }, HOURLY] };
+      expect(problemsOf(withDrill({ plans: { daily: { rtoTargetMinutes: 91 }, hourly: { rtoTargetMinutes: 181 } } }, plans))).to.deep.equal([
+        'backup-dr:drill.plans.daily.rtoTargetMinutes: expected at most 90 minutes: plan "daily" backs up ec2, rds, and the shortest restore deadline of its kinds with machineMode "instance" is 90 minutes (a slower restore is reported failed, RestoreTimedOut, so a larger target could never be missed), got 91',
+        'backup-dr:drill.plans.hourly.rtoTargetMinutes: expected at most 180 minutes: plan "hourly" backs up rds, and the shortest restore deadline of its kinds with machineMode "instance" is 180 minutes (a slower restore is reported failed, RestoreTimedOut, so a larger target could never be missed), got 181',
+      ]);
+      expect(configProblems(withDrill({ plans: { daily: { rtoTargetMinutes: 90 }, hourly: { rtoTargetMinutes: 180 } } }, plans))).to.deep.equal([]);
+      expect(problemsOf(withDrill({ machineMode: "volumes", plans: { daily: { rtoTargetMinutes: 61 } } }, plans))).to.deep.equal([
+        'backup-dr:drill.plans.daily.rtoTargetMinutes: expected at most 60 minutes: plan "daily" backs up ec2, rds, and the shortest restore deadline of its kinds with machineMode "volumes" is 60 minutes (a slower restore is reported failed, RestoreTimedOut, so a larger target could never be missed), got 61',
+      ]);
+    });
+
+    it("refuses an enabled drill that would start more restores than Step Functions' history allows; a disabled one is capped by pick instead", () => {
+      const most = registryDrillMaxSamples();
+      const network = { "backup-dr:restore": { dr: DR_NETWORK } };
+      // Two plans of one kind each: samplePerPlan x 2 restores.
+      const over = Math.floor(most / 2) + 1;
+      expect(over).to.be.at.most(10);
+      expect(problemsOf(withDrill({ enabled: true, samplePerPlan: over }, network))).to.deep.equal([
+        `backup-dr:drill.samplePerPlan: expected at most ${most} restores per drill (samplePerPlan ${over} x 2 kinds of the drilled plans = ${2 * over}): a Step Functions execution keeps at most 25,000 history events and fails past them, before the drill's cleanup runs; set samplePerPlan to at most ${Math.floor(most / 2)}, got ${over}`,
+      ]);
+      expect(configProblems(withDrill({ enabled: true, samplePerPlan: over - 1 }, network))).to.deep.equal([]);
+      expect(configProblems(withDrill({ samplePerPlan: over }, network))).to.deep.equal([]);
     });
 
     it("checks across keys even while another key is wrong", () => {
