@@ -68,6 +68,7 @@ export function drillConfig(d: ParsedDrill, plans: readonly Plan[], copy: CopySe
     ...(d.instanceType === undefined ? {} : { instanceType: d.instanceType }),
     ...(d.instanceClass === undefined ? {} : { instanceClass: d.instanceClass }),
     keepMinutes: d.keepMinutes,
+    maxSamples: registryDrillMaxSamples(),
     plans: Object.fromEntries(
       drilledPlansOf(plans, d.region).map((plan) => {
         const given = d.plans[plan.name];
@@ -76,6 +77,7 @@ export function drillConfig(d: ParsedDrill, plans: readonly Plan[], copy: CopySe
           {
             rtoTargetMinutes: given?.rtoTargetMinutes ?? defaultRtoTargetMinutes(plan, d.machineMode),
             rpoTargetMinutes: given?.rpoTargetMinutes ?? defaultRpoTargetMinutes(plan, d.region, copy),
+            kinds: [...plan.resources],
           },
         ];
       }),

@@ -2,7 +2,7 @@
 // A bad value fails `pulumi preview` with every problem at once: key path, value given, what is allowed.
 import * as pulumi from "@pulumi/pulumi";
 import type { z } from "zod";
-import { stackTagValue } from "../handlers/catalog";
+import { stackTagValue, type ResourceKind } from "../handlers/catalog";
 import type { Sources } from "../tools/forecast/quotas";
 import { describeInput } from "../handlers/lib/event-input";
 import { KEYS, STRUCTURED_KEYS, configSchema, type ParsedConfig, type REPLICA_STORAGE_CLASSES } from "./config-schema";
@@ -77,6 +77,8 @@ export interface DrillPlanTargets {
   rtoTargetMinutes: number;
   /** Default: the plan's longest interval, plus backup-dr:copy lagAlarmMinutes when the drill region is dr. */
   rpoTargetMinutes: number;
+  /** The kinds the plan backs up (its `resources`): the only kinds the drill samples for it. */
+  kinds: ResourceKind[];
 }
 
 /**
@@ -100,6 +102,11 @@ export interface DrillConfig {
   keepMinutes: number;
   /** The drilled plans with their targets: every plan of backup-dr:plans, in the DR region only those that copy there. */
   plans: Record<string, DrillPlanTargets>;
+  /**
+   * The most restores one drill starts (infra/drill-machine.ts drillMaxSamples with the registry's kinds): Step
+   * Functions' history limit. An enabled drill that would start more is refused; the pick step caps the rest.
+   */
+  maxSamples: number;
 }
 
 /** Sources the stack is expected to back up (backup-dr:expectedSources): the forecast's quota check's input. */

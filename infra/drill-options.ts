@@ -16,6 +16,8 @@ export function drillOptions(drill: DrillConfig, machineTimeoutSeconds: number):
     targets: Object.fromEntries(
       Object.entries(drill.plans).map(([plan, t]) => [plan, { rtoSeconds: t.rtoTargetMinutes * MINUTE_SECONDS, rpoSeconds: t.rpoTargetMinutes * MINUTE_SECONDS }]),
     ),
+    kinds: Object.fromEntries(Object.entries(drill.plans).map(([plan, t]) => [plan, [...t.kinds]])),
+    maxSamples: drill.maxSamples,
     schedule: drill.schedule,
     timezone: drill.timezone,
     machineTimeoutSeconds,

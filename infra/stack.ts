@@ -16,6 +16,7 @@ import { handler as restoreHandler } from "../handlers/restore";
 import { handler as drillHandler } from "../handlers/drill";
 import { drillKinds, restoreKinds } from "../handlers/kinds/registry";
 import { Drill, drillName } from "./drill";
+import { drillSampleCount } from "./config-drill";
 import { drillMachineTimeoutSeconds } from "./drill-machine";
 import { RestoreRegion, restoreName } from "./restore";
 import { restoreMachineTimeoutSeconds } from "./restore-machine";
@@ -197,7 +198,8 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
  */
 export function drillTimeoutSeconds(config: BackupDrConfig): number {
   const drilled = config.plans.filter((plan) => plan.name in config.drill.plans);
-  const maxSamples = drilled.reduce((n, plan) => n + plan.resources.length * config.drill.samplePerPlan, 0);
+  // What pick can start: samplePerPlan of each drilled plan's own kinds, capped at the history limit.
+  const maxSamples = Math.min(drillSampleCount(drilled, config.drill.samplePerPlan), config.drill.maxSamples);
   return drillMachineTimeoutSeconds({
     restoreTimeoutMinutes: restoreKinds().map((k) => k.timeoutMinutes),
     keepMinutes: config.drill.keepMinutes,

@@ -66,6 +66,16 @@ export interface DrillOptions {
   instanceClass?: string;
   /** Per plan of the stack: its targets. A plan not listed here is not drilled. */
   targets: Record<string, DrillTargets>;
+  /**
+   * Per plan of `targets`: the kinds it backs up (its `resources`); pick samples only these. Absent: every kind of the
+   * registry for every plan (an older setting).
+   */
+  kinds?: Record<string, ResourceKind[]>;
+  /**
+   * The most restores one drill starts (Step Functions' history limit, infra/drill-machine.ts drillMaxSamples): pick
+   * lists the samples past it as unsampled, saying why. Absent: no cap.
+   */
+  maxSamples?: number;
   /** The drill schedule (an EventBridge Scheduler expression) and its time zone: the watch step's period. */
   schedule: string;
   timezone: string;

@@ -1,6 +1,8 @@
 // The pick step: which of this stack's sources the drill restores. Per plan with targets (or the one plan asked for)
-// and per kind, the sources with a restorable point are the candidates; `samplePerPlan` of them are chosen with the
-// seeded generator (handlers/drill/prng.ts), each at its newest completed point taken at or before the drill's start.
+// and per kind the plan backs up (DrillOptions.kinds; without it every kind), the sources with a restorable point are
+// the candidates; `samplePerPlan` of them are chosen with the seeded generator (handlers/drill/prng.ts), each at its
+// newest completed point taken at or before the drill's start. At most DrillOptions.maxSamples restores in all (Step
+// Functions' history limit): the chosen past it are listed as unsampled, saying why.
 // Reads the kinds' points listings only; creates nothing. The flow never names a kind.
 import type { ResourceKind } from "../catalog";
 import type { KindClients } from "../kinds/clients";
@@ -83,6 +85,22 @@ function groupsOf(kind: RestoreKind, plans: readonly string[], points: readonly 
   });
 }
 
+/** Whether the drill samples the kind for the plan: the plan's own kinds when the options name them, else every kind. */
+function plansKind(settings: DrillSettings, plan: string, kind: ResourceKind): boolean {
+  const kinds = settings.options.kinds;
+  return kinds === undefined || (kinds[plan] ?? []).includes(kind);
+}
+
+/** The entry of a group whose chosen sources the cap left out. */
+function cappedOf(group: Group, left: number, maxSamples: number): DrillUnsampled {
+  const what = `${left} chosen ${group.kind.name} source${left === 1 ? "" : "s"} of plan ${group.plan}`;
+  return {
+    plan: group.plan,
+    kind: group.kind.name,
+    reason: `${what} not restored: the drill already starts ${maxSamples} restores, the most one drill may (Step Functions keeps at most 25,000 history events of an execution)`,
+  };
+}
+
 function unsampledOf(group: Group, region: string): DrillUnsampled | undefined {
   if (group.restorable.size > 0) return undefined;
   const base = { plan: group.plan, kind: group.kind.name, sources: group.sources.size };
@@ -98,12 +116,14 @@ function unsampledOf(group: Group, region: string): DrillUnsampled | undefined {
  */
 export async function pickDrill(deps: PickDeps, settings: DrillSettings, drillId: string, startedAt: string, request: DrillRequest): Promise<Drill> {
   const plans = drilledPlans(settings, request);
-  const kinds = deps.kinds?.all() ?? restoreKinds();
+  // Only the kinds some drilled plan backs up are listed; each plan's groups are its own kinds.
+  const kinds = (deps.kinds?.all() ?? restoreKinds()).filter((kind) => plans.some((plan) => plansKind(settings, plan, kind.name)));
   const start = Date.parse(startedAt);
   const seed = request.seed ?? drillId;
   const listed = await Promise.all(kinds.map(async (kind) => groupsOf(kind, plans, await kind.listPoints(deps.clients, settings.stackTag), settings.stackTag, start)));
   // Plan-major order: every kind of the first plan, then the next plan.
-  const groups = plans.flatMap((plan) => listed.flat().filter((g) => g.plan === plan));
+  const groups = plans.flatMap((plan) => listed.flat().filter((g) => g.plan === plan && plansKind(settings, plan, g.kind.name)));
+  const maxSamples = settings.options.maxSamples ?? Number.POSITIVE_INFINITY;
   const samples: DrillSample[] = [];
   const unsampled: DrillUnsampled[] = [];
   for (const group of groups) {
@@ -113,7 +133,10 @@ export async function pickDrill(deps: PickDeps, settings: DrillSettings, drillId
       continue;
     }
     const candidates = [...group.restorable.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const chosen = choose(candidates, settings.options.samplePerPlan, seededRandom(`${seed}/${group.plan}/${group.kind.name}`));
+    const drawn = choose(candidates, settings.options.samplePerPlan, seededRandom(`${seed}/${group.plan}/${group.kind.name}`));
+    const room = Math.max(0, maxSamples - samples.length);
+    const chosen = drawn.slice(0, room);
+    if (drawn.length > chosen.length) unsampled.push(cappedOf(group, drawn.length - chosen.length, maxSamples));
     for (const source of chosen) {
       const point = group.restorable.get(source);
       if (point === undefined || point.taken === undefined) continue; // chosen from the map's own keys

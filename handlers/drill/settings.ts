@@ -1,6 +1,7 @@
 // The drill function's settings (listed in handlers/drill.ts): the restore settings of the drill's region (the drill's
 // restores are the restore flow's own steps), the region's topic, and the drill options as infra normalised them
 // (BACKUP_DR_DRILL, JSON of DrillOptions). Every field is checked here, before any AWS call.
+import { RESOURCE_KINDS, type ResourceKind } from "../catalog";
 import { isPlanName, isTimeZoneName } from "../plan";
 import { jsonSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
@@ -28,9 +29,11 @@ export const DRILL_OPTION_LIMITS = {
   machineTimeoutSeconds: { min: 60, max: 365 * 86_400 },
   /** RTO and RPO targets: a second to ten years. */
   targetSeconds: { min: 1, max: 3650 * 86_400 },
+  /** The cap on one drill's restores (infra sets the history limit's, a few dozen). */
+  maxSamples: { min: 1, max: 10_000 },
 } as const;
 
-const OPTION_FIELDS = ["samplePerPlan", "keepSeconds", "machineMode", "instanceType", "instanceClass", "targets", "schedule", "timezone", "machineTimeoutSeconds"];
+const OPTION_FIELDS = ["samplePerPlan", "keepSeconds", "machineMode", "instanceType", "instanceClass", "targets", "schedule", "timezone", "machineTimeoutSeconds", "kinds", "maxSamples"];
 const TARGET_FIELDS = ["rtoSeconds", "rpoSeconds"];
 /** An SNS topic ARN; the first group is its region. */
 const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
@@ -58,13 +61,17 @@ export function parseDrillOptions(value: unknown): DrillOptions {
   if (!isTimeZoneName(timezone)) throw invalid(`timezone must be an IANA time zone as IANA writes it (e.g. UTC, Europe/Berlin), got ${describeInput(timezone)}`);
   const instanceType = optionalText(value, "instanceType");
   const instanceClass = optionalText(value, "instanceClass");
+  const planTargets = targets(value.targets);
+  const kinds = value.kinds === undefined ? undefined : planKinds(value.kinds, Object.keys(planTargets));
   return {
     samplePerPlan: whole(value.samplePerPlan, "samplePerPlan", DRILL_OPTION_LIMITS.samplePerPlan),
     keepSeconds: whole(value.keepSeconds, "keepSeconds", DRILL_OPTION_LIMITS.keepSeconds),
     machineMode,
     ...(instanceType === undefined ? {} : { instanceType }),
     ...(instanceClass === undefined ? {} : { instanceClass }),
-    targets: targets(value.targets),
+    targets: planTargets,
+    ...(kinds === undefined ? {} : { kinds }),
+    ...(value.maxSamples === undefined ? {} : { maxSamples: whole(value.maxSamples, "maxSamples", DRILL_OPTION_LIMITS.maxSamples) }),
     schedule,
     timezone,
     machineTimeoutSeconds: whole(value.machineTimeoutSeconds, "machineTimeoutSeconds", DRILL_OPTION_LIMITS.machineTimeoutSeconds),
@@ -112,6 +119,28 @@ function targets(value: unknown): Record<string, DrillTargets> {
       rtoSeconds: whole(entry.rtoSeconds, `targets.${plan}.rtoSeconds`, DRILL_OPTION_LIMITS.targetSeconds),
       rpoSeconds: whole(entry.rpoSeconds, `targets.${plan}.rpoSeconds`, DRILL_OPTION_LIMITS.targetSeconds),
     };
+  }
+  return out;
+}
+
+/** Per plan of `targets` (exactly those plans) the kinds it backs up: at least one, each a kind's name, none twice. */
+function planKinds(value: unknown, plans: readonly string[]): Record<string, ResourceKind[]> {
+  if (!isFields(value)) throw invalid(`kinds must be an object {"<plan>": ["<kind>", ...]}, got ${describeInput(value)}`);
+  const listed = Object.keys(value);
+  const missing = plans.filter((p) => !listed.includes(p));
+  if (missing.length > 0) throw invalid(`kinds names no kinds for plans ${missing.join(", ")} of targets`);
+  const extra = listed.filter((p) => !plans.includes(p));
+  if (extra.length > 0) throw invalid(`kinds names plans ${extra.join(", ")} that targets does not`);
+  const out: Record<string, ResourceKind[]> = {};
+  for (const plan of plans) {
+    const entry = value[plan];
+    const names = Array.isArray(entry) ? entry.map((k) => RESOURCE_KINDS.find((r) => r === k)) : [];
+    if (!Array.isArray(entry) || entry.length === 0 || names.some((k) => k === undefined)) {
+      throw invalid(`kinds.${plan} must be a non-empty list of ${RESOURCE_KINDS.join(", ")}, got ${describeInput(entry)}`);
+    }
+    const kinds = names.filter((k): k is ResourceKind => k !== undefined);
+    if (new Set(kinds).size !== kinds.length) throw invalid(`kinds.${plan} names a kind twice: ${describeInput(entry)}`);
+    out[plan] = kinds;
   }
   return out;
 }

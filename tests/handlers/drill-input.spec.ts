@@ -97,7 +97,7 @@ describe("drill input", () => {
 
   it("settings: the config's extremes are within the function's limits", () => {
     const config = parseConfig(stackValues("prod"), { project: "backup-dr", stack: "prod" });
-    const plans = Object.fromEntries(Object.keys(config.drill.plans).map((plan) => [plan, { rtoTargetMinutes: 10080, rpoTargetMinutes: 527040 + 10080 }]));
+    const plans = Object.fromEntries(Object.entries(config.drill.plans).map(([plan, t]) => [plan, { ...t, rtoTargetMinutes: 10080, rpoTargetMinutes: 527040 + 10080 }]));
     const extreme = { ...config.drill, samplePerPlan: 10, maxConcurrent: 1, keepMinutes: 1440, plans };
     const options = drillOptions(extreme, drillTimeoutSeconds({ ...config, drill: extreme }));
     expect(parseDrillOptions(JSON.parse(JSON.stringify(options)))).to.deep.equal(options);

@@ -109,6 +109,53 @@ describe("drill pick", () => {
     expect(drill.unsampled[1].reason).to.equal(`no rds source of plan gold has a recovery point of this stack in ${DR}`);
   });
 
+  it("with the plans' kinds given, samples and names as unsampled only each plan's own kinds, and lists only kinds some plan backs up", async () => {
+    const calls: Array<{ kind: string; args: unknown[] }> = [];
+    const points = [point("ec2", "i-0aaaaaaaaaaaaaaaa", "gold", "2026-11-30T05:00:00.000Z", { completed: false }), point("rds", "orders-db", "silver", "2026-11-30T05:00:00.000Z")];
+    // A stray rds point tagged gold: gold does not back up rds, so it is not sampled.
+    points.push(point("rds", "stray-db", "gold", "2026-11-30T05:00:00.000Z"));
+    const settings = drillSettings({ kinds: { gold: ["ec2"], silver: ["rds"] } });
+    const drill = await pickDrill({ clients: drillDeps(new FakeAws(), () => NOW).clients, kinds: listingKinds(points, calls) }, settings, DRILL_ID, DRILL_START, {});
+    expect(drill.samples.map((s) => [s.plan, s.kind, s.source])).to.deep.equal([["silver", "rds", "orders-db"]]);
+    expect(drill.unsampled.map((u) => [u.plan, u.kind, u.sources])).to.deep.equal([["gold", "ec2", 1]]);
+    expect(calls.map((c) => c.kind).sort()).to.deep.equal(["ec2", "rds"]);
+  });
+
+  it("starts at most maxSamples restores; the chosen past the cap are listed as unsampled with the reason, the first plans' samples kept", async () => {
+    const drill = await pick(fleet(), { seed: "x" }, { samplePerPlan: 4, maxSamples: 5 });
+    expect(drill.samples.map((s) => [s.plan, s.kind])).to.deep.equal([...Array<[string, string]>(4).fill(["gold", "ec2"]), ["silver", "rds"]]);
+    expect(drill.samples.map((s) => s.restoreId)).to.deep.equal([1, 2, 3, 4, 5].map((n) => `${DRILL_ID}-r${n}`));
+    // The same draw as without the cap: the cap only cuts the tail.
+    const uncapped = await pick(fleet(), { seed: "x" }, { samplePerPlan: 4 });
+    expect(drill.samples).to.deep.equal(uncapped.samples.slice(0, 5));
+    const capped = drill.unsampled.filter((u) => u.reason.includes("Step Functions"));
+    expect(capped).to.deep.equal([
+      { plan: "silver", kind: "rds", reason: "2 chosen rds sources of plan silver not restored: the drill already starts 5 restores, the most one drill may (Step Functions keeps at most 25,000 history events of an execution)" },
+    ]);
+    const none = await pick(fleet(), { seed: "x" }, { samplePerPlan: 4, maxSamples: 4 });
+    expect(none.samples).to.have.length(4);
+    expect(none.unsampled.filter((u) => u.reason.includes("Step Functions")).map((u) => [u.plan, u.kind, u.reason.slice(0, 40)])).to.deep.equal([["silver", "rds", "3 chosen rds sources of plan silver not "]]);
+  });
+
+  it("settings: kinds must name exactly the plans of targets, each a non-empty list of kinds without repeats; maxSamples a whole number", () => {
+    const refused = (options: Record<string, unknown>) => {
+      try {
+        drillSettings(options);
+      } catch (error) {
+        return error instanceof Error ? error.message : String(error);
+      }
+      return "accepted";
+    };
+    expect(refused({ kinds: { gold: ["ec2"] } })).to.include("kinds names no kinds for plans silver of targets");
+    expect(refused({ kinds: { gold: ["ec2"], silver: ["rds"], bronze: ["rds"] } })).to.include("kinds names plans bronze that targets does not");
+    expect(refused({ kinds: { gold: [], silver: ["rds"] } })).to.include("kinds.gold must be a non-empty list of");
+    expect(refused({ kinds: { gold: ["ebs"], silver: ["rds"] } })).to.include("kinds.gold must be a non-empty list of");
+    expect(refused({ kinds: { gold: ["ec2", "ec2"], silver: ["rds"] } })).to.include("kinds.gold names a kind twice");
+    expect(refused({ maxSamples: 0 })).to.include("maxSamples must be a whole number");
+    expect(refused({ maxSamples: 2.5 })).to.include("maxSamples must be a whole number");
+    expect(drillSettings({ kinds: { gold: ["ec2"], silver: ["rds", "aurora"] }, maxSamples: 13 }).options).to.deep.include({ kinds: { gold: ["ec2"], silver: ["rds", "aurora"] }, maxSamples: 13 });
+  });
+
   it("the plan asked for only; a plan without targets is refused before any AWS call", async () => {
     const drill = await pick(fleet(), { plan: "silver", seed: "x" });
     expect(drill.samples.map((s) => s.plan)).to.deep.equal(["silver"]);

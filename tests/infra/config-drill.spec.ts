@@ -39,11 +39,12 @@ describe("config: backup-dr:drill", () => {
       maxConcurrent: 5,
       machineMode: "instance",
       keepMinutes: 0,
+      maxSamples: registryDrillMaxSamples(),
       plans: {
         // A daily cron's slots are a day apart, plus the default lag of 240. RTO: 240, but an instance restore of a
         // machine gives up after 90 minutes and a database's after 180.
-        daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES + 240 },
-        hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 6 * 60 + 240 },
+        daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES + 240, kinds: ["ec2"] },
+        hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 6 * 60 + 240, kinds: ["rds"] },
       },
     });
   });
@@ -83,7 +84,7 @@ describe("config: backup-dr:drill", () => {
   it("the RTO default: 240 minutes, lowered to the shortest restore deadline of the plan's kinds in the machine mode", () => {
     const both = { "backup-dr:plans": [{ ...DAILY, resources: ["ec2", "rds"] }, HOURLY], "backup-dr:restore": { primary: DR_NETWORK } };
     // Machines: 90 minutes as instances, 60 as volumes; databases 180.
-    expect(drillOf(withDrill({ region: "primary" }, both)).plans).to.deep.include({ daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 360 } });
+    expect(drillOf(withDrill({ region: "primary" }, both)).plans).to.deep.include({ daily: { rtoTargetMinutes: 90, rpoTargetMinutes: DAY_MINUTES, kinds: ["ec2", "rds"] }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 360, kinds: ["rds"] } });
     expect(drillOf(withDrill({ region: "primary", machineMode: "volumes" }, both)).plans.daily.rtoTargetMinutes).to.equal(60);
     expect(drillOf(withDrill({ region: "primary", machineMode: "volumes" }, both)).plans.hourly.rtoTargetMinutes).to.equal(180);
   });
@@ -106,7 +107,8 @@ describe("config: backup-dr:drill", () => {
       ...given,
       enabled: true,
       samplePerPlan: 3,
-      plans: { daily: { rtoTargetMinutes: 60, rpoTargetMinutes: 3000 }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 400 } },
+      maxSamples: registryDrillMaxSamples(),
+      plans: { daily: { rtoTargetMinutes: 60, rpoTargetMinutes: 3000, kinds: ["ec2"] }, hourly: { rtoTargetMinutes: 180, rpoTargetMinutes: 400, kinds: ["rds"] } },
     });
   });
 
@@ -118,6 +120,8 @@ describe("config: backup-dr:drill", () => {
       machineMode: "instance",
       instanceClass: "db.r6g.large",
       targets: { daily: { rtoSeconds: 3600, rpoSeconds: (DAY_MINUTES + 240) * 60 }, hourly: { rtoSeconds: 180 * 60, rpoSeconds: (6 * 60 + 240) * 60 } },
+      kinds: { daily: ["ec2"], hourly: ["rds"] },
+      maxSamples: registryDrillMaxSamples(),
       schedule: "cron(0 6 1 * ? *)",
       timezone: "UTC",
       machineTimeoutSeconds: 7200,
