@@ -70,7 +70,9 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
     const options = JSON.parse(variables(one(resources, T.fn, "dr-drill")).BACKUP_DR_DRILL) as ReturnType<typeof drillOptions>;
     expect(options).to.deep.include({ samplePerPlan: 1, keepSeconds: 1800, machineMode: "instance", schedule: "cron(0 6 1 * ? *)", timezone: "America/New_York" });
     // silver: cron(30 1 * * ? *) is daily: two days' gap by plan-bounds' rule, plus the copy lag alarm of 240 minutes.
-    expect(options.targets).to.deep.equal({ gold: { rtoSeconds: 7200, rpoSeconds: 43200 }, silver: { rtoSeconds: 14400, rpoSeconds: (2880 + 240) * 60 } });
+    // Silver's RPO default: its daily 01:30 in New York is 25 hours from the fall-back day's to the next, plus the lag of 240;
+    // its RTO default: 240 lowered to 90, the instance restore's deadline of its machines.
+    expect(options.targets).to.deep.equal({ gold: { rtoSeconds: 5400, rpoSeconds: 43200 }, silver: { rtoSeconds: 5400, rpoSeconds: (1500 + 240) * 60 } });
     expect(options.machineTimeoutSeconds).to.equal(drillTimeoutSeconds(config));
   });
 
@@ -148,10 +150,10 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
     const perPlan = (plan: string, suffix: string) => one(resources, T.alarm, `dr-drill-${plan}-${suffix}`).inputs;
     const common = { namespace: "BackupDr", statistic: "Maximum", period: 86400, evaluationPeriods: 1, comparisonOperator: "GreaterThanThreshold", treatMissingData: "notBreaching", alarmActions: [s.topicArn] };
     expect(perPlan("gold", "failures")).to.deep.include({ ...common, metricName: "DrillFailures", dimensions: { Plan: "gold" }, threshold: 0 });
-    expect(perPlan("gold", "rto")).to.deep.include({ ...common, metricName: "DrillRestoreSeconds", dimensions: { Plan: "gold" }, threshold: 7200 });
+    expect(perPlan("gold", "rto")).to.deep.include({ ...common, metricName: "DrillRestoreSeconds", dimensions: { Plan: "gold" }, threshold: 5400 });
     expect(perPlan("gold", "rpo")).to.deep.include({ ...common, metricName: "DrillRecoveryPointAgeSeconds", dimensions: { Plan: "gold" }, threshold: 43200 });
-    expect(perPlan("silver", "rto")).to.deep.include({ threshold: 14400, dimensions: { Plan: "silver" } });
-    expect(perPlan("silver", "rpo")).to.deep.include({ threshold: (2880 + 240) * 60, dimensions: { Plan: "silver" } });
+    expect(perPlan("silver", "rto")).to.deep.include({ threshold: 5400, dimensions: { Plan: "silver" } });
+    expect(perPlan("silver", "rpo")).to.deep.include({ threshold: (1500 + 240) * 60, dimensions: { Plan: "silver" } });
   });
 
   it("alarms when no drill ran on schedule, and when the watch stops reporting (missing data breaching)", () => {
@@ -213,7 +215,7 @@ describe("drill infrastructure (dev: disabled)", function () {
     const v = variables(one(run.resources, T.fn, "dr-drill"));
     expect(v.BACKUP_DR_RESTORE_NETWORK).to.equal("{}");
     expect(JSON.parse(v.BACKUP_DR_DRILL)).to.deep.include({ machineMode: "volumes", keepSeconds: 600 });
-    expect((JSON.parse(v.BACKUP_DR_DRILL) as { targets: unknown }).targets).to.deep.equal({ daily: { rtoSeconds: 10800, rpoSeconds: (2880 + 240) * 60 } });
+    expect((JSON.parse(v.BACKUP_DR_DRILL) as { targets: unknown }).targets).to.deep.equal({ daily: { rtoSeconds: 3600, rpoSeconds: (1500 + 240) * 60 } }); // Dublin's 02:00: 25 hours across the fall-back
     // No network: no launch, no terminate, no database delete.
     const actions = statementsOf(run.resources, "dr-drill-policy").flatMap((x) => [x.Action].flat());
     expect(actions.filter((a) => /^(ec2:(RunInstances|TerminateInstances)|rds:(?!Describe|ListTags))/.test(a))).to.deep.equal([]);
@@ -233,8 +235,8 @@ describe("drill infrastructure in the primary region", function () {
     expect(variables(fn)).to.deep.include({ BACKUP_DR_REGION: s.region, BACKUP_DR_REGION_ROLE: "primary", BACKUP_DR_KEY_ARN: s.keyArn, BACKUP_DR_VAULT_BUCKET: s.vault, BACKUP_DR_TOPIC_ARN: s.topicArn, BACKUP_DR_RESTORE_NETWORK: JSON.stringify(config.restore.primary) });
     for (const r of run.resources.filter((x) => /^primary-drill(-|$)/.test(x.name) && x.type.startsWith("aws:"))) expect(providerName(r), r.name).to.equal("primary");
     expect(one(run.resources, T.alarm, "primary-drill-overdue").inputs).to.deep.include({ dimensions: { Region: s.region }, alarmActions: [s.topicArn] });
-    // The primary region's RPO default has no copy lag: silver's is its interval alone.
-    expect(config.drill.plans.silver.rpoTargetMinutes).to.equal(2880);
+    // The primary region's RPO default has no copy lag: silver's is its longest gap alone.
+    expect(config.drill.plans.silver.rpoTargetMinutes).to.equal(1500);
     expect(run.result.outputs.drillRegion).to.equal(s.region);
   });
 });
