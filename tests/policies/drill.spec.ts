@@ -134,7 +134,7 @@ describe("policies: drill", () => {
 
       const weakened = (change: (s: Record<string, unknown>[]) => Record<string, unknown>[]) =>
         replace(captured, policy.urn, withProps(policy, { policy: json({ Version: "2012-10-17", Statement: change(statements) }) }));
-      const label = 'drill-role (aws:iam/role:Role): The drill role dr-drill-role may delete';
+      const label = 'dr-drill-role (aws:iam/role:Role): The drill role dr-drill-role may delete';
 
       it("passes as built", async () => {
         expect(await check(drillRoleDeletesOnlyDrillTagged, captured)).to.deep.equal([]);
