@@ -82,7 +82,7 @@ describe("restore input", () => {
   describe("a drill's names", () => {
     it("an ordinary restore refuses a name starting with drill- (any case) before any AWS call: only a drill's restores carry it", async () => {
       const fake = new FakeAws();
-      const started: unknown[] = [];
+      const started: Parameters<typeof stubActions>[0]["started"] = [];
       const deps = restoreDeps(fake, PRIMARY, () => new Date(), kindsWith(() => stubActions({ started, polled: [] })));
       for (const name of ["drill-orders-db", "DRILL-orders", "Drill-x1"]) {
         const event = { ...START, request: { ...START.request, name } };
