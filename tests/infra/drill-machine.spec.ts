@@ -259,12 +259,12 @@ describe("drill state machine definition", () => {
   it("times out after every wave of restores, the keep, the slowest deletion and the margin", () => {
     expect(definition.TimeoutSeconds).to.equal(6 * 3600);
     const base = { restoreTimeoutMinutes: [60, 180, 90], keepMinutes: 15, deleteTimeoutMinutes: [15, 30] };
-    expect(drillMachineTimeoutSeconds(base)).to.equal((180 + 15 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
+    expect(drillMachineTimeoutSeconds(base)).to.equal((180 + 15 + 180 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
     // 9 restores, 4 at once: 3 waves of the longest restore.
-    expect(drillMachineTimeoutSeconds({ ...base, maxSamples: 9, maxConcurrency: 4 })).to.equal((3 * 180 + 15 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
+    expect(drillMachineTimeoutSeconds({ ...base, maxSamples: 9, maxConcurrency: 4 })).to.equal((3 * 180 + 15 + 180 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
     expect(drillMachineTimeoutSeconds({ ...base, maxSamples: 4, maxConcurrency: 4 })).to.equal(drillMachineTimeoutSeconds(base));
     expect(drillMachineTimeoutSeconds({ ...base, maxSamples: 0, maxConcurrency: 4 })).to.equal(drillMachineTimeoutSeconds(base));
-    expect(drillMachineTimeoutSeconds({ ...base, keepMinutes: 0 })).to.equal((180 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
+    expect(drillMachineTimeoutSeconds({ ...base, keepMinutes: 0 })).to.equal((180 + 180 + 30 + DRILL_MACHINE_MARGIN_MINUTES) * 60);
     expect(() => drillMachineTimeoutSeconds({ ...base, restoreTimeoutMinutes: [] })).to.throw("restoreTimeoutMinutes");
     expect(() => drillMachineTimeoutSeconds({ ...base, deleteTimeoutMinutes: [] })).to.throw("deleteTimeoutMinutes");
     expect(() => drillMachineTimeoutSeconds({ ...base, keepMinutes: -1 })).to.throw("keepMinutes");
