@@ -31,6 +31,11 @@ function without(entries: readonly DrillCleanupEntry[], out: readonly DrillClean
   return entries.filter((e) => !keys.has(entryKey(e)));
 }
 
+/** What the previous call listed as remaining, of restores this call cleaned without a failure. */
+function gone(state: DrillState, failures: DrillCleanup["failures"]): DrillCleanupEntry[] {
+  return (state.cleanup?.remaining ?? []).filter((e) => !failures.some((f) => f.restoreId === e.restoreId));
+}
+
 /** The union of two lists of entries, the later one's version of an entry winning. */
 function union(earlier: readonly DrillCleanupEntry[], later: readonly DrillCleanupEntry[]): DrillCleanupEntry[] {
   const keys = new Set(later.map(entryKey));
@@ -97,7 +102,8 @@ export async function cleanupDrill(deps: CleanupDeps, stackTag: string, state: D
     deadline,
     // What earlier calls deleted stays on the record (a later call finds it gone and may not list it again); what is
     // still there (being deleted) is only in remaining, so "N deleted, M remaining" counts each resource once.
-    deleted: without(union(state.cleanup?.deleted ?? [], deleted), remaining),
+    // What an earlier call found still there and this call (for a restore it cleaned) no longer finds is gone.
+    deleted: without(union(union(state.cleanup?.deleted ?? [], gone(state, failures)), deleted), remaining),
     remaining,
     refused,
     failures,

@@ -187,7 +187,7 @@ function cleanup(value: unknown): DrillCleanup {
 export function cleanupState(value: unknown): DrillState {
   const s = fields(value, "state", STATE_FIELDS);
   const read = { drill: drill(s.drill), ...(s.cleanup === undefined ? {} : { cleanup: cleanup(s.cleanup) }) };
-  return { ...s, ...read } as unknown as DrillState; // results and error: whatever the machine passed, for the report
+  return { ...s, ...read }; // results and error: whatever the machine passed, for the report
 }
 
 /** What travels between the drill machine's top-level states. */
