@@ -253,7 +253,7 @@ export function drillMachineDefinition(functionArn: string, timeoutSeconds: numb
       [S.report]: task("$", fromPayload, { Next: S.reported }, S.reportFailed, "Writes the drill manifest, publishes the metrics, sends the summary; deletes nothing."),
       [S.reported]: { Type: "Choice", Choices: [{ Variable: "$.status", StringEquals: "passed", Next: S.passed }], Default: S.drillFailed },
       [S.passed]: { Type: "Succeed", Comment: "The output is the report (DrillReport)." },
-      [S.drillFailed]: { Type: "Fail", Error: "DrillFailed", Cause: "A restore failed or missed a target, or cleanup did not finish; the Report step's output and the manifest under runs/drill/ say which." },
+      [S.drillFailed]: { Type: "Fail", Error: "DrillFailed", Cause: "A restore failed or missed a target, or cleanup did not finish or refused something; the Report step's output and the manifest under runs/drill/ say which." },
       [S.reportFailed]: { Type: "Fail", Error: "DrillReportFailed", Cause: "The report step failed; find what the drill restored by its backup-dr:drill-id tag (the execution name)." },
     },
   };
