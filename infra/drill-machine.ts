@@ -130,12 +130,14 @@ const events = (...types: Array<AslState["Type"]>) => types.reduce((n, t) => n +
 
 /**
  * The most history events a drill of `samples` restores can write: every restore polled to its kind's deadline (a Wait,
- * a Poll and a Choice per poll), cleanup called until its deadline; retries not counted (DRILL_HISTORY_SHARE leaves room).
+ * a Poll and a Choice per poll), cleanup called until its longest deadline; retries not counted (DRILL_HISTORY_SHARE leaves room).
  */
 export function drillHistoryEvents(pace: DrillPace, samples: number): number {
   if (pace.restore.length === 0 || pace.deletion.length === 0) throw new Error("expected the pace of at least one restore kind and one drill facet");
   const polls = Math.max(...pace.restore.map((k) => Math.ceil((k.timeoutMinutes * 60) / k.pollSeconds) + 1));
-  const cleanupCalls = Math.ceil((Math.max(...pace.deletion.map((k) => k.deleteTimeoutMinutes)) * 60) / Math.min(...pace.deletion.map((k) => k.deletePollSeconds))) + 1;
+  // Cleanup's longest deadline: the slowest deletion plus, for a restore that did not validate, the longest restore time.
+  const cleanupMinutes = Math.max(...pace.deletion.map((k) => k.deleteTimeoutMinutes)) + Math.max(...pace.restore.map((k) => k.timeoutMinutes));
+  const cleanupCalls = Math.ceil((cleanupMinutes * 60) / Math.min(...pace.deletion.map((k) => k.deletePollSeconds))) + 1;
   // Per sample: the iteration, Start, the polls, Validate, the Pass building the measure event, Measure.
   const perSample = MAP_ITERATION_EVENTS + events("Task", "Task", "Pass", "Task") + polls * events("Wait", "Task", "Choice");
   // Once: Pick, the Map, Keep, the cleanup calls (each a Task, a Choice and a Wait), the report's Pass, Report, its Choice, the end.

@@ -427,7 +427,7 @@ describe("drill state machine, run by the test interpreter", () => {
     const kindMinutes = 60;
     const deleteMinutes = 20;
     const samples = [1, 2, 3, 4, 5].map((n) => sample(n, "ec2"));
-    /** Every restore stays pending until its 60-minute deadline; cleanup stays pending 20 minutes, then incomplete. */
+    /** Every restore stays pending until its 60-minute deadline; cleanup stays pending 20 + 60 minutes, then incomplete. */
     function slow() {
       let firstCleanup: number | undefined;
       const base = scripted({ samples, keepSeconds: 0 });
@@ -439,7 +439,8 @@ describe("drill state machine, run by the test interpreter", () => {
           cleanup: (e, call) => {
             if (e.step !== "cleanup") return undefined;
             firstCleanup ??= call.now.getTime();
-            const done = call.now.getTime() - firstCleanup >= deleteMinutes * 60_000;
+            // No restore validated: cleanup's deadline is the deletion time plus the restore time (handlers/drill/cleanup.ts).
+            const done = call.now.getTime() - firstCleanup >= (deleteMinutes + kindMinutes) * 60_000;
             return base.fn({ ...e }, call).then((s) => ({ ...(s as DrillState), cleanup: { ...(s as DrillState).cleanup, status: done ? "incomplete" : "pending" } }));
           },
         },
@@ -459,7 +460,7 @@ describe("drill state machine, run by the test interpreter", () => {
       const { fn } = slow();
       const timeout = drillMachineTimeoutSeconds({ restoreTimeoutMinutes: [kindMinutes], keepMinutes: 0, deleteTimeoutMinutes: [deleteMinutes], maxSamples: 5, maxConcurrency: 2 });
       const run = await drill(fn, { definition: drillMachineDefinition(FUNCTION_ARN, timeout, 2) });
-      // The stub's pace: restores polled every 60 s to a 60-minute deadline, cleanup every 30 s for 20 minutes.
+      // The stub's pace: restores polled every 60 s to a 60-minute deadline, cleanup every 30 s for 20 + 60 minutes.
       const counted = drillHistoryEvents({ restore: [{ pollSeconds: 60, timeoutMinutes: kindMinutes }], deletion: [{ deletePollSeconds: 30, deleteTimeoutMinutes: deleteMinutes }] }, samples.length);
       expect(run.historyEvents).to.be.at.most(counted);
       // What the count assumes and this run skips: a poll and a Validate a restore, the last cleanup's Wait, a Succeed's exit.
