@@ -12,7 +12,7 @@
 //        -> Keep (wait keepSeconds) -> Cleanup -> Cleaned: pending -> CleanupWait -> Cleanup
 //                                                          else    -> Drilled -> Report
 //   the Map's failure -> Keep with state.error (deletion always runs: cleanup deletes per sample, not per result);
-//   Cleanup's failure -> CleanupFailed -> Report; Pick's failure -> PickFailed -> Report (pick creates nothing);
+//   Cleanup's failure (any error, after CLEANUP_RETRY's tries) -> CleanupFailed -> Report; Pick's failure -> PickFailed -> Report (pick creates nothing);
 //   Report -> Reported: passed -> Passed, else -> DrillFailed; the Report's own failure -> ReportFailed.
 //
 // JSONPath cannot leave out a field whose path is missing, so each way into Measure and into Report has its own Pass
@@ -29,6 +29,7 @@ import {
   MAX_HISTORY_EVENTS,
   TASK_RETRY,
   catchAll,
+  type AslRetrier,
   lambdaInvokeResource,
   type AslDefinition,
   type AslFlow,
@@ -37,6 +38,11 @@ import {
 
 /** The machine gives up (States.Timeout) this long after restores, keep and cleanup: pick, retries, measure, report. */
 export const DRILL_MACHINE_MARGIN_MINUTES = 30;
+/**
+ * Cleanup's retry of any error after TASK_RETRY's (a timed-out or crashed call, a malformed answer): cleanup is
+ * idempotent, and one failed call must not end deletion for good (30 s, 60 s, ... 8 min: about 15 minutes).
+ */
+export const CLEANUP_RETRY: AslRetrier = { ErrorEquals: ["States.ALL"], IntervalSeconds: 30, MaxAttempts: 5, BackoffRate: 2 };
 /** An inline Map runs at most 40 iterations at once (Step Functions' limit). */
 export const MAX_INLINE_MAP_CONCURRENCY = 40;
 
@@ -91,8 +97,9 @@ function wholeMinutes(name: string, values: readonly number[]): number {
 }
 
 /**
- * The drill machine's TimeoutSeconds: every wave of restores to its kind's deadline, the keep, the slowest kind's
- * deletion and the margin. The machine must not time out before cleanup has run: a timed-out execution deletes nothing.
+ * The drill machine's TimeoutSeconds: every wave of restores to its kind's deadline, the keep, cleanup's longest deadline
+ * (the slowest kind's deletion plus, for a restore that did not validate, the longest restore time: handlers/drill/cleanup.ts)
+ * and the margin. The machine must not time out before cleanup has run: a timed-out execution deletes nothing.
  */
 export function drillMachineTimeoutSeconds(times: DrillMachineTimes): number {
   const restore = wholeMinutes("restoreTimeoutMinutes", times.restoreTimeoutMinutes);
@@ -106,7 +113,8 @@ export function drillMachineTimeoutSeconds(times: DrillMachineTimes): number {
     checkConcurrency(maxConcurrency);
     waves = Math.max(1, Math.ceil(maxSamples / maxConcurrency));
   }
-  return (waves * restore + times.keepMinutes + deletion + DRILL_MACHINE_MARGIN_MINUTES) * 60;
+  // Cleanup's deadline gives a sample that did not validate one more restore time (its creation may still be running).
+  return (waves * restore + times.keepMinutes + restore + deletion + DRILL_MACHINE_MARGIN_MINUTES) * 60;
 }
 
 /** How the kinds pace a drill: each restore kind's poll interval and deadline, each drill facet's for deletion. */
@@ -122,12 +130,14 @@ const events = (...types: Array<AslState["Type"]>) => types.reduce((n, t) => n +
 
 /**
  * The most history events a drill of `samples` restores can write: every restore polled to its kind's deadline (a Wait,
- * a Poll and a Choice per poll), cleanup called until its deadline; retries not counted (DRILL_HISTORY_SHARE leaves room).
+ * a Poll and a Choice per poll), cleanup called until its longest deadline; retries not counted (DRILL_HISTORY_SHARE leaves room).
  */
 export function drillHistoryEvents(pace: DrillPace, samples: number): number {
   if (pace.restore.length === 0 || pace.deletion.length === 0) throw new Error("expected the pace of at least one restore kind and one drill facet");
   const polls = Math.max(...pace.restore.map((k) => Math.ceil((k.timeoutMinutes * 60) / k.pollSeconds) + 1));
-  const cleanupCalls = Math.ceil((Math.max(...pace.deletion.map((k) => k.deleteTimeoutMinutes)) * 60) / Math.min(...pace.deletion.map((k) => k.deletePollSeconds))) + 1;
+  // Cleanup's longest deadline: the slowest deletion plus, for a restore that did not validate, the longest restore time.
+  const cleanupMinutes = Math.max(...pace.deletion.map((k) => k.deleteTimeoutMinutes)) + Math.max(...pace.restore.map((k) => k.timeoutMinutes));
+  const cleanupCalls = Math.ceil((cleanupMinutes * 60) / Math.min(...pace.deletion.map((k) => k.deletePollSeconds))) + 1;
   // Per sample: the iteration, Start, the polls, Validate, the Pass building the measure event, Measure.
   const perSample = MAP_ITERATION_EVENTS + events("Task", "Task", "Pass", "Task") + polls * events("Wait", "Task", "Choice");
   // Once: Pick, the Map, Keep, the cleanup calls (each a Task, a Choice and a Wait), the report's Pass, Report, its Choice, the end.
@@ -164,13 +174,13 @@ export function drillMachineDefinition(functionArn: string, timeoutSeconds: numb
   const invoke = lambdaInvokeResource(functionArn);
   const run = { "drillId.$": "$$.Execution.Name", "startedAt.$": "$$.Execution.StartTime" };
   /** A Task sending `payload` (a template; "$" for the event a Pass built) and keeping what the function returns. */
-  const task = (payload: { step: DrillStep; [field: string]: unknown } | "$", output: { OutputPath: string } | { ResultSelector: Record<string, string> }, flow: AslFlow, onError: string, comment: string): AslState => ({
+  const task = (payload: { step: DrillStep; [field: string]: unknown } | "$", output: { OutputPath: string } | { ResultSelector: Record<string, string> }, flow: AslFlow, onError: string, comment: string, retry: AslRetrier[] = TASK_RETRY): AslState => ({
     Type: "Task",
     Comment: comment,
     Resource: invoke,
     Parameters: payload === "$" ? { FunctionName: functionArn, "Payload.$": "$" } : { FunctionName: functionArn, Payload: payload },
     ...output,
-    Retry: TASK_RETRY,
+    Retry: retry,
     Catch: catchAll(onError),
     ...flow,
   });
@@ -209,7 +219,9 @@ export function drillMachineDefinition(functionArn: string, timeoutSeconds: numb
         "targets.$": "$.sample.targets",
         outcome: "failed",
         missed: ["rto"],
-        failure: { "name.$": "$.error.Error", "message.$": "$.error.Cause" },
+        // The caught error whole (its Cause may be absent: a path to it would be States.Runtime); the report turns it
+        // into the result's failure, cut to MAX_FAILURE_MESSAGE, and adds "rpo" to missed when the RPO missed its target.
+        "error.$": ERROR_PATH,
         created: [],
       },
       End: true,
@@ -234,16 +246,16 @@ export function drillMachineDefinition(functionArn: string, timeoutSeconds: numb
         Next: S.keep,
       },
       [S.keep]: { Type: "Wait", Comment: "Restored resources live this long before cleanup (also after a failure).", SecondsPath: "$.state.drill.keepSeconds", Next: S.cleanup },
-      [S.cleanup]: task({ step: "cleanup", "state.$": "$.state" }, asState, { Next: S.cleaned }, S.cleanupFailed, "Deletes what each sample's restore created carrying this drill's id and this stack; never waits."),
+      [S.cleanup]: task({ step: "cleanup", "state.$": "$.state" }, asState, { Next: S.cleaned }, S.cleanupFailed, "Deletes what each sample's restore created carrying this drill's id and this stack; never waits; any error retried (idempotent).", [...TASK_RETRY, CLEANUP_RETRY]),
       [S.cleaned]: { Type: "Choice", Choices: [{ Variable: "$.state.cleanup.status", StringEquals: "pending", Next: S.cleanupWait }], Default: S.drilled },
       [S.cleanupWait]: { Type: "Wait", Comment: "Deletions in progress: the kind's delete poll interval, from cleanup.", SecondsPath: "$.state.cleanup.waitSeconds", Next: S.cleanup },
       [S.drilled]: pass("report", { ...run, "state.$": "$.state" }, S.report, "The report event of a drill that ran to its end (cleanup done or incomplete)."),
       [S.cleanupFailed]: pass("report", { ...run, "state.$": "$.state", "error.$": ERROR_PATH }, S.report, "The report event after Cleanup failed: the drill's state and the error."),
-      [S.pickFailed]: pass("report", { ...run, "error.$": ERROR_PATH }, S.report, "The report event after Pick failed: the error alone (nothing was created; the request is the execution's input)."),
+      [S.pickFailed]: pass("report", { ...run, "request.$": "$$.Execution.Input", "error.$": ERROR_PATH }, S.report, "The report event after Pick failed: the request (the execution's input: the report scopes its plans by it) and the error (nothing was created)."),
       [S.report]: task("$", fromPayload, { Next: S.reported }, S.reportFailed, "Writes the drill manifest, publishes the metrics, sends the summary; deletes nothing."),
       [S.reported]: { Type: "Choice", Choices: [{ Variable: "$.status", StringEquals: "passed", Next: S.passed }], Default: S.drillFailed },
       [S.passed]: { Type: "Succeed", Comment: "The output is the report (DrillReport)." },
-      [S.drillFailed]: { Type: "Fail", Error: "DrillFailed", Cause: "A restore failed or missed a target, or cleanup did not finish; the Report step's output and the manifest under runs/drill/ say which." },
+      [S.drillFailed]: { Type: "Fail", Error: "DrillFailed", Cause: "A restore failed or missed a target, or cleanup did not finish or refused something; the Report step's output and the manifest under runs/drill/ say which." },
       [S.reportFailed]: { Type: "Fail", Error: "DrillReportFailed", Cause: "The report step failed; find what the drill restored by its backup-dr:drill-id tag (the execution name)." },
     },
   };

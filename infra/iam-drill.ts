@@ -4,9 +4,14 @@
 // instances, volumes and images (EC2's aws:ResourceTag) and DB instances and clusters (RDS's rds:db-tag and
 // rds:cluster-tag, RDS User Guide "Specifying conditions: using custom tags"), without a final snapshot. No snapshot is
 // ever deleted or created. Manifests only under runs/drill/ (the function's base statements), listing only there.
+// RDS has no ec2:CreateAction: rds:AddTagsToResource is also a standalone call on an existing DB, so a tag condition
+// alone would let the role tag a source DB as a drill's and then delete it. Every RDS create, tag and delete of the
+// drill role is therefore limited to the drill's own names, db:drill-* and cluster:drill-* (drillRestoreName), and an
+// ordinary restore refuses a drill- name (handlers/restore/naming.ts). EC2 tags only at creation (ec2:CreateAction).
 import { TAG_DRILL_ID, TAG_RESTORE_ID, TAG_STACK } from "../handlers/catalog";
+import { DRILL_NAME_PREFIX } from "../handlers/restore/naming";
 import { DRILL_MANIFEST_FOLDER } from "../handlers/drill/contract";
-import { restoreStatements, type RestoreScope } from "./iam-restore";
+import { DATABASE_CREATE_SID, restoreStatements, type RestoreScope } from "./iam-restore";
 import type { PolicyStatement } from "./policy-documents";
 
 export interface DrillScope extends RestoreScope {
@@ -34,6 +39,11 @@ export function drillTagged(prefix: string, stackTag: string, ...alsoPresent: st
   };
 }
 
+/** The drill's DB instances and clusters only: the ARN patterns of its names (RDS ARNs carry the lowercase identifier). */
+export function drillDatabaseResources(rds: (resource: string) => string): string[] {
+  return [rds(`db:${DRILL_NAME_PREFIX}*`), rds(`cluster:${DRILL_NAME_PREFIX}*`)];
+}
+
 /** The drill function's role in its region. */
 export function drillStatements(s: DrillScope): PolicyStatement[] {
   const ec2 = (resource: string, account = s.accountId) => `arn:${s.partition}:ec2:${s.region}:${account}:${resource}`;
@@ -42,7 +52,8 @@ export function drillStatements(s: DrillScope): PolicyStatement[] {
   // The restore's own image deregistration (conditioned on its restore id) is replaced by the drill's, which also needs the drill id.
   const restore = restoreStatements(s)
     .filter((st) => !(st.Action === "ec2:DeregisterImage" || (Array.isArray(st.Action) && st.Action.includes("ec2:DeregisterImage"))))
-    .map(requiringDrillTag);
+    .map(requiringDrillTag)
+    .map((st) => (st.Sid === DATABASE_CREATE_SID ? { ...st, Resource: drillDatabaseResources(rds) } : st));
   const statements: PolicyStatement[] = [
     ...restore,
     {
@@ -62,8 +73,8 @@ export function drillStatements(s: DrillScope): PolicyStatement[] {
   ];
   if (s.network.dbSubnetGroup !== undefined) {
     statements.push(
-      { Sid: "DeleteOnlyThisStacksDrillDatabases", Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: rds("db:*"), Condition: drillTagged("rds:db-tag", s.stackTag, TAG_RESTORE_ID) },
-      { Sid: "DeleteOnlyThisStacksDrillClusters", Effect: "Allow", Action: "rds:DeleteDBCluster", Resource: rds("cluster:*"), Condition: drillTagged("rds:cluster-tag", s.stackTag, TAG_RESTORE_ID) },
+      { Sid: "DeleteOnlyThisStacksDrillDatabases", Effect: "Allow", Action: "rds:DeleteDBInstance", Resource: drillDatabaseResources(rds)[0], Condition: drillTagged("rds:db-tag", s.stackTag, TAG_RESTORE_ID) },
+      { Sid: "DeleteOnlyThisStacksDrillClusters", Effect: "Allow", Action: "rds:DeleteDBCluster", Resource: drillDatabaseResources(rds)[1], Condition: drillTagged("rds:cluster-tag", s.stackTag, TAG_RESTORE_ID) },
     );
   }
   return statements;

@@ -16,6 +16,9 @@ export interface RestoreScope extends AccountScope {
   instanceProfileRoleArn?: string;
 }
 
+/** The statement that creates and tags DB instances and clusters: the drill role narrows its resources to the drill's names. */
+export const DATABASE_CREATE_SID = "CreateDatabasesOnlyWithRestoreTags";
+
 /** The EC2 calls whose created resources may be tagged (ec2:CreateAction): tags only ever go on at creation. */
 export const RESTORE_CREATE_ACTIONS = ["CreateVolume", "RegisterImage", "RunInstances"];
 
@@ -140,7 +143,7 @@ function databaseStatements(s: RestoreScope, rds: (resource: string) => string):
   const restores = ["rds:RestoreDBInstanceFromDBSnapshot", "rds:RestoreDBClusterFromSnapshot", "rds:CreateDBInstance"];
   return [
     {
-      Sid: "CreateDatabasesOnlyWithRestoreTags",
+      Sid: DATABASE_CREATE_SID,
       Effect: "Allow",
       Action: [...restores, "rds:AddTagsToResource"],
       Resource: [rds("db:*"), rds("cluster:*")],

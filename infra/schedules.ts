@@ -19,6 +19,15 @@ export interface ScheduleSpec {
   input: Record<string, unknown>;
 }
 
+/**
+ * The scheduler's retries: none for a state machine target (Step Functions names each execution itself, so a retry
+ * after a lost StartExecution answer would start a second drill; a missed slot is what the drill watch reports),
+ * otherwise 5 (a function's handler and a queue's consumer are idempotent per slot).
+ */
+export function scheduleRetryPolicy(startsStateMachine: boolean): { maximumEventAgeInSeconds: number; maximumRetryAttempts: number } {
+  return { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: startsStateMachine ? 0 : 5 };
+}
+
 export interface FunctionSchedulesArgs {
   functionArn: pulumi.Input<string>;
   /** Events the scheduler cannot deliver after its retries go here. */
@@ -81,7 +90,7 @@ export class FunctionSchedules extends pulumi.ComponentResource {
               roleArn: role.arn,
               ...(args.queue ? { sqsParameters: { messageGroupId: args.queue.messageGroupId } } : {}),
               input: JSON.stringify(s.input),
-              retryPolicy: { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 },
+              retryPolicy: scheduleRetryPolicy(args.stateMachineArn !== undefined),
               deadLetterConfig: { arn: args.deadLetterQueueArn },
             },
           },

@@ -1,11 +1,14 @@
 // The DR drill (issue 18): the drill function's role deletes only what a drill of this stack restored. Every delete it
 // is allowed (by name, wildcard or NotAction) must be conditioned on the resource's own tags: backup-dr:stack equal to
 // the stack (the function's BACKUP_DR_STACK) and backup-dr:drill-id present; and no snapshot delete at all.
+// RDS has no ec2:CreateAction: rds:AddTagsToResource also tags existing DBs, so a role allowed to tag and delete
+// db:* / cluster:* can mark a source as a drill's and then delete it. Its RDS tags and deletes must therefore name
+// only the drill's own DB instances and clusters (db:drill-*, cluster:drill-*), whatever their conditions.
 import type { PolicyResource, ReportViolation, StackValidationPolicy } from "@pulumi/policy";
 import { isAllow, listOf, statementLabel, statementsOf, type Statement } from "./lib/documents";
 import { functionNamed, type FunctionView } from "./lib/functions";
-import { DRILL_FUNCTIONS, STACK_VARIABLE, TAG_DRILL_ID, TAG_STACK } from "./lib/names";
-import { actionMatches, roleDocuments, roleOf, SNAPSHOT_DELETE_ACTIONS, snapshotDeletesAllowed } from "./restore";
+import { DRILL_FUNCTIONS, DRILL_NAME_PREFIX, STACK_VARIABLE, TAG_DRILL_ID, TAG_STACK } from "./lib/names";
+import { actionMatches, actionsAllowed, roleDocuments, roleOf, SNAPSHOT_DELETE_ACTIONS, snapshotDeletesAllowed } from "./restore";
 
 /** The deletes a drill role has any use for; a wildcard is read as allowing each it matches. */
 export const DRILL_DELETES = ["ec2:TerminateInstances", "ec2:DeleteVolume", "ec2:DeregisterImage", "rds:DeleteDBInstance", "rds:DeleteDBCluster"];
@@ -32,6 +35,33 @@ export function tagKeyPrefixes(action: string): string[] {
   if (actionMatches("rds:DeleteDBCluster", action)) return ["rds:cluster-tag", "aws:ResourceTag"];
   if (action.toLowerCase().startsWith("ec2:")) return ["aws:ResourceTag", "ec2:ResourceTag"];
   return ["aws:ResourceTag"];
+}
+
+/** The RDS calls that tag or delete a DB instance or cluster: the drill role may use them only on the drill's names. */
+export const DRILL_NAMED_RDS_ACTIONS = ["rds:AddTagsToResource", "rds:DeleteDBInstance", "rds:DeleteDBCluster"];
+
+/** A DB instance and a cluster no drill created (names that are not the drill's, yet close to it). */
+const FOREIGN_DATABASES = ["db:orders", "cluster:ledger", "db:drill", "cluster:drillx"].map((id) => `arn:aws:rds:us-east-1:123456789012:${id}`);
+
+/**
+ * Whether a Resource pattern can reach a DB instance or cluster outside the drill's names: its type is (or a wildcard
+ * covers) db or cluster and its id does not start with the literal drill prefix; a pattern that is not an RDS ARN is
+ * tried against foreign ARNs (`*`, `arn:aws:rds:*`).
+ */
+export function reachesForeignDatabase(pattern: string): boolean {
+  const arn = /^arn:[^:]*:rds:[^:]*:[^:]*:([^:]*):(.*)$/i.exec(pattern);
+  if (arn === null) return FOREIGN_DATABASES.some((foreign) => actionMatches(pattern, foreign));
+  const [, type, id] = arn;
+  if (!["db", "cluster"].some((t) => actionMatches(type, t))) return false;
+  return !id.startsWith(DRILL_NAME_PREFIX);
+}
+
+/** The DRILL_NAMED_RDS_ACTIONS a statement grants beyond the drill's names (NotResource: anywhere). */
+export function rdsBeyondDrillNames(statement: Statement): { actions: string[]; resources: string[] } {
+  const actions = actionsAllowed(statement, DRILL_NAMED_RDS_ACTIONS);
+  if (actions.length === 0) return { actions, resources: [] };
+  const resources = statement.NotResource !== undefined ? [`NotResource ${listOf(statement.NotResource).join(", ")}`] : listOf(statement.Resource).filter(reachesForeignDatabase);
+  return resources.length === 0 ? { actions: [], resources } : { actions, resources };
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -90,6 +120,14 @@ function checkDrillRole(resources: PolicyResource[], fn: FunctionView, reportVio
       const snapshots = snapshotDeletesAllowed(statement);
       if (snapshots.length > 0) {
         reportViolation(`The drill role ${name} may delete recovery points: ${at} allows ${snapshots.join(", ")}; a drill deletes only what it restored, never a snapshot: remove it.`, role.resource.urn);
+      }
+      const beyond = rdsBeyondDrillNames(statement);
+      if (beyond.actions.length > 0) {
+        reportViolation(
+          `The drill role ${name} may tag and delete databases no drill created: ${at} allows ${beyond.actions.join(", ")} on ${beyond.resources.join(", ")}; ` +
+            `RDS tags existing resources (no CreateAction), so a tag condition does not stop it marking a source as a drill's: limit it to arn:...:db:${DRILL_NAME_PREFIX}* and arn:...:cluster:${DRILL_NAME_PREFIX}*.`,
+          role.resource.urn,
+        );
       }
       const unconditioned = drillDeletesAllowed(statement).filter((action) => !drillTagConditioned(statement, action, stackTag));
       if (unconditioned.length > 0) {

@@ -41,13 +41,18 @@ export function actionMatches(pattern: string, action: string): boolean {
   return new RegExp(`^${regex}$`, "i").test(action);
 }
 
-/** The snapshot deletes an Allow statement grants: by Action, or by leaving them out of NotAction. */
-export function snapshotDeletesAllowed(statement: { Action?: unknown; NotAction?: unknown }): string[] {
+/** Which of `actions` an Allow statement grants: by Action (names or wildcards), or by leaving them out of NotAction. */
+export function actionsAllowed(statement: { Action?: unknown; NotAction?: unknown }, actions: readonly string[]): string[] {
   if (statement.NotAction !== undefined) {
     const excluded = listOf(statement.NotAction);
-    return SNAPSHOT_DELETE_ACTIONS.filter((a) => !excluded.some((p) => actionMatches(p, a)));
+    return actions.filter((a) => !excluded.some((p) => actionMatches(p, a)));
   }
-  return SNAPSHOT_DELETE_ACTIONS.filter((a) => listOf(statement.Action).some((p) => actionMatches(p, a)));
+  return actions.filter((a) => listOf(statement.Action).some((p) => actionMatches(p, a)));
+}
+
+/** The snapshot deletes an Allow statement grants: by Action, or by leaving them out of NotAction. */
+export function snapshotDeletesAllowed(statement: { Action?: unknown; NotAction?: unknown }): string[] {
+  return actionsAllowed(statement, SNAPSHOT_DELETE_ACTIONS);
 }
 
 /** The policy documents attached to the role: its inline policies, RolePolicies naming it, and stack policies attached to it. */

@@ -5,6 +5,8 @@
 import type { KindClients } from "../kinds/clients";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
+import { isFields } from "../lib/values";
+import { REGISTRY_KINDS, type RestoreKinds } from "../restore/steps";
 import type { DrillCleanup, DrillCleanupEntry, DrillState } from "./contract";
 import { REGISTRY_DRILL_KINDS, type DrillKinds } from "./kinds";
 
@@ -17,9 +19,22 @@ export interface CleanupDeps {
   clients: KindClients;
   now: () => Date;
   drillKinds?: DrillKinds;
+  /** The restore kinds (their timeoutMinutes): the registry's by default. */
+  kinds?: RestoreKinds;
 }
 
 const entryKey = (e: DrillCleanupEntry): string => `${e.restoreId}\u0000${e.type}\u0000${e.id}`;
+
+/** The entries not in `out`. */
+function without(entries: readonly DrillCleanupEntry[], out: readonly DrillCleanupEntry[]): DrillCleanupEntry[] {
+  const keys = new Set(out.map(entryKey));
+  return entries.filter((e) => !keys.has(entryKey(e)));
+}
+
+/** What the previous call listed as remaining, of restores this call cleaned without a failure. */
+function gone(state: DrillState, failures: DrillCleanup["failures"]): DrillCleanupEntry[] {
+  return (state.cleanup?.remaining ?? []).filter((e) => !failures.some((f) => f.restoreId === e.restoreId));
+}
 
 /** The union of two lists of entries, the later one's version of an entry winning. */
 function union(earlier: readonly DrillCleanupEntry[], later: readonly DrillCleanupEntry[]): DrillCleanupEntry[] {
@@ -27,12 +42,24 @@ function union(earlier: readonly DrillCleanupEntry[], later: readonly DrillClean
   return [...earlier.filter((e) => !keys.has(entryKey(e))), ...later];
 }
 
-/** The deadline: the first call's time plus the longest deletion time of the kinds sampled (kept on later calls). */
+/** Whether the Map's result for `restoreId` says it validated (read defensively: cleanup does not parse results). */
+function validated(results: unknown, restoreId: string): boolean {
+  return Array.isArray(results) && results.some((r) => isFields(r) && r.restoreId === restoreId && (r.outcome === "passed" || r.outcome === "missed-target"));
+}
+
+/**
+ * The deadline, set on the first call and kept on later ones: the first call's time plus, for each sample, its kind's
+ * deletion time and, when it did not validate, also its kind's restore time (its creation may still be running after
+ * the restore gave up, or after a Start that sent its create then failed, and a DB being created cannot be deleted).
+ * Every restore started before the first call, so one restore timeout from then covers what was its remaining time.
+ */
 function deadlineOf(deps: CleanupDeps, kinds: DrillKinds, state: DrillState): string {
   if (state.cleanup !== undefined) return state.cleanup.deadline;
+  const restoreKinds = deps.kinds ?? REGISTRY_KINDS;
   const minutes = state.drill.samples.map((s) => {
     try {
-      return kinds.named(s.kind).deleteTimeoutMinutes;
+      const creating = validated(state.results, s.restoreId) ? 0 : restoreKinds.named(s.kind).timeoutMinutes;
+      return kinds.named(s.kind).deleteTimeoutMinutes + creating;
     } catch {
       return 0; // a kind without a drill facet is reported as that sample's failure
     }
@@ -73,8 +100,10 @@ export async function cleanupDrill(deps: CleanupDeps, stackTag: string, state: D
     status: settledAll ? "done" : late ? "incomplete" : "pending",
     waitSeconds: settledAll ? 0 : Math.max(1, Math.min(...waits)),
     deadline,
-    // What earlier calls deleted stays on the record (a later call finds it gone and may not list it again).
-    deleted: union(state.cleanup?.deleted ?? [], deleted),
+    // What earlier calls deleted stays on the record (a later call finds it gone and may not list it again); what is
+    // still there (being deleted) is only in remaining, so "N deleted, M remaining" counts each resource once.
+    // What an earlier call found still there and this call (for a restore it cleaned) no longer finds is gone.
+    deleted: without(union(union(state.cleanup?.deleted ?? [], gone(state, failures)), deleted), remaining),
     remaining,
     refused,
     failures,

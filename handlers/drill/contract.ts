@@ -23,8 +23,10 @@
 //   cleanup  { "step": "cleanup", "state": DrillState } -> DrillState with `cleanup`. Deletes, per sample, what its
 //               restore created that carries this drill's id and this stack (DB instances and clusters without a final
 //               snapshot); never waits: "pending" while deletions are in progress (the machine waits and calls again),
-//               "done", or "incomplete" past the cleanup deadline (what remains is listed and alarmed).
-//   report   { "step": "report", "drillId", "startedAt", "state"?: DrillState, "error"?: { "Error", "Cause" } }
+//               "done", or "incomplete" past the cleanup deadline (what remains is listed and alarmed). Reads only
+//               state.drill and state.cleanup (results and error pass through unread, for the report).
+//   report   { "step": "report", "drillId", "startedAt", "request"?: DrillRequest (after a failed pick: the execution's
+//               input, scoping the plans reported), "state"?: DrillState, "error"?: { "Error", "Cause" } }
 //            -> DrillReport. Writes the manifest runs/drill/<yyyy>/<mm>/<dd>/<drillId>.json to the region's vault,
 //               publishes the metrics (handlers/lib/metrics.ts drillPlan), sends the summary to the region's topic.
 //   watch    { "step": "watch" } -> DrillWatch. Run daily by its own schedule: whether the newest drill manifest is
@@ -158,11 +160,20 @@ export interface DrillResult {
   targets: DrillTargets;
   restoreStartedAt?: string;
   validatedAt?: string;
+  /** Why it did not validate; the message cut to MAX_FAILURE_MESSAGE characters. */
   failure?: { name: string; message: string };
+  /**
+   * The machine's fallback result (MeasureFailed, when measure itself failed) carries the caught error whole instead
+   * of `failure`; the report turns it into `failure` (and adds "rpo" to `missed` when rpoSeconds is over its target).
+   */
+  error?: { Error: string; Cause?: string };
   checks?: Array<{ check: string; ok: boolean; detail?: string }>;
   /** What the restore created, as its state last listed it. */
   created: CreatedResource[];
 }
+
+/** A failure message's most characters in a result or report (the Map's output must stay within 256 KiB). */
+export const MAX_FAILURE_MESSAGE = 1000;
 
 /** One resource cleanup deleted or found still there. */
 export interface DrillCleanupEntry extends CreatedResource {
@@ -176,7 +187,9 @@ export interface DrillCleanup {
   waitSeconds: number;
   /** After it, cleanup stops retrying and reports "incomplete" with what remains. */
   deadline: string;
+  /** Gone (or its deletion finished): never also in `remaining`. */
   deleted: DrillCleanupEntry[];
+  /** Still there, being deleted or not deletable yet (e.g. a DB still being created). */
   remaining: DrillCleanupEntry[];
   /** Resources a restore id found that cleanup refused to delete (tags not this drill's and this stack's). */
   refused: Array<DrillCleanupEntry & { reason: string }>;
@@ -226,7 +239,7 @@ export type DrillStepEvent =
   | { step: "validate"; sample: DrillSample; state: RestoreState }
   | { step: "measure"; sample: DrillSample; state?: RestoreState; error?: { Error: string; Cause: string } }
   | { step: "cleanup"; state: DrillState }
-  | { step: "report"; drillId: string; startedAt: string; state?: DrillState; error?: { Error: string; Cause: string } }
+  | { step: "report"; drillId: string; startedAt: string; request?: DrillRequest; state?: DrillState; error?: { Error: string; Cause: string } }
   | { step: "watch" };
 
 export const DRILL_STEPS = ["pick", "start", "poll", "validate", "measure", "cleanup", "report", "watch"] as const;

@@ -6,8 +6,11 @@ import { describeInput } from "../lib/event-input";
 import { isFields, type Fields } from "../lib/values";
 import { parseState, stepError } from "../restore/event";
 import type { RestoreState } from "../restore/contract";
-import { DRILL_STEPS, type DrillSample, type DrillStepEvent } from "./contract";
-import { drillId, drillRequest, drillSample, drillState, instant } from "./state";
+import { DRILL_STEPS, type DrillRequest, type DrillSample, type DrillStepEvent } from "./contract";
+import { cleanupState, drillId, drillRequest, drillSample, drillState, instant } from "./state";
+
+/** The plan of a request the report cannot read: no plan of the stack is named so (plan names are lowercase). */
+export const UNREADABLE_REQUEST_PLAN = "(unreadable request)";
 
 const STEP_FIELDS: Readonly<Record<DrillStepEvent["step"], readonly string[]>> = {
   pick: ["step", "drillId", "startedAt", "request"],
@@ -16,7 +19,7 @@ const STEP_FIELDS: Readonly<Record<DrillStepEvent["step"], readonly string[]>> =
   validate: ["step", "sample", "state"],
   measure: ["step", "sample", "state", "error"],
   cleanup: ["step", "state"],
-  report: ["step", "drillId", "startedAt", "state", "error"],
+  report: ["step", "drillId", "startedAt", "request", "state", "error"],
   watch: ["step"],
 };
 
@@ -48,7 +51,7 @@ export function parseDrillEvent(event: unknown): DrillStepEvent {
       };
     }
     case "cleanup":
-      return { step, state: drillState(event.state) };
+      return { step, state: cleanupState(event.state) };
     case "report":
       return reportEvent(event);
     case "watch":
@@ -64,9 +67,22 @@ function reportEvent(event: Fields): DrillStepEvent {
     step: "report",
     drillId: id,
     startedAt: instant(event.startedAt, "startedAt"),
+    ...(event.request === undefined ? {} : { request: reportRequest(event.request) }),
     ...(state === undefined ? {} : { state }),
     ...(event.error === undefined ? {} : { error: stepError(event.error) }),
   };
+}
+
+/**
+ * The request after a failed pick (the execution's input): as given when it reads, else one naming no plan, so a
+ * mistyped on-demand drill raises no plan's failure alarm (its report and manifest still say what failed).
+ */
+function reportRequest(value: unknown): DrillRequest {
+  try {
+    return drillRequest(value);
+  } catch {
+    return { plan: UNREADABLE_REQUEST_PLAN };
+  }
 }
 
 /** The restore's state, which must be the sample's own restore (another's would measure or clean the wrong thing). */

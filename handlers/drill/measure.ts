@@ -4,7 +4,14 @@
 import type { ErrorInfo } from "../lib/errors";
 import type { RestoreState } from "../restore/contract";
 import { caughtFailure } from "../restore/report";
-import type { DrillResult, DrillSample } from "./contract";
+import { MAX_FAILURE_MESSAGE, type DrillResult, type DrillSample } from "./contract";
+
+/** The failure with its message cut to MAX_FAILURE_MESSAGE characters (marked), so results stay small. */
+export function cutFailure(failure: ErrorInfo): ErrorInfo {
+  if (failure.message.length <= MAX_FAILURE_MESSAGE) return failure;
+  const mark = " [...cut]";
+  return { name: failure.name, message: `${failure.message.slice(0, MAX_FAILURE_MESSAGE - mark.length)}${mark}` };
+}
 
 /** Seconds from one ISO instant to another (milliseconds kept: 3 decimals at most). */
 export function secondsBetween(from: string, to: string): number {
@@ -26,7 +33,8 @@ function failureOf(state: RestoreState | undefined, error: { Error: string; Caus
 }
 
 export function measureRestore(sample: DrillSample, state?: RestoreState, error?: { Error: string; Cause: string }): DrillResult {
-  const failure = failureOf(state, error);
+  const found = failureOf(state, error);
+  const failure = found === undefined ? undefined : cutFailure(found);
   const validatedAt = failure === undefined ? state?.validatedAt : undefined;
   const rtoSeconds = state !== undefined && validatedAt !== undefined ? secondsBetween(state.startedAt, validatedAt) : undefined;
   const rpoSeconds = secondsBetween(sample.taken, sample.drillStartedAt);

@@ -11,7 +11,7 @@ import { restoreKinds } from "../kinds/registry";
 import { unknownPlanError } from "../lib/errors";
 import type { RecoveryPoint, RestoreRequest } from "../restore/contract";
 import type { RestoreKinds } from "../restore/steps";
-import { composedRestoreName } from "../restore/naming";
+import { composedRestoreName, DRILL_NAME_PREFIX } from "../restore/naming";
 import type { Drill, DrillRequest, DrillSample, DrillUnsampled } from "./contract";
 import { choose, seededRandom, shortHash } from "./prng";
 import type { DrillSettings } from "./settings";
@@ -51,7 +51,7 @@ function restorableBy(point: RecoveryPoint, stackTag: string, startedAt: number)
 
 /** A drill restore's name: `drill-<source>-<8 hex digits of the restore id's hash>`, unique per restore of any drill. */
 export function drillRestoreName(source: string, restoreId: string): string {
-  return composedRestoreName(`drill-${source}`, shortHash(restoreId));
+  return composedRestoreName(`${DRILL_NAME_PREFIX}${source}`, shortHash(restoreId));
 }
 
 /** The restore request of a sample: its exact point, the drill's machine mode and classes, the drill's name. */

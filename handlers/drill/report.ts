@@ -9,8 +9,8 @@ import type { MetricSet } from "../lib/metrics";
 import { notify } from "../lib/notify";
 import { manifestKey } from "../lib/run-id";
 import { caughtFailure } from "../restore/report";
-import { DRILL_MANIFEST_FOLDER, type DrillReport, type DrillResult, type DrillState } from "./contract";
-import { measureRestore } from "./measure";
+import { DRILL_MANIFEST_FOLDER, type DrillReport, type DrillRequest, type DrillResult, type DrillState } from "./contract";
+import { cutFailure, measureRestore } from "./measure";
 import { planFigures, planMetrics, type PlanFigures } from "./plan-metrics";
 import type { DrillSettings } from "./settings";
 import { drillSummary } from "./summary";
@@ -26,6 +26,8 @@ export interface ReportDeps {
 export interface ReportInput {
   drillId: string;
   startedAt: string;
+  /** The execution's input, given after a failed pick (with a state, the drill's own request is read). */
+  request?: DrillRequest;
   state?: DrillState;
   error?: { Error: string; Cause: string };
 }
@@ -41,12 +43,23 @@ export interface DrillManifest extends Omit<DrillReport, "manifest" | "summary">
   plans: PlanFigures[];
 }
 
+/**
+ * A result as reported: the machine's fallback (its caught error whole) given its failure, every failure message cut to
+ * MAX_FAILURE_MESSAGE, and "rpo" missed whenever the RPO is over its target (the fallback cannot compare).
+ */
+function reportedResult(result: DrillResult): DrillResult {
+  const { error, ...rest } = result;
+  const failure = rest.failure ?? (error === undefined ? undefined : caughtFailure({ Error: error.Error, Cause: error.Cause ?? "" }));
+  const rpoMissed = rest.rpoSeconds > rest.targets.rpoSeconds && !rest.missed.includes("rpo");
+  return { ...rest, missed: rpoMissed ? [...rest.missed, "rpo"] : rest.missed, ...(failure === undefined ? {} : { failure: cutFailure(failure) }) };
+}
+
 /** Every sample's result: the Map's, else (the Map failed, or lost an item) failed with the drill's error. */
 function resultsOf(state: DrillState | undefined, failure: ErrorInfo | undefined): DrillResult[] {
   if (state === undefined) return [];
   const given = state.results ?? [];
   const cause = failure ?? { name: "DrillRestoreLost", message: "the drill's Map returned no result for this restore" };
-  return state.drill.samples.map((sample) => given.find((r) => r.restoreId === sample.restoreId) ?? measureRestore(sample, undefined, { Error: cause.name, Cause: cause.message }));
+  return state.drill.samples.map((sample) => reportedResult(given.find((r) => r.restoreId === sample.restoreId) ?? measureRestore(sample, undefined, { Error: cause.name, Cause: cause.message })));
 }
 
 /** Why the drill as a whole failed: the error the report was given, else the Map's. */
@@ -63,21 +76,33 @@ function cleanupSettled(state: DrillState | undefined): boolean {
   return state.cleanup === undefined ? state.drill.samples.length === 0 : state.cleanup.status === "done";
 }
 
-/** The plans reported: those the drill covered (the one asked for, else every plan with targets) and any it sampled. */
-function reportedPlans(settings: DrillSettings, state: DrillState | undefined, results: readonly DrillResult[]): string[] {
-  const asked = state?.drill.request.plan;
-  const covered = asked === undefined ? Object.keys(settings.options.targets).sort() : [asked];
+/** Resources cleanup found but refused to delete fail the drill: something of the drill's is left for a person. */
+function refusedAny(state: DrillState | undefined): boolean {
+  return (state?.cleanup?.refused.length ?? 0) > 0;
+}
+
+/**
+ * The plans reported: those the drill covered (the plan asked for when it has targets, none when it has not; every
+ * plan with targets when none was asked) and any it sampled. The request is the drill's, else the one given after a
+ * failed pick; a mistyped plan thus raises no plan's failure alarm.
+ */
+function reportedPlans(settings: DrillSettings, input: ReportInput, results: readonly DrillResult[]): string[] {
+  const { state } = input;
+  const asked = (state?.drill.request ?? input.request)?.plan;
+  const all = Object.keys(settings.options.targets).sort();
+  const covered = asked === undefined ? all : all.filter((p) => p === asked);
   const seen = [...results.map((r) => r.plan), ...(state?.drill.unsampled ?? []).map((u) => u.plan)];
   return [...covered, ...[...new Set(seen)].filter((p) => !covered.includes(p)).sort()];
 }
 
 export async function reportDrill(deps: ReportDeps, settings: DrillSettings, input: ReportInput): Promise<DrillReport> {
   const { state } = input;
-  const failure = drillFailure(input);
+  const found = drillFailure(input);
+  const failure = found === undefined ? undefined : cutFailure(found);
   const results = resultsOf(state, failure);
   const unsampled = state?.drill.unsampled ?? [];
-  const figures = planFigures(reportedPlans(settings, state, results), results, unsampled);
-  const failed = failure !== undefined || !cleanupSettled(state) || figures.some((f) => f.failures > 0);
+  const figures = planFigures(reportedPlans(settings, input, results), results, unsampled);
+  const failed = failure !== undefined || !cleanupSettled(state) || refusedAny(state) || figures.some((f) => f.failures > 0);
   const key = manifestKey(DRILL_MANIFEST_FOLDER, new Date(input.startedAt), input.drillId);
   const reported: Omit<DrillReport, "summary" | "manifest"> = {
     drillId: input.drillId,
@@ -96,7 +121,7 @@ export async function reportDrill(deps: ReportDeps, settings: DrillSettings, inp
     ...reported,
     stack: settings.stackTag,
     regionRole: settings.regionRole,
-    ...(state === undefined ? {} : { seed: state.drill.seed, request: state.drill.request, keepSeconds: state.drill.keepSeconds }),
+    ...(state === undefined ? (input.request === undefined ? {} : { request: input.request }) : { seed: state.drill.seed, request: state.drill.request, keepSeconds: state.drill.keepSeconds }),
     samples: state?.drill.samples ?? [],
     plans: figures,
   };

@@ -162,7 +162,8 @@ function result(value: unknown, field: string, restoreIds: readonly string[]): D
   if (!Array.isArray(value.created) || !value.created.every((c) => isFields(c) && typeof c.type === "string" && typeof c.id === "string")) throw malformedEventError(`${field}.created must be a list of {type, id}`);
   for (const key of ["plan", "kind", "source", "pointId", "taken"]) if (typeof value[key] !== "string") throw malformedEventError(`${field}.${key} must be text, got ${describeInput(value[key])}`);
   targets(value.targets, `${field}.targets`);
-  const { failure, checks } = value;
+  const { failure, checks, error } = value;
+  if (error !== undefined) stepError(error);
   if (failure !== undefined && !(isFields(failure) && typeof failure.name === "string" && typeof failure.message === "string")) throw malformedEventError(`${field}.failure must be {"name", "message"}, got ${describeInput(failure)}`);
   if (checks !== undefined && !(Array.isArray(checks) && checks.every((c) => isFields(c) && typeof c.check === "string"))) throw malformedEventError(`${field}.checks must be a list of {"check", "ok"}`);
   return value as unknown as DrillResult; // the function's own output, its shape checked above
@@ -177,6 +178,16 @@ function cleanup(value: unknown): DrillCleanup {
     if (!Array.isArray(value[key]) || !(value[key] as unknown[]).every(isFields)) throw malformedEventError(`state.cleanup.${key} must be a list of objects`);
   }
   return value as unknown as DrillCleanup; // the function's own output, its shape checked above
+}
+
+/**
+ * The state as cleanup reads it: the drill and the previous cleanup, checked; results and error pass through unread
+ * (the report parses them), so a malformed result cannot stop deletion.
+ */
+export function cleanupState(value: unknown): DrillState {
+  const s = fields(value, "state", STATE_FIELDS);
+  const read = { drill: drill(s.drill), ...(s.cleanup === undefined ? {} : { cleanup: cleanup(s.cleanup) }) };
+  return { ...s, ...read }; // results and error: whatever the machine passed, for the report
 }
 
 /** What travels between the drill machine's top-level states. */

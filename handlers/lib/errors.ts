@@ -90,6 +90,11 @@ export function restoreNameTakenError(name: string, resource: string, detail: st
   return namedError("RestoreNameTakenError", `The ${resource} name ${name} is taken by a ${resource} this restore did not create (${detail}); give another name`, { resourceName: name, resource });
 }
 
+/** An ordinary restore asked for a name only a DR drill's restores may carry; thrown before any AWS call. */
+export function reservedRestoreNameError(name: string, prefix: string): NamedError<"ReservedRestoreNameError", { resourceName: string }> {
+  return namedError("ReservedRestoreNameError", `The name ${describeInput(name, 80)} starts with "${prefix}", which only a DR drill's restores carry (the drill may delete them); give another name`, { resourceName: name.slice(0, 80) });
+}
+
 /** A resource a restore created reached a state from which it never becomes available (AWS's own failure states). */
 export function restoredResourceFailedError(resource: string, id: string, state: string, detail?: string): NamedError<"RestoredResourceFailedError", { resource: string; id: string; state: string }> {
   return namedError("RestoredResourceFailedError", `The restored ${resource} ${id} is ${state}${detail === undefined ? "" : `: ${detail}`}; it is left in place, tagged, for a person to inspect`, { resource, id, state });

@@ -2,12 +2,12 @@
 // Step Functions execution name), the instants, and the request a person wrote. The state travelling between steps
 // is the function's own output: checked for the fields the steps read, not re-validated field by field.
 import { RESOURCE_KINDS } from "../catalog";
-import { malformedEventError } from "../lib/errors";
+import { malformedEventError, reservedRestoreNameError } from "../lib/errors";
 import { describeInput, INSTANT_RULE, parseInstant } from "../lib/event-input";
 import { isFields, type Fields } from "../lib/values";
 import type { DatabaseFacts, MachineFacts } from "../lib/restore-facts";
 import { MACHINE_RESTORE_MODES, RESTORE_STEPS, type RestoreRequest, type RestoreState, type RestoreStepEvent } from "./contract";
-import { NAME_RULE, isRestoreName } from "./naming";
+import { DRILL_NAME_PREFIX, NAME_RULE, isDrillName, isRestoreName } from "./naming";
 
 /** A Step Functions execution name: 1-80 letters, digits, hyphens and underscores. */
 export const RESTORE_ID = /^[A-Za-z0-9_-]{1,80}$/;
@@ -28,7 +28,7 @@ export function parseRestoreEvent(event: unknown): RestoreStepEvent {
   const step = event.step;
   switch (step) {
     case "start":
-      return { step, restoreId: restoreId(event.restoreId), startedAt: instant(event.startedAt, "startedAt"), request: parseRestoreRequest(event.request) };
+      return { step, restoreId: restoreId(event.restoreId), startedAt: instant(event.startedAt, "startedAt"), request: ordinaryRequest(parseRestoreRequest(event.request)) };
     case "poll":
     case "validate":
       return { step, state: parseState(event.state) };
@@ -46,6 +46,12 @@ export function parseRestoreEvent(event: unknown): RestoreStepEvent {
     default:
       throw malformedEventError(`Unknown step ${describeInput(step)}; expected one of ${RESTORE_STEPS.join(", ")}`);
   }
+}
+
+/** An ordinary restore (this function's start step; a drill starts its restores itself) never takes a drill's name. */
+function ordinaryRequest(request: RestoreRequest): RestoreRequest {
+  if (request.name !== undefined && isDrillName(request.name)) throw reservedRestoreNameError(request.name, DRILL_NAME_PREFIX);
+  return request;
 }
 
 function restoreId(value: unknown): string {

@@ -11,6 +11,17 @@ const SHORT_ID = 8;
 const NAME = /^[A-Za-z](?!.*--)[A-Za-z0-9-]*$/;
 export const NAME_RULE = `1-${MAX_RESTORE_NAME} letters, digits and hyphens, starting with a letter, without "--" or a trailing "-"`;
 
+/**
+ * The prefix only a DR drill's restores carry (drillRestoreName): the drill role may create, tag and delete DB
+ * instances and clusters only under it (infra/iam-drill.ts), so an ordinary restore must never take such a name.
+ */
+export const DRILL_NAME_PREFIX = "drill-";
+
+/** Whether a name is one only a drill's restore may take (DB identifiers are case-insensitive). */
+export function isDrillName(name: string): boolean {
+  return name.toLowerCase().startsWith(DRILL_NAME_PREFIX);
+}
+
 /** Whether a name asked for keeps to the rule. */
 export function isRestoreName(name: string): boolean {
   return name.length <= MAX_RESTORE_NAME && NAME.test(name) && !name.endsWith("-");

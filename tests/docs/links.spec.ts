@@ -77,7 +77,9 @@ describe("docs: configuration", () => {
     const page = read("docs/configuration.md")
       .split("\n")
       .filter((line) => !line.startsWith("| `backup-dr:copy` |"))
-      .join("\n");
+      .join("\n")
+      // Other rows may name a copy field in a code span (the drill's RPO default names lagAlarmMinutes): not its row.
+      .replace(/`lagAlarmMinutes`/g, "lagAlarmMinutes");
     expect(undocumentedKeys(keys, page)).to.deep.equal(["backup-dr:copy", "backup-dr:copy.sweepMinutes", "backup-dr:copy.maxEbsCopies", "backup-dr:copy.maxRdsCopies", "backup-dr:copy.maxClusterCopies", "backup-dr:copy.lagAlarmMinutes"]);
   });
 });

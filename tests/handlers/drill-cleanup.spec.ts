@@ -1,6 +1,7 @@
 // The drill's cleanup: deleteRestored for every sample (after success, a failed validation, a timeout, and a failed
 // Map with no results), with this drill's id and this stack; pending -> done over calls; incomplete past the deadline
-// (the first call's time plus the longest deletion time of the kinds sampled); one kind throwing never stops the others;
+// (the first call's time plus the longest deletion time of the kinds sampled, plus its restore time for a sample that did
+// not validate: its creation may still be running); one kind throwing never stops the others;
 // bounded concurrency. The drill facets are stubs scripted per call.
 import { expect } from "chai";
 import type { DrillCleanup, DrillResult, DrillState } from "../../handlers/drill/contract";
@@ -9,10 +10,14 @@ import type { DrillKinds } from "../../handlers/drill/kinds";
 import { measureRestore } from "../../handlers/drill/measure";
 import { runDrillStep } from "../../handlers/drill/run";
 import type { DrillDeletion } from "../../handlers/kinds/kind";
+import { restoreKind } from "../../handlers/kinds/registry";
 import { FakeAws } from "../helpers/aws-fake";
 import { DRILL_ID, drillDeps, drillSettings, pickedState, sample, scriptedDrillKinds, STACK_TAG, type DeleteCall } from "../helpers/drill-setup";
 
 const T0 = new Date("2026-12-01T04:00:00.000Z");
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000).toISOString();
+/** The registry's restore times (the stub drill facets take 30 minutes to delete unless told). */
+const RESTORE_MINUTES = { ec2: restoreKind("ec2").timeoutMinutes, rds: restoreKind("rds").timeoutMinutes };
 const gone = (id: string): DrillDeletion => ({ deleted: [{ type: "volume", id }], remaining: [], refused: [] });
 const SAMPLES = [sample(1), sample(2, { kind: "rds", source: "orders-db", pointId: "orders-db-2026-11-30", request: { source: "orders-db", kind: "rds", point: "orders-db-2026-11-30", name: "drill-orders-db-00000002" } }), sample(3)];
 
@@ -30,13 +35,15 @@ describe("drill cleanup", () => {
 
   const clean = (state: DrillState, kinds: DrillKinds, now = T0) => cleanupDrill({ clients: drillDeps(fake, () => now).clients, now: () => now, drillKinds: kinds }, STACK_TAG, state);
 
-  const scenarios: Array<[string, DrillState]> = [
-    ["after success", { ...pickedState(SAMPLES), results: SAMPLES.map((s) => ({ ...measureRestore(s, undefined, { Error: "x", Cause: "" }), outcome: "passed" as const })) }],
-    ["after a failed validation", { ...pickedState(SAMPLES), results: [0, 1, 2].map((n) => failedResult(n, "RestoreValidationFailed")) }],
-    ["after a timeout", { ...pickedState(SAMPLES), results: [0, 1, 2].map((n) => failedResult(n, "RestoreTimedOut")) }],
-    ["after a failed Map (no results)", { ...pickedState(SAMPLES), error: { Error: "States.ExceedToleratedFailureThreshold", Cause: "" } }],
+  // Validated: deletion time only; not validated (or no result): the slowest sample's restore time on top.
+  const unvalidated = at(30 + Math.max(RESTORE_MINUTES.ec2, RESTORE_MINUTES.rds));
+  const scenarios: Array<[string, DrillState, string]> = [
+    ["after success", { ...pickedState(SAMPLES), results: SAMPLES.map((s) => ({ ...measureRestore(s, undefined, { Error: "x", Cause: "" }), outcome: "passed" as const })) }, at(30)],
+    ["after a failed validation", { ...pickedState(SAMPLES), results: [0, 1, 2].map((n) => failedResult(n, "RestoreValidationFailed")) }, unvalidated],
+    ["after a timeout", { ...pickedState(SAMPLES), results: [0, 1, 2].map((n) => failedResult(n, "RestoreTimedOut")) }, unvalidated],
+    ["after a failed Map (no results)", { ...pickedState(SAMPLES), error: { Error: "States.ExceedToleratedFailureThreshold", Cause: "" } }, unvalidated],
   ];
-  for (const [name, state] of scenarios) {
+  for (const [name, state, deadline] of scenarios) {
     it(`${name}: every sample's restore is cleaned, with this drill's id and this stack`, async () => {
       const cleanup = await clean(state, scriptedDrillKinds((_kind, restoreId) => gone(`vol-${restoreId}`), calls));
       expect(calls.map((c) => [c.kind, c.restoreId])).to.have.deep.members(SAMPLES.map((s) => [s.kind, s.restoreId]));
@@ -44,7 +51,7 @@ describe("drill cleanup", () => {
       expect(cleanup).to.deep.equal({
         status: "done",
         waitSeconds: 0,
-        deadline: "2026-12-01T04:30:00.000Z",
+        deadline,
         deleted: SAMPLES.map((s) => ({ type: "volume", id: `vol-${s.restoreId}`, restoreId: s.restoreId })),
         remaining: [],
         refused: [],
@@ -60,10 +67,11 @@ describe("drill cleanup", () => {
     }, calls, { ec2: { pollSeconds: 15, timeoutMinutes: 20 }, rds: { pollSeconds: 60, timeoutMinutes: 45 } });
     const state = pickedState(SAMPLES);
     const first = await clean(state, kinds);
-    expect(first).to.deep.include({ status: "pending", waitSeconds: 15, deadline: "2026-12-01T04:45:00.000Z" });
+    const deadline = at(Math.max(20 + RESTORE_MINUTES.ec2, 45 + RESTORE_MINUTES.rds));
+    expect(first).to.deep.include({ status: "pending", waitSeconds: 15, deadline });
     expect(first.remaining).to.deep.equal([{ type: "volume", id: "vol-1", state: "in-use", restoreId: SAMPLES[0].restoreId }]);
     const second = await clean({ ...state, cleanup: first }, kinds, new Date("2026-12-01T04:01:00.000Z"));
-    expect(second).to.deep.include({ status: "done", deadline: "2026-12-01T04:45:00.000Z", remaining: [] });
+    expect(second).to.deep.include({ status: "done", deadline, remaining: [] });
     expect(second.deleted.map((d) => `${d.restoreId}:${d.id}`)).to.have.members([`${SAMPLES[0].restoreId}:i-1`, `${SAMPLES[1].restoreId}:vol-${SAMPLES[1].restoreId}`, `${SAMPLES[2].restoreId}:vol-${SAMPLES[2].restoreId}`, `${SAMPLES[0].restoreId}:vol-1`]);
     expect(calls).to.have.length(6);
   });
@@ -91,7 +99,7 @@ describe("drill cleanup", () => {
     const missing: DrillKinds = { named: (name) => (name === "rds" ? (() => { throw new Error("no drill facet"); })() : scriptedDrillKinds(() => gone("v")).named(name)) };
     const partial = await clean(pickedState(SAMPLES), missing);
     expect(partial.failures.map((f) => f.restoreId)).to.deep.equal([SAMPLES[1].restoreId]);
-    expect(partial.deadline).to.equal("2026-12-01T04:30:00.000Z");
+    expect(partial.deadline).to.equal(at(30 + RESTORE_MINUTES.ec2));
   });
 
   it("refused resources are reported and do not hold cleanup open; a drill with no sample is done at once", async () => {
@@ -100,6 +108,53 @@ describe("drill cleanup", () => {
     expect(cleanup).to.deep.include({ status: "done", refused: [{ type: "volume", id: "vol-x", reason: "its backup-dr:drill-id is another drill's", restoreId: SAMPLES[0].restoreId }] });
     const none = await clean(pickedState([]), kinds);
     expect(none).to.deep.include({ status: "done", deadline: T0.toISOString(), deleted: [] });
+  });
+
+  it("only a sample that validated gets no restore time: one failed restore extends the deadline by its kind's", async () => {
+    const kinds = scriptedDrillKinds((_kind, restoreId) => gone(restoreId), calls);
+    const passed = SAMPLES.map((s) => ({ ...measureRestore(s, undefined, { Error: "x", Cause: "" }), outcome: "passed" as const }));
+    const oneFailed = await clean({ ...pickedState(SAMPLES), results: [passed[0], failedResult(1, "RestoreTimedOut"), passed[2]] }, kinds);
+    expect(oneFailed.deadline).to.equal(at(30 + RESTORE_MINUTES.rds));
+    const missed = await clean({ ...pickedState(SAMPLES), results: passed.map((r) => ({ ...r, outcome: "missed-target" as const })) }, kinds);
+    expect(missed.deadline).to.equal(at(30));
+  });
+
+  it("a resource still being deleted is counted once, as remaining, until it is gone; then once, as deleted", async () => {
+    const db = { type: "db-instance", id: "db-3" };
+    const kinds = scriptedDrillKinds((_kind, restoreId, n) => {
+      if (!restoreId.endsWith("r3")) return gone(`vol-${restoreId}`);
+      // The kinds list a resource whose deletion was sent in both deleted and remaining while it is still there.
+      return n < 3 ? { deleted: [{ ...db, state: "deleting" }], remaining: [{ ...db, state: "deleting" }], refused: [] } : { deleted: [db], remaining: [], refused: [] };
+    }, calls);
+    const state = pickedState(SAMPLES);
+    const first = await clean(state, kinds);
+    const second = await clean({ ...state, cleanup: first }, kinds);
+    for (const c of [first, second]) {
+      expect(c.status).to.equal("pending");
+      expect(c.remaining.map((e) => e.id)).to.deep.equal(["db-3"]);
+      expect(c.deleted.map((e) => e.id)).to.have.members([`vol-${SAMPLES[0].restoreId}`, `vol-${SAMPLES[1].restoreId}`]);
+    }
+    const third = await clean({ ...state, cleanup: second }, kinds);
+    expect(third).to.deep.include({ status: "done", remaining: [] });
+    expect(third.deleted.map((e) => e.id)).to.have.members([`vol-${SAMPLES[0].restoreId}`, `vol-${SAMPLES[1].restoreId}`, "db-3"]);
+  });
+
+  it("through the step: a malformed result does not stop deletion (cleanup reads only the drill and its own record)", async () => {
+    const deps = drillDeps(fake, () => T0, { drillKinds: scriptedDrillKinds((_k, r) => gone(r), calls) });
+    const results = [{ restoreId: "not-of-this-drill", outcome: 7 }];
+    const next = (await runDrillStep(deps, drillSettings(), { step: "cleanup", state: { ...pickedState(SAMPLES), results, error: { Error: "States.Timeout" } } })) as DrillState;
+    expect(next.cleanup?.status).to.equal("done");
+    expect(calls.map((c) => c.restoreId)).to.have.members(SAMPLES.map((s) => s.restoreId));
+    // What cleanup does not read passes through to the report unchanged.
+    expect([next.results, next.error]).to.deep.equal([results, { Error: "States.Timeout" }]);
+    // The drill itself is still checked: a drill of another shape is refused before any call.
+    calls.length = 0;
+    const bad = { step: "cleanup", state: { drill: { ...pickedState(SAMPLES).drill, samples: "x" } } };
+    await runDrillStep(deps, drillSettings(), bad).then(
+      () => expect.fail("expected MalformedEventError"),
+      (e: Error) => expect(e.name).to.equal("MalformedEventError"),
+    );
+    expect(calls).to.deep.equal([]);
   });
 
   it(`at most ${CLEANUP_CONCURRENCY} restores are cleaned at once`, async () => {

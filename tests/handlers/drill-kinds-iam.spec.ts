@@ -2,8 +2,9 @@
 // the fake receives, from the target's own tags. The kinds' cleanup of a drill's restores is allowed in full; a delete
 // of anything not tagged with a drill id and this stack (a source, a foreign or retagged restore) is refused by the
 // role itself, even when sent directly, past the kinds' own tag check.
-import { DeleteVolumeCommand, DeregisterImageCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
-import { DeleteDBClusterCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { CreateTagsCommand, DeleteVolumeCommand, DeregisterImageCommand, TerminateInstancesCommand } from "@aws-sdk/client-ec2";
+import { AddTagsToResourceCommand, DeleteDBClusterCommand, DeleteDBInstanceCommand } from "@aws-sdk/client-rds";
+import { TAG_DRILL_ID, TAG_RESTORE_ID, TAG_STACK } from "../../handlers/catalog";
 import { expect } from "chai";
 import { ec2Restore } from "../../handlers/kinds/ec2-restore";
 import { dbRestore } from "../../handlers/kinds/rds-restore";
@@ -12,7 +13,7 @@ import type { RestoreState } from "../../handlers/restore/contract";
 import { DRILL_DELETE_ACTIONS, drillStatements } from "../../infra/iam-drill";
 import { ACCOUNT_ID, FakeAws } from "../helpers/aws-fake";
 import { addImage, regionImages } from "../helpers/aws-fake-cleanup";
-import { gateDeletes } from "../helpers/aws-fake-iam";
+import { gateDeletes, gateTagging } from "../helpers/aws-fake-iam";
 import { restoreTables } from "../helpers/aws-fake-restore";
 import { fakeRestoreNetwork } from "../helpers/aws-fake-restore-state";
 import type { FakeCall } from "../helpers/aws-fake";
@@ -30,6 +31,7 @@ describe("drill role on the fake AWS: every delete authorized from the target's 
   let region: RegionState;
   let source: FakeInstance;
   let denied: FakeCall[];
+  let deniedTags: FakeCall[];
   beforeEach(async () => {
     fake = new FakeAws();
     region = primaryRegion(fake);
@@ -41,6 +43,7 @@ describe("drill role on the fake AWS: every delete authorized from the target's 
     const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(region.name);
     const statements = drillStatements({ partition: "aws", accountId: ACCOUNT_ID, region: region.name, stackTag: STACK_TAG, network: { subnetIds, securityGroupIds, dbSubnetGroup }, vaultArn: "arn:aws:s3:::dr-vault" });
     denied = gateDeletes(fake, statements, DRILL_DELETE_ACTIONS);
+    deniedTags = gateTagging(fake, statements);
   });
 
   const network = () => fakeRestoreNetwork(region.name);
@@ -99,5 +102,44 @@ describe("drill role on the fake AWS: every delete authorized from the target's 
     expect(restoreTables(region).volumes.get(volume.id)?.state).to.equal("available");
     expect(regionImages(region).has(foreignImage.id)).to.equal(true);
     expect([db, cluster, region.dbInstances.get("orders-db"), region.dbInstances.get("ledger-writer")].map((d) => d?.status)).to.deep.equal(["available", "available", "available", "available"]);
+  });
+
+  it("refuses tagging a source as a drill's (stack, restore id, drill id) and then deleting it: DB, cluster, instance, its volume", async () => {
+    await restoreAll();
+    const drillTags = { [TAG_STACK]: STACK_TAG, [TAG_RESTORE_ID]: restoreIdOf(9), [TAG_DRILL_ID]: DRILL_ID };
+    const asTags = Object.entries(drillTags).map(([Key, Value]) => ({ Key, Value }));
+    const rdsArn = (type: string, id: string) => `arn:aws:rds:${region.name}:${ACCOUNT_ID}:${type}:${id}`;
+    const { ec2, rds } = ctx().clients;
+    const sourceVolume = source.volumes[1].id;
+    const tagging: Array<[string, Promise<unknown>]> = [
+      ["the source DB instance", rds.send(new AddTagsToResourceCommand({ ResourceName: rdsArn("db", "orders-db"), Tags: asTags }))],
+      ["the source cluster", rds.send(new AddTagsToResourceCommand({ ResourceName: rdsArn("cluster", "ledger"), Tags: asTags }))],
+      ["the source cluster's writer", rds.send(new AddTagsToResourceCommand({ ResourceName: rdsArn("db", "ledger-writer"), Tags: asTags }))],
+      ["the source instance and its data volume", ec2.send(new CreateTagsCommand({ Resources: [source.id, sourceVolume], Tags: asTags }))],
+    ];
+    for (const [what, attempt] of tagging) expect(await rejection(attempt), what).to.have.property("name").that.is.oneOf(["UnauthorizedOperation", "AccessDenied"]);
+    expect(deniedTags.map((c) => c.action)).to.deep.equal(["AddTagsToResource", "AddTagsToResource", "AddTagsToResource", "CreateTags"]);
+    for (const tags of [region.dbInstances.get("orders-db")?.tags, region.dbClusters.get("ledger")?.tags, source.tags]) expect(tags).to.not.have.property(TAG_DRILL_ID);
+    const deleting: Array<[string, Promise<unknown>]> = [
+      ["the source DB instance", rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "orders-db", SkipFinalSnapshot: true }))],
+      ["the source cluster's writer", rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: "ledger-writer", SkipFinalSnapshot: true }))],
+      ["the source cluster", rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: "ledger", SkipFinalSnapshot: true }))],
+      ["the source instance", ec2.send(new TerminateInstancesCommand({ InstanceIds: [source.id] }))],
+    ];
+    for (const [what, attempt] of deleting) expect(await rejection(attempt), what).to.have.property("name").that.is.oneOf(["UnauthorizedOperation", "AccessDenied"]);
+    expect(denied).to.have.length(deleting.length);
+    expect(source.state).to.equal("running");
+    expect([region.dbInstances.get("orders-db"), region.dbInstances.get("ledger-writer"), region.dbClusters.get("ledger")].map((d) => d?.status)).to.deep.equal(["available", "available", "available"]);
+  });
+
+  it("allows tagging what the drill restored under its own names: the gate is not a blanket refusal", async () => {
+    await restoreAll();
+    const { rds } = ctx().clients;
+    const arn = `arn:aws:rds:${region.name}:${ACCOUNT_ID}:db:drill-iam-db`;
+    // The gate applies the allowed call; the fake itself has no AddTagsToResource answer (an unknown-action error, not access denied).
+    const answer = await rejection(rds.send(new AddTagsToResourceCommand({ ResourceName: arn, Tags: [{ Key: TAG_STACK, Value: STACK_TAG }, { Key: TAG_RESTORE_ID, Value: restoreIdOf(3) }, { Key: TAG_DRILL_ID, Value: DRILL_ID }, { Key: "note", Value: "x" }] })));
+    expect(answer).to.have.property("name").that.is.not.oneOf(["UnauthorizedOperation", "AccessDenied"]);
+    expect(deniedTags).to.deep.equal([]);
+    expect(region.dbInstances.get("drill-iam-db")?.tags).to.have.property("note", "x");
   });
 });

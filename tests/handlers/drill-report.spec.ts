@@ -2,7 +2,7 @@
 // it), the metrics per plan, the summary a person reads on the region's topic, and the verdict: failed when a restore
 // failed or missed a target, a plan could not be sampled, cleanup is not done, or the Map or pick failed.
 import { expect } from "chai";
-import type { DrillReport, DrillResult, DrillState } from "../../handlers/drill/contract";
+import { MAX_FAILURE_MESSAGE, type DrillReport, type DrillRequest, type DrillResult, type DrillState } from "../../handlers/drill/contract";
 import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillManifest } from "../../handlers/drill/report";
 import { runDrillStep } from "../../handlers/drill/run";
@@ -119,6 +119,52 @@ describe("drill report", () => {
     ]);
     expect(out.summary).to.include("The drill failed: States.TaskFailed: the listing failed");
     expect(manifest()).to.deep.include({ status: "failed", samples: [] });
+  });
+
+  it("pick failed with the request: only the plan asked for is counted; a plan without targets or an unreadable request, none", async () => {
+    const failedPick = (request: unknown) => runDrillStep(deps, drillSettings(), { step: "report", drillId: DRILL_ID, startedAt: DRILL_START, request, error: { Error: "UnknownPlanError", Cause: "no such plan" } }) as Promise<DrillReport>;
+    const asked = await failedPick({ plan: "silver" } satisfies DrillRequest);
+    expect(asked.status).to.equal("failed");
+    expect(metrics()).to.deep.equal([{ plan: "silver", DrillRestoreSeconds: undefined, DrillRecoveryPointAgeSeconds: undefined, DrillFailures: 1 }]);
+    expect(manifest()).to.deep.include({ request: { plan: "silver" } });
+    for (const request of [{ plan: "platinum" }, { plan: 5 }, { plan: "gold", sede: "x" }, "gold"]) {
+      deps.recorded.metrics.length = 0;
+      const out = await failedPick(request);
+      expect([out.status, metrics()], JSON.stringify(request)).to.deep.equal(["failed", []]);
+    }
+    // The scheduler's `{}`: every plan with targets, as before.
+    deps.recorded.metrics.length = 0;
+    await failedPick({});
+    expect(metrics().map((m) => m.plan)).to.deep.equal(["gold", "silver"]);
+  });
+
+  it("refused resources fail an otherwise passed drill (cleanup itself is done: they are not the drill's to delete)", async () => {
+    const refused = { ...DONE, refused: [{ type: "volume", id: "vol-x", restoreId: SAMPLES[0].restoreId, reason: "its backup-dr:drill-id is another drill's" }] };
+    const out = await report({ ...pickedState(SAMPLES), results: [result(0, 60), result(1, 60)], cleanup: refused });
+    expect(out.status).to.equal("failed");
+    expect(out.summary).to.include("vol-x: its backup-dr:drill-id is another drill's");
+  });
+
+  it("the machine's fallback result (the caught error whole, with or without a Cause): failed with that failure, rpo missed when over target", async () => {
+    const old = sample(1, { taken: "2026-11-01T00:00:00.000Z", rpoSeconds: (Date.parse(DRILL_START) - Date.parse("2026-11-01T00:00:00.000Z")) / 1000 });
+    const fallback = (s: typeof old, error: DrillResult["error"]): DrillResult => ({ restoreId: s.restoreId, plan: s.plan, kind: s.kind, source: s.source, pointId: s.pointId, taken: s.taken, rpoSeconds: s.rpoSeconds, targets: s.targets, outcome: "failed", missed: ["rto"], error, created: [] });
+    const samples = [old, DB];
+    const cause = JSON.stringify({ errorType: "AccessDenied", errorMessage: "ec2:DescribeVolumes" });
+    const out = await report({ ...pickedState(samples), results: [fallback(old, { Error: "AccessDenied", Cause: cause }), fallback(DB, { Error: "States.Timeout" })], cleanup: DONE });
+    expect(out.results.map((r) => [r.outcome, r.missed, r.failure, "error" in r])).to.deep.equal([
+      ["failed", ["rto", "rpo"], { name: "AccessDenied", message: "ec2:DescribeVolumes" }, false],
+      ["failed", ["rto"], { name: "States.Timeout", message: "" }, false],
+    ]);
+  });
+
+  it("failure text is cut to MAX_FAILURE_MESSAGE characters in the results and the drill's failure", async () => {
+    const long = "x".repeat(40_000);
+    const failed = measureRestore(SAMPLES[0], undefined, { Error: "Huge", Cause: long });
+    expect(failed.failure?.message.length).to.equal(MAX_FAILURE_MESSAGE);
+    const out = await report({ ...pickedState(SAMPLES), results: [{ ...failed, failure: { name: "Huge", message: long } }, result(1, 60)], error: { Error: "Huge", Cause: long }, cleanup: DONE });
+    expect(out.results[0].failure?.message.length).to.equal(MAX_FAILURE_MESSAGE);
+    expect(out.failure?.message.length).to.equal(MAX_FAILURE_MESSAGE);
+    expect(out.failure?.message.endsWith("[...cut]")).to.equal(true);
   });
 
   it("a rerun overwrites the same manifest; a state of another drill is refused before any AWS call", async () => {

@@ -2,7 +2,8 @@
 // its settings (each variable named), and the one naming rule of what a restore creates.
 import { expect } from "chai";
 import { parseRestoreEvent } from "../../handlers/restore/event";
-import { defaultRestoreName, isRestoreName, MAX_RESTORE_NAME } from "../../handlers/restore/naming";
+import { defaultRestoreName, isDrillName, isRestoreName, MAX_RESTORE_NAME } from "../../handlers/restore/naming";
+import { drillRestoreName } from "../../handlers/drill/pick";
 import { runRestoreStep } from "../../handlers/restore/run";
 import { FakeAws } from "../helpers/aws-fake";
 import { rejection } from "../helpers/copy-setup";
@@ -75,6 +76,37 @@ describe("restore input", () => {
         expect((await rejection(runRestoreStep(deps, restoreSettings("primary"), event))).name).to.equal("MalformedEventError");
       }
       expect(fake.calls).to.deep.equal([]);
+    });
+  });
+
+  describe("a drill's names", () => {
+    it("an ordinary restore refuses a name starting with drill- (any case) before any AWS call: only a drill's restores carry it", async () => {
+      const fake = new FakeAws();
+      const started: Parameters<typeof stubActions>[0]["started"] = [];
+      const deps = restoreDeps(fake, PRIMARY, () => new Date(), kindsWith(() => stubActions({ started, polled: [] })));
+      for (const name of ["drill-orders-db", "DRILL-orders", "Drill-x1"]) {
+        const event = { ...START, request: { ...START.request, name } };
+        const error = thrown(() => parseRestoreEvent(event));
+        expect(error.name, name).to.equal("ReservedRestoreNameError");
+        expect(error).to.have.property("resourceName", name);
+        expect((await rejection(runRestoreStep(deps, restoreSettings("primary"), event))).name, name).to.equal("ReservedRestoreNameError");
+      }
+      expect(fake.calls).to.deep.equal([]);
+      expect(started).to.deep.equal([]);
+    });
+
+    it("other names are accepted, drill-like ones included; the report step still reads a refused request", () => {
+      for (const name of ["drills-db", "my-drill-db", "drill", "drillx-1"]) {
+        expect(parseRestoreEvent({ ...START, request: { ...START.request, name } }), name).to.have.nested.property("request.name", name);
+      }
+      const request = { ...START.request, name: "drill-orders-db" };
+      expect(parseRestoreEvent({ step: "report", restoreId: "r1", startedAt: "2026-11-21T09:00:00Z", request })).to.have.property("request").that.deep.equals(request);
+    });
+
+    it("every name a drill gives its restores carries the prefix the ordinary restore refuses", () => {
+      for (const source of ["orders-db", "i-0abc", "-x", "A".repeat(80), "arn:aws:rds:us-east-1:123456789012:db:orders"]) {
+        expect(isDrillName(drillRestoreName(source, "d1-r1")), source).to.equal(true);
+      }
     });
   });
 

@@ -8,12 +8,14 @@ import type { FakeAws, FakeCall } from "./aws-fake";
 import { restoreTables } from "./aws-fake-restore";
 import { regionImages } from "./aws-fake-cleanup";
 import type { RegionState, Tags } from "./aws-fake-state";
-import { AwsFault, listParam } from "./aws-wire";
+import { AwsFault, listParam, tagsParam } from "./aws-wire";
 
-/** A delete's targets: each resource's ARN and its tags as the fake holds them (none when it does not exist). */
+/** A call's targets: each resource's ARN and its tags as the fake holds them (none when it does not exist). */
 interface Target {
   arn: string;
   tags: Tags;
+  /** A tagging call's tags (aws:RequestTag/<key>); a standalone tagging call has no ec2:CreateAction. */
+  requestTags?: Tags;
 }
 
 function targetsOf(call: FakeCall, region: RegionState): Target[] {
@@ -47,8 +49,10 @@ function targetsOf(call: FakeCall, region: RegionState): Target[] {
 const listOf = (value: string | readonly string[] | undefined): string[] => (value === undefined ? [] : typeof value === "string" ? [value] : [...value]);
 const glob = (pattern: string, text: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".")}$`).test(text);
 
-/** The value of a condition key for the target: its tag for a tag key, undefined otherwise (absent). */
+/** The value of a condition key for the target: its tag for a tag key, undefined otherwise (absent, e.g. ec2:CreateAction). */
 function keyValue(key: string, target: Target): string | undefined {
+  const requested = /^aws:RequestTag\/(.+)$/.exec(key);
+  if (requested !== null) return target.requestTags !== undefined && Object.hasOwn(target.requestTags, requested[1]) ? target.requestTags[requested[1]] : undefined;
   const tag = /^(?:aws:ResourceTag|rds:db-tag|rds:cluster-tag)\/(.+)$/.exec(key);
   if (tag === null || !Object.hasOwn(target.tags, tag[1])) return undefined;
   return target.tags[tag[1]];
@@ -81,6 +85,57 @@ export function gateDeletes(fake: FakeAws, statements: readonly PolicyStatement[
     before?.(call, region);
     if (!actions.includes(`${call.service}:${call.action}`)) return;
     if (allowed(statements, `${call.service}:${call.action}`, targetsOf(call, region))) return;
+    denied.push(call);
+    throw call.service === "ec2"
+      ? new AwsFault("UnauthorizedOperation", 403, `You are not authorized to perform this operation (${call.action}).`)
+      : new AwsFault("AccessDenied", 403, `User is not authorized to perform: rds:${call.action}`);
+  };
+  return denied;
+}
+
+/** The fake's resource a tagging call names, its ARN, and where its tags are kept. */
+interface Tagged {
+  arn: string;
+  holder: { tags: Tags } | undefined;
+}
+
+function taggedOf(call: FakeCall, region: RegionState): Tagged[] {
+  if (call.service === "rds") {
+    const arn = call.params.get("ResourceName") ?? "";
+    const [, type, id] = /:(db|cluster):([^:]+)$/.exec(arn) ?? [];
+    const holder = type === "db" ? region.dbInstances.get(id) : type === "cluster" ? region.dbClusters.get(id) : undefined;
+    return [{ arn, holder }];
+  }
+  const ec2 = (type: string, id: string, account = region.accountId) => `arn:aws:ec2:${region.name}:${account}:${type}/${id}`;
+  // Snapshots are left to the fake's own CreateTags (not gated: the drill role deletes none).
+  const ids = listParam(call.params, "ResourceId").map((r) => r.get("") ?? "").filter((id) => !id.startsWith("snap-"));
+  return ids.map((id) => {
+    if (id.startsWith("i-")) return { arn: ec2("instance", id), holder: region.instances.get(id) };
+    if (id.startsWith("vol-")) return { arn: ec2("volume", id), holder: restoreTables(region).volumes.get(id) };
+    return { arn: ec2("image", id, ""), holder: regionImages(region).get(id) };
+  });
+}
+
+/**
+ * Gates the standalone tagging calls on existing resources (ec2:CreateTags on instances, volumes and images;
+ * rds:AddTagsToResource on DB instances and clusters) by the role's statements, with the request's tags as
+ * aws:RequestTag and no ec2:CreateAction (the call creates nothing). An allowed call is applied here, as AWS would
+ * (the fake itself tags only snapshots); a refused one gets the service's access-denied error. Returns the refusals.
+ */
+export function gateTagging(fake: FakeAws, statements: readonly PolicyStatement[]): FakeCall[] {
+  const denied: FakeCall[] = [];
+  const before = fake.beforeHandle;
+  fake.beforeHandle = (call, region) => {
+    before?.(call, region);
+    const action = `${call.service}:${call.action}`;
+    if (action !== "ec2:CreateTags" && action !== "rds:AddTagsToResource") return;
+    const targets = taggedOf(call, region);
+    if (targets.length === 0) return;
+    const requestTags = tagsParam(call.params, call.service === "ec2" ? "Tag" : "Tags");
+    if (allowed(statements, action, targets.map((t) => ({ arn: t.arn, tags: t.holder?.tags ?? {}, requestTags })))) {
+      for (const t of targets) if (t.holder !== undefined) t.holder.tags = { ...t.holder.tags, ...requestTags };
+      return;
+    }
     denied.push(call);
     throw call.service === "ec2"
       ? new AwsFault("UnauthorizedOperation", 403, `You are not authorized to perform this operation (${call.action}).`)

@@ -3,7 +3,7 @@
 // drill id and this stack; no snapshot deleted or created; listing only the drill manifests.
 import { expect } from "chai";
 import { drillStatements, DRILL_DELETE_ACTIONS, type DrillScope } from "../../infra/iam-drill";
-import { restoreStatements } from "../../infra/iam-restore";
+import { DATABASE_CREATE_SID, restoreStatements } from "../../infra/iam-restore";
 import type { PolicyStatement } from "../../infra/policy-documents";
 
 const STACK = "backup-dr/prod";
@@ -27,10 +27,10 @@ const CREATED: Record<string, RegExp> = {
   "ec2:RegisterImage": /:image\/\*$/,
   "ec2:RunInstances": /:(instance|volume)\/\*$/,
   "ec2:CreateTags": /:(volume|image|instance)\/\*$/,
-  "rds:RestoreDBInstanceFromDBSnapshot": /:db:\*$/,
-  "rds:RestoreDBClusterFromSnapshot": /:cluster:\*$/,
-  "rds:CreateDBInstance": /:db:\*$/,
-  "rds:AddTagsToResource": /:(db|cluster):\*$/,
+  "rds:RestoreDBInstanceFromDBSnapshot": /:db:(drill-)?\*$/,
+  "rds:RestoreDBClusterFromSnapshot": /:cluster:(drill-)?\*$/,
+  "rds:CreateDBInstance": /:db:(drill-)?\*$/,
+  "rds:AddTagsToResource": /:(db|cluster):(drill-)?\*$/,
 };
 const createsAt = (action: string, resource: string) => CREATED[action]?.test(resource) === true;
 
@@ -92,7 +92,26 @@ describe("drill role (infra/iam-drill.ts)", () => {
           }
           const drill = bySid.get(s.Sid);
           expect(drill, s.Sid).to.not.equal(undefined);
-          expect({ ...drill, Condition: undefined }, s.Sid).to.deep.equal({ ...s, Condition: undefined });
+          // The DB create/tag statement keeps its actions but only on the drill's names (the next test).
+          const resource = s.Sid === DATABASE_CREATE_SID ? drill?.Resource : s.Resource;
+          expect({ ...drill, Condition: undefined }, s.Sid).to.deep.equal({ ...s, Resource: resource, Condition: undefined });
+        }
+      });
+
+      it("tags, creates and deletes DB instances and clusters only under the drill's names (db:drill-*, cluster:drill-*): RDS tags existing resources too", () => {
+        const rdsWrites = allows(statements).filter((s) => actionsOf(s).some((a) => a === "rds:AddTagsToResource" || /^rds:(Delete|Create|Restore)/.test(a) || /^rds:.*\*/.test(a)));
+        if (scope.network.dbSubnetGroup === undefined) {
+          expect(rdsWrites).to.deep.equal([]);
+          return;
+        }
+        const tagOrDelete = rdsWrites.filter((s) => actionsOf(s).some((a) => a === "rds:AddTagsToResource" || a.startsWith("rds:Delete")));
+        expect(tagOrDelete.map((s) => s.Sid).sort()).to.deep.equal([DATABASE_CREATE_SID, "DeleteOnlyThisStacksDrillClusters", "DeleteOnlyThisStacksDrillDatabases"]);
+        for (const s of tagOrDelete) {
+          for (const r of resourcesOf(s)) expect(r, s.Sid).to.match(/^arn:aws:rds:us-west-2:123456789012:(db|cluster):drill-\*$/);
+        }
+        // No statement lets rds:AddTagsToResource or a delete reach a DB or cluster outside the drill's names.
+        for (const s of rdsWrites.filter((st) => !tagOrDelete.includes(st))) {
+          expect(resourcesOf(s).filter((r) => /:(db|cluster):/.test(r)), s.Sid).to.deep.equal([]);
         }
       });
 
@@ -117,8 +136,8 @@ describe("drill role (infra/iam-drill.ts)", () => {
       "arn:aws:ec2:us-west-2:123456789012:instance/*",
       "arn:aws:ec2:us-west-2:123456789012:volume/*",
       "arn:aws:ec2:us-west-2::image/*",
-      "arn:aws:rds:us-west-2:123456789012:cluster:*",
-      "arn:aws:rds:us-west-2:123456789012:db:*",
+      "arn:aws:rds:us-west-2:123456789012:cluster:drill-*",
+      "arn:aws:rds:us-west-2:123456789012:db:drill-*",
     ]);
   });
 });

@@ -121,6 +121,10 @@ describe("drill infrastructure (prod: enabled, in the DR region)", function () {
     expect(JSON.parse(target.input)).to.deep.equal({});
     expect(target.roleArn).to.equal(`arn:aws:iam::${ACCOUNT_ID}:role/dr-drill-schedule-role`);
     expect(target.deadLetterConfig.arn).to.equal(s.arn("sqs", "dr-drill-failures"));
+    // No retry: Step Functions names each execution itself, so a retry after a lost StartExecution answer would start a
+    // second drill (a slot that failed to start goes to the dead-letter queue, and the watch reports it overdue).
+    expect((start.inputs.target as { retryPolicy: unknown }).retryPolicy).to.deep.equal({ maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 0 });
+    expect((one(resources, T.schedule, "dr-drill-watch-daily").inputs.target as { retryPolicy: unknown }).retryPolicy).to.deep.equal({ maximumEventAgeInSeconds: 3600, maximumRetryAttempts: 5 });
     expect(statementsOf(resources, "dr-drill-schedule-policy")).to.deep.equal([
       { Sid: "StartStateMachine", Effect: "Allow", Action: "states:StartExecution", Resource: s.machineArn },
       { Sid: "SendToDeadLetterQueue", Effect: "Allow", Action: "sqs:SendMessage", Resource: s.arn("sqs", "dr-drill-failures") },

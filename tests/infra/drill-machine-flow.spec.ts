@@ -4,14 +4,14 @@
 // step takes (the contract), including the events its Pass states build after caught failures, and that a drill leaves
 // nothing it restored behind.
 import { expect } from "chai";
-import type { DrillOptions, DrillReport, DrillStepEvent } from "../../handlers/drill/contract";
+import { MAX_FAILURE_MESSAGE, type DrillOptions, type DrillReport, type DrillStepEvent } from "../../handlers/drill/contract";
 import { runDrillStep } from "../../handlers/drill/run";
 import { readDrillSettings } from "../../handlers/drill/settings";
 import { drillKinds, restoreKinds } from "../../handlers/kinds/registry";
 import { DRILL_STATE as S, drillHistoryEvents, drillMachineDefinition, drillMachineTimeoutSeconds, drillMaxSamples } from "../../infra/drill-machine";
 import { FakeAws } from "../helpers/aws-fake";
 import { everything } from "../helpers/aws-fake-drill";
-import { fakeRestoreNetwork, setRestoreSteps } from "../helpers/aws-fake-restore-state";
+import { fakeRestoreNetwork, setProgress, setRestoreSteps } from "../helpers/aws-fake-restore-state";
 import { AwsFault } from "../helpers/aws-wire";
 import { drillDeps, drillEnv, drRegion } from "../helpers/drill-setup";
 import { VAULT_BUCKET } from "../helpers/backup-fleet";
@@ -44,7 +44,7 @@ describe("drill steps under the drill state machine", () => {
     return drillMachineDefinition(FUNCTION_ARN, timeout, 2);
   };
 
-  function execute(name: string, input: unknown, options: Partial<DrillOptions> = OPTIONS, before: (payload: unknown) => void = () => undefined, machine = definition()): Promise<RunResult> {
+  function execute(name: string, input: unknown, options: Partial<DrillOptions> = OPTIONS, before: (payload: unknown, now: Date) => void = () => undefined, machine = definition()): Promise<RunResult> {
     const { subnetIds, securityGroupIds, dbSubnetGroup } = fakeRestoreNetwork(DR);
     const settings = readDrillSettings(drillEnv(options, { BACKUP_DR_RESTORE_NETWORK: JSON.stringify({ subnetIds, securityGroupIds, dbSubnetGroup }) }));
     return runStateMachine(machine, input, {
@@ -52,7 +52,7 @@ describe("drill steps under the drill state machine", () => {
       startTime: START,
       invoke: (resource, payload, call) => {
         expect(resource).to.equal(FUNCTION_ARN);
-        before(payload);
+        before(payload, call.now);
         return runDrillStep(drillDeps(fake, () => call.now), settings, payload);
       },
     });
@@ -122,6 +122,51 @@ describe("drill steps under the drill state machine", () => {
     expect(run.elapsedSeconds).to.be.lessThan(definition().TimeoutSeconds);
     // The worst case of the registry's kinds: what drillMaxSamples sizes a drill by.
     expect(run.historyEvents).to.be.at.most(drillHistoryEvents({ restore: restoreKinds(), deletion: drillKinds() }, 3));
+  });
+
+  it("a DB still being created long after its restore gave up: cleanup waits for it (one more restore time) and deletes it once it can", async () => {
+    const dr = fake.region(DR);
+    const before = everything(dr);
+    let firstCleanup: Date | undefined;
+    const run = await execute("drill-dr-6", {}, OPTIONS, (payload, now) => {
+      const event = payload as DrillStepEvent;
+      // Only the single DB's creation is slow: it stays "creating" until 90 minutes into cleanup (RDS refuses to delete it
+      // before), far past its restore's deadline and past the deletion time alone; everything else goes at the usual pace.
+      setRestoreSteps(dr, event.step === "start" && event.sample.kind === "rds" ? 1_000_000 : 1);
+      if (event.step !== "cleanup") return;
+      firstCleanup ??= now;
+      if (now.getTime() < firstCleanup.getTime() + 90 * 60_000) return;
+      for (const db of dr.dbInstances.values()) {
+        if (db.status === "creating") {
+          db.status = "available";
+          setProgress(db, []);
+        }
+      }
+    });
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
+    const reported = manifest("drill-dr-6") as unknown as DrillReport;
+    expect(reported.results.map((r) => [r.kind, r.outcome, r.failure?.name])).to.have.deep.members([
+      ["ec2", "passed", undefined],
+      ["rds", "failed", "RestoreTimedOut"],
+      ["aurora", "passed", undefined],
+    ]);
+    expect(reported.cleanup).to.deep.include({ status: "done", remaining: [], failures: [] });
+    expect(reported.cleanup?.deleted.map((d) => d.type)).to.include("db-instance");
+    expect(everything(dr)).to.deep.equal(before);
+    expect(run.elapsedSeconds).to.be.lessThan(definition().TimeoutSeconds);
+  });
+
+  it("every restore failing with the longest failure text Step Functions keeps (32 KiB): the data between states stays small", async () => {
+    const text = "x".repeat(32_768);
+    const run = await execute("drill-dr-7", {}, OPTIONS, (payload) => {
+      if ((payload as DrillStepEvent).step === "start") throw Object.assign(new Error(text), { name: "InsufficientCapacity" });
+    });
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
+    const reported = manifest("drill-dr-7") as unknown as DrillReport;
+    expect(reported.results.map((r) => [r.outcome, r.failure?.message.length])).to.deep.equal(reported.results.map(() => ["failed", MAX_FAILURE_MESSAGE]));
+    // The Map's output (one result per sample) for the most samples a drill may take stays within 256 KiB, with room.
+    const perSample = Math.max(...run.transitions.filter((t) => t.state === S.keep).map((t) => Buffer.byteLength(JSON.stringify(t.input)))) / 3;
+    expect(perSample * drillMaxSamples({ restore: restoreKinds(), deletion: drillKinds() })).to.be.lessThan(128 * 1024);
   });
 
   it("the Map failing (a machine without Measure's Catch, a measure that cannot run): the real cleanup and report take the state with its error", async () => {

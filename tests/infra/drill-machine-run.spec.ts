@@ -48,7 +48,7 @@ const FIELDS: Record<DrillStepEvent["step"], [string[], string[]]> = {
   validate: [["step", "sample", "state"], []],
   measure: [["step", "sample"], ["state", "error"]],
   cleanup: [["step", "state"], []],
-  report: [["step", "drillId", "startedAt"], ["state", "error"]],
+  report: [["step", "drillId", "startedAt"], ["request", "state", "error"]],
   watch: [["step"], []],
 };
 const STATE_FIELDS = ["drill", "results", "cleanup", "error"];
@@ -301,7 +301,8 @@ describe("drill state machine, run by the test interpreter", () => {
       targets: s3.targets,
       outcome: "failed",
       missed: ["rto"],
-      failure: { name: "AccessDenied", message: JSON.stringify({ errorType: "AccessDenied", errorMessage: "ec2:DescribeVolumes" }) },
+      // The caught error whole: the report turns it into the result's failure (a path to a missing Cause would fail the run).
+      error: { Error: "AccessDenied", Cause: JSON.stringify({ errorType: "AccessDenied", errorMessage: "ec2:DescribeVolumes" }) },
       created: [],
     } satisfies DrillResult);
     expect(cleanupIds(events)).to.have.length(1);
@@ -358,7 +359,38 @@ describe("drill state machine, run by the test interpreter", () => {
     const run = await drill(fn, { input: { plan: "platinum" } });
     expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
     expect(steps(events)).to.deep.equal(["pick", "report"]);
-    expect(events[1]).to.deep.equal({ step: "report", drillId: DRILL_ID, startedAt: START.toISOString(), error: { Error: "UnknownPlanError", Cause: JSON.stringify({ errorType: "UnknownPlanError", errorMessage: "no plan platinum" }) } });
+    expect(events[1]).to.deep.equal({ step: "report", drillId: DRILL_ID, startedAt: START.toISOString(), request: { plan: "platinum" }, error: { Error: "UnknownPlanError", Cause: JSON.stringify({ errorType: "UnknownPlanError", errorMessage: "no plan platinum" }) } });
+  });
+
+  it("a Cleanup call that fails (timed out, crashed) is retried, and deletion goes on: one failed call does not end cleanup", async () => {
+    const script = scripted({ cleanup: ["pending", "done"] });
+    let failures = 0;
+    const { fn, events } = scripted({
+      cleanup: ["pending", "done"],
+      override: {
+        cleanup: (e, call) => {
+          if (call.attempt <= 2) {
+            failures += 1;
+            throw named("Sandbox.Timedout", "Task timed out after 900.00 seconds");
+          }
+          return script.fn(e, call);
+        },
+      },
+    });
+    const run = await drill(fn);
+    expect(run.status).to.equal("SUCCEEDED");
+    expect(failures).to.be.greaterThan(0);
+    const report = ofStep(events, "report")[0];
+    expect([report.error, report.state?.cleanup?.status]).to.deep.equal([undefined, "done"]);
+    expect(run.transitions.filter((t) => t.state === S.cleanupFailed)).to.deep.equal([]);
+  });
+
+  it("a Cleanup that keeps failing reaches the report after its retries (about 15 minutes of them)", async () => {
+    const { fn, at } = scripted({ override: { cleanup: () => Promise.reject(named("Runtime.OutOfMemory", "out of memory")) } });
+    const run = await drill(fn);
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "DrillFailed"]);
+    expect(at.cleanup).to.have.length(6);
+    expect(Date.parse(at.cleanup[5]) - Date.parse(at.cleanup[0])).to.equal((30 + 60 + 120 + 240 + 480) * 1000);
   });
 
   it("Cleanup failing goes to the report with the drill's state and the error", async () => {
@@ -395,7 +427,7 @@ describe("drill state machine, run by the test interpreter", () => {
     const kindMinutes = 60;
     const deleteMinutes = 20;
     const samples = [1, 2, 3, 4, 5].map((n) => sample(n, "ec2"));
-    /** Every restore stays pending until its 60-minute deadline; cleanup stays pending 20 minutes, then incomplete. */
+    /** Every restore stays pending until its 60-minute deadline; cleanup stays pending 20 + 60 minutes, then incomplete. */
     function slow() {
       let firstCleanup: number | undefined;
       const base = scripted({ samples, keepSeconds: 0 });
@@ -407,7 +439,8 @@ describe("drill state machine, run by the test interpreter", () => {
           cleanup: (e, call) => {
             if (e.step !== "cleanup") return undefined;
             firstCleanup ??= call.now.getTime();
-            const done = call.now.getTime() - firstCleanup >= deleteMinutes * 60_000;
+            // No restore validated: cleanup's deadline is the deletion time plus the restore time (handlers/drill/cleanup.ts).
+            const done = call.now.getTime() - firstCleanup >= (deleteMinutes + kindMinutes) * 60_000;
             return base.fn({ ...e }, call).then((s) => ({ ...(s as DrillState), cleanup: { ...(s as DrillState).cleanup, status: done ? "incomplete" : "pending" } }));
           },
         },
@@ -427,7 +460,7 @@ describe("drill state machine, run by the test interpreter", () => {
       const { fn } = slow();
       const timeout = drillMachineTimeoutSeconds({ restoreTimeoutMinutes: [kindMinutes], keepMinutes: 0, deleteTimeoutMinutes: [deleteMinutes], maxSamples: 5, maxConcurrency: 2 });
       const run = await drill(fn, { definition: drillMachineDefinition(FUNCTION_ARN, timeout, 2) });
-      // The stub's pace: restores polled every 60 s to a 60-minute deadline, cleanup every 30 s for 20 minutes.
+      // The stub's pace: restores polled every 60 s to a 60-minute deadline, cleanup every 30 s for 20 + 60 minutes.
       const counted = drillHistoryEvents({ restore: [{ pollSeconds: 60, timeoutMinutes: kindMinutes }], deletion: [{ deletePollSeconds: 30, deleteTimeoutMinutes: deleteMinutes }] }, samples.length);
       expect(run.historyEvents).to.be.at.most(counted);
       // What the count assumes and this run skips: a poll and a Validate a restore, the last cleanup's Wait, a Succeed's exit.

@@ -33,7 +33,7 @@ describe("limits that grow with the config (checked at preview)", function () {
 
   it("a config whose plans fit deploys, and every function's environment is within 4 KB", async () => {
     const run = await deployStack("prod", prodWithPlans(manyPlans(4)));
-    for (const name of ["backup", "copy", "cleanup", "drill"]) {
+    for (const name of ["backup", "copy", "cleanup", "dr-drill"]) {
       const variables = (one(run.resources, "aws:lambda/function:Function", name).inputs.environment as { variables: Record<string, string> }).variables;
       const bytes = Object.entries(variables).reduce((sum, [k, v]) => sum + k.length + v.length, 0);
       expect(bytes, name).to.be.at.most(LAMBDA_ENVIRONMENT_BYTES);
