@@ -161,10 +161,12 @@ describe("DR copy function infrastructure (prod)", () => {
 describe("DR copy function switches", () => {
   it("is not deployed when no plan copies to DR, and a plan without copyToDr gets no lag alarm", async () => {
     const plans = (stackValues("prod")["backup-dr:plans"] as Record<string, unknown>[]).map((p) => ({ ...p, copyToDr: false }));
-    const none = await deploy({ ...stackValues("prod"), "backup-dr:plans": plans });
+    // The drill's targets name prod's plans, and a plan without DR copies cannot be drilled in DR: no targets here.
+    const drill = { ...(stackValues("prod")["backup-dr:drill"] as object), plans: {} };
+    const none = await deploy({ ...stackValues("prod"), "backup-dr:plans": plans, "backup-dr:drill": drill });
     expect(none.resources.filter((r) => r.name.startsWith("copy"))).to.deep.equal([]);
 
-    const mixed = await deploy({ ...stackValues("prod"), "backup-dr:plans": [plans[0], { ...plans[1], copyToDr: true }], "backup-dr:copy": { sweepMinutes: 15, lagAlarmMinutes: 60, maxEbsCopies: 10 } });
+    const mixed = await deploy({ ...stackValues("prod"), "backup-dr:plans": [plans[0], { ...plans[1], copyToDr: true }], "backup-dr:drill": drill, "backup-dr:copy": { sweepMinutes: 15, lagAlarmMinutes: 60, maxEbsCopies: 10 } });
     expect(ofType(mixed.resources, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("copy-lag-")).map((a) => a.name)).to.deep.equal(["copy-lag-silver"]);
     expect(one(mixed.resources, "aws:scheduler/schedule:Schedule", "copy-sweep-every").inputs.scheduleExpression).to.equal("rate(15 minutes)");
     const env = (one(mixed.resources, "aws:lambda/function:Function", "copy").inputs.environment as { variables: Record<string, string> }).variables;

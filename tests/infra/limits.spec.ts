@@ -18,7 +18,8 @@ async function failure(run: Promise<unknown>): Promise<Error> {
 
 const prodPlans = () => stackValues("prod")["backup-dr:plans"] as Record<string, unknown>[];
 /** prod with `plans` in place of its own (the drill's targets name prod's plans: it drills these with the defaults). */
-const prodWithPlans = (plans: Record<string, unknown>[]) => ({ ...stackValues("prod"), "backup-dr:plans": plans, "backup-dr:drill": { ...(stackValues("prod")["backup-dr:drill"] as object), plans: {} } });
+// Not scheduled: an enabled drill of that many plans is refused first (Step Functions' history budget, config-drill).
+const prodWithPlans = (plans: Record<string, unknown>[]) => ({ ...stackValues("prod"), "backup-dr:plans": plans, "backup-dr:drill": { ...(stackValues("prod")["backup-dr:drill"] as object), plans: {}, enabled: false } });
 const manyPlans = (count: number) => Array.from({ length: count }, (_, i) => ({ ...prodPlans()[i % 2], name: `plan-${String(i).padStart(2, "0")}` }));
 const buckets = (count: number) => Array.from({ length: count }, (_, i) => `company-protected-data-bucket-${String(i).padStart(3, "0")}`);
 

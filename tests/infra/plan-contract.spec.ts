@@ -78,7 +78,8 @@ describe("the plan contract (issue 14 item 1)", () => {
     let cleanup: Record<string, string>;
 
     before(async () => {
-      const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:plans": PLANS });
+      // dev's drill targets name dev's plans: these plans are drilled with the defaults.
+      const run = await deployStack("dev", { ...stackValues("dev"), "backup-dr:plans": PLANS, "backup-dr:drill": { ...(stackValues("dev")["backup-dr:drill"] as object), plans: {} } });
       config = run.result.config;
       backup = variablesOf(run.resources, "backup");
       copy = variablesOf(run.resources, "copy");

@@ -92,6 +92,33 @@ interface PatchableMonitor {
   registerResource(req: RegisterRequest, callback: (err: unknown, res: RegisterResponse | undefined) => void): unknown;
 }
 
+type SerializeFunction = typeof pulumi.runtime.serializeFunction;
+type SerializeArgs = Parameters<SerializeFunction>[1];
+
+/**
+ * Pulumi serializes each function's closure anew on every program run (seconds each, through the V8 inspector); a
+ * process running the program many times (the specs, the bench) serializes each handler once. Keyed by the handler
+ * itself and the options that shape the text: the same handler with the same options serializes to the same text.
+ */
+function memoizeSerialization(): void {
+  const runtime = pulumi.runtime as { serializeFunction: SerializeFunction & { memoized?: true } };
+  if (runtime.serializeFunction.memoized === true) return;
+  const serialize = runtime.serializeFunction;
+  const cache = new WeakMap<object, Map<string, ReturnType<SerializeFunction>>>();
+  const memoized = (func: Parameters<SerializeFunction>[0], args?: SerializeArgs): ReturnType<SerializeFunction> => {
+    const key = JSON.stringify({ exportName: args?.exportName, isFactoryFunction: args?.isFactoryFunction, allowSecrets: args?.allowSecrets, serialize: args?.serialize?.toString() });
+    const byArgs = cache.get(func) ?? new Map<string, ReturnType<SerializeFunction>>();
+    cache.set(func, byArgs);
+    const known = byArgs.get(key);
+    if (known !== undefined) return known;
+    const made = serialize(func, args);
+    byArgs.set(key, made);
+    made.catch(() => byArgs.delete(key));
+    return made;
+  };
+  runtime.serializeFunction = Object.assign(memoized, { memoized: true as const });
+}
+
 /** Runs `program` as stack `stack` of project backup-dr with the given config (full key -> string). */
 export async function runProgram<T>(stack: string, config: Record<string, string>, program: () => T): Promise<ProgramRun<T>> {
   const resources: Registered[] = [];
@@ -100,6 +127,7 @@ export async function runProgram<T>(stack: string, config: Record<string, string
   const options = new Map<string, Pick<Registered, "parent" | "protect" | "retainOnDelete" | "dependsOn">>();
   const providerRegions = new Map<string, string>();
   let nextId = 0;
+  memoizeSerialization();
 
   await pulumi.runtime.setMocks(
     {
