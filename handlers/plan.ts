@@ -31,7 +31,9 @@ export interface PlanProblem {
 const SCHEDULE_FORMS = "cron(minutes hours day-of-month month day-of-week year) with one of the two day fields '?', or rate(N minutes|hours|days)";
 export const SCHEDULE_MSG = `expected an EventBridge Scheduler expression: ${SCHEDULE_FORMS}`;
 export const TIME_ZONE_MSG = "expected an IANA time zone written exactly as IANA names it, such as UTC or Europe/Berlin";
-const PLAN_NAME_MSG = "expected a plan name of 1-20 lowercase letters, digits and single hyphens, starting with a letter";
+/** What a plan name may be (isPlanName), in the words every message uses. */
+export const PLAN_NAME_RULE = "1-20 lowercase letters, digits and single hyphens, starting with a letter";
+const PLAN_NAME_MSG = `expected a plan name of ${PLAN_NAME_RULE}`;
 const KINDS_LIST = RESOURCE_KINDS.map((k) => JSON.stringify(k)).join(", ");
 const TIER_LIST = TIERS.join(", ");
 

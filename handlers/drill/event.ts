@@ -4,10 +4,10 @@
 import { malformedEventError } from "../lib/errors";
 import { describeInput } from "../lib/event-input";
 import { isFields, type Fields } from "../lib/values";
-import { parseState, stepError } from "../restore/event";
+import { instant, parseState, stepError } from "../restore/event";
 import type { RestoreState } from "../restore/contract";
 import { DRILL_STEPS, type DrillRequest, type DrillSample, type DrillStepEvent } from "./contract";
-import { cleanupState, drillId, drillRequest, drillSample, drillState, instant } from "./state";
+import { cleanupState, drillId, drillRequest, drillSample, drillState } from "./state";
 
 /** The plan of a request the report cannot read: no plan of the stack is named so (plan names are lowercase). */
 export const UNREADABLE_REQUEST_PLAN = "(unreadable request)";

@@ -2,7 +2,7 @@
 // restores are the restore flow's own steps), the region's topic, and the drill options as infra normalised them
 // (BACKUP_DR_DRILL, JSON of DrillOptions). Every field is checked here, before any AWS call.
 import { RESOURCE_KINDS, type ResourceKind } from "../catalog";
-import { isPlanName, isTimeZoneName } from "../plan";
+import { isPlanName, isTimeZoneName, PLAN_NAME_RULE } from "../plan";
 import { jsonSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
 import { describeInput } from "../lib/event-input";
@@ -111,7 +111,7 @@ function targets(value: unknown): Record<string, DrillTargets> {
   if (plans.length === 0) throw invalid("targets names no plan: a drill needs at least one plan to restore");
   const out: Record<string, DrillTargets> = {};
   for (const plan of plans) {
-    if (!isPlanName(plan)) throw invalid(`targets: ${describeInput(plan)} is not a plan name (1-20 lowercase letters, digits and single hyphens, a letter first)`);
+    if (!isPlanName(plan)) throw invalid(`targets: ${describeInput(plan)} is not a plan name (${PLAN_NAME_RULE})`);
     const entry = value[plan];
     if (!isFields(entry)) throw invalid(`targets.${plan} must be {"rtoSeconds", "rpoSeconds"}, got ${describeInput(entry)}`);
     refuseUnknown(entry, TARGET_FIELDS, `targets.${plan}: `);

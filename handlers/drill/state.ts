@@ -2,12 +2,12 @@
 // writes (every field checked), and the sample and state the function itself returned earlier (checked for what the
 // steps read, and that its parts belong together: a sample of another drill, a restore id not of this drill, a request
 // for another point than the sample's are refused). Each throws MalformedEventError naming the field.
-import { isPlanName } from "../plan";
+import { isPlanName, PLAN_NAME_RULE } from "../plan";
 import { RESOURCE_KINDS } from "../catalog";
 import { malformedEventError } from "../lib/errors";
-import { describeInput, INSTANT_RULE, parseInstant } from "../lib/event-input";
+import { describeInput } from "../lib/event-input";
 import { isFields, type Fields } from "../lib/values";
-import { parseRestoreRequest, stepError } from "../restore/event";
+import { instant, oneOf, parseRestoreRequest, stepError } from "../restore/event";
 import { MAX_DRILL_ID, type Drill, type DrillCleanup, type DrillOutcome, type DrillRequest, type DrillResult, type DrillSample, type DrillState, type DrillTargets, type DrillUnsampled } from "./contract";
 
 /** A drill id: 1-72 letters, digits, hyphens and underscores (an execution name with room for `-r<n>`). */
@@ -34,11 +34,6 @@ export function drillId(value: unknown, field: string): string {
   return value;
 }
 
-export function instant(value: unknown, field: string): string {
-  if (typeof value !== "string" || parseInstant(value) === undefined) throw malformedEventError(`${field} must be ${INSTANT_RULE}, got ${describeInput(value)}`);
-  return value;
-}
-
 function text(value: unknown, field: string, max = MAX_TEXT): string {
   if (typeof value !== "string" || value.trim() === "" || value.length > max) throw malformedEventError(`${field} must be non-empty text of at most ${max} characters, got ${describeInput(value)}`);
   return value;
@@ -62,14 +57,12 @@ function list(value: unknown, field: string): unknown[] {
 }
 
 function plan(value: unknown, field: string): string {
-  if (typeof value !== "string" || !isPlanName(value)) throw malformedEventError(`${field} must be a plan name (1-20 lowercase letters, digits and single hyphens, a letter first), got ${describeInput(value)}`);
+  if (typeof value !== "string" || !isPlanName(value)) throw malformedEventError(`${field} must be a plan name (${PLAN_NAME_RULE}), got ${describeInput(value)}`);
   return value;
 }
 
 function kind(value: unknown, field: string): DrillSample["kind"] {
-  const found = RESOURCE_KINDS.find((k) => k === value);
-  if (found === undefined) throw malformedEventError(`${field} must be one of ${RESOURCE_KINDS.join(", ")}, got ${describeInput(value)}`);
-  return found;
+  return oneOf(value, RESOURCE_KINDS, field);
 }
 
 /** What starts a drill: `{}` from the scheduler, or a plan and a seed from `npm run drill`. */

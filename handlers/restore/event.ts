@@ -59,7 +59,7 @@ function restoreId(value: unknown): string {
   return value;
 }
 
-function instant(value: unknown, field: string): string {
+export function instant(value: unknown, field: string): string {
   if (typeof value !== "string" || parseInstant(value) === undefined) throw malformedEventError(`${field} must be ${INSTANT_RULE}, got ${describeInput(value)}`);
   return value;
 }
@@ -96,7 +96,7 @@ export function parseRestoreRequest(value: unknown): RestoreRequest {
   return request;
 }
 
-function oneOf<const T extends string>(value: unknown, allowed: readonly T[], field: string): T {
+export function oneOf<const T extends string>(value: unknown, allowed: readonly T[], field: string): T {
   const found = allowed.find((a) => a === value);
   if (found === undefined) throw malformedEventError(`${field} must be one of ${allowed.join(", ")}, got ${describeInput(value)}`);
   return found;

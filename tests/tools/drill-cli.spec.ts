@@ -40,7 +40,7 @@ describe("npm run drill: arguments", () => {
       'unknown argument "--region"',
       'unknown argument "dr"',
       "--stack: required (the Pulumi stack, e.g. prod)",
-      '--plan: "Gold_Plan" is not a plan name (1-20 lowercase letters, digits and single hyphens, a letter first)',
+      '--plan: "Gold_Plan" is not a plan name (1-20 lowercase letters, digits and single hyphens, starting with a letter)',
       "--follow and --detach: give one (a drill is followed unless --detach)",
     ]);
     expect(console.err.slice(problemsOf(console.err).length).join("\n")).to.equal(DRILL_USAGE);

@@ -3,7 +3,7 @@
 // or any AWS call is made. Whether the plan is drilled is the drill function's to say (it reads the stack's config).
 import { RESOURCE_KINDS } from "../../handlers/catalog";
 import type { DrillRequest } from "../../handlers/drill/contract";
-import { isPlanName } from "../../handlers/plan";
+import { isPlanName, PLAN_NAME_RULE } from "../../handlers/plan";
 import { followProblems } from "../lib/command";
 import { parseFlags, usageError } from "../lib/flags";
 import { stackProblems } from "../lib/stack-args";
@@ -48,7 +48,7 @@ export function parseDrillArgs(argv: readonly string[]): DrillArgs {
   const stack = value("--stack");
   problems.push(...stackProblems(stack));
   const plan = value("--plan");
-  if (plan !== undefined && !isPlanName(plan)) problems.push(`--plan: ${JSON.stringify(plan)} is not a plan name (1-20 lowercase letters, digits and single hyphens, a letter first)`);
+  if (plan !== undefined && !isPlanName(plan)) problems.push(`--plan: ${JSON.stringify(plan)} is not a plan name (${PLAN_NAME_RULE})`);
   const detach = flags.switches.has("--detach");
   if (detach && flags.switches.has("--follow")) problems.push("--follow and --detach: give one (a drill is followed unless --detach)");
   if (problems.length > 0 || stack === undefined) throw usageError(problems, DRILL_USAGE);
