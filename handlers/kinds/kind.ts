@@ -12,6 +12,7 @@ import type { LockResult, SnapshotLock, SnapshotLockMode } from "../lib/snapshot
 import type { Tag } from "../lib/tags";
 import type { KindClients } from "./clients";
 import type { CreatedResource, MachineRestoreMode, RecoveryPoint, RestoreState } from "../restore/contract";
+import type { InventoryItem } from "../report/contract";
 
 /** Where and how a backup run claims a source (S3), so overlapping deliveries of one event make one backup. */
 export interface ClaimDeps {
@@ -240,6 +241,21 @@ export interface DrillKind extends KindBase {
   readonly deletePollSeconds: number;
   /** Minutes a deletion may take before cleanup reports what remains (a cluster's writer, then the cluster). */
   readonly deleteTimeoutMinutes: number;
+}
+
+/**
+ * What the report function needs of a kind (issue 19; handlers/report/contract.ts): every resource of the kind in a
+ * region with its selection tag's value, so coverage finds the opted-in sources and the ones no plan selects; and this
+ * stack's recovery points (the restore facet's listPoints, read-only, with each point's encryption).
+ */
+export interface ReportKind extends KindBase {
+  /**
+   * Every resource of the kind in the region (paginated; read-only): for a database kind, only what its backup would
+   * select (e.g. not a cluster's member instances), each with the value of tag `tagKey`, its name and creation time.
+   */
+  inventory(clients: KindClients, tagKey: string): Promise<InventoryItem[]>;
+  /** This stack's recovery points in the region (as RestoreKind.listPoints without a source), with each point's `encryption`. */
+  listPoints(clients: KindClients, stackTag: string): Promise<RecoveryPoint[]>;
 }
 
 /**

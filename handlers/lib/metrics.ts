@@ -50,7 +50,19 @@ export const METRIC_SETS = {
     dimensions: ["Region"],
     metrics: { DrillOverdue: "Count" },
   },
-} as const satisfies Record<string, { function: "backup" | "copy" | "cleanup" | "drill"; dimensions: readonly string[]; metrics: Readonly<Record<string, MetricUnitName>> }>;
+  /** One per plan per coverage check (and report): opted-in sources checked, and those out of policy in either region. */
+  coverage: {
+    function: "report",
+    dimensions: ["Plan"],
+    metrics: { SourcesChecked: "Count", SourcesOutOfPolicy: "Count" },
+  },
+  /** One per daily report, for the primary region: EC2 instances, DB instances and clusters no plan of the stack selects. */
+  unselected: {
+    function: "report",
+    dimensions: ["Region"],
+    metrics: { ResourcesNotSelected: "Count" },
+  },
+} as const satisfies Record<string, { function: "backup" | "copy" | "cleanup" | "drill" | "report"; dimensions: readonly string[]; metrics: Readonly<Record<string, MetricUnitName>> }>;
 
 type Sets = typeof METRIC_SETS;
 export type MetricSetName = keyof Sets;

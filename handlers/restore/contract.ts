@@ -68,6 +68,11 @@ export interface RecoveryPoint {
   copyOf?: string[];
   /** Every snapshot completed (and the set whole). */
   completed: boolean;
+  /**
+   * How its snapshots are encrypted, as the listing read them (the report's encryption check): every snapshot encrypted,
+   * and the distinct KMS key ARNs (as AWS returns KmsKeyId: a key ARN). Absent when the listing did not say.
+   */
+  encryption?: { encrypted: boolean; kmsKeyIds: string[] };
   /** Why it cannot be restored (incomplete, set short, another stack's): absent when it can. */
   notRestorable?: string;
   /** The stack tag it carries (restore refuses another stack's). */
