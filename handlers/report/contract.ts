@@ -19,6 +19,8 @@
 // are "unknown" and the failure is in `errors`; coverage counts an unknown source as out of policy (the alarm fires).
 // A malformed event is a MalformedEventError before any AWS call.
 import type { ErrorInfo } from "../lib/errors";
+import type { MetricSet } from "../lib/metrics";
+import type { ReportClients } from "./clients";
 import type { ResourceKind } from "../plan";
 
 /** The report's schema version: bump on any change a reader of older reports would misread. */
@@ -118,4 +120,14 @@ export interface InventoryItem {
   selection?: string;
   /** When it was created (ISO), when the region says. */
   createdAt?: string;
+}
+
+/**
+ * What both steps are given (the entry builds it: handlers/report/clients.ts createReportClients; tests pass the fake).
+ * `publishMetrics` takes catalogued sets only (handlers/lib/metrics.ts metricSet).
+ */
+export interface ReportDeps {
+  clients: ReportClients;
+  now: () => Date;
+  publishMetrics: (set: MetricSet) => void;
 }
