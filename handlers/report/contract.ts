@@ -18,6 +18,12 @@
 // A region that cannot be read (the DR region down, a denied call) does not stop either step: that region's statuses
 // are "unknown" and the failure is in `errors`; coverage counts an unknown source as out of policy (the alarm fires).
 // A malformed event is a MalformedEventError before any AWS call.
+//
+// Environment (the entry, handlers/report.ts, documents each; a missing or bad one is MissingSettingError /
+// InvalidSettingError before any AWS call): BACKUP_DR_STACK, BACKUP_DR_PLANS, BACKUP_DR_SELECTION_TAG_KEY (optional,
+// default backup-plan), BACKUP_DR_PRIMARY_REGION, BACKUP_DR_DR_REGION, BACKUP_DR_KEY_ARN (the primary region's key),
+// BACKUP_DR_DR_KEY_ARN, BACKUP_DR_VAULT_BUCKET (primary vault: the report goes there), BACKUP_DR_DR_VAULT_BUCKET,
+// BACKUP_DR_TOPIC_ARN (primary topic), BACKUP_DR_REPORT (ReportOptions as JSON).
 import type { ErrorInfo } from "../lib/errors";
 import type { MetricSet } from "../lib/metrics";
 import type { ReportClients } from "./clients";
