@@ -1,0 +1,44 @@
+// The protected buckets' replication to their replica vaults as S3 reports it (primary region), for the report's
+// replication section. Read-only; a bucket that cannot be read is status "error" with the error, never thrown.
+import { GetBucketReplicationCommand, type ReplicationRule, type S3Client } from "@aws-sdk/client-s3";
+import { describeError, errorName } from "../lib/errors";
+import { settleWithConcurrency } from "../lib/pool";
+import type { ReportOptions } from "./contract";
+import type { ReplicationState } from "./schema";
+
+/** S3's answer for a bucket with no replication configuration at all: nothing replicates, status "missing". */
+const NO_REPLICATION = "ReplicationConfigurationNotFoundError";
+/** Buckets read at once (S3 allows far more; the report is daily and small). */
+const CONCURRENCY = 5;
+
+/** The ARN a replication rule names its destination by (config gives the replica vault's name). */
+export function bucketArn(bucket: string): string {
+  return bucket.startsWith("arn:") ? bucket : `arn:aws:s3:::${bucket}`;
+}
+
+/** Each protected bucket's replication to its replica vault, in the order given. */
+export async function readReplication(s3: S3Client, buckets: ReportOptions["protectedBuckets"]): Promise<ReplicationState[]> {
+  const settled = await settleWithConcurrency(buckets, CONCURRENCY, (pair) => readOne(s3, pair));
+  // readOne records every failure in its state, so nothing rejects; a rejection would still be reported, not thrown.
+  return settled.map((result, i) => (result.status === "fulfilled" ? result.value : { ...buckets[i], status: "error", timeControl: false, error: describeError(result.reason) }));
+}
+
+async function readOne(s3: S3Client, { bucket, replica }: { bucket: string; replica: string }): Promise<ReplicationState> {
+  const base = { bucket, replica };
+  try {
+    const { ReplicationConfiguration: config } = await s3.send(new GetBucketReplicationCommand({ Bucket: bucket }));
+    return { ...base, ...ruleState(config?.Rules ?? [], bucketArn(replica)) };
+  } catch (error) {
+    if (errorName(error) === NO_REPLICATION) return { ...base, status: "missing", timeControl: false };
+    return { ...base, status: "error", timeControl: false, error: describeError(error) };
+  }
+}
+
+/** The replica's rules: enabled when one of them is Enabled (its RTC counts), disabled when all are Disabled. */
+function ruleState(rules: readonly ReplicationRule[], replicaArn: string): Pick<ReplicationState, "status" | "timeControl"> {
+  const toReplica = rules.filter((rule) => rule.Destination?.Bucket === replicaArn);
+  const enabled = toReplica.filter((rule) => rule.Status === "Enabled");
+  if (enabled.length > 0) return { status: "enabled", timeControl: enabled.some((rule) => rule.Destination?.ReplicationTime?.Status === "Enabled") };
+  if (toReplica.length > 0) return { status: "disabled", timeControl: false };
+  return { status: "missing", timeControl: false };
+}
