@@ -4,8 +4,10 @@
 import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog";
 import { auroraKind } from "./aurora";
 import { ec2Kind } from "./ec2";
+import { EC2_SNAPSHOT_COST } from "./ec2-cost";
 import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, RestoreKind } from "./kind";
 import { rdsKind } from "./rds";
+import { AURORA_SNAPSHOT_COST, RDS_SNAPSHOT_COST } from "./rds-cost";
 
 /** Every kind's module by name (for tests and tools; the flows use the facet tables below). */
 export const KIND_MODULES: Readonly<Record<ResourceKind, Kind>> = { ec2: ec2Kind, rds: rdsKind, aurora: auroraKind };
@@ -72,4 +74,13 @@ export function drillKind(name: ResourceKind): DrillKind {
   const found = DRILL.find((k) => k.name === name);
   if (found === undefined) throw new Error(`no resource kind called ${name} can be drilled`);
   return found;
+}
+
+/** How Cost Explorer bills each kind's snapshot storage. */
+const SNAPSHOT_COST: Readonly<Record<ResourceKind, { usageTypeGroups: readonly string[]; usageTypes: readonly string[] }>> = { ec2: EC2_SNAPSHOT_COST, rds: RDS_SNAPSHOT_COST, aurora: AURORA_SNAPSHOT_COST };
+
+/** Every kind's snapshot storage in Cost Explorer's words: usage type groups, and usage types without the region prefix. */
+export function snapshotCostUsage(): { usageTypeGroups: string[]; usageTypes: string[] } {
+  const all = RESOURCE_KINDS.map((name) => SNAPSHOT_COST[name]);
+  return { usageTypeGroups: [...new Set(all.flatMap((c) => c.usageTypeGroups))], usageTypes: [...new Set(all.flatMap((c) => c.usageTypes))] };
 }

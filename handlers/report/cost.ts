@@ -3,18 +3,16 @@
 // Which usage the filter counts is explained in docs/report.md "## Cost".
 import { GetCostAndUsageCommand, type CostExplorerClient, type Expression, type Group } from "@aws-sdk/client-cost-explorer";
 import { TAG_PLAN, TAG_STACK } from "../catalog";
+import { snapshotCostUsage } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import type { CostReport } from "./schema";
 
 const METRIC = "UnblendedCost";
-/** EBS snapshot storage in every region (standard and archive tier): a usage type group, no region prefix needed. */
-export const SNAPSHOT_USAGE_TYPE_GROUP = "EC2: EBS - Snapshots";
-/** Database snapshot storage: usage types, prefixed with the region's billing code (none in us-east-1). */
-export const DATABASE_SNAPSHOT_USAGE_TYPES = ["RDS:ChargedBackupUsage", "Aurora:BackupUsage"] as const;
 
 /**
  * The billing codes Cost Explorer prefixes usage types with (AWS Region billing codes). us-east-1 bills both without
- * a prefix and, in newer usage types, with USE1. A region missing here reports its database snapshots under a note.
+ * a prefix and, in newer usage types, with USE1. A region missing here: its usage types (not its usage type groups)
+ * are left out, and the report's note says so.
  */
 const BILLING_CODES: Readonly<Record<string, readonly string[]>> = {
   "us-east-1": ["", "USE1-"],
@@ -58,12 +56,13 @@ export function previousMonth(now: Date): CostReport["period"] {
   return { start: day(now.getUTCFullYear(), now.getUTCMonth() - 1), end: day(now.getUTCFullYear(), now.getUTCMonth()) };
 }
 
-/** The snapshot usage filter of the stack's costs (tag backup-dr:stack), and the regions it cannot name database usage for. */
+/** The snapshot usage filter of the stack's costs (tag backup-dr:stack), and the regions it cannot name usage types for. */
 export function costFilter(stack: string, regions: readonly string[]): { filter: Expression; unknownRegions: string[] } {
-  const unknownRegions = regions.filter((region) => !Object.hasOwn(BILLING_CODES, region));
-  const usageTypes = regions.flatMap((region) => (BILLING_CODES[region] ?? []).flatMap((code) => DATABASE_SNAPSHOT_USAGE_TYPES.map((type) => `${code}${type}`)));
+  const kinds = snapshotCostUsage();
+  const unknownRegions = kinds.usageTypes.length === 0 ? [] : regions.filter((region) => !Object.hasOwn(BILLING_CODES, region));
+  const usageTypes = regions.flatMap((region) => (BILLING_CODES[region] ?? []).flatMap((code) => kinds.usageTypes.map((type) => `${code}${type}`)));
   const snapshotUsage: Expression[] = [
-    { Dimensions: { Key: "USAGE_TYPE_GROUP", Values: [SNAPSHOT_USAGE_TYPE_GROUP] } },
+    ...(kinds.usageTypeGroups.length > 0 ? [{ Dimensions: { Key: "USAGE_TYPE_GROUP" as const, Values: kinds.usageTypeGroups } }] : []),
     ...(usageTypes.length > 0 ? [{ Dimensions: { Key: "USAGE_TYPE" as const, Values: usageTypes } }] : []),
   ];
   const usage = snapshotUsage.length === 1 ? snapshotUsage[0] : { Or: snapshotUsage };
@@ -146,5 +145,5 @@ function round(amount: number): number {
 }
 
 function regionsNote(unknown: readonly string[]): string | undefined {
-  return unknown.length === 0 ? undefined : `Database snapshot storage of ${unknown.join(", ")} is not included: no billing code known for the region`;
+  return unknown.length === 0 ? undefined : `Snapshot storage billed by usage type in ${unknown.join(", ")} is not included: no billing code known for the region`;
 }
