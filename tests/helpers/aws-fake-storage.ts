@@ -1,7 +1,70 @@
-// The fake S3 PutObject/GetObject and SNS Publish: where manifests, claims and notifications land, with AWS's limits.
+// The fake S3 PutObject/GetObject and SNS Publish: where manifests, claims and notifications land, with AWS's limits;
+// and a bucket's Object Lock and replication configuration as a test scripts them (GetObjectLockConfiguration,
+// GetBucketReplication), for the report.
 import { createHash } from "node:crypto";
 import type { RegionState } from "./aws-fake-state";
-import { AwsFault, el, requireParam, type Params } from "./aws-wire";
+import { AwsFault, el, leaf, requireParam, type Params } from "./aws-wire";
+
+/** A replication rule as a test writes it: where it replicates to, whether it is on, with Replication Time Control. */
+export interface ScriptedReplicationRule {
+  destinationBucket: string;
+  status: "Enabled" | "Disabled";
+  timeControl?: boolean;
+}
+
+/** A bucket's configuration as S3 would report it; a part left out is "not found" (as for a bucket never configured). */
+export interface ScriptedBucketConfig {
+  objectLock?: { enabled: boolean; mode?: "GOVERNANCE" | "COMPLIANCE"; days?: number; years?: number };
+  replication?: ScriptedReplicationRule[];
+}
+
+// Per region, so a test's regions never share configuration (RegionState is the fake's, this file adds to it).
+const CONFIGS = new WeakMap<RegionState, Map<string, ScriptedBucketConfig>>();
+const CONTENT_TYPES = new WeakMap<RegionState, Map<string, string>>();
+
+/** Sets (replaces) a bucket's scripted configuration. */
+export function setBucketConfig(region: RegionState, bucket: string, config: ScriptedBucketConfig): void {
+  const configs = CONFIGS.get(region) ?? new Map<string, ScriptedBucketConfig>();
+  configs.set(bucket, config);
+  CONFIGS.set(region, configs);
+}
+
+/** The Content-Type an object was last written with (undefined: none sent, or no such object). */
+export function objectContentType(region: RegionState, bucket: string, key: string): string | undefined {
+  return CONTENT_TYPES.get(region)?.get(`${bucket}/${key}`);
+}
+
+/** The S3 action a request is: the bucket sub-resources the fake knows by their query, else the method's object action. */
+export function s3Action(method: string, path: string): string {
+  const query = new URLSearchParams(path.split("?")[1] ?? "");
+  if (method === "GET" && query.has("object-lock")) return "GetObjectLockConfiguration";
+  if (method === "GET" && query.has("replication")) return "GetBucketReplication";
+  return method === "PUT" ? "PutObject" : method === "GET" ? "GetObject" : method;
+}
+
+function bucketConfig(region: RegionState, bucket: string, action: string): string {
+  const config = CONFIGS.get(region)?.get(bucket) ?? {};
+  if (action === "GetObjectLockConfiguration") {
+    const lock = config.objectLock;
+    if (lock === undefined) throw new AwsFault("ObjectLockConfigurationNotFoundError", 404, "Object Lock configuration does not exist for this bucket");
+    const retention = lock.mode === undefined ? undefined : el("Rule", el("DefaultRetention", leaf("Mode", lock.mode), leaf("Days", lock.days), leaf("Years", lock.years)));
+    return `<?xml version="1.0" encoding="UTF-8"?><ObjectLockConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${leaf("ObjectLockEnabled", lock.enabled ? "Enabled" : undefined) ?? ""}${retention ?? ""}</ObjectLockConfiguration>`;
+  }
+  const rules = config.replication;
+  if (rules === undefined) throw new AwsFault("ReplicationConfigurationNotFoundError", 404, "The replication configuration was not found");
+  const ruleXml = rules.map((rule, i) =>
+    el(
+      "Rule",
+      leaf("ID", `rule-${i + 1}`),
+      leaf("Priority", i + 1),
+      leaf("Status", rule.status),
+      el("Filter"),
+      el("Destination", leaf("Bucket", rule.destinationBucket), rule.timeControl === undefined ? undefined : el("ReplicationTime", leaf("Status", rule.timeControl ? "Enabled" : "Disabled"), el("Time", leaf("Minutes", 15)))),
+      el("DeleteMarkerReplication", leaf("Status", "Disabled")),
+    ),
+  );
+  return `<?xml version="1.0" encoding="UTF-8"?><ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${leaf("Role", "arn:aws:iam::123456789012:role/replication")}${ruleXml.join("")}</ReplicationConfiguration>`;
+}
 
 /** Bucket and key of a request, virtual-hosted (`bucket.s3.region.amazonaws.com/key`) or path-style (`/bucket/key`). */
 function bucketAndKey(host: string, path: string): { bucket: string; key: string } {
@@ -26,6 +89,8 @@ export function s3Request(method: string, host: string, path: string, body: stri
   const { bucket, key } = bucketAndKey(host, path.split("?")[0]);
   const objects = region.buckets.get(bucket);
   if (!objects) throw new AwsFault("NoSuchBucket", 404, "The specified bucket does not exist");
+  const action = s3Action(method, path);
+  if (action === "GetObjectLockConfiguration" || action === "GetBucketReplication") return { headers: { "content-type": "application/xml" }, body: bucketConfig(region, bucket, action) };
   const existing = objects.get(key);
   if (method === "GET" && key !== "") {
     if (existing === undefined) throw new AwsFault("NoSuchKey", 404, "The specified key does not exist.");
@@ -39,6 +104,9 @@ export function s3Request(method: string, host: string, path: string, body: stri
   if (ifMatch !== "" && existing === undefined) throw new AwsFault("NoSuchKey", 404, "The specified key does not exist.");
   if (ifMatch !== "" && existing !== undefined && etagOf(existing) !== ifMatch) throw new AwsFault("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold");
   objects.set(key, body);
+  const types = CONTENT_TYPES.get(region) ?? new Map<string, string>();
+  types.set(`${bucket}/${key}`, header("content-type"));
+  CONTENT_TYPES.set(region, types);
   return { headers: { etag: etagOf(body) }, body: "" };
 }
 

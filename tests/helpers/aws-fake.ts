@@ -1,6 +1,7 @@
-// An in-memory AWS (EC2, RDS, S3, SNS, Step Functions) that answers signed SDK requests over the real wire formats.
+// An in-memory AWS (EC2, RDS, S3, SNS, Step Functions, Cost Explorer) that answers signed SDK requests over the real wire formats.
 // It sits below the SDK's retry layer (as its HTTP handler or an HTTP server), so faults it injects are retried
 // by the SDK's own strategy, exactly as AWS's would be.
+import { CE_CONTENT_TYPE, FakeCostExplorer, ceAction } from "./aws-fake-ce";
 import { CLEANUP_ACTIONS } from "./aws-fake-cleanup";
 import { COPY_ACTIONS } from "./aws-fake-copy";
 import { DRILL_ACTIONS } from "./aws-fake-drill";
@@ -12,7 +13,7 @@ import { RESTORE_ACTIONS } from "./aws-fake-restore";
 import { SUBNET_ACTIONS } from "./aws-fake-subnets";
 import { RegionState } from "./aws-fake-state";
 import { FakeStepFunctions, SFN_CONTENT_TYPE, sfnAction, sfnErrorBody, sfnParams } from "./aws-fake-sfn";
-import { s3Request, snsAction } from "./aws-fake-storage";
+import { s3Action, s3Request, snsAction } from "./aws-fake-storage";
 import { AnswerLoser, FaultInjector, transientError, type FaultPlan, type LostAnswer, type LostAnswerPlan } from "./aws-faults";
 import { AwsFault, RDS_NS, SNS_NS, ec2Response, errorBody, parseQuery, queryResponse, type Params } from "./aws-wire";
 
@@ -52,6 +53,8 @@ export class FakeAws {
   beforeHandle?: (call: FakeCall, region: RegionState) => void;
   /** Step Functions (JSON 1.0 protocol): state machines and scripted executions of every region. */
   readonly sfn = new FakeStepFunctions();
+  /** Cost Explorer (JSON 1.1 protocol, one endpoint): the month's scripted cost groups. */
+  readonly ce = new FakeCostExplorer();
   private faults?: FaultInjector;
   private losing?: AnswerLoser;
   private readonly regions = new Map<string, RegionState>();
@@ -87,14 +90,14 @@ export class FakeAws {
     const scope = /Credential=[^/]+\/\d+\/([^/]+)\/([^/]+)\/aws4_request/.exec(header("authorization"));
     if (!scope) return { status: 403, headers: {}, body: "<Error><Code>MissingAuthenticationToken</Code><Message>unsigned request</Message></Error>" };
     const [, regionName, service] = scope;
-    const json = service === "states";
+    const json = service === "states" || service === "ce";
     const params = service === "s3" ? new Map<string, string>() : json ? sfnParams(request.body) : parseQuery(request.body);
-    const action = service === "s3" ? (request.method === "PUT" ? "PutObject" : request.method === "GET" ? "GetObject" : request.method) : json ? sfnAction(header("x-amz-target")) : (params.get("Action") ?? "");
+    const action = service === "s3" ? s3Action(request.method, request.path) : service === "ce" ? ceAction(header("x-amz-target")) : json ? sfnAction(header("x-amz-target")) : (params.get("Action") ?? "");
     const attempt = Number(/attempt=(\d+)/.exec(header("amz-sdk-request"))?.[1] ?? "1");
     const call: FakeCall = { service, region: regionName, action, params, attempt };
     this.calls.push(call);
     const requestId = `req-${this.calls.length}`;
-    const contentType = json ? SFN_CONTENT_TYPE : "text/xml";
+    const contentType = service === "ce" ? CE_CONTENT_TYPE : json ? SFN_CONTENT_TYPE : "text/xml";
     const fail = (fault: AwsFault): FakeReply => ({ status: fault.status, headers: { "content-type": contentType, "x-amzn-requestid": requestId }, body: json ? sfnErrorBody(fault) : errorBody(service, fault, requestId) });
 
     const injected = this.faults?.next();
@@ -144,6 +147,8 @@ export class FakeAws {
         return { body: queryResponse(SNS_NS, call.action, requestId, snsAction(call.action, call.params, region, requestId)) };
       case "states":
         return { body: this.sfn.handle(call.action, request.body, region.name) };
+      case "ce":
+        return { body: this.ce.handle(call.action, request.body) };
       case "s3": {
         const header = (name: string) => Object.entries(request.headers).find(([k]) => k.toLowerCase() === name)?.[1] ?? "";
         const reply = s3Request(request.method, request.host, request.path, request.body, region, header);
