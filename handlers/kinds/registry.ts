@@ -5,7 +5,7 @@ import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog
 import { auroraKind } from "./aurora";
 import { ec2Kind } from "./ec2";
 import { EC2_SNAPSHOT_COST } from "./ec2-cost";
-import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, RestoreKind } from "./kind";
+import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, ReportKind, RestoreKind } from "./kind";
 import { rdsKind } from "./rds";
 import { AURORA_SNAPSHOT_COST, RDS_SNAPSHOT_COST } from "./rds-cost";
 
@@ -83,4 +83,19 @@ const SNAPSHOT_COST: Readonly<Record<ResourceKind, { usageTypeGroups: readonly s
 export function snapshotCostUsage(): { usageTypeGroups: string[]; usageTypes: string[] } {
   const all = RESOURCE_KINDS.map((name) => SNAPSHOT_COST[name]);
   return { usageTypeGroups: [...new Set(all.flatMap((c) => c.usageTypeGroups))], usageTypes: [...new Set(all.flatMap((c) => c.usageTypes))] };
+}
+
+/** The report facets in the order of RESOURCE_KINDS: read-only listings (inventory and points) for the report function. */
+const REPORT: readonly ReportKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].report);
+
+/** Every kind's report facet, in the order of RESOURCE_KINDS. */
+export function reportKinds(): readonly ReportKind[] {
+  return REPORT;
+}
+
+/** The report facet of the kind a plan's `resources` entry names. */
+export function reportKind(name: ResourceKind): ReportKind {
+  const found = REPORT.find((k) => k.name === name);
+  if (found === undefined) throw new Error(`no resource kind called ${name} can be reported`);
+  return found;
 }
