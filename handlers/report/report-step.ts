@@ -7,15 +7,13 @@
 // What cannot be read (a region down, a denied call) is in the report's `errors` and marked there (unknown, error);
 // the report is still written. A failed write or notification throws: Lambda's error metric and retry apply.
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { reportKinds } from "../kinds/registry";
 import { writeManifest } from "../lib/manifest";
 import { metricSet } from "../lib/metrics";
 import { notify } from "../lib/notify";
-import { collect } from "./collect";
 import { REPORT_FOLDER, REPORT_SCHEMA_VERSION, type ReportDeps, type ReportResult } from "./contract";
 import { evaluateControls } from "./controls";
 import { readCost } from "./cost";
-import { coverage } from "./coverage";
+import { assessCoverage, publishCoverage } from "./coverage-step";
 import { renderReportHtml } from "./html";
 import { readReplication } from "./replication";
 import { reportSummary, shouldNotify } from "./report-summary";
@@ -35,9 +33,8 @@ export async function buildReport(deps: ReportDeps, settings: ReportSettings): P
   const now = deps.now();
   const { clients } = deps;
   const regions = { primary: settings.primaryRegion, dr: settings.drRegion };
-  const scope = { stackTag: settings.stackTag, selectionTagKey: settings.selectionTagKey, primaryRegion: regions.primary, drRegion: regions.dr, readDr: settings.plans.some((p) => p.copyToDr), concurrency: settings.concurrency };
-  const [collected, vaults, replication, cost] = await Promise.all([
-    collect({ primary: clients.primary, dr: clients.dr }, reportKinds(), scope),
+  const [covered, vaults, replication, cost] = await Promise.all([
+    assessCoverage({ clients, now: () => now }, settings),
     readVaults([
       { role: "primary", region: regions.primary, bucket: settings.vaultBucket, s3: clients.primary.s3 },
       { role: "dr", region: regions.dr, bucket: settings.drVaultBucket, s3: clients.dr.s3 },
@@ -45,10 +42,9 @@ export async function buildReport(deps: ReportDeps, settings: ReportSettings): P
     readReplication(clients.primary.s3, settings.options.protectedBuckets),
     readCost(clients.ce, { stack: settings.stackTag, regions: [regions.primary, regions.dr], costTags: settings.options.costTags, now }),
   ]);
-  const covered = coverage({ plans: settings.plans, collected, now, options: settings.options, selectionTagKey: settings.selectionTagKey, regions, keys: { primary: settings.keyArn, dr: settings.drKeyArn } });
   const controls = evaluateControls({ plans: settings.plans, sources: covered.sources, unselected: covered.unselected, vaults, options: settings.options });
   const errors = [
-    ...collected.errors,
+    ...covered.errors,
     ...vaults.flatMap((v) => (v.error ? [{ where: `${v.region} vault ${v.bucket}`, ...v.error }] : [])),
     ...replication.flatMap((r) => (r.error ? [{ where: `${regions.primary} replication ${r.bucket}`, ...r.error }] : [])),
     ...(cost.error ? [{ where: "cost explorer", ...cost.error }] : []),
@@ -83,7 +79,7 @@ export async function runReport(deps: ReportDeps, settings: ReportSettings): Pro
   const s3 = deps.clients.primary.s3;
   await writeManifest(s3, settings.vaultBucket, keys.json, report);
   await s3.send(new PutObjectCommand({ Bucket: settings.vaultBucket, Key: keys.html, Body: renderReportHtml(report), ContentType: "text/html; charset=utf-8" }));
-  for (const plan of report.plans) deps.publishMetrics(metricSet("coverage", { Plan: plan.name }, { SourcesChecked: plan.sources, SourcesOutOfPolicy: plan.outOfPolicy }));
+  publishCoverage(deps, report);
   deps.publishMetrics(metricSet("unselected", { Region: settings.primaryRegion }, { ResourcesNotSelected: report.summary.unselected }));
   const notified = shouldNotify(report, settings.options.notifyOn);
   if (notified) {
