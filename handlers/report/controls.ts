@@ -10,6 +10,8 @@ import type { Control, RegionCoverage, SourceCoverage, Unselected, VaultState } 
 /** Most failing items a control lists (the report's sources and plans have them all). */
 export const MAX_CONTROL_EXAMPLES = 20;
 const DAY_MS = 86_400_000;
+/** A zone without DST: slots stepped there are the schedule's wall-clock slots. */
+const WALL_CLOCK_ZONE = "UTC";
 
 /** What the controls are evaluated from. */
 export interface ControlInput {
@@ -40,9 +42,13 @@ export function retentionSpanDays(plan: Pick<RunPlan, "schedule" | "timezone">, 
   return Math.max(gapMs, ...spans) / DAY_MS;
 }
 
-/** Why a plan fails the minimum frequency and retention control, or undefined. */
+/**
+ * Why a plan fails the minimum frequency and retention control, or undefined. Frequency is the schedule's longest gap
+ * by its wall clock (stepped in UTC): a daily 02:30 in a zone whose spring change skips 02:30 is still daily. The RPO
+ * (coverage) uses the real gap in the plan's zone instead, so that night is never "late".
+ */
 export function frequencyRetentionProblem(plan: RunPlan, options: ControlInput["options"]): string | undefined {
-  const gapSeconds = longestSlotGapMs(plan.schedule, plan.timezone) / 1000;
+  const gapSeconds = longestSlotGapMs(plan.schedule, WALL_CLOCK_ZONE) / 1000;
   const problems: string[] = [];
   if (gapSeconds > options.requiredFrequencySeconds) problems.push(`up to ${hours(gapSeconds)} h between backups, more than ${hours(options.requiredFrequencySeconds)} h`);
   const regions: Array<[string, TierCounts]> = plan.copyToDr ? [["primary", plan.keep], ["DR", plan.drKeep]] : [["primary", plan.keep]];
