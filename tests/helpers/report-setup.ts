@@ -24,7 +24,7 @@ export const DR_VAULT_BUCKET = "backup-dr-test-vault-dr";
 /**
  * gold: every 6 hours (UTC), every kind, copied (RPO 6 h + 15 min; DR 7 h 15 min).
  * silver: daily 02:30 in Berlin, instances only, not copied: 02:30 does not exist on the spring change day, so its
- * longest gap is 48 h (RPO 48 h 15 min).
+ * longest gap is 47 h, Saturday 02:30 CET to Monday 02:30 CEST (RPO 47 h 15 min).
  */
 export const REPORT_PLANS = [
   { name: "gold", schedule: "cron(0 0/6 * * ? *)", timezone: "UTC", resources: ["ec2", "rds", "aurora"], keep: { hourly: 8, daily: 7 }, drKeep: { daily: 7 }, copyToDr: true },
