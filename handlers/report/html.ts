@@ -65,8 +65,8 @@ function regionRow(s: SourceCoverage, role: "primary" | "dr", r: RegionCoverage,
   return [
     `<tr${hooks({ "data-source": s.source, "data-plan": s.plan, "data-region": role, "data-region-name": r.region })}>`,
     head,
-    `<td>${role === "primary" ? "primary" : "DR"} <span class="muted">${h(r.region)}</span></td>`,
-    `<td>${status}</td><td>${point}</td><td>${seconds(r.ageSeconds, "age")}</td><td>${seconds(r.rpoSeconds, "rpo")}</td>`,
+    `<td class="nowrap">${role === "primary" ? "primary" : "DR"}<br><span class="muted">${h(r.region)}</span></td>`,
+    `<td class="nowrap">${status}</td><td>${point}</td><td>${seconds(r.ageSeconds, "age")}</td><td class="nowrap">${seconds(r.rpoSeconds, "rpo")}</td>`,
     `<td>${encryption(r.lastPoint)}</td><td>${tierCounts(r.pointsByTier, r.keep)}</td></tr>`,
   ].join("");
 }
@@ -208,7 +208,7 @@ tbody.out td,tbody.out th,tr.out td{background:#fdecea}tbody.out>tr:first-child>
 .verdict{padding:6px 10px;border-radius:4px}.verdict.ok{background:#e8f5e9}.verdict.bad{background:#fdecea}
 .status-late,.status-never-backed-up,.status-unknown{font-weight:700;color:#a40000}.tier{white-space:nowrap}.tier.short{text-decoration:underline dotted}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}dt{font-weight:600}dd{margin:0}
-nav a{margin-right:10px}.note{font-style:italic}
+nav a{margin-right:10px}.note{font-style:italic}.nowrap,time{white-space:nowrap}
 `;
 
 /** The report as one HTML page (UTF-8, no script, nothing fetched). */
