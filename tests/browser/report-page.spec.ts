@@ -153,6 +153,21 @@ describe("report page in headless Chromium", function () {
       expect([late.fields.status.text, late.fields.age.text, late.fields.rpo.text]).to.deep.equal(["late", "1d 5h 59m 31s", "7h"]);
     });
 
+    it("shows each plan's RPO and counts", async () => {
+      const plans = await read(opened.page, "section[data-plan]");
+      expect(plans.map((p) => p.attrs["data-plan"])).to.deep.equal(report.plans.map((p) => p.name));
+      report.plans.forEach((p, i) => {
+        const f = plans[i].fields;
+        expect([f["plan.rpo"].attrs["data-seconds"], f["plan.drRpo"]?.attrs["data-seconds"], f["plan.sources"].text, f["plan.outOfPolicy"].text], p.name).to.deep.equal([
+          String(p.rpoSeconds),
+          p.drRpoSeconds === undefined ? undefined : String(p.drRpoSeconds),
+          String(p.sources),
+          String(p.outOfPolicy),
+        ]);
+        expect(plans[i].text.includes("OUT OF POLICY"), p.name).to.equal(p.outOfPolicy > 0);
+      });
+    });
+
     it("says OUT OF POLICY in words on exactly the out-of-policy sources, and sets them apart in colour as well", async () => {
       const groups = await read(opened.page, "tbody.out, tbody.in");
       expect(groups).to.have.length(report.sources.length);
