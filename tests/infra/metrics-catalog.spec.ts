@@ -14,14 +14,14 @@ import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupEnv } from "../helpers/backup-setup";
 import { lambdaContext } from "../helpers/lambda-context";
 import { addDbBackup, copyEnv, primaryRegion, SWEEP } from "../helpers/copy-setup";
-import { buildFleet } from "../helpers/backup-fleet";
+import { buildFleet, TOPIC_NAME, VAULT_BUCKET } from "../helpers/backup-fleet";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
 import { buildScenario, shiftScenarioToNow } from "../helpers/cleanup-scenario";
 import { DR, PRIMARY, cleanupContext, cleanupEnv } from "../helpers/cleanup-setup";
 import { deployStack } from "../helpers/deploy";
 import { DR as DRILL_REGION, drillEnv, drRegion, passedReportEvent } from "../helpers/drill-setup";
-import { addSource, backUp, PRIMARY as REPORT_REGION, reportEnv } from "../helpers/report-setup";
+import { addSource, backUp, DR as REPORT_DR, DR_VAULT_BUCKET, PRIMARY as REPORT_REGION, reportEnv } from "../helpers/report-setup";
 import { ofType } from "../helpers/resources";
 import { ROOT, stackFiles } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
@@ -124,14 +124,22 @@ describe("metrics catalog", () => {
         await drillHandler(passedReportEvent(), lambdaContext());
         return drillHandler({ step: "watch" }, lambdaContext());
       });
-      // The report function's coverage step (coverage, per plan). TODO(report step): once handlers/report/report-step.ts
-      // is real, also invoke {"step": "report"} here so its `unselected` set (ResourcesNotSelected) is emitted.
+      // The report function's coverage step (coverage, per plan) and its daily report (coverage and unselected; the
+      // report goes to the primary vault, the summary to the topic).
       await run(
         "report",
-        (fake) => backUp(fake, "ec2", addSource(fake, "ec2", "gold", new Date(Date.now() - 86_400_000)), "gold", new Date(Math.floor(Date.now() / 21_600_000) * 21_600_000 - 21_600_000), { copyAfterMinutes: 5 }),
+        (fake) => {
+          fake.region(REPORT_REGION).addBucket(VAULT_BUCKET);
+          fake.region(REPORT_REGION).addTopic(TOPIC_NAME);
+          fake.region(REPORT_DR).addBucket(DR_VAULT_BUCKET);
+          backUp(fake, "ec2", addSource(fake, "ec2", "gold", new Date(Date.now() - 86_400_000)), "gold", new Date(Math.floor(Date.now() / 21_600_000) * 21_600_000 - 21_600_000), { copyAfterMinutes: 5 });
+        },
         reportEnv(),
         REPORT_REGION,
-        () => reportHandler({ step: "coverage" }, lambdaContext()),
+        async () => {
+          await reportHandler({ step: "coverage" }, lambdaContext());
+          return reportHandler({ step: "report" }, lambdaContext());
+        },
       );
     });
 
