@@ -4,10 +4,12 @@
 import { GetCostAndUsageCommand, type CostExplorerClient, type Expression, type Group } from "@aws-sdk/client-cost-explorer";
 import { TAG_PLAN, TAG_STACK } from "../catalog";
 import { snapshotCostUsage } from "../kinds/registry";
-import { describeError } from "../lib/errors";
+import { describeError, namedError } from "../lib/errors";
 import type { CostReport } from "./schema";
 
 const METRIC = "UnblendedCost";
+/** One month grouped by plan and region is a page or two; a token that never ends is a fault, not a bill. */
+export const MAX_COST_PAGES = 100;
 
 /**
  * The billing codes Cost Explorer prefixes usage types with (AWS Region billing codes). us-east-1 bills both without
@@ -87,7 +89,9 @@ export async function readCost(ce: CostExplorerClient, query: CostQuery): Promis
 async function costGroups(ce: CostExplorerClient, period: CostReport["period"], filter: Expression): Promise<Group[]> {
   const groups: Group[] = [];
   let token: string | undefined;
+  let pages = 0;
   do {
+    if (++pages > MAX_COST_PAGES) throw namedError("CostPagesExceededError", `Cost Explorer returned more than ${MAX_COST_PAGES} pages for one month; stopped reading`, {});
     const page = await ce.send(
       new GetCostAndUsageCommand({
         TimePeriod: { Start: period.start, End: period.end },

@@ -247,4 +247,25 @@ describe("report step: the daily compliance report", () => {
     expect(fake.calls.some((c) => c.service === "ce" && c.fault !== undefined) || fake.calls.some((c) => c.action === "GetObjectLockConfiguration" && c.fault !== undefined)).to.equal(true);
     expect({ ...faulted, generatedAt: "" }).to.deep.equal({ ...clean, generatedAt: "" });
   });
+
+  it("writes the day's report and sends the summary when answers of the writes and the publish are lost (S3 and SNS acted)", async () => {
+    addSource(fake, "rds", null, hoursAgo(48), "forgotten-db");
+    const loser = fake.loseAnswers({ rate: 0.5, kinds: ["timeout", "500"], seed: 7, actions: ["PutObject", "Publish"] });
+    const result = await run();
+    fake.loseAnswers(undefined);
+    expect(Object.values(loser?.lost ?? {}).reduce((a, b) => a + b, 0)).to.be.greaterThan(0);
+    expect(result.notified).to.equal(true);
+    expect(report().summary.unselected).to.equal(1);
+    expect(written(HTML_KEY)).to.match(/^<!DOCTYPE html>/i);
+    expect(messages().length).to.be.at.least(1);
+  });
+
+  it("stops reading Cost Explorer after 100 pages (a token that never ends): cost error, report written", async () => {
+    fake.ce.pageCap = 1;
+    fake.ce.groups = Array.from({ length: 150 }, (_, i) => ({ plan: "gold", region: PRIMARY, amount: i }));
+    await run();
+    expect(fake.ce.requests).to.have.length(100);
+    expect(report().cost.status).to.equal("error");
+    expect(report().cost.error?.name).to.equal("CostPagesExceededError");
+  });
 });
