@@ -248,4 +248,19 @@ describe("report coverage", () => {
     const actions = [...new Set(fake.calls.map((c) => c.action))].sort();
     expect(actions.filter((a) => !/^(Describe|List|Get)/.test(a)), `actions called: ${actions.join(", ")}`).to.deep.equal([]);
   });
+
+  it("transient faults beneath the SDK (throttling, 5xx, timeouts) are retried: the answer is the fault-free one", async () => {
+    const fake = new FakeAws();
+    fake.pageCap.ec2 = 2;
+    fake.pageCap.rds = 1;
+    buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 0 || slot.getTime() < Date.parse("2026-12-01T06:00:00Z"), copy: true }));
+    const clean = await coverageAt(fake, NOW);
+    const injector = fake.injectFaults({ rate: 0.2, kinds: ["throttle", "500", "503", "timeout"], seed: 19 });
+    const faulty = await coverageAt(fake, NOW);
+    fake.injectFaults(undefined);
+    expect(fake.calls.filter((c) => c.fault !== undefined).length, "faults were injected").to.be.above(5);
+    expect(injector).to.not.equal(undefined);
+    expect({ ...faulty, checkedAt: clean.checkedAt }).to.deep.equal(clean);
+    expect(clean.outOfPolicy).to.equal(1);
+  });
 });
