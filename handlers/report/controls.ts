@@ -1,7 +1,7 @@
 // The report's controls: AWS Backup Audit Manager's controls where they overlap with what this stack does (README:
 // the mapping), evaluated from the report's assembled parts. Pure: no AWS call, no clock.
 import { TIERS, type RunPlan, type TierCounts } from "../plan";
-import { longestSlotGapMs, SLOT_GAP_REFERENCE } from "../lib/slot-gap";
+import { longestSlotGapMs, SLOT_GAP_REFERENCE_MS } from "../lib/slot-gap";
 import { addPeriods } from "../lib/retention";
 import { zone } from "../lib/zoned-time";
 import { CONTROL_IDS, OUT_OF_POLICY_STATUS, type ControlId, type ReportOptions } from "./contract";
@@ -32,13 +32,15 @@ interface Verdict {
 /**
  * How long a plan's points stay, at most, in one region, in days: the longest of its kept tiers' spans (keep[tier]
  * periods of the tier, as retention.ts expires them, an hourly period being the schedule's longest slot gap); a plan
- * keeping no tier keeps each point until the next slot. Stepped from SLOT_GAP_REFERENCE, so the result never depends
- * on the clock (month lengths make it vary by a day or two with the reference).
+ * keeping no tier keeps each point until the next slot. Stepped from the slot-gap reference (2024-01-01), so the result never depends
+ * on the clock (month lengths make it vary by a day or two with the reference). The reference Date is built per call:
+ * a module-scope Date does not survive the closure serializer.
  */
 export function retentionSpanDays(plan: Pick<RunPlan, "schedule" | "timezone">, keep: TierCounts): number {
   const gapMs = longestSlotGapMs(plan.schedule, plan.timezone);
   const z = zone(plan.timezone);
-  const spans = TIERS.filter((tier) => keep[tier] > 0).map((tier) => addPeriods(SLOT_GAP_REFERENCE, tier, keep[tier], z, gapMs).getTime() - SLOT_GAP_REFERENCE.getTime());
+  const reference = new Date(SLOT_GAP_REFERENCE_MS);
+  const spans = TIERS.filter((tier) => keep[tier] > 0).map((tier) => addPeriods(reference, tier, keep[tier], z, gapMs).getTime() - SLOT_GAP_REFERENCE_MS);
   return Math.max(gapMs, ...spans) / DAY_MS;
 }
 
