@@ -263,4 +263,17 @@ describe("report coverage", () => {
     expect({ ...faulty, checkedAt: clean.checkedAt }).to.deep.equal(clean);
     expect(clean.outOfPolicy).to.equal(1);
   });
+
+  it("a kind's inventory unreadable: its sources come from this stack's points, unknown in the primary region, and count", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake, NOW);
+    fake.permanent = (call) => (call.region === PRIMARY && call.action === "DescribeDBInstances" ? new AwsFault("AccessDenied", 403, "User is not authorized to perform: rds:DescribeDBInstances") : undefined);
+    const assessment = await assessCoverage(reportDeps(fake, () => NOW), reportSettings());
+    expect(assessment.errors.map((e) => [e.where, e.name])).to.deep.equal([[`${PRIMARY} rds`, "AccessDenied"]]);
+    const db = assessment.sources.find((s) => s.source === fleet.gold[2].id);
+    expect(db && sourceCoverageSchema.parse(db)).to.deep.include({ plan: "gold", kind: "rds", outOfPolicy: true, reasons: [`Primary region ${PRIMARY}: its resources could not be read (see errors).`] });
+    expect([db?.primary.status, db?.dr?.status]).to.deep.equal(["unknown", "ok"]);
+    expect(assessment.sources.filter((s) => s.outOfPolicy).map((s) => s.source)).to.deep.equal([fleet.gold[2].id]);
+    expect(assessment.unselected.map((u) => u.kind), "the unreadable kind's resources are not called unselected").to.not.include("rds");
+  });
 });
