@@ -66,7 +66,7 @@ function regionRow(s: SourceCoverage, role: "primary" | "dr", r: RegionCoverage,
     `<tr${hooks({ "data-source": s.source, "data-plan": s.plan, "data-region": role, "data-region-name": r.region })}>`,
     head,
     `<td class="nowrap">${role === "primary" ? "primary" : "DR"}<br><span class="muted">${h(r.region)}</span></td>`,
-    `<td class="nowrap">${status}</td><td>${point}</td><td>${seconds(r.ageSeconds, "age")}</td><td class="nowrap">${seconds(r.rpoSeconds, "rpo")}</td>`,
+    `<td class="nowrap">${status}</td><td>${point}</td><td class="nowrap">${seconds(r.ageSeconds, "age")}</td><td class="nowrap">${seconds(r.rpoSeconds, "rpo")}</td>`,
     `<td>${encryption(r.lastPoint)}</td><td>${tierCounts(r.pointsByTier, r.keep)}</td></tr>`,
   ].join("");
 }
@@ -127,7 +127,7 @@ function controlsSection(controls: readonly Control[]): string {
 }
 
 function unselectedSection(items: readonly Unselected[]): string {
-  const rows = items.map((u) => `<tr class="out"${hooks({ "data-unselected": u.id, "data-kind": u.kind })}><td>${h(u.name ?? u.id)}${u.name === undefined ? "" : `<br><span class="muted">${h(u.id)}</span>`}</td><td>${h(u.kind)}</td><td>${u.selection === undefined ? "none" : `<code>${h(u.selection)}</code>`}</td><td><strong>NOT BACKED UP</strong>: ${h(u.reason)}</td></tr>`);
+  const rows = items.map((u) => `<tr class="out"${hooks({ "data-unselected": u.id, "data-kind": u.kind })}><td>${h(u.name ?? u.id)}${u.name === undefined || u.name === u.id ? "" : `<br><span class="muted">${h(u.id)}</span>`}</td><td>${h(u.kind)}</td><td>${u.selection === undefined ? "none" : `<code>${h(u.selection)}</code>`}</td><td><strong>NOT BACKED UP</strong>: ${h(u.reason)}</td></tr>`);
   const body = rows.length === 0 ? `<p>Every resource of the primary region is selected by a plan.</p>` : `<table><thead><tr><th>Resource</th><th>Kind</th><th>Selection tag</th><th>Why</th></tr></thead><tbody>${rows.join("")}</tbody></table>`;
   return `<section id="unselected"><h2>Resources no plan backs up</h2>${body}</section>`;
 }
@@ -208,7 +208,7 @@ tbody.out td,tbody.out th,tr.out td{background:#fdecea}tbody.out>tr:first-child>
 .verdict{padding:6px 10px;border-radius:4px}.verdict.ok{background:#e8f5e9}.verdict.bad{background:#fdecea}
 .status-late,.status-never-backed-up,.status-unknown{font-weight:700;color:#a40000}.tier{white-space:nowrap}.tier.short{text-decoration:underline dotted}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}dt{font-weight:600}dd{margin:0}
-nav a{margin-right:10px}.note{font-style:italic}.nowrap,time{white-space:nowrap}
+nav a{margin-right:10px}.note{font-style:italic}.nowrap,time{white-space:nowrap}th[scope=rowgroup]{min-width:10em}
 `;
 
 /** The report as one HTML page (UTF-8, no script, nothing fetched). */

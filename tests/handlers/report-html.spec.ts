@@ -1,8 +1,10 @@
 // The compliance report's HTML page as a string: the fixture is a valid report, user data is escaped, nothing points
 // outside the page, every section is there, out-of-policy rows say so in words, and an empty report renders.
 // (The page in a real browser, numbers read back through its hooks: tests/browser/report-page.spec.ts.)
+import * as pulumi from "@pulumi/pulumi";
 import { expect } from "chai";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { renderReportHtml } from "../../handlers/report/html";
 import { complianceReportSchema, type ComplianceReport } from "../../handlers/report/schema";
@@ -128,5 +130,19 @@ describe("report page: the HTML string", () => {
     expect(html).not.to.include("<tbody class=");
     expect(html.startsWith("<!DOCTYPE html>")).to.equal(true);
     expect(html.trimEnd().endsWith("</html>")).to.equal(true);
+  });
+
+  it("renders the same page from the Lambda's serialized copy (Pulumi's closure serializer breaks nothing)", async () => {
+    const report = fixture();
+    const serialized = await pulumi.runtime.serializeFunction(() => (r: ComplianceReport) => renderReportHtml(r), { isFactoryFunction: true });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "backup-dr-report-html-"));
+    try {
+      fs.writeFileSync(path.join(dir, "index.js"), serialized.text);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const archive = require(path.join(dir, "index.js")) as Record<string, (r: ComplianceReport) => string>;
+      expect(archive[serialized.exportName](report)).to.equal(renderReportHtml(report));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
