@@ -1,15 +1,8 @@
 // The drill's summary, what a person reads (SNS): the verdict, per restore its plan, kind, source and point with RTO
 // and RPO against the targets and the outcome, what was not sampled, the cleanup, and where the manifest is.
+import { duration } from "../lib/duration";
 import { listedSection } from "../lib/notify";
 import type { DrillCleanup, DrillReport, DrillResult } from "./contract";
-
-/** 3725 -> "1h 2m 5s"; 0 -> "0s"; fractions of a second are rounded. */
-export function duration(seconds: number): string {
-  const whole = Math.round(Math.abs(seconds));
-  const parts = [[Math.floor(whole / 86_400), "d"], [Math.floor((whole % 86_400) / 3600), "h"], [Math.floor((whole % 3600) / 60), "m"], [whole % 60, "s"]] as const;
-  const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n}${unit}`);
-  return `${seconds < 0 ? "-" : ""}${shown.length === 0 ? "0s" : shown.join(" ")}`;
-}
 
 function restoreLine(r: DrillResult): string {
   const rto = r.rtoSeconds === undefined ? "RTO not reached (never validated)" : `RTO ${duration(r.rtoSeconds)} (target ${duration(r.targets.rtoSeconds)})`;

@@ -9,7 +9,7 @@ import { OUT_OF_POLICY_STATUS, type InventoryItem, type RegionStatus, type Repor
 import type { LastPoint, PlanSummary, RegionCoverage, SourceCoverage, Unselected } from "./schema";
 import type { Collected, RegionRole } from "./collect";
 import { planRpo, type PlanRpo } from "./rpo";
-import { duration } from "../drill/summary";
+import { duration } from "../lib/duration";
 import { TIERS, type RunPlan, type TierCounts } from "../plan";
 import type { RecoveryPoint } from "../restore/contract";
 

@@ -4,7 +4,7 @@
 // (data-field, data-source + data-region, data-plan, data-control, ...), documented in docs/report.md "The page".
 // Plain string building: it runs inside the Lambda (closure-serialized), so no library and no module-scope Map/Set.
 import { TIERS, type Tier } from "../catalog";
-import { duration } from "../drill/summary";
+import { duration } from "../lib/duration";
 import type { ComplianceReport, Control, CostReport, LastPoint, PlanSummary, RegionCoverage, ReplicationState, SourceCoverage, Unselected, VaultState } from "./schema";
 
 type Tiers = Record<Tier, number>;

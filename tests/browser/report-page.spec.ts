@@ -7,7 +7,7 @@ import * as os from "os";
 import * as path from "path";
 import { pathToFileURL } from "url";
 import type { Browser, Page } from "puppeteer-core";
-import { duration } from "../../handlers/drill/summary";
+import { duration } from "../../handlers/lib/duration";
 import { renderReportHtml } from "../../handlers/report/html";
 import { complianceReportSchema, type ComplianceReport } from "../../handlers/report/schema";
 import { CHROMIUM_PATHS, findChromium, launchChromium } from "../../tools/report/chromium";

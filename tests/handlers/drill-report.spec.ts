@@ -6,7 +6,7 @@ import { MAX_FAILURE_MESSAGE, type DrillReport, type DrillRequest, type DrillRes
 import { measureRestore } from "../../handlers/drill/measure";
 import type { DrillManifest } from "../../handlers/drill/report";
 import { runDrillStep } from "../../handlers/drill/run";
-import { duration } from "../../handlers/drill/summary";
+import { duration } from "../../handlers/lib/duration";
 import { FakeAws } from "../helpers/aws-fake";
 import { AwsFault } from "../helpers/aws-wire";
 import { rejection } from "../helpers/copy-setup";
