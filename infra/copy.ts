@@ -53,6 +53,10 @@ export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKey
 
 export class Copy extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
+  /** The copy queue's dead-letter queue's name. */
+  readonly queueDeadLetterName: pulumi.Output<string>;
 
   constructor(name: string, args: CopyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:copy:Copy", name, {}, opts);
@@ -140,6 +144,8 @@ export class Copy extends pulumi.ComponentResource {
       );
     }
 
+    this.fn = fn;
+    this.queueDeadLetterName = queue.deadLetterQueueName;
     this.functionArn = fn.functionArn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

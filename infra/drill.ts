@@ -53,6 +53,8 @@ export function drillEnvironment(args: Pick<DrillArgs, "config" | "region" | "ke
 
 export class Drill extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
   readonly stateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: DrillArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -153,6 +155,7 @@ export class Drill extends pulumi.ComponentResource {
       perPlan("rpo", `a drill restored a point older than the RPO target of ${targets.rpoTargetMinutes} minutes`, watchedMetric("DrillRecoveryPointAgeSeconds", { Plan: plan }), "Maximum", targets.rpoTargetMinutes * 60);
     }
 
+    this.fn = fn;
     this.functionArn = fn.functionArn;
     this.stateMachineArn = machine.arn;
     this.registerOutputs({ functionArn: this.functionArn, stateMachineArn: this.stateMachineArn });
