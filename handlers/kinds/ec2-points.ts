@@ -11,6 +11,7 @@ import { takenTime } from "../taken";
 import { describeEbsSnapshots } from "./ec2-snapshots";
 import { volumesZoneDefault } from "./ec2-zone";
 import type { RestorePoints } from "./kind";
+import { pointEncryption } from "./point-encryption";
 
 const INSTANCE_ID = /^i-[0-9a-f]+$/;
 const SNAPSHOT_ID = /^snap-[0-9a-f]+$/;
@@ -80,6 +81,7 @@ export function ec2Point(region: string, snapshots: readonly SnapshotRecord[]): 
     origin: entry.copyOf === undefined ? "backup" : "copy",
     ...copiesOf(entries.map((m) => m.entry.copyOf)),
     completed: notRestorable === undefined,
+    encryption: pointEncryption(members),
     ...(notRestorable === undefined ? {} : { notRestorable }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),
     ...(entry.machine === undefined ? {} : { machine: entry.machine }),

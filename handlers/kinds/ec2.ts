@@ -6,6 +6,7 @@ import { ec2Drill } from "./ec2-drill";
 import { EBS_EVENTS } from "./ec2-events";
 import { describeLocks, lockSnapshot } from "./ec2-lock";
 import { ec2Points } from "./ec2-points";
+import { ec2Report } from "./ec2-report";
 import { ec2Restore } from "./ec2-restore";
 import { copyEbsSnapshot, deleteEbsSnapshot, describeEbsSnapshots, ebsCopies, listEbsBackups, listEbsSnapshots, listImageSnapshots } from "./ec2-snapshots";
 import type { Kind, KindBase, KindDeletes } from "./kind";
@@ -56,4 +57,5 @@ export const ec2Kind: Kind = {
   },
   restore: { ...base, ...ec2Points, ...ec2Restore },
   drill: { ...base, ...ec2Drill },
+  report: { ...base, ...ec2Report },
 };

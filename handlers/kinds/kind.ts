@@ -268,6 +268,7 @@ export interface Kind {
   readonly cleanup: CleanupKind;
   readonly restore: RestoreKind;
   readonly drill: DrillKind;
+  readonly report: ReportKind;
 }
 
 /** Minutes from a restore's start until the kind reports it RestoreTimedOut when machines are restored in `mode`. */

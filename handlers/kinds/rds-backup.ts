@@ -31,6 +31,14 @@ function skip(kind: DbKind, source: string, reason: string): SourceOutcome {
 }
 
 /**
+ * The DB cluster the instance is a member of, or undefined for a DB instance of its own: a member is never the rds
+ * kind's source (the cluster's snapshot covers it; the aurora kind). The one definition backup and report share.
+ */
+export function clusterOf(db: Pick<DBInstance, "DBClusterIdentifier">): string | undefined {
+  return db.DBClusterIdentifier === undefined || db.DBClusterIdentifier === "" ? undefined : db.DBClusterIdentifier;
+}
+
+/**
  * Tagged DB instances. Members of a DB cluster are skipped (the cluster snapshot covers them), and so is any
  * instance in a state CreateDBSnapshot refuses, each with the reason.
  */
@@ -41,9 +49,10 @@ export async function selectDbInstances(ctx: SelectContext): Promise<Selection> 
     for (const db of page.DBInstances ?? []) {
       const id = db.DBInstanceIdentifier;
       if (id === undefined || !hasTag(db.TagList, ctx.tagKey, ctx.plan)) continue;
-      if (db.DBClusterIdentifier !== undefined) {
+      const cluster = clusterOf(db);
+      if (cluster !== undefined) {
         const advice = clustersInPlan ? "the cluster snapshot covers it" : `add "aurora" to the plan's resources to back up the cluster`;
-        selection.skipped.push(skip("rds", id, `member of DB cluster ${db.DBClusterIdentifier}; ${advice}`));
+        selection.skipped.push(skip("rds", id, `member of DB cluster ${cluster}; ${advice}`));
       } else if (!SNAPSHOTTABLE_INSTANCE.includes(db.DBInstanceStatus ?? "")) {
         selection.skipped.push(skip("rds", id, `status is "${db.DBInstanceStatus ?? "unknown"}"; RDS snapshots only available DB instances`));
       } else {

@@ -8,6 +8,7 @@ import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
 import { dbDrill } from "./rds-drill";
 import { dbEvents } from "./rds-events";
 import { dbPoints } from "./rds-points";
+import { dbReport } from "./rds-report";
 import { dbRestore } from "./rds-restore";
 
 export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: CopyKind["copyLimit"]): Kind {
@@ -43,5 +44,6 @@ export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: Co
     },
     restore: { ...base, ...dbPoints(name), ...dbRestore(name) },
     drill: { ...base, ...dbDrill(name) },
+    report: { ...base, ...dbReport(name) },
   };
 }

@@ -8,6 +8,7 @@ import { isOurs, readCatalog } from "../lib/catalog-record";
 import type { RecoveryPoint } from "../restore/contract";
 import { takenTime } from "../taken";
 import type { RestorePoints } from "./kind";
+import { pointEncryption } from "./point-encryption";
 import { describeDbSnapshot, listDbSnapshots, type DbKind } from "./rds-api";
 
 /** DB instance and cluster identifiers: 1-63 letters, digits and hyphens, a letter first, no "--", no trailing "-". */
@@ -48,6 +49,7 @@ export function dbPoint(name: DbKind, region: string, snapshot: SnapshotRecord):
     origin: entry.copyOf === undefined ? "backup" : "copy",
     ...(entry.copyOf === undefined ? {} : { copyOf: [entry.copyOf] }),
     completed,
+    encryption: pointEncryption([snapshot]),
     ...(completed ? {} : { notRestorable: `not completed: ${snapshot.id} is ${snapshot.status}` }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),
     ...(entry.database === undefined ? {} : { database: entry.database }),

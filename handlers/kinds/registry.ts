@@ -4,7 +4,7 @@
 import { RESOURCE_KINDS, type ResourceKind, type SnapshotKind } from "../catalog";
 import { auroraKind } from "./aurora";
 import { ec2Kind } from "./ec2";
-import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, RestoreKind } from "./kind";
+import type { BackupKind, CleanupKind, CopyKind, DrillKind, Kind, ReportKind, RestoreKind } from "./kind";
 import { rdsKind } from "./rds";
 
 /** Every kind's module by name (for tests and tools; the flows use the facet tables below). */
@@ -71,5 +71,20 @@ export function drillKinds(): readonly DrillKind[] {
 export function drillKind(name: ResourceKind): DrillKind {
   const found = DRILL.find((k) => k.name === name);
   if (found === undefined) throw new Error(`no resource kind called ${name} can be drilled`);
+  return found;
+}
+
+/** The report facets in the order of RESOURCE_KINDS: read-only listings (inventory and points) for the report function. */
+const REPORT: readonly ReportKind[] = RESOURCE_KINDS.map((name) => KIND_MODULES[name].report);
+
+/** Every kind's report facet, in the order of RESOURCE_KINDS. */
+export function reportKinds(): readonly ReportKind[] {
+  return REPORT;
+}
+
+/** The report facet of the kind a plan's `resources` entry names. */
+export function reportKind(name: ResourceKind): ReportKind {
+  const found = REPORT.find((k) => k.name === name);
+  if (found === undefined) throw new Error(`no resource kind called ${name} can be reported`);
   return found;
 }

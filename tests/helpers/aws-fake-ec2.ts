@@ -47,7 +47,7 @@ export function instanceItemXml(i: FakeInstance): string {
   const devices = i.volumes.map((v) => el("item", leaf("deviceName", v.device), el("ebs", leaf("volumeId", v.id), leaf("status", "attached"), leaf("deleteOnTermination", true))));
   const groups = el("groupSet", ...i.securityGroupIds.map((g) => el("item", leaf("groupId", g), leaf("groupName", `group-${g.slice(-2)}`))));
   const machine = [leaf("instanceType", i.instanceType), leaf("architecture", i.architecture), leaf("rootDeviceName", i.volumes[0]?.device), leaf("rootDeviceType", "ebs"), leaf("virtualizationType", i.virtualizationType), leaf("bootMode", i.bootMode), leaf("currentInstanceBootMode", i.bootMode), el("placement", leaf("availabilityZone", i.zone)), leaf("subnetId", i.subnetId), groups];
-  return el("item", leaf("instanceId", i.id), leaf("imageId", i.imageId), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), leaf("privateIpAddress", i.privateIp), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
+  return el("item", leaf("instanceId", i.id), leaf("imageId", i.imageId), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), leaf("launchTime", i.launchTime?.toISOString()), leaf("privateIpAddress", i.privateIp), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
 }
 
 function instanceXml(region: RegionState, i: FakeInstance): string {

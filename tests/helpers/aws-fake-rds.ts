@@ -61,6 +61,7 @@ export function dbInstanceXml(region: RegionState, d: FakeDbInstance): string {
     vpcGroups(d.securityGroupIds),
     leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
     leaf("DeletionProtection", d.deletionProtection ?? false),
+    leaf("InstanceCreateTime", d.created?.toISOString()),
     tagList(d.tags),
   );
 }
@@ -81,6 +82,7 @@ export function dbClusterXml(region: RegionState, c: FakeDbCluster): string {
     el("DBClusterMembers", ...members),
     leaf("DBClusterArn", `arn:aws:rds:${region.name}:${region.accountId}:cluster:${c.id}`),
     leaf("DeletionProtection", c.deletionProtection ?? false),
+    leaf("ClusterCreateTime", c.created?.toISOString()),
     tagList(c.tags),
   );
 }

@@ -28,6 +28,8 @@ export interface FakeInstance {
   privateIp?: string;
   /** DisableApiTermination: TerminateInstances is refused while on. */
   terminationProtected?: boolean;
+  /** DescribeInstances' LaunchTime (the report's creation time); left out of the answer when undefined. */
+  launchTime?: Date;
 }
 
 export interface FakeSnapshot {
@@ -64,6 +66,8 @@ export interface FakeDbInstance {
   securityGroupIds?: string[];
   /** DeleteDBInstance is refused while on. */
   deletionProtection?: boolean;
+  /** DescribeDBInstances' InstanceCreateTime; left out of the answer when undefined. */
+  created?: Date;
 }
 
 export interface FakeDbCluster {
@@ -78,6 +82,8 @@ export interface FakeDbCluster {
   securityGroupIds?: string[];
   /** DeleteDBCluster is refused while on. */
   deletionProtection?: boolean;
+  /** DescribeDBClusters' ClusterCreateTime; left out of the answer when undefined. */
+  created?: Date;
 }
 
 export interface FakeDbSnapshot {

@@ -1,0 +1,251 @@
+// The report function's coverage step over the fake AWS (both regions, the real kinds, a fixed clock): a healthy fleet
+// flags nothing; a new source is pending, then never backed up; a disabled schedule, a source failing every run, a
+// lagging DR copy, a point under another key are each flagged, and only they; the DR region down is "unknown" and out
+// of policy while the primary region is still evaluated; a DST change is not "late"; a rerun changes nothing.
+import { expect } from "chai";
+import type { ResourceKind } from "../../handlers/catalog";
+import type { CoverageResult } from "../../handlers/report/contract";
+import { runReportStep } from "../../handlers/report/run";
+import { assessCoverage } from "../../handlers/report/coverage-step";
+import { sourceCoverageSchema, unselectedSchema, planSummarySchema } from "../../handlers/report/schema";
+import { FakeAws } from "../helpers/aws-fake";
+import { AwsFault } from "../helpers/aws-wire";
+import { DR, PRIMARY, PRIMARY_KEY_ARN, SELECTION_KEY, addSource, backUp, coverageMetrics, reportDeps, reportSettings, slotsEvery } from "../helpers/report-setup";
+
+const NOW = new Date("2026-12-01T12:10:00Z");
+const LONG_AGO = new Date("2026-10-01T00:00:00Z");
+const HOUR = 3_600_000;
+const GOLD_RPO = 6 * 3600 + 900;
+const GOLD_DR_RPO = GOLD_RPO + 3600;
+const COPY_MINUTES = 10;
+
+interface Fleet {
+  gold: Array<{ kind: ResourceKind; id: string }>;
+  silver: string[];
+}
+
+/**
+ * gold: two instances, a DB instance and a cluster, backed up every 6 hours for two days up to `until` and copied 10
+ * minutes later (`skip`, given a gold source's index, leaves its runs or copies out); silver: an instance backed up daily at 02:30
+ * Berlin. Beside them, resources no plan selects.
+ */
+function buildFleet(fake: FakeAws, until: Date, skip: (gold: number, slot: Date) => { backup: boolean; copy: boolean } = () => ({ backup: true, copy: true })): Fleet {
+  const gold: Fleet["gold"] = [
+    { kind: "ec2", id: addSource(fake, "ec2", "gold", LONG_AGO, "web-1") },
+    { kind: "ec2", id: addSource(fake, "ec2", "gold", LONG_AGO, "web-2") },
+    { kind: "rds", id: addSource(fake, "rds", "gold", LONG_AGO, "orders-db") },
+    { kind: "aurora", id: addSource(fake, "aurora", "gold", LONG_AGO, "ledger") },
+  ];
+  const silver = [addSource(fake, "ec2", "silver", LONG_AGO, "batch-1")];
+  const lastSlot = Math.floor(until.getTime() / (6 * HOUR)) * 6 * HOUR;
+  for (const slot of slotsEvery(6, new Date(lastSlot - 48 * HOUR), until)) {
+    const taken = slot.getTime() + 2 * 60_000;
+    if (taken > until.getTime()) continue;
+    for (const [n, { kind, id }] of gold.entries()) {
+      const { backup, copy } = skip(n, slot);
+      if (!backup) continue;
+      const copied = copy && taken + COPY_MINUTES * 60_000 <= until.getTime();
+      backUp(fake, kind, id, "gold", slot, copied ? { copyAfterMinutes: COPY_MINUTES } : {});
+    }
+  }
+  // 02:30 Berlin in winter is 01:30 UTC.
+  for (const day of [28, 29, 30]) backUp(fake, "ec2", silver[0], "silver", new Date(Date.UTC(2026, 10, day, 1, 30)));
+  backUp(fake, "ec2", silver[0], "silver", new Date(Date.UTC(2026, 11, 1, 1, 30)));
+  addSource(fake, "ec2", null, LONG_AGO, "scratch");
+  addSource(fake, "rds", "bronze", LONG_AGO, "legacy-db");
+  addSource(fake, "aurora", "silver", LONG_AGO, "analytics");
+  return { gold, silver };
+}
+
+async function coverageAt(fake: FakeAws, now: Date): Promise<CoverageResult> {
+  const result = await runReportStep(reportDeps(fake, () => now), reportSettings(), { step: "coverage" });
+  if (result.step !== "coverage") throw new Error("expected the coverage result");
+  return result;
+}
+
+function plan(result: CoverageResult, name: string) {
+  const found = result.plans.find((p) => p.plan === name);
+  if (found === undefined) throw new Error(`no plan ${name} in the result`);
+  return found;
+}
+
+/** A source's coverage, checked against the report's schema. */
+async function sourceOf(fake: FakeAws, now: Date, id: string) {
+  const assessment = await assessCoverage(reportDeps(fake, () => now), reportSettings());
+  const found = assessment.sources.find((s) => s.source === id);
+  if (found === undefined) throw new Error(`no source ${id}`);
+  return sourceCoverageSchema.parse(found);
+}
+
+describe("report coverage", () => {
+  it("a healthy fleet flags nothing; every region and source is read (paged), unselected resources have their reasons", async () => {
+    const fake = new FakeAws();
+    fake.pageCap.ec2 = 2;
+    fake.pageCap.rds = 1;
+    const fleet = buildFleet(fake, NOW);
+    const deps = reportDeps(fake, () => NOW);
+    const result = await runReportStep(deps, reportSettings(), { step: "coverage" });
+    expect(result).to.deep.include({ step: "coverage", checkedAt: NOW.toISOString(), outOfPolicy: 0, errors: [] });
+    expect(result.step === "coverage" ? result.plans : []).to.deep.equal([
+      { plan: "gold", sources: 4, outOfPolicy: 0, examples: [] },
+      { plan: "silver", sources: 1, outOfPolicy: 0, examples: [] },
+    ]);
+    expect(coverageMetrics(deps.metrics)).to.deep.equal({ gold: { SourcesChecked: 4, SourcesOutOfPolicy: 0 }, silver: { SourcesChecked: 1, SourcesOutOfPolicy: 0 } });
+
+    const assessment = await assessCoverage(reportDeps(fake, () => NOW), reportSettings());
+    for (const s of assessment.sources) sourceCoverageSchema.parse(s);
+    for (const p of assessment.plans) planSummarySchema.parse(p);
+    for (const u of assessment.unselected) unselectedSchema.parse(u);
+    const web1 = assessment.sources.find((s) => s.source === fleet.gold[0].id);
+    expect(web1).to.deep.include({ plan: "gold", kind: "ec2", name: "web-1", createdAt: LONG_AGO.toISOString(), outOfPolicy: false, reasons: [] });
+    expect(web1?.primary).to.deep.include({ region: PRIMARY, status: "ok", ageSeconds: 8 * 60, rpoSeconds: GOLD_RPO, keep: { hourly: 8, daily: 7, weekly: 0, monthly: 0, yearly: 0 } });
+    expect(web1?.primary.lastPoint).to.deep.include({ taken: "2026-12-01T12:02:00.000Z", encrypted: true, customerKey: true, kmsKeyIds: [PRIMARY_KEY_ARN] });
+    // Two days of 6-hourly runs up to 12:02: nine points, each of its tier (the tiers add up to them).
+    const tiers: Record<string, number> = web1?.primary.pointsByTier ?? {};
+    expect(Object.values(tiers).reduce((a, b) => a + b, 0)).to.equal(9);
+    // The 12:00 copy is not made yet (copies come 10 minutes after): DR's newest is the 06:02 data.
+    expect(web1?.dr).to.deep.include({ region: DR, status: "ok", ageSeconds: 6 * 3600 + 8 * 60, rpoSeconds: GOLD_DR_RPO, keep: { hourly: 0, daily: 7, weekly: 0, monthly: 0, yearly: 0 } });
+    const silver = assessment.sources.find((s) => s.source === fleet.silver[0]);
+    expect(silver?.dr, "silver does not copy").to.equal(undefined);
+    expect(silver?.primary.status).to.equal("ok");
+    expect(assessment.unselected.map((u) => [u.kind, u.name, u.selection, u.reason])).to.have.deep.members([
+      ["ec2", "scratch", undefined, `no ${SELECTION_KEY} tag`],
+      ["rds", "legacy-db", "bronze", '"bronze" is not a plan of this stack'],
+      ["aurora", "analytics", "silver", 'plan "silver" does not back up aurora'],
+    ]);
+    const regions = new Set(fake.calls.map((c) => c.region));
+    expect([...regions].sort()).to.deep.equal([PRIMARY, DR].sort());
+  });
+
+  it("a source newly tagged and never backed up is pending first, then flagged once it is older than the RPO", async () => {
+    const fake = new FakeAws();
+    const created = new Date(NOW.getTime() - HOUR);
+    // One second past the RPO from its creation (the 12:00 and 18:00 runs missed it; no other source is late yet).
+    const later = new Date(created.getTime() + (GOLD_RPO + 1) * 1000);
+    buildFleet(fake, new Date("2026-12-01T12:15:00Z"));
+    const fresh = addSource(fake, "rds", "gold", created, "fresh-db");
+    const first = await sourceOf(fake, NOW, fresh);
+    expect([first.primary.status, first.dr?.status, first.outOfPolicy]).to.deep.equal(["pending-first-backup", "pending-first-backup", false]);
+    expect(plan(await coverageAt(fake, NOW), "gold")).to.deep.include({ sources: 5, outOfPolicy: 0 });
+
+    const flagged = await sourceOf(fake, later, fresh);
+    expect([flagged.primary.status, flagged.dr?.status, flagged.outOfPolicy]).to.deep.equal(["never-backed-up", "pending-first-backup", true]);
+    expect(flagged.reasons).to.deep.equal([`Primary region ${PRIMARY}: never backed up (no completed point, RPO 6h 15m).`]);
+    const result = await coverageAt(fake, later);
+    expect(plan(result, "gold")).to.deep.equal({ plan: "gold", sources: 5, outOfPolicy: 1, examples: [`fresh-db: ${flagged.reasons[0]}`] });
+    expect(result.outOfPolicy).to.equal(1);
+  });
+
+  it("a disabled schedule (no new points) flags every source of the plan once past its RPO, and no other plan's", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake, new Date("2026-12-01T12:15:00Z"));
+    const justInside = new Date(Date.parse("2026-12-01T12:02:00Z") + GOLD_RPO * 1000);
+    expect(plan(await coverageAt(fake, justInside), "gold").outOfPolicy, "at the RPO itself").to.equal(0);
+    const past = new Date(justInside.getTime() + 60_000);
+    const deps = reportDeps(fake, () => past);
+    const result = await runReportStep(deps, reportSettings(), { step: "coverage" });
+    expect(coverageMetrics(deps.metrics)).to.deep.equal({ gold: { SourcesChecked: 4, SourcesOutOfPolicy: 4 }, silver: { SourcesChecked: 1, SourcesOutOfPolicy: 0 } });
+    expect(result.outOfPolicy).to.equal(4);
+    const one = await sourceOf(fake, past, fleet.gold[2].id);
+    expect(one.primary.status).to.equal("late");
+    expect(one.dr?.status, "DR's RPO adds the copy lag").to.equal("ok");
+    expect(one.reasons).to.deep.equal([`Primary region ${PRIMARY}: late by 1m (newest point 6h 16m old, RPO 6h 15m).`]);
+  });
+
+  it("a source failing every run (its points stop, a pending one left behind) is flagged alone, in both regions", async () => {
+    const fake = new FakeAws();
+    const midnight = Date.parse("2026-12-01T00:00:00Z");
+    const fleet = buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 1 || slot.getTime() <= midnight, copy: n !== 1 || slot.getTime() <= midnight }));
+    const failing = fleet.gold[1].id;
+    backUp(fake, "ec2", failing, "gold", new Date("2026-12-01T12:00:00Z"), { pending: true });
+    const result = await coverageAt(fake, NOW);
+    expect(plan(result, "gold")).to.deep.include({ sources: 4, outOfPolicy: 1 });
+    expect(plan(result, "gold").examples).to.deep.equal([
+      `${failing}: Primary region ${PRIMARY}: late by 5h 53m (newest point 12h 8m old, RPO 6h 15m). DR region ${DR}: late by 4h 53m (newest point 12h 8m old, RPO 7h 15m).`,
+    ]);
+    const s = await sourceOf(fake, NOW, failing);
+    expect([s.primary.status, s.dr?.status]).to.deep.equal(["late", "late"]);
+    expect(s.primary.lastPoint?.taken, "the pending 12:00 point does not count").to.equal("2026-12-01T00:02:00.000Z");
+  });
+
+  it("a DR copy lagging is flagged in DR only", async () => {
+    const fake = new FakeAws();
+    const midnight = Date.parse("2026-12-01T00:00:00Z");
+    const fleet = buildFleet(fake, NOW, (n, slot) => ({ backup: true, copy: n !== 2 || slot.getTime() <= midnight }));
+    const lagging = fleet.gold[2].id;
+    const s = await sourceOf(fake, NOW, lagging);
+    expect(s.primary.status).to.equal("ok");
+    expect(s.dr?.status).to.equal("late");
+    expect(s.reasons).to.deep.equal([`DR region ${DR}: late by 4h 53m (newest point 12h 8m old, RPO 7h 15m).`]);
+    const result = await coverageAt(fake, NOW);
+    expect(plan(result, "gold")).to.deep.include({ sources: 4, outOfPolicy: 1 });
+  });
+
+  it("the DR region down: its statuses unknown and out of policy, the error recorded; the primary region still evaluated", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake, NOW);
+    fake.permanent = (call) => (call.region === DR ? new AwsFault("UnauthorizedOperation", 403, "You are not authorized to perform this operation.") : undefined);
+    const deps = reportDeps(fake, () => NOW);
+    const result = await runReportStep(deps, reportSettings(), { step: "coverage" });
+    if (result.step !== "coverage") throw new Error("expected the coverage result");
+    expect(result.errors.map((e) => [e.where, e.name])).to.have.deep.members([
+      [`${DR} ec2`, "UnauthorizedOperation"],
+      [`${DR} rds`, "UnauthorizedOperation"],
+      [`${DR} aurora`, "UnauthorizedOperation"],
+    ]);
+    expect(coverageMetrics(deps.metrics)).to.deep.equal({ gold: { SourcesChecked: 4, SourcesOutOfPolicy: 4 }, silver: { SourcesChecked: 1, SourcesOutOfPolicy: 0 } });
+    const s = await sourceOf(fake, NOW, fleet.gold[0].id);
+    expect(s.primary.status).to.equal("ok");
+    expect(s.dr?.status).to.equal("unknown");
+    expect(s.dr?.lastPoint).to.equal(undefined);
+    expect(s.reasons).to.deep.equal([`DR region ${DR}: its recovery points could not be read (see errors).`]);
+    expect(fake.calls.some((c) => c.region === PRIMARY && c.action === "DescribeSnapshots"), "the primary region is read").to.equal(true);
+  });
+
+  it("a point under another key, or none, is out of policy though on time", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake, new Date("2026-12-01T06:05:00Z"));
+    const other = `arn:aws:kms:${PRIMARY}:123456789012:key/11111111-2222-4333-8444-555555555555`;
+    backUp(fake, "ec2", fleet.gold[0].id, "gold", new Date("2026-12-01T12:00:00Z"), { key: other, copyAfterMinutes: 5 });
+    backUp(fake, "rds", fleet.gold[2].id, "gold", new Date("2026-12-01T12:00:00Z"), { key: null, copyAfterMinutes: 5 });
+    backUp(fake, "ec2", fleet.gold[1].id, "gold", new Date("2026-12-01T12:00:00Z"), { copyAfterMinutes: 5 });
+    backUp(fake, "aurora", fleet.gold[3].id, "gold", new Date("2026-12-01T12:00:00Z"), { copyAfterMinutes: 5 });
+    const keyed = await sourceOf(fake, NOW, fleet.gold[0].id);
+    expect(keyed.primary.status).to.equal("ok");
+    expect(keyed.primary.lastPoint).to.deep.include({ encrypted: true, customerKey: false, kmsKeyIds: [other] });
+    expect(keyed.outOfPolicy).to.equal(true);
+    expect(keyed.reasons[0]).to.contain(`is not under this stack's key ${PRIMARY_KEY_ARN}`);
+    const plain = await sourceOf(fake, NOW, fleet.gold[2].id);
+    expect(plain.primary.lastPoint).to.deep.include({ encrypted: false, customerKey: false, kmsKeyIds: [] });
+    expect(plain.reasons[0]).to.match(/is not encrypted\.$/);
+    expect(plan(await coverageAt(fake, NOW), "gold")).to.deep.include({ outOfPolicy: 2 });
+  });
+
+  it("a daily Berlin plan across the spring change is not late on the Monday (the Sunday has no 02:30: a 47 h gap); a missed Saturday is", async () => {
+    for (const missedSaturday of [false, true]) {
+      const fake = new FakeAws();
+      const source = addSource(fake, "ec2", "silver", LONG_AGO, "batch");
+      backUp(fake, "ec2", source, "silver", new Date("2027-03-26T01:30:00Z"));
+      if (!missedSaturday) backUp(fake, "ec2", source, "silver", new Date("2027-03-27T01:30:00Z"));
+      // Monday 02:20 CEST, ten minutes before Monday's run: 46 h 48 min since Saturday's point.
+      const monday = new Date("2027-03-29T00:20:00Z");
+      const s = await sourceOf(fake, monday, source);
+      expect(s.primary.rpoSeconds, "Saturday 02:30 CET to Monday 02:30 CEST").to.equal(47 * 3600 + 900);
+      expect(s.primary.status, missedSaturday ? "Friday's point is 70 h old" : "Saturday's point is within the 47 h gap").to.equal(missedSaturday ? "late" : "ok");
+      const result = await coverageAt(fake, monday);
+      expect(plan(result, "silver").outOfPolicy).to.equal(missedSaturday ? 1 : 0);
+      expect(plan(result, "gold"), "a plan without sources is still reported").to.deep.equal({ plan: "gold", sources: 0, outOfPolicy: 0, examples: [] });
+    }
+  });
+
+  it("a rerun is read-only and answers the same", async () => {
+    const fake = new FakeAws();
+    buildFleet(fake, NOW, (_n, slot) => ({ backup: true, copy: slot.getTime() < Date.parse("2026-12-01T00:00:00Z") }));
+    const first = await coverageAt(fake, NOW);
+    const second = await coverageAt(fake, NOW);
+    expect(second).to.deep.equal(first);
+    expect(first.outOfPolicy).to.equal(4);
+    const actions = [...new Set(fake.calls.map((c) => c.action))].sort();
+    expect(actions.filter((a) => !/^(Describe|List|Get)/.test(a)), `actions called: ${actions.join(", ")}`).to.deep.equal([]);
+  });
+});
