@@ -13,7 +13,8 @@ import { nextSlot, type Schedule } from "./schedule";
 import { zone, type Zone } from "./zoned-time";
 
 /** Where the stepping starts: 2024-01-01T00:00Z (fixed, so the result never depends on the clock). */
-export const SLOT_GAP_REFERENCE = new Date(Date.UTC(2024, 0, 1));
+export const SLOT_GAP_REFERENCE_MS = Date.UTC(2024, 0, 1);
+export const SLOT_GAP_REFERENCE = new Date(SLOT_GAP_REFERENCE_MS);
 
 const MINUTE_MS = 60_000;
 /** A year and a day: every date of a year, and the gap into the first slot past it. */
@@ -25,7 +26,9 @@ const SPAN_DAYS = 367;
  * through a year. A cron with fewer than two slots from there falls back to longestGapMs. Fast even for a cron every
  * minute: a day whose wall clock runs evenly is two zone look-ups (its first and last slot); only DST days map every slot.
  */
-export function longestSlotGapMs(schedule: Schedule, timeZone: string, from: Date = SLOT_GAP_REFERENCE): number {
+// The default is built per call from a number: a module-scope Date captured by a Lambda callback is serialized as a
+// plain object with Date's prototype ("this is not a Date object" when used; tests/infra/report-archive.spec.ts).
+export function longestSlotGapMs(schedule: Schedule, timeZone: string, from: Date = new Date(SLOT_GAP_REFERENCE_MS)): number {
   if (schedule.kind === "rate") return schedule.intervalMs;
   const first = nextSlot(schedule, from, timeZone);
   if (first === undefined) return longestGapMs(schedule);
