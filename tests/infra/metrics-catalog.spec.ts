@@ -8,6 +8,7 @@ import { handler as backupHandler } from "../../handlers/backup";
 import { handler as cleanupHandler } from "../../handlers/cleanup";
 import { handler as copyHandler } from "../../handlers/copy";
 import { handler as drillHandler } from "../../handlers/drill";
+import { handler as reportHandler } from "../../handlers/report";
 import { cataloguedMetric, cataloguedMetrics, metricSet, METRICS_NAMESPACE, watchedMetric } from "../../handlers/lib/metrics";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backupEnv } from "../helpers/backup-setup";
@@ -21,6 +22,7 @@ import { DR, PRIMARY, cleanupContext, cleanupEnv } from "../helpers/cleanup-setu
 import { deployStack } from "../helpers/deploy";
 import { DR as DRILL_REGION, drillEnv, drRegion, passedReportEvent } from "../helpers/drill-setup";
 import { ofType } from "../helpers/resources";
+import { addSource, PRIMARY as REPORT_REGION, reportEnv } from "../helpers/report-setup";
 import { ROOT, stackFiles } from "../helpers/stacks";
 import { thrown } from "../helpers/thrown";
 
@@ -73,7 +75,8 @@ describe("metrics catalog", () => {
       const copying = result.config.plans.some((p) => p.copyToDr);
       // The drill's per-plan alarms come with its machine (always deployed); the overdue alarm with its schedule.
       const drilling = ["DrillFailures", "DrillRestoreSeconds", "DrillRecoveryPointAgeSeconds", ...(result.config.drill.enabled ? ["DrillOverdue"] : [])];
-      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed", ...drilling].sort());
+      // The coverage check's missed-backup alarm, one per plan.
+      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed", ...drilling, "SourcesOutOfPolicy"].sort());
       for (const a of ours) {
         const metric = cataloguedMetric(a.metricName ?? "");
         expect(Object.keys(a.dimensions ?? {}).sort(), a.metricName).to.deep.equal([...metric.dimensions].sort());
@@ -122,9 +125,24 @@ describe("metrics catalog", () => {
         await drillHandler(passedReportEvent(), lambdaContext());
         return drillHandler({ step: "watch" }, lambdaContext());
       });
+      // The report function: the coverage check (coverage, per plan) and the daily report (coverage and unselected);
+      // a gold instance never backed up, and a database no plan selects.
+      await run(
+        "report",
+        (fake) => {
+          addSource(fake, "ec2", "gold", new Date(Date.now() - 30 * 86_400_000), "web-1");
+          addSource(fake, "rds", null, new Date(Date.now() - 30 * 86_400_000), "legacy-db");
+        },
+        reportEnv(),
+        REPORT_REGION,
+        async () => {
+          await reportHandler({ step: "coverage" }, lambdaContext());
+          return reportHandler({ step: "report" }, lambdaContext());
+        },
+      );
     });
 
-    for (const fn of ["backup", "copy", "cleanup", "drill"] as const) {
+    for (const fn of ["backup", "copy", "cleanup", "drill", "report"] as const) {
       it(`${fn}: only catalogued metrics of the ${fn} function, in ${METRICS_NAMESPACE}, with their units and exactly their dimensions`, () => {
         const docs = emitted.get(fn) ?? [];
         expect(docs).to.have.length.above(0);
