@@ -12,6 +12,7 @@ import type { BackupDrConfig } from "./config";
 import { COVERAGE_ALARM_PERIODS, checkPeriodMinutes, coverageDetectionMinutes, reportOptions, type ProtectedBucket } from "./config-report";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { reportStatements } from "./iam-report";
+import { watchdogAlarm } from "./alarms";
 
 /** Each step reads every source's points in both regions; the report also renders and writes two files. */
 export const REPORT_FUNCTION_TIMEOUT_SECONDS = 900;
@@ -94,24 +95,22 @@ export class Report extends pulumi.ComponentResource {
     const period = checkPeriodMinutes(report) * 60;
     const delay = coverageDetectionMinutes(report);
     for (const plan of config.plans) {
-      new aws.cloudwatch.MetricAlarm(
+      // A check that stops running is as bad as a missed backup (missing data breaches).
+      watchdogAlarm(
         `${name}-out-of-policy-${plan.name}`,
         {
-          alarmDescription:
+          description:
             `backup-dr ${config.stackTag}: plan ${plan.name} has sources without a recent enough recovery point (a missed or failed backup, a disabled schedule, ` +
             `a source never backed up${plan.copyToDr ? ", a missing DR copy" : ""}), or the coverage check stopped running; alarms at most ${delay} minutes after a missed slot. ` +
             `Run the report function with {"step":"coverage"} to list the sources, or read the latest report under ${REPORT_FOLDER}/.`,
-          ...watchedMetric("SourcesOutOfPolicy", { Plan: plan.name }),
+          metric: watchedMetric("SourcesOutOfPolicy", { Plan: plan.name }),
           statistic: "Maximum",
           period,
           evaluationPeriods: COVERAGE_ALARM_PERIODS,
           datapointsToAlarm: COVERAGE_ALARM_PERIODS,
           threshold: 0,
           comparisonOperator: "GreaterThanThreshold",
-          // A check that stops running is as bad as a missed backup.
-          treatMissingData: "breaching",
-          alarmActions: [args.topicArn],
-          okActions: [args.topicArn],
+          topicArn: args.topicArn,
         },
         parent,
       );
