@@ -1,5 +1,5 @@
 // How a recovery point's snapshots are encrypted (RecoveryPoint.encryption), read from the snapshots as listed: the one
-// definition the ec2 and database point listings share.
+// definition every kind's point listing shares.
 import type { SnapshotRecord } from "../copy/types";
 import type { RecoveryPoint } from "../restore/contract";
 

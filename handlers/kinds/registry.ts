@@ -82,9 +82,7 @@ export function reportKinds(): readonly ReportKind[] {
   return REPORT;
 }
 
-/** The report facet of the kind a plan's `resources` entry names. */
+/** The report facet of the kind a plan's `resources` entry names (every kind has one). */
 export function reportKind(name: ResourceKind): ReportKind {
-  const found = REPORT.find((k) => k.name === name);
-  if (found === undefined) throw new Error(`no resource kind called ${name} can be reported`);
-  return found;
+  return KIND_MODULES[name].report;
 }

@@ -56,7 +56,7 @@ export const METRIC_SETS = {
     dimensions: ["Plan"],
     metrics: { SourcesChecked: "Count", SourcesOutOfPolicy: "Count" },
   },
-  /** One per daily report, for the primary region: EC2 instances, DB instances and clusters no plan of the stack selects. */
+  /** One per daily report, for the primary region: resources of every kind no plan of the stack selects. */
   unselected: {
     function: "report",
     dimensions: ["Region"],

@@ -120,7 +120,7 @@ export interface ReportOptions {
 export interface InventoryItem {
   kind: ResourceKind;
   id: string;
-  /** The Name tag (EC2) or identifier, for people. */
+  /** The Name tag of a machine, or the identifier of a database, for people. */
   name?: string;
   /** The value of its selection tag (backup-dr:selectionTagKey), when it has one. */
   selection?: string;

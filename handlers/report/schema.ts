@@ -53,9 +53,9 @@ export const sourceCoverageSchema = z.object({
   plan: z.string(),
   kind,
   source: z.string(),
-  /** The resource's Name tag (EC2) or identifier, for people. */
+  /** The Name tag of a machine, or the identifier of a database, for people. */
   name: z.string().optional(),
-  /** When the resource was created (EC2 LaunchTime, DB create time), when the region says. */
+  /** When the resource was created (the kind's own creation time), when the region says. */
   createdAt: isoInstant.optional(),
   primary: regionCoverageSchema,
   /** Present when the plan copies to DR. */

@@ -61,10 +61,6 @@ export function readReportSettings(env: Env): ReportSettings {
   if (lambdaRegion !== undefined && lambdaRegion !== "" && lambdaRegion !== primaryRegion) {
     throw invalidSettingError("BACKUP_DR_PRIMARY_REGION", `the function runs in ${lambdaRegion} (AWS_REGION) but is set up for ${primaryRegion}; the report function runs in the primary region`);
   }
-  const topicArn = requireSetting(env, "BACKUP_DR_TOPIC_ARN");
-  const topic = TOPIC_ARN.exec(topicArn);
-  if (!topic) throw invalidSettingError("BACKUP_DR_TOPIC_ARN", `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${topicArn}"`);
-  if (topic[1] !== primaryRegion) throw invalidSettingError("BACKUP_DR_TOPIC_ARN", `the topic is in ${topic[1]}, but the report runs in the primary region ${primaryRegion}; use the topic of ${primaryRegion}`);
   return {
     stackTag,
     plans,
@@ -75,7 +71,7 @@ export function readReportSettings(env: Env): ReportSettings {
     drKeyArn: keyArn(env, "BACKUP_DR_DR_KEY_ARN", drRegion),
     vaultBucket: bucket(env, "BACKUP_DR_VAULT_BUCKET"),
     drVaultBucket: bucket(env, "BACKUP_DR_DR_VAULT_BUCKET"),
-    topicArn,
+    topicArn: topicArn(env, "BACKUP_DR_TOPIC_ARN", primaryRegion),
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     options: parseReportOptions(jsonSetting(env, REPORT_SETTING)),
   };
@@ -92,6 +88,14 @@ function keyArn(env: Env, name: string, inRegion: string): string {
   const key = KMS_KEY_ARN.exec(value);
   if (!key) throw invalidSettingError(name, `expected a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>), got "${value}"`);
   if (key[1] !== inRegion) throw invalidSettingError(name, `the key is in ${key[1]}, but it is the key of ${inRegion}; use a key of ${inRegion}`);
+  return value;
+}
+
+function topicArn(env: Env, name: string, inRegion: string): string {
+  const value = requireSetting(env, name);
+  const topic = TOPIC_ARN.exec(value);
+  if (!topic) throw invalidSettingError(name, `expected an SNS topic ARN (arn:aws:sns:<region>:<account>:<name>), got "${value}"`);
+  if (topic[1] !== inRegion) throw invalidSettingError(name, `the topic is in ${topic[1]}, but the report runs in the primary region ${inRegion}; use the topic of ${inRegion}`);
   return value;
 }
 

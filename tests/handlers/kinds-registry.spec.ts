@@ -15,8 +15,9 @@ const OPERATIONS = {
   cleanup: ["listForCleanup", "isComplete", "deleteSnapshot"],
   restore: ["mayBeSource", "mayBePoint", "listPoints", "readPoint", "missing", "start", "poll", "validate", "findCreated"],
   drill: ["deleteRestored"],
+  report: ["inventory", "listPoints"],
 } as const;
-const ERROR_LISTS = { backup: ["sourceGone"], copy: ["snapshotGone"], cleanup: ["snapshotGone", "snapshotInUse"], restore: [], drill: [] } as const;
+const ERROR_LISTS = { backup: ["sourceGone"], copy: ["snapshotGone"], cleanup: ["snapshotGone", "snapshotInUse"], restore: [], drill: [], report: [] } as const;
 
 describe("resource kinds: one registry over the one list of names", () => {
   it("has exactly the kinds of RESOURCE_KINDS, in its order, each facet naming its kind and its snapshots", () => {

@@ -7,10 +7,12 @@ import type { ResourceKind } from "../../handlers/catalog";
 import type { CoverageResult } from "../../handlers/report/contract";
 import { runReportStep } from "../../handlers/report/run";
 import { assessCoverage } from "../../handlers/report/coverage-step";
+import { coverage } from "../../handlers/report/coverage";
 import { sourceCoverageSchema, unselectedSchema, planSummarySchema } from "../../handlers/report/schema";
+import type { RecoveryPoint } from "../../handlers/restore/contract";
 import { FakeAws } from "../helpers/aws-fake";
 import { AwsFault } from "../helpers/aws-wire";
-import { DR, PRIMARY, PRIMARY_KEY_ARN, SELECTION_KEY, addSource, backUp, coverageMetrics, reportDeps, reportSettings, slotsEvery } from "../helpers/report-setup";
+import { DR, DR_KEY_ARN, PRIMARY, PRIMARY_KEY_ARN, REPORT_OPTIONS, SELECTION_KEY, addSource, backUp, coverageMetrics, reportDeps, reportSettings, slotsEvery } from "../helpers/report-setup";
 
 const NOW = new Date("2026-12-01T12:10:00Z");
 const LONG_AGO = new Date("2026-10-01T00:00:00Z");
@@ -247,5 +249,68 @@ describe("report coverage", () => {
     expect(first.outOfPolicy).to.equal(4);
     const actions = [...new Set(fake.calls.map((c) => c.action))].sort();
     expect(actions.filter((a) => !/^(Describe|List|Get)/.test(a)), `actions called: ${actions.join(", ")}`).to.deep.equal([]);
+  });
+
+  it("transient faults beneath the SDK (throttling, 5xx, timeouts) are retried: the answer is the fault-free one", async () => {
+    const fake = new FakeAws();
+    fake.pageCap.ec2 = 2;
+    fake.pageCap.rds = 1;
+    buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 0 || slot.getTime() < Date.parse("2026-12-01T06:00:00Z"), copy: true }));
+    const clean = await coverageAt(fake, NOW);
+    const injector = fake.injectFaults({ rate: 0.2, kinds: ["throttle", "500", "503", "timeout"], seed: 19 });
+    const faulty = await coverageAt(fake, NOW);
+    fake.injectFaults(undefined);
+    expect(fake.calls.filter((c) => c.fault !== undefined).length, "faults were injected").to.be.above(5);
+    expect(injector).to.not.equal(undefined);
+    expect({ ...faulty, checkedAt: clean.checkedAt }).to.deep.equal(clean);
+    expect(clean.outOfPolicy).to.equal(1);
+  });
+
+  it("a kind's inventory unreadable: its sources come from this stack's points, unknown in the primary region, and count", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake, NOW);
+    fake.permanent = (call) => (call.region === PRIMARY && call.action === "DescribeDBInstances" ? new AwsFault("AccessDenied", 403, "User is not authorized to perform: rds:DescribeDBInstances") : undefined);
+    const assessment = await assessCoverage(reportDeps(fake, () => NOW), reportSettings());
+    expect(assessment.errors.map((e) => [e.where, e.name])).to.deep.equal([[`${PRIMARY} rds`, "AccessDenied"]]);
+    const db = assessment.sources.find((s) => s.source === fleet.gold[2].id);
+    expect(db && sourceCoverageSchema.parse(db)).to.deep.include({ plan: "gold", kind: "rds", outOfPolicy: true, reasons: [`Primary region ${PRIMARY}: its resources could not be read (see errors).`] });
+    expect([db?.primary.status, db?.dr?.status]).to.deep.equal(["unknown", "ok"]);
+    expect(assessment.sources.filter((s) => s.outOfPolicy).map((s) => s.source)).to.deep.equal([fleet.gold[2].id]);
+    expect(assessment.unselected.map((u) => u.kind), "the unreadable kind's resources are not called unselected").to.not.include("rds");
+  });
+
+  it("coverage alone: the newest point by when it was taken, not by listing order; incomplete points and copies in the primary region do not count; no creation time means never backed up", () => {
+    const settings = reportSettings();
+    const p = (id: string, taken: string, fields: Partial<RecoveryPoint> = {}): RecoveryPoint => ({ kind: "ec2", region: PRIMARY, source: "i-0a", id, snapshotIds: [id], plan: "gold", tier: "hourly", taken, origin: "backup", completed: true, encryption: { encrypted: true, kmsKeyIds: [PRIMARY_KEY_ARN] }, ...fields });
+    const result = coverage({
+      plans: settings.plans,
+      collected: {
+        inventory: [{ kind: "ec2", id: "i-0a", selection: "gold", createdAt: LONG_AGO.toISOString() }, { kind: "ec2", id: "i-0b", selection: "gold" }],
+        points: {
+          primary: [
+            p("snap-old", "2026-12-01T00:02:00Z"),
+            p("snap-new", "2026-12-01T06:02:00.000+00:00", { tier: "daily" }),
+            p("snap-incomplete", "2026-12-01T12:02:00Z", { completed: false }),
+            p("snap-copy", "2026-12-01T12:03:00Z", { origin: "copy" }),
+          ],
+          dr: [p("snap-dr", "2026-12-01T06:02:00Z", { region: DR, origin: "copy", encryption: { encrypted: true, kmsKeyIds: [DR_KEY_ARN] } })],
+        },
+        inventoryFailed: [],
+        pointsFailed: { primary: [], dr: [] },
+        errors: [],
+      },
+      now: NOW,
+      options: REPORT_OPTIONS,
+      selectionTagKey: settings.selectionTagKey,
+      regions: { primary: PRIMARY, dr: DR },
+      keys: { primary: PRIMARY_KEY_ARN, dr: DR_KEY_ARN },
+    });
+    const [a, b] = result.sources.map((s) => sourceCoverageSchema.parse(s));
+    expect(a.primary).to.deep.include({ status: "ok", ageSeconds: 6 * 3600 + 8 * 60, pointsByTier: { hourly: 1, daily: 1, weekly: 0, monthly: 0, yearly: 0 } });
+    expect(a.primary.lastPoint).to.deep.include({ id: "snap-new", taken: "2026-12-01T06:02:00.000Z" });
+    expect(a.dr).to.deep.include({ status: "ok" });
+    expect(a.dr?.lastPoint).to.deep.include({ id: "snap-dr", customerKey: true });
+    expect([b.primary.status, b.dr?.status, b.outOfPolicy]).to.deep.equal(["never-backed-up", "never-backed-up", true]);
+    expect(result.plans.map((x) => [x.name, x.sources, x.outOfPolicy])).to.deep.equal([["gold", 2, 1], ["silver", 0, 0]]);
   });
 });

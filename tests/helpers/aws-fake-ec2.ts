@@ -47,7 +47,11 @@ export function instanceItemXml(i: FakeInstance): string {
   const devices = i.volumes.map((v) => el("item", leaf("deviceName", v.device), el("ebs", leaf("volumeId", v.id), leaf("status", "attached"), leaf("deleteOnTermination", true))));
   const groups = el("groupSet", ...i.securityGroupIds.map((g) => el("item", leaf("groupId", g), leaf("groupName", `group-${g.slice(-2)}`))));
   const machine = [leaf("instanceType", i.instanceType), leaf("architecture", i.architecture), leaf("rootDeviceName", i.volumes[0]?.device), leaf("rootDeviceType", "ebs"), leaf("virtualizationType", i.virtualizationType), leaf("bootMode", i.bootMode), leaf("currentInstanceBootMode", i.bootMode), el("placement", leaf("availabilityZone", i.zone)), leaf("subnetId", i.subnetId), groups];
-  return el("item", leaf("instanceId", i.id), leaf("imageId", i.imageId), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), leaf("launchTime", i.launchTime?.toISOString()), leaf("privateIpAddress", i.privateIp), ...machine, el("blockDeviceMapping", ...devices), tagSet(i.tags));
+  // The primary network interface (device index 0) stays attached from the first launch: its attach time is when the
+  // instance was first launched (AWS's own advice; LaunchTime moves on every start).
+  const firstLaunch = i.firstLaunchTime ?? i.launchTime;
+  const primaryInterface = firstLaunch === undefined ? undefined : el("networkInterfaceSet", el("item", leaf("networkInterfaceId", `eni-${i.id.slice(2)}`), leaf("subnetId", i.subnetId), el("attachment", leaf("attachmentId", `eni-attach-${i.id.slice(2)}`), leaf("deviceIndex", 0), leaf("status", "attached"), leaf("attachTime", firstLaunch.toISOString()), leaf("deleteOnTermination", true))));
+  return el("item", leaf("instanceId", i.id), leaf("imageId", i.imageId), el("instanceState", leaf("code", STATE_CODES[i.state]), leaf("name", i.state)), leaf("privateIpAddress", i.privateIp), leaf("launchTime", i.launchTime?.toISOString()), ...machine, el("blockDeviceMapping", ...devices), primaryInterface, tagSet(i.tags));
 }
 
 function instanceXml(region: RegionState, i: FakeInstance): string {
@@ -117,7 +121,8 @@ function createSnapshots(params: Params, region: RegionState): FakeSnapshot[] {
   const created = volumes.map((v) => {
     const tags = { ...(copyFromVolume ? v.tags : {}), ...specTags };
     if (Object.keys(tags).length > 50) throw new AwsFault("TagLimitExceeded", 400, "The maximum number of tags for a snapshot (50) was exceeded.");
-    return { id: region.nextId("snap"), volumeId: v.id, state: "pending" as const, description: params.get("Description") ?? "", tags, startTime: new Date() };
+    // A snapshot of an encrypted volume is encrypted with the volume's key.
+    return { id: region.nextId("snap"), volumeId: v.id, state: "pending" as const, description: params.get("Description") ?? "", tags, startTime: new Date(), ...(v.encrypted === true ? { encrypted: true, kmsKeyId: v.kmsKeyId } : {}) };
   });
   for (const s of created) region.snapshots.set(s.id, s);
   return created;

@@ -38,8 +38,15 @@ function page<T>(items: T[], params: Params, cap: number): { items: T[]; marker?
 const tagList = (tags: Tags) => el("TagList", ...Object.entries(tags).map(([k, v]) => el("Tag", leaf("Key", k), leaf("Value", v))));
 
 function snapshotXml(element: string, s: FakeDbSnapshot, idName: string, sourceName: string): string {
-  return el(element, leaf(idName, s.id), leaf(sourceName, s.source), leaf("Status", s.status), leaf("SnapshotType", "manual"), tagList(s.tags));
+  const encrypted = element === "DBSnapshot" ? "Encrypted" : "StorageEncrypted";
+  return el(element, leaf(idName, s.id), leaf(sourceName, s.source), leaf("Status", s.status), leaf("SnapshotType", "manual"), leaf(encrypted, s.encrypted ?? false), leaf("KmsKeyId", s.kmsKeyId), tagList(s.tags));
 }
+
+/** A snapshot of the database is encrypted with the database's key (AWS: the snapshot keeps its source's encryption). */
+const encryptionOf = (db: FakeDbInstance | FakeDbCluster) => (db.encrypted === true ? { encrypted: true, kmsKeyId: db.kmsKeyId } : {});
+
+/** StorageEncrypted and KmsKeyId of a DB instance or cluster, as its description carries them. */
+const storageXml = (db: FakeDbInstance | FakeDbCluster) => [leaf("StorageEncrypted", db.encrypted ?? false), leaf("KmsKeyId", db.encrypted === true ? db.kmsKeyId : undefined)];
 
 const vpcGroups = (ids: string[] | undefined) => (ids === undefined ? undefined : el("VpcSecurityGroups", ...ids.map((g) => el("VpcSecurityGroupMembership", leaf("VpcSecurityGroupId", g), leaf("Status", "active")))));
 
@@ -60,8 +67,9 @@ export function dbInstanceXml(region: RegionState, d: FakeDbInstance): string {
     d.subnetGroup === undefined ? undefined : el("DBSubnetGroup", leaf("DBSubnetGroupName", d.subnetGroup)),
     vpcGroups(d.securityGroupIds),
     leaf("DBInstanceArn", `arn:aws:rds:${region.name}:${region.accountId}:db:${d.id}`),
+    leaf("InstanceCreateTime", d.createdAt?.toISOString()),
+    ...storageXml(d),
     leaf("DeletionProtection", d.deletionProtection ?? false),
-    leaf("InstanceCreateTime", d.created?.toISOString()),
     tagList(d.tags),
   );
 }
@@ -81,8 +89,9 @@ export function dbClusterXml(region: RegionState, c: FakeDbCluster): string {
     vpcGroups(c.securityGroupIds),
     el("DBClusterMembers", ...members),
     leaf("DBClusterArn", `arn:aws:rds:${region.name}:${region.accountId}:cluster:${c.id}`),
+    leaf("ClusterCreateTime", c.createdAt?.toISOString()),
+    ...storageXml(c),
     leaf("DeletionProtection", c.deletionProtection ?? false),
-    leaf("ClusterCreateTime", c.created?.toISOString()),
     tagList(c.tags),
   );
 }
@@ -113,7 +122,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
       if (db.clusterId !== undefined || !["available", "storage-optimization"].includes(db.status)) {
         throw new AwsFault("InvalidDBInstanceState", 400, `Cannot create a snapshot of DB instance ${source} in state ${db.status}${db.clusterId ? " (member of a cluster)" : ""}.`);
       }
-      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")) };
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")), ...encryptionOf(db) };
       region.dbSnapshots.set(snapshot.id, snapshot);
       return snapshotXml("DBSnapshot", snapshot, "DBSnapshotIdentifier", "DBInstanceIdentifier");
     }
@@ -125,7 +134,7 @@ export function rdsAction(action: string, params: Params, region: RegionState, c
       const cluster = region.dbClusters.get(source);
       if (!cluster) throw new AwsFault("DBClusterNotFoundFault", 404, `DBCluster ${source} not found.`);
       if (cluster.status !== "available") throw new AwsFault("InvalidDBClusterStateFault", 400, `DBCluster ${source} is in state ${cluster.status}.`);
-      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")) };
+      const snapshot = { id: id.toLowerCase(), source, status: "creating", tags: checkRdsTags(tagsParam(params, "Tags")), ...encryptionOf(cluster) };
       region.dbClusterSnapshots.set(snapshot.id, snapshot);
       return snapshotXml("DBClusterSnapshot", snapshot, "DBClusterSnapshotIdentifier", "DBClusterIdentifier");
     }

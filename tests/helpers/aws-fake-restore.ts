@@ -279,6 +279,7 @@ function runInstances({ params, region }: ActionContext): string {
     securityGroupIds: groups,
     imageId,
     privateIp: `10.0.${(region.instances.size % 250) + 1}.${(Number.parseInt(id.slice(-4), 16) % 250) + 2}`,
+    launchTime: new Date(),
   };
   region.instances.set(id, instance);
   if (profile !== undefined) tables.profiles.set(id, profile);

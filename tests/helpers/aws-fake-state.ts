@@ -8,6 +8,9 @@ export interface FakeVolume {
   id: string;
   device: string;
   tags: Tags;
+  /** Unencrypted when absent; an encrypted volume's snapshots carry its key (kmsKeyId: a key ARN, as AWS returns it). */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface FakeInstance {
@@ -28,8 +31,10 @@ export interface FakeInstance {
   privateIp?: string;
   /** DisableApiTermination: TerminateInstances is refused while on. */
   terminationProtected?: boolean;
-  /** DescribeInstances' LaunchTime (the report's creation time); left out of the answer when undefined. */
+  /** LaunchTime: when it was last launched (a stop and start moves it). */
   launchTime?: Date;
+  /** When it was first launched: the primary network interface's attach time (launchTime when absent). */
+  firstLaunchTime?: Date;
 }
 
 export interface FakeSnapshot {
@@ -66,8 +71,11 @@ export interface FakeDbInstance {
   securityGroupIds?: string[];
   /** DeleteDBInstance is refused while on. */
   deletionProtection?: boolean;
-  /** DescribeDBInstances' InstanceCreateTime; left out of the answer when undefined. */
-  created?: Date;
+  /** InstanceCreateTime (AWS leaves it out while the instance is being created). */
+  createdAt?: Date;
+  /** StorageEncrypted and KmsKeyId: its snapshots carry them. Unencrypted when absent. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface FakeDbCluster {
@@ -82,8 +90,11 @@ export interface FakeDbCluster {
   securityGroupIds?: string[];
   /** DeleteDBCluster is refused while on. */
   deletionProtection?: boolean;
-  /** DescribeDBClusters' ClusterCreateTime; left out of the answer when undefined. */
-  created?: Date;
+  /** ClusterCreateTime. */
+  createdAt?: Date;
+  /** StorageEncrypted and KmsKeyId: its snapshots carry them. Unencrypted when absent. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface FakeDbSnapshot {
@@ -91,6 +102,9 @@ export interface FakeDbSnapshot {
   source: string;
   status: string;
   tags: Tags;
+  /** Encrypted (DB) / StorageEncrypted (cluster) and KmsKeyId: a backup gets its database's, a copy the key it was copied with. */
+  encrypted?: boolean;
+  kmsKeyId?: string;
 }
 
 export interface FakeMessage {
@@ -122,20 +136,20 @@ export class RegionState {
     const id = this.nextId("i");
     const volumes = volumeTags.map((t, i) => ({ id: this.nextId("vol"), device: i === 0 ? "/dev/xvda" : `/dev/sd${String.fromCharCode(102 + i)}`, tags: t }));
     const zone = `${this.name}a`;
-    const instance = { id, state, tags, volumes, instanceType: "m5.large", architecture: "x86_64", bootMode: "uefi", virtualizationType: "hvm", zone, subnetId: "subnet-0a1b2c3d4e5f60708", securityGroupIds: ["sg-0a1b2c3d4e5f60701", "sg-0a1b2c3d4e5f60702"] };
+    const instance = { id, state, tags, volumes, instanceType: "m5.large", architecture: "x86_64", bootMode: "uefi", virtualizationType: "hvm", zone, subnetId: "subnet-0a1b2c3d4e5f60708", securityGroupIds: ["sg-0a1b2c3d4e5f60701", "sg-0a1b2c3d4e5f60702"], launchTime: new Date() };
     this.instances.set(id, instance);
     return instance;
   }
 
   addDbInstance(id: string, status: string, tags: Tags, clusterId?: string): FakeDbInstance {
     const writer = clusterId !== undefined && ![...this.dbInstances.values()].some((d) => d.clusterId === clusterId && d.writer === true);
-    const db = { id, status, engine: clusterId ? "aurora-postgresql" : "postgres", clusterId, tags, engineVersion: "16.4", instanceClass: clusterId ? "db.r6g.large" : "db.m6g.large", port: 5432, multiAz: clusterId === undefined, storageType: clusterId ? "aurora" : "gp3", ...(writer ? { writer } : {}) };
+    const db = { id, status, engine: clusterId ? "aurora-postgresql" : "postgres", clusterId, tags, engineVersion: "16.4", instanceClass: clusterId ? "db.r6g.large" : "db.m6g.large", port: 5432, multiAz: clusterId === undefined, storageType: clusterId ? "aurora" : "gp3", ...(writer ? { writer } : {}), createdAt: new Date() };
     this.dbInstances.set(id, db);
     return db;
   }
 
   addDbCluster(id: string, status: string, tags: Tags): FakeDbCluster {
-    const cluster = { id, status, engine: "aurora-postgresql", tags, engineVersion: "16.4", port: 5432 };
+    const cluster = { id, status, engine: "aurora-postgresql", tags, engineVersion: "16.4", port: 5432, createdAt: new Date() };
     this.dbClusters.set(id, cluster);
     return cluster;
   }

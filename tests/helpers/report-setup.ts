@@ -86,8 +86,8 @@ export function addSource(fake: FakeAws, kind: ResourceKind, selection: string |
     return instance.id;
   }
   const id = name ?? `${kind === "rds" ? "db" : "cluster"}-${region.nextId("x").slice(-5)}`;
-  if (kind === "rds") region.addDbInstance(id, "available", tags).created = created;
-  else region.addDbCluster(id, "available", tags).created = created;
+  if (kind === "rds") region.addDbInstance(id, "available", tags).createdAt = created;
+  else region.addDbCluster(id, "available", tags).createdAt = created;
   return id;
 }
 
