@@ -10,9 +10,8 @@ import type { CoverageResult } from "../../handlers/report/contract";
 import { readReportSettings } from "../../handlers/report/settings";
 import { archiveFiles, loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
 import { zippedBytes } from "../../tools/bench-artifact/zip";
-import { FakeAws } from "../helpers/aws-fake";
-import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import type { FakeAws } from "../helpers/aws-fake";
+import { invokeAgainstFake } from "./archive-run";
 import { deployStack, type Deployed } from "../helpers/deploy";
 import { lambdaContext } from "../helpers/lambda-context";
 import { DR, PRIMARY, addSource, backUp, reportEnv } from "../helpers/report-setup";
@@ -37,17 +36,10 @@ function fleet(fake: FakeAws): void {
   addSource(fake, "rds", "gold", new Date(now - 48 * HOUR), "orders-db");
 }
 
-/** Runs `invoke` against a fresh fake AWS (both regions, `setup` applied) over HTTP, with `env`'s settings. */
+/** Runs `invoke` against a fresh fake AWS (both regions, `setup` applied) over HTTP, with `env`'s settings; calls sorted. */
 async function inFake<T>(env: Record<string, string | undefined>, setup: (fake: FakeAws) => void, invoke: () => Promise<T>) {
-  const fake = new FakeAws();
-  setup(fake);
-  const server = await startFakeServer(fake);
-  try {
-    const outcome = await invokeIsolated({ ...env, ...fakeEndpointEnv(server, PRIMARY) }, invoke);
-    return { outcome, calls: fake.calls.map((c) => `${c.region} ${c.action}`).sort() };
-  } finally {
-    await server.close();
-  }
+  const { outcome, calls } = await invokeAgainstFake(env, PRIMARY, setup, invoke);
+  return { outcome, calls: [...calls].sort() };
 }
 
 describe("report function archive (dev: serialized, written, required, invoked)", function () {
