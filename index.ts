@@ -23,3 +23,5 @@ export const restoreFunctionArns = stack.restoreFunctionArns;
 export const drillStateMachineArn = stack.drillStateMachineArn;
 export const drillRegion = stack.drillRegion;
 export const drillFunctionArn = stack.drillFunctionArn;
+export const reportFunctionArn = stack.reportFunctionArn;
+export const dashboardUrl = stack.dashboardUrl;

@@ -36,6 +36,8 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
 
 export class Backup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
 
   constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:backup:Backup", name, {}, opts);
@@ -69,6 +71,7 @@ export class Backup extends pulumi.ComponentResource {
       })),
       this,
     );
+    this.fn = fn;
     this.functionArn = fn.functionArn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

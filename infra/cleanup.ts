@@ -32,6 +32,8 @@ export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inp
 
 export class Cleanup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
 
   constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:cleanup:Cleanup", name, {}, opts);
@@ -85,6 +87,7 @@ export class Cleanup extends pulumi.ComponentResource {
         );
       }
     }
+    this.fn = fn;
     this.functionArn = fn.functionArn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

@@ -8,6 +8,8 @@ import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, 
 import { OWN_BUCKET_PREFIX } from "./bucket";
 import type { MachineRestoreMode } from "../handlers/restore/contract";
 import type { RegionRole } from "../handlers/restore/settings";
+import { REPORT_NOTIFY_ON, type ReportNotifyOn } from "../handlers/report/contract";
+import { longestSlotGapMs } from "../handlers/lib/slot-gap";
 import {
   LOG_RETENTION_DAYS,
   INSTANCE_TYPE_MSG,
@@ -55,6 +57,7 @@ export const KEYS = {
   allowNoDrCopy: "backup-dr:allowNoDrCopy",
   restore: "backup-dr:restore",
   drill: "backup-dr:drill",
+  report: "backup-dr:report",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -72,6 +75,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.allowNoDrCopy,
   KEYS.restore,
   KEYS.drill,
+  KEYS.report,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -308,6 +312,57 @@ const drill = record(
   if (fires !== undefined) ctx.addIssue({ code: "custom", path: ["schedule"], message: `expected a schedule that fires within a year: ${fires}` });
 });
 
+/** The report's bounds (docs/configuration.md `backup-dr:report`). */
+export const REPORT_BOUNDS = {
+  graceMinutes: { min: 0, max: 1440, fallback: 30 },
+  /** The minimum-frequency control: up to a year between backups. */
+  requiredFrequencyHours: { min: 1, max: 8784, fallback: 24 },
+  /** The minimum-retention control: up to 100 years. */
+  requiredRetentionDays: { min: 1, max: 36525, fallback: 7 },
+  /**
+   * The coverage check's longest gap between runs, in minutes: at least 5 (each check reads every source's points in
+   * both regions), at most a day (its alarm's two periods stay within CloudWatch's evaluation range).
+   */
+  checkGapMinutes: { min: 5, max: 1440 },
+} as const;
+
+/** The coverage check's default schedule (every 15 minutes) and the daily report's (06:00). */
+export const REPORT_DEFAULT_CHECK_SCHEDULE = "rate(15 minutes)";
+export const REPORT_DEFAULT_SCHEDULE = "cron(0 6 * * ? *)";
+const REPORT_DEFAULT_NOTIFY_ON: ReportNotifyOn = "outOfPolicy";
+
+/** The longest gap between a schedule's runs in minutes (rounded up), when the expression and zone are valid. */
+export function scheduleGapMinutes(expression: unknown, timezone: unknown): number | undefined {
+  const schedule = scheduleOf(expression);
+  if (schedule === undefined || typeof timezone !== "string" || !isTimeZoneName(timezone)) return undefined;
+  return Math.ceil(longestSlotGapMs(schedule, timezone) / 60_000);
+}
+
+/** backup-dr:report: the coverage check and the daily compliance and cost report (handlers/report/contract.ts). */
+const report = record(
+  {
+    checkSchedule: scheduleExpression.default(REPORT_DEFAULT_CHECK_SCHEDULE),
+    schedule: scheduleExpression.default(REPORT_DEFAULT_SCHEDULE),
+    timezone: timeZone.default("UTC"),
+    graceMinutes: wholeNumber(REPORT_BOUNDS.graceMinutes.min, REPORT_BOUNDS.graceMinutes.max, "a whole number of minutes").default(REPORT_BOUNDS.graceMinutes.fallback),
+    notifyOn: oneOf(REPORT_NOTIFY_ON).default(REPORT_DEFAULT_NOTIFY_ON),
+    activateCostTags: bool.default(false),
+    requiredFrequencyHours: wholeNumber(REPORT_BOUNDS.requiredFrequencyHours.min, REPORT_BOUNDS.requiredFrequencyHours.max, "a whole number of hours").default(REPORT_BOUNDS.requiredFrequencyHours.fallback),
+    requiredRetentionDays: wholeNumber(REPORT_BOUNDS.requiredRetentionDays.min, REPORT_BOUNDS.requiredRetentionDays.max, "a whole number of days").default(REPORT_BOUNDS.requiredRetentionDays.fallback),
+  },
+  "a map with checkSchedule, schedule, timezone, graceMinutes, notifyOn, activateCostTags, requiredFrequencyHours, requiredRetentionDays",
+).superRefine((r, ctx) => {
+  for (const key of ["checkSchedule", "schedule"] as const) {
+    const fires = firesProblem(r[key], r.timezone);
+    if (fires !== undefined) ctx.addIssue({ code: "custom", path: [key], message: `expected a schedule that fires within a year: ${fires}` });
+  }
+  const gap = scheduleGapMinutes(r.checkSchedule, r.timezone);
+  const { min, max } = REPORT_BOUNDS.checkGapMinutes;
+  if (gap !== undefined && (gap < min || gap > max)) {
+    ctx.addIssue({ code: "custom", path: ["checkSchedule"], message: `expected a schedule whose runs are ${min} to ${max} minutes apart (this one's longest gap is ${gap} minutes)` });
+  }
+});
+
 const RESERVED_TAGS = new Set([TAG_STACK, TAG_ENVIRONMENT]);
 
 /** AWS allows 50 tags a resource; every resource also gets the stack's default tags, and a replica vault its replica-of. */
@@ -367,6 +422,7 @@ export const configSchema = z.strictObject(
       .default([]),
     [KEYS.restore]: restore.prefault({}),
     [KEYS.drill]: drill.prefault({}),
+    [KEYS.report]: report.prefault({}),
   },
   {
     error: (issue) =>

@@ -18,6 +18,8 @@ import type { NotifyOn } from "../handlers/lib/shared-settings";
 import type { MachineRestoreMode, RestoreNetwork } from "../handlers/restore/contract";
 import type { RegionRole } from "../handlers/restore/settings";
 import { drillConfig } from "./config-drill";
+import { reportConfig, type ReportConfig } from "./config-report";
+export type { ReportConfig } from "./config-report";
 
 export interface VaultLock {
   mode: "GOVERNANCE" | "COMPLIANCE" | "off";
@@ -143,6 +145,8 @@ export interface BackupDrConfig {
   restore: RestoreConfig;
   /** The scheduled DR drill. */
   drill: DrillConfig;
+  /** The coverage check (missed-backup alarm) and the daily compliance and cost report. */
+  report: ReportConfig;
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -205,6 +209,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     allowNoDrCopy: c[KEYS.allowNoDrCopy],
     restore: c[KEYS.restore],
     drill: drillConfig(c[KEYS.drill], c[KEYS.plans], c[KEYS.copy]),
+    report: reportConfig(c[KEYS.report]),
   };
 }
 

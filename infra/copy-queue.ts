@@ -21,6 +21,8 @@ export interface CopyQueueArgs {
 export class CopyQueue extends pulumi.ComponentResource {
   readonly queueArn: pulumi.Output<string>;
   readonly queueUrl: pulumi.Output<string>;
+  /** The dead-letter queue's name: runs that failed every receive wait there (the dashboard shows its depth). */
+  readonly deadLetterQueueName: pulumi.Output<string>;
 
   constructor(name: string, args: CopyQueueArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:copy:CopyQueue", name, {}, opts);
@@ -70,6 +72,7 @@ export class CopyQueue extends pulumi.ComponentResource {
     );
     this.queueArn = queue.arn;
     this.queueUrl = queue.url;
+    this.deadLetterQueueName = failed.name;
     this.registerOutputs({ queueArn: this.queueArn, queueUrl: this.queueUrl });
   }
 

@@ -12,6 +12,7 @@ import { COPY_MESSAGE_GROUP, CopyQueue } from "./copy-queue";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { queueConsumerStatements } from "./iam";
 import { copyStatements } from "./iam-snapshots";
+import { watchdogAlarm } from "./alarms";
 
 /** The completion events that start a copy, one EventBridge rule each. */
 export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {
@@ -53,6 +54,10 @@ export function copyEnvironment(config: BackupDrConfig, a: Pick<CopyArgs, "drKey
 
 export class Copy extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
+  /** The copy queue's dead-letter queue's name. */
+  readonly queueDeadLetterName: pulumi.Output<string>;
 
   constructor(name: string, args: CopyArgs, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:copy:Copy", name, {}, opts);
@@ -122,24 +127,24 @@ export class Copy extends pulumi.ComponentResource {
     // Each sweep publishes the age of the oldest backup still waiting; no data means no sweep ran, which is as bad.
     const period = config.copy.sweepMinutes * 60;
     for (const plan of config.plans.filter((p) => p.copyToDr)) {
-      new aws.cloudwatch.MetricAlarm(
+      watchdogAlarm(
         `${name}-lag-${plan.name}`,
         {
-          alarmDescription: `backup-dr ${config.stackTag}: a backup of plan ${plan.name} has waited more than ${config.copy.lagAlarmMinutes} minutes for its DR copy, or the copy sweep stopped running.`,
-          ...watchedMetric("OldestUncopiedAgeSeconds", { Plan: plan.name }),
+          description: `backup-dr ${config.stackTag}: a backup of plan ${plan.name} has waited more than ${config.copy.lagAlarmMinutes} minutes for its DR copy, or the copy sweep stopped running.`,
+          metric: watchedMetric("OldestUncopiedAgeSeconds", { Plan: plan.name }),
           statistic: "Maximum",
           period,
           evaluationPeriods: 2,
           threshold: config.copy.lagAlarmMinutes * 60,
           comparisonOperator: "GreaterThanThreshold",
-          treatMissingData: "breaching",
-          alarmActions: [args.topicArn],
-          okActions: [args.topicArn],
+          topicArn: args.topicArn,
         },
         { parent: this },
       );
     }
 
+    this.fn = fn;
+    this.queueDeadLetterName = queue.deadLetterQueueName;
     this.functionArn = fn.functionArn;
     this.registerOutputs({ functionArn: this.functionArn });
   }

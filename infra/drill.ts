@@ -7,6 +7,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DRILL_MANIFEST_FOLDER } from "../handlers/drill/contract";
 import { watchedMetric } from "../handlers/lib/metrics";
+import { watchdogAlarm } from "./alarms";
 import { drillMachineDefinition } from "./drill-machine";
 import { drillOptions } from "./drill-options";
 import { functionMachine } from "./function-machine";
@@ -53,6 +54,8 @@ export function drillEnvironment(args: Pick<DrillArgs, "config" | "region" | "ke
 
 export class Drill extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
   readonly stateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: DrillArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -111,20 +114,18 @@ export class Drill extends pulumi.ComponentResource {
         },
         parent,
       );
-      new aws.cloudwatch.MetricAlarm(
+      // A watch that stops running is overdue too (missing data breaches).
+      watchdogAlarm(
         `${name}-overdue`,
         {
-          alarmDescription: `backup-dr ${config.stackTag}: no DR drill has completed in ${region} since the drill schedule's last slot (${drill.schedule} ${drill.timezone}), or the daily watch stopped reporting; see the drill executions and runs/${DRILL_MANIFEST_FOLDER}/.`,
-          ...watchedMetric("DrillOverdue", { Region: region }),
+          description: `backup-dr ${config.stackTag}: no DR drill has completed in ${region} since the drill schedule's last slot (${drill.schedule} ${drill.timezone}), or the daily watch stopped reporting; see the drill executions and runs/${DRILL_MANIFEST_FOLDER}/.`,
+          metric: watchedMetric("DrillOverdue", { Region: region }),
           statistic: "Maximum",
           period: DAY_SECONDS,
           evaluationPeriods: 1,
           threshold: 1,
           comparisonOperator: "GreaterThanOrEqualToThreshold",
-          // A watch that stops running is overdue too.
-          treatMissingData: "breaching",
-          alarmActions: [args.topicArn],
-          okActions: [args.topicArn],
+          topicArn: args.topicArn,
         },
         parent,
       );
@@ -153,6 +154,7 @@ export class Drill extends pulumi.ComponentResource {
       perPlan("rpo", `a drill restored a point older than the RPO target of ${targets.rpoTargetMinutes} minutes`, watchedMetric("DrillRecoveryPointAgeSeconds", { Plan: plan }), "Maximum", targets.rpoTargetMinutes * 60);
     }
 
+    this.fn = fn;
     this.functionArn = fn.functionArn;
     this.stateMachineArn = machine.arn;
     this.registerOutputs({ functionArn: this.functionArn, stateMachineArn: this.stateMachineArn });

@@ -57,6 +57,8 @@ export class BackupDrFunction extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
   readonly functionName: pulumi.Output<string>;
   readonly deadLetterQueueArn: pulumi.Output<string>;
+  /** The on-failure queue's name (its CloudWatch QueueName dimension). */
+  readonly deadLetterQueueName: pulumi.Output<string>;
   private readonly context: FunctionContext;
 
   constructor(name: string, args: BackupDrFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -158,6 +160,7 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     this.functionArn = fn.arn;
     this.functionName = fn.name;
     this.deadLetterQueueArn = failures.arn;
+    this.deadLetterQueueName = failures.name;
     this.registerOutputs({ functionArn: this.functionArn, functionName: this.functionName, deadLetterQueueArn: this.deadLetterQueueArn });
   }
 

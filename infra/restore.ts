@@ -58,6 +58,8 @@ export function instanceProfileName(arn: string): string {
 
 export class RestoreRegion extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
+  /** The function (the dashboard shows its metrics and its on-failure queue). */
+  readonly fn: BackupDrFunction;
   readonly stateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: RestoreRegionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -102,6 +104,7 @@ export class RestoreRegion extends pulumi.ComponentResource {
       this,
     );
 
+    this.fn = fn;
     this.functionArn = fn.functionArn;
     this.stateMachineArn = machine.arn;
     this.registerOutputs({ functionArn: this.functionArn, stateMachineArn: this.stateMachineArn });

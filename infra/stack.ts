@@ -19,6 +19,9 @@ import { Drill, drillName } from "./drill";
 import { drillSampleCount } from "./config-drill";
 import { drillMachineTimeoutSeconds } from "./drill-machine";
 import { RestoreRegion, restoreName } from "./restore";
+import { Report } from "./report";
+import { BackupDrDashboard, type WatchedFunction } from "./dashboard";
+import type { BackupDrFunction } from "./functions";
 import { restoreMachineTimeoutSeconds } from "./restore-machine";
 
 export interface BackupDrOutputs {
@@ -46,6 +49,10 @@ export interface BackupDrOutputs {
   drillStateMachineArn: pulumi.Output<string>;
   drillRegion: string;
   drillFunctionArn: pulumi.Output<string>;
+  /** The report function: the coverage check and the daily compliance and cost report. */
+  reportFunctionArn: pulumi.Output<string>;
+  /** The stack's CloudWatch dashboard, in the primary region's console. */
+  dashboardUrl: pulumi.Output<string>;
 }
 
 /** Tags every resource of the stack carries, through the providers' default tags. */
@@ -169,6 +176,41 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     { providers: [drillProvider] },
   );
 
+  // The coverage check and the daily compliance and cost report, in the primary region, reading both.
+  const report = new Report(
+    "report",
+    {
+      ...functionArgs,
+      drKeyArn: drKey.keyArn,
+      drVaultName: drVault.bucketName,
+      drVaultArn: drVault.bucketArn,
+      protectedBuckets: replicas.map((r) => ({ bucket: r.bucket, replica: r.vault.bucketName })),
+    },
+    { providers: [primary] },
+  );
+
+  const watched = (label: string, region: string, fn: BackupDrFunction): WatchedFunction => ({ label, region, functionName: fn.functionName, deadLetterQueueName: fn.deadLetterQueueName });
+  const dashboard = new BackupDrDashboard(
+    "dashboard",
+    {
+      config,
+      drillRegion: drillSide.region,
+      functions: [
+        watched("backup", config.region, backup.fn),
+        ...(copy === undefined ? [] : [watched("copy", config.region, copy.fn)]),
+        watched("cleanup", config.region, cleanup.fn),
+        watched("report", config.region, report.fn),
+        watched(restoreName("primary"), config.region, primaryRestore.fn),
+        watched(restoreName("dr"), config.drRegion, drRestore.fn),
+        watched(drillName(config.drill.region), drillSide.region, drill.fn),
+      ],
+      queues: copy === undefined ? [] : [{ label: "copy queue", region: config.region, queueName: copy.queueDeadLetterName }],
+      replicas: replicas.map((r) => ({ bucket: r.bucket, replicaBucketName: r.vault.bucketName })),
+      vaultName: primaryVault.bucketName,
+    },
+    { providers: [primary] },
+  );
+
   return {
     primaryRegion: config.region,
     drRegion: config.drRegion,
@@ -189,6 +231,8 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     drillStateMachineArn: drill.stateMachineArn,
     drillRegion: drillSide.region,
     drillFunctionArn: drill.functionArn,
+    reportFunctionArn: report.functionArn,
+    dashboardUrl: dashboard.url,
   };
 }
 

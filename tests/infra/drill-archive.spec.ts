@@ -10,9 +10,7 @@ import type { DrillReport } from "../../handlers/drill/contract";
 import { readDrillSettings } from "../../handlers/drill/settings";
 import { archiveFiles, loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
 import { zippedBytes } from "../../tools/bench-artifact/zip";
-import { FakeAws } from "../helpers/aws-fake";
-import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import { invokeAgainstFake } from "./archive-run";
 import { deployStack, type Deployed } from "../helpers/deploy";
 import { DR, DRILL_ID, drillEnv, drRegion, passedReportEvent, VAULT_BUCKET } from "../helpers/drill-setup";
 import { lambdaContext } from "../helpers/lambda-context";
@@ -25,15 +23,8 @@ const variablesOf = (run: Deployed) => (one(run.resources, "aws:lambda/function:
 
 /** Runs `invoke` in the DR region of a fresh fake AWS (its vault and the drill's topic), with `env`'s settings. */
 async function inDr<T>(env: Record<string, string | undefined>, invoke: () => Promise<T>) {
-  const fake = new FakeAws();
-  drRegion(fake);
-  const server = await startFakeServer(fake);
-  try {
-    const outcome = await invokeIsolated({ ...env, ...fakeEndpointEnv(server, DR) }, invoke);
-    return { outcome, calls: fake.calls.map((c) => `${c.region} ${c.action}`), objects: [...(fake.region(DR).buckets.get(VAULT_BUCKET)?.keys() ?? [])] };
-  } finally {
-    await server.close();
-  }
+  const { outcome, calls, fake } = await invokeAgainstFake(env, DR, drRegion, invoke);
+  return { outcome, calls, objects: [...(fake.region(DR).buckets.get(VAULT_BUCKET)?.keys() ?? [])] };
 }
 
 describe("drill function archive (dev: serialized, written, required, invoked)", function () {

@@ -75,7 +75,8 @@ describe("metrics catalog", () => {
       const copying = result.config.plans.some((p) => p.copyToDr);
       // The drill's per-plan alarms come with its machine (always deployed); the overdue alarm with its schedule.
       const drilling = ["DrillFailures", "DrillRestoreSeconds", "DrillRecoveryPointAgeSeconds", ...(result.config.drill.enabled ? ["DrillOverdue"] : [])];
-      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed", ...drilling].sort());
+      // The coverage check's missed-backup alarm, one per plan.
+      expect([...new Set(ours.map((a) => a.metricName))].sort()).to.deep.equal([...(copying ? ["OldestUncopiedAgeSeconds"] : []), "ManualSnapshotsUsed", ...drilling, "SourcesOutOfPolicy"].sort());
       for (const a of ours) {
         const metric = cataloguedMetric(a.metricName ?? "");
         expect(Object.keys(a.dimensions ?? {}).sort(), a.metricName).to.deep.equal([...metric.dimensions].sort());
