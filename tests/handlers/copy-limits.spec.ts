@@ -69,16 +69,35 @@ describe("copy limits", () => {
     expect(notifications(fake.region())).to.deep.equal([]);
   });
 
-  it("events defer, not fail, when the DR region is full", async () => {
+  it("events defer, not fail, when the DR region is full; at AWS's limit they read the DR region once and AWS's one refusal stops them", async () => {
+    const backups = Array.from({ length: 25 }, () => addEbsBackup(fake).id);
+    const deps = copyDeps(fake, () => NOW);
+    const first = await runCopy(deps, copySettings({ BACKUP_DR_CONCURRENCY: "8" }), multiVolumeEvent(backups.slice(0, 15)));
+    const drReads = () => fake.calls.filter((c) => c.region === DR && c.action === "DescribeSnapshots");
+    expect(drReads()).to.have.length(1);
+    expect(drReads()[0].params.get("Filter.2.Name")).to.equal("tag:backup-dr:copy-of");
+    const second = await runCopy(deps, copySettings({ BACKUP_DR_CONCURRENCY: "8" }), multiVolumeEvent(backups.slice(15)));
+    expect(drReads()).to.have.length(2);
+    expect(first.manifest.counts).to.include({ started: 15, deferred: 0 });
+    expect(second.manifest.counts).to.include({ started: 5, deferred: 5, failed: 0 });
+    // Not counted: AWS's refusal (which counts every copy in flight) was the bound, once.
+    expect(second.manifest.inFlight).to.deep.equal({});
+    expect(fake.calls.filter((c) => c.action === "CopySnapshot")).to.have.length(15 + 5 + 1);
+    expect(drCopies(fake)).to.have.length(20);
+  });
+
+  it("events under a limit set below AWS's count the copies in flight (a second read) and keep to it", async () => {
     setCopyLimits(fake.region(DR), { ebs: 100 });
     const backups = Array.from({ length: 25 }, () => addEbsBackup(fake).id);
     const deps = copyDeps(fake, () => NOW);
-    const first = await runCopy(deps, copySettings(), multiVolumeEvent(backups.slice(0, 15)));
-    const second = await runCopy(deps, copySettings(), multiVolumeEvent(backups.slice(15)));
+    const settings = copySettings({ BACKUP_DR_MAX_EBS_COPIES: "18" });
+    const first = await runCopy(deps, settings, multiVolumeEvent(backups.slice(0, 15)));
+    const second = await runCopy(deps, settings, multiVolumeEvent(backups.slice(15)));
     expect(first.manifest.counts).to.include({ started: 15, deferred: 0 });
-    expect(second.manifest.counts).to.include({ started: 5, deferred: 5, failed: 0 });
+    expect(second.manifest.counts).to.include({ started: 3, deferred: 7, failed: 0 });
     expect(second.manifest.inFlight).to.deep.equal({ ebs: 15 });
-    expect(drCopies(fake)).to.have.length(20);
+    expect(fake.calls.filter((c) => c.region === DR && c.action === "DescribeSnapshots")).to.have.length(4);
+    expect(drCopies(fake)).to.have.length(18);
   });
 
   it("a limit AWS reports (other copies in flight, ResourceLimitExceeded) defers the rest of the kind; the sweep finishes them", async () => {
