@@ -28,7 +28,7 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import type { CleanupCounts } from "./cleanup/report";
+import { cleanupChangedSomething, type CleanupCounts } from "./cleanup/report";
 import { runCleanup } from "./cleanup/run";
 import { readCleanupSettings } from "./cleanup/settings";
 import { createClients } from "./lib/clients";
@@ -48,7 +48,8 @@ export interface CleanupResult {
   counts: CleanupCounts;
   regions: { region: string; counts: CleanupCounts; massDeletionStop: boolean }[];
   timeLimitStop: boolean;
-  manifest: string;
+  /** s3:// URI of the manifest; absent when the run only kept snapshots (cleanupChangedSomething), so wrote none. */
+  manifest?: string;
 }
 
 export async function handler(event: unknown, context: Context): Promise<CleanupResult> {
@@ -73,14 +74,14 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
       settings,
       event,
     );
-    const key = manifestKey("cleanup", new Date(manifest.slot), manifest.runId);
+    const key = cleanupChangedSomething(manifest) ? manifestKey("cleanup", new Date(manifest.slot), manifest.runId) : undefined;
     return {
       runId: manifest.runId,
       dryRun: manifest.dryRun,
       counts: manifest.counts,
       regions: manifest.regions.map((r) => ({ region: r.region, counts: r.counts, massDeletionStop: r.massDeletionStop })),
       timeLimitStop: manifest.timeLimitStop,
-      manifest: `s3://${settings.vaultBucket}/${key}`,
+      ...(key === undefined ? {} : { manifest: `s3://${settings.vaultBucket}/${key}` }),
     };
   } catch (error) {
     logger.error("cleanup run failed", error instanceof Error ? error : String(error));

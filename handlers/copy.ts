@@ -41,7 +41,7 @@ export interface CopyResult {
   runId: string;
   trigger: "sweep" | "event";
   counts: CopyCounts;
-  /** s3:// URI of the manifest; absent when the run only ignored snapshots that are not this stack's. */
+  /** s3:// URI of the manifest; absent when the run changed nothing (it found every backup copied, skipped or ignored). */
   manifest?: string;
 }
 

@@ -134,7 +134,8 @@ describe("copy limits", () => {
       dr.snapshots.set(foreign.id, foreign);
       const db: CopyableDbSnapshot = { id: `foreign-db-${n}`, source: "someone-else", status: "copying", tags: {}, created: NOW, copiedFrom: "arn:aws:rds:eu-west-1:123456789012:snapshot:x" };
       dr.dbSnapshots.set(db.id, db);
-      if (n < 5) dr.dbClusterSnapshots.set(`foreign-cluster-${n}`, { ...db, id: `foreign-cluster-${n}`, copiedFrom: "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:x" });
+      const cluster: CopyableDbSnapshot = { ...db, id: `foreign-cluster-${n}`, copiedFrom: "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:x" };
+      if (n < 5) dr.dbClusterSnapshots.set(cluster.id, cluster);
     }
     Array.from({ length: 12 }, (_, n) => addEbsBackup(fake, { slot: day(n % 3) }));
     Array.from({ length: 6 }, (_, n) => addDbBackup(fake, "rds", { source: `orders-${n}` }));
