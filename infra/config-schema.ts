@@ -171,11 +171,13 @@ const lifecycleSteps = {
   glacierAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(90),
   deepArchiveAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(180),
   expireAfterDays: wholeNumber(1, 36500, "a whole number of days").default(730),
+  /** Not a step of the order above: run manifests (runs/) expire this long after they were written. */
+  runsExpireDays: wholeNumber(1, 36500, "a whole number of days").default(400),
 };
 
 const vaultLifecycle = record(
   lifecycleSteps,
-  "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays",
+  "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays; and runsExpireDays, after which run manifests expire",
 ).superRefine((steps, ctx) => {
   // Each step that is on must come after the ones before it; a step out of its own range has its own message.
   let previous: { step: string; days: number } | undefined;

@@ -31,6 +31,8 @@ export interface VaultLifecycle {
   glacierAfterDays: number;
   deepArchiveAfterDays: number;
   expireAfterDays: number;
+  /** Days after which a run manifest (runs/) expires, current version included (Object Lock still holds it its lock period). */
+  runsExpireDays: number;
 }
 
 export interface CleanupSettings {

@@ -75,7 +75,7 @@ describe("config", () => {
       expect(c.notifyEmails).to.deep.equal([]);
       expect(c.notifyOn).to.equal("failure");
       expect(c.vaultLock).to.deep.equal({ mode: "GOVERNANCE", days: 30 });
-      expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730 });
+      expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730, runsExpireDays: 400 });
       expect(c.copy).to.deep.equal({ sweepMinutes: 30, maxEbsCopies: 20, maxRdsCopies: 20, maxClusterCopies: 5, lagAlarmMinutes: 240 });
       expect(c.s3Replication).to.deep.equal({ storageClass: "STANDARD_IA", latencyAlarmSeconds: 900, eventNotifications: true });
       expect(c.cleanup).to.deep.equal({ dryRun: false, maxDeletionsPerRun: 200, minAgeDays: 1, maxDeleteFraction: 0.5, schedule: "cron(30 3 * * ? *)", timezone: "UTC" });
@@ -153,6 +153,12 @@ describe("config", () => {
       ["vault lock without days", { ...minimal(), "backup-dr:vaultLock": { mode: "COMPLIANCE" } }, "backup-dr:vaultLock.days: expected a whole number of days from 1 to 36500 when mode is COMPLIANCE, got nothing"],
       ["vault lock of zero days", { ...minimal(), "backup-dr:vaultLock": { mode: "GOVERNANCE", days: 0 } }, "backup-dr:vaultLock.days: expected a whole number of days from 1 to 36500, got 0"],
       ["lifecycle out of order", { ...minimal(), "backup-dr:vaultLifecycle": { glacierIrAfterDays: 90, glacierAfterDays: 30 } }, "backup-dr:vaultLifecycle.glacierAfterDays: expected more days than glacierIrAfterDays (90), got 30"],
+      ["run manifests expiring at zero days", { ...minimal(), "backup-dr:vaultLifecycle": { runsExpireDays: 0 } }, "backup-dr:vaultLifecycle.runsExpireDays: expected a whole number of days from 1 to 36500, got 0"],
+      [
+        "run manifests expiring before the vault lock lets them go",
+        { ...minimal(), "backup-dr:vaultLock": { mode: "COMPLIANCE", days: 90 }, "backup-dr:vaultLifecycle": { runsExpireDays: 60 } },
+        "backup-dr:vaultLifecycle.runsExpireDays: expected at least 90 days, the backup-dr:vaultLock retention (COMPLIANCE): Object Lock keeps each manifest that long anyway, got 60",
+      ],
       ["expiry before the last transition", { ...minimal(), "backup-dr:vaultLifecycle": { expireAfterDays: 100 } }, "backup-dr:vaultLifecycle.expireAfterDays: expected more days than deepArchiveAfterDays (180), got 100"],
       ["cleanup deletion cap of zero", { ...minimal(), "backup-dr:cleanup": { maxDeletionsPerRun: 0 } }, "backup-dr:cleanup.maxDeletionsPerRun: expected a whole number from 1 to 10000, got 0"],
       ["cleanup fraction above one", { ...minimal(), "backup-dr:cleanup": { maxDeleteFraction: 1.5 } }, "backup-dr:cleanup.maxDeleteFraction: expected a fraction above 0 and at most 1, got 1.5"],
