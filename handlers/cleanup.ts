@@ -31,15 +31,12 @@ import type { Context } from "aws-lambda";
 import { cleanupChangedSomething, type CleanupCounts } from "./cleanup/report";
 import { runCleanup } from "./cleanup/run";
 import { readCleanupSettings } from "./cleanup/settings";
+import { watchPacedCalls } from "./kinds/clients";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
 import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
-
-/** Deletes of the paced kinds share the snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
-const DELETES_PER_SECOND = 4;
-const DELETE_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface CleanupResult {
@@ -60,6 +57,7 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
     const endpoint = process.env.AWS_ENDPOINT_URL ?? "";
     const clientsFor = (region: string) => perContainer(`cleanup:clients:${region}|${endpoint}`, () => createClients(region));
     const primary = clientsFor(settings.primaryRegion);
+    const { perSecond, burst } = settings.snapshotRate;
     const manifest = await runCleanup(
       {
         regionClients: (region) => clientsFor(region),
@@ -69,7 +67,8 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
         remainingMs: () => context.getRemainingTimeInMillis(),
         log: logger,
         publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
-        paceDeletes: () => tokenBucket(DELETES_PER_SECOND, DELETE_BURST),
+        // One bucket per container and region, like AWS's (per account and region), told of AWS's throttling by the client.
+        paceDeletes: (region) => perContainer(`cleanup:pace:${region}|${endpoint}|${perSecond}/${burst}`, () => watchPacedCalls(clientsFor(region), tokenBucket(perSecond, burst))),
       },
       settings,
       event,
