@@ -1,5 +1,5 @@
 // The pace of the snapshot creates and deletes that share AWS's snapshot token bucket (per account and region:
-// bursts of 100, refilled 5 a second, the EC2 API throttling guide), as the backup and cleanup functions read it.
+// bursts of 100, refilled 5 a second, AWS's API throttling guide), as the backup and cleanup functions read it.
 import type { Env } from "./env";
 import { invalidSettingError } from "./errors";
 

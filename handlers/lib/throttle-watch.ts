@@ -7,7 +7,7 @@ import type { MiddlewareStack } from "@smithy/types";
 import { errorName } from "./errors";
 import type { AdaptivePace } from "./pace";
 
-/** EC2's throttling answer. */
+/** The throttling answer of the paced snapshot calls. */
 export const REQUEST_LIMIT_EXCEEDED = "RequestLimitExceeded";
 
 /** A client whose middleware stack can take the watch (every SDK v3 client). */
