@@ -15,6 +15,8 @@
 //   BACKUP_DR_CONCURRENCY        optional, 1-50, default 8. Sources backed up at once.
 //   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each
 //                                snapshot of a kind with locks until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
+//   BACKUP_DR_SNAPSHOT_RATE      optional, "<perSecond>/<burst>", default "5/100" (AWS's own bucket): the pace of the
+//                                paced kinds' snapshot creates, halved on AWS's throttling (handlers/lib/pace.ts).
 //   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL         optional, default INFO.
 //

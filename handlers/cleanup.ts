@@ -12,7 +12,8 @@
 //                                  snapshots carrying exactly this value can be deleted.
 //   BACKUP_DR_PRIMARY_REGION       required. The primary region (where the function runs, the vault and the topic are).
 //   BACKUP_DR_DR_REGION            required, different from the primary. The DR region, cleaned too.
-//   BACKUP_DR_VAULT_BUCKET         required. Primary vault bucket; manifests go to runs/cleanup/<yyyy>/<mm>/<dd>/<run id>.json.
+//   BACKUP_DR_VAULT_BUCKET         required. Primary vault bucket; manifests go to runs/cleanup/<yyyy>/<mm>/<dd>/<run id>.json
+//                                  (only from a run that deleted, deferred or failed something: cleanupChangedSomething).
 //   BACKUP_DR_TOPIC_ARN            required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON            optional, "failure" (default) or "always".
 //   BACKUP_DR_DRY_RUN              optional, "true" or "false" (default): true reports what would go and deletes nothing.
@@ -22,6 +23,8 @@
 //   BACKUP_DR_MAX_DELETE_FRACTION  optional, 0 < f <= 1, default 0.5. If in a region more than this share of the
 //                                  stack's backups would be deleted, nothing there is and the run fails.
 //   BACKUP_DR_CONCURRENCY          optional, 1-50, default 8. Deletions in flight at once.
+//   BACKUP_DR_SNAPSHOT_RATE        optional, "<perSecond>/<burst>", default "5/100" (AWS's own bucket): the pace of the
+//                                  paced kinds' deletes, halved on AWS's throttling (handlers/lib/pace.ts).
 // Locked snapshots (of kinds with locks; any lock, whoever placed it) are kept until the lock ends.
 //   AWS_REGION                     set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL           optional, default INFO.
