@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { COPY_LIMITS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
+import { AWS_SNAPSHOT_RATE, BURST_RULE, isBurst, isPerSecond, PER_SECOND_RULE } from "../handlers/lib/snapshot-rate";
 import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
@@ -55,6 +56,7 @@ export const KEYS = {
   allowNoDrCopy: "backup-dr:allowNoDrCopy",
   restore: "backup-dr:restore",
   drill: "backup-dr:drill",
+  pacing: "backup-dr:pacing",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -72,6 +74,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.allowNoDrCopy,
   KEYS.restore,
   KEYS.drill,
+  KEYS.pacing,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -232,6 +235,21 @@ const copy = record(
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
 );
 
+/** The pace of snapshot creates (backup) and deletes (cleanup): AWS's own bucket by default (handlers/lib/snapshot-rate.ts). */
+const pacing = record(
+  {
+    snapshotPerSecond: z
+      .preprocess(numberFromString, z.number({ error: `expected ${PER_SECOND_RULE}` }))
+      .refine(isPerSecond, { error: `expected ${PER_SECOND_RULE}` })
+      .default(AWS_SNAPSHOT_RATE.perSecond),
+    snapshotBurst: z
+      .preprocess(numberFromString, z.number({ error: `expected ${BURST_RULE}` }))
+      .refine(isBurst, { error: `expected ${BURST_RULE}` })
+      .default(AWS_SNAPSHOT_RATE.burst),
+  },
+  "a map with snapshotPerSecond, snapshotBurst",
+);
+
 /** How many sources of each kind the stack is expected to back up: the forecast's and the quota policy's input. */
 const expectedSources = record(
   {
@@ -369,6 +387,7 @@ export const configSchema = z.strictObject(
       .default([]),
     [KEYS.restore]: restore.prefault({}),
     [KEYS.drill]: drill.prefault({}),
+    [KEYS.pacing]: pacing.prefault({}),
   },
   {
     error: (issue) =>

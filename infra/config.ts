@@ -145,6 +145,8 @@ export interface BackupDrConfig {
   restore: RestoreConfig;
   /** The scheduled DR drill. */
   drill: DrillConfig;
+  /** The pace of snapshot creates (backup) and deletes (cleanup): calls per second and burst (AWS's 5 and 100 by default). */
+  pacing: { snapshotPerSecond: number; snapshotBurst: number };
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -207,6 +209,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     allowNoDrCopy: c[KEYS.allowNoDrCopy],
     restore: c[KEYS.restore],
     drill: drillConfig(c[KEYS.drill], c[KEYS.plans], c[KEYS.copy]),
+    pacing: c[KEYS.pacing],
   };
 }
 
