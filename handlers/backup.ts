@@ -15,6 +15,8 @@
 //   BACKUP_DR_CONCURRENCY        optional, 1-50, default 8. Sources backed up at once.
 //   BACKUP_DR_SNAPSHOT_LOCK      optional, "off" (default), "GOVERNANCE" or "COMPLIANCE" (vaultLock.mode): lock each
 //                                snapshot of a kind with locks until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
+//   BACKUP_DR_SNAPSHOT_RATE      optional, "<perSecond>/<burst>", default "5/100" (AWS's own bucket): the pace of the
+//                                paced kinds' snapshot creates, halved on AWS's throttling (handlers/lib/pace.ts).
 //   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL         optional, default INFO.
 //
@@ -23,15 +25,12 @@ import type { Context } from "aws-lambda";
 import type { BackupCounts } from "./backup/report";
 import { runBackup } from "./backup/run";
 import { readBackupSettings } from "./backup/settings";
+import { watchPacedCalls } from "./kinds/clients";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
 import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
-
-/** Snapshot-create budget of the paced kinds: AWS refills 5 a second (burst 100) per account and region; leave room for others. */
-const SNAPSHOTS_PER_SECOND = 4;
-const SNAPSHOT_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface BackupResult {
@@ -51,13 +50,16 @@ export async function handler(event: unknown, context: Context): Promise<BackupR
     const settings = readBackupSettings(process.env);
     const endpoint = `${process.env.AWS_REGION ?? ""}|${process.env.AWS_ENDPOINT_URL ?? ""}`;
     const clients = perContainer(`backup:clients:${endpoint}`, () => createClients());
+    // One bucket per container and region, like AWS's (per account and region), told of AWS's throttling by the client.
+    const { perSecond, burst } = settings.snapshotRate;
+    const paceCreates = perContainer(`backup:pace:${endpoint}|${perSecond}/${burst}`, () => watchPacedCalls(clients, tokenBucket(perSecond, burst)));
     const manifest = await runBackup(
       {
         clients,
         now: () => new Date(),
         log: logger,
         publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
-        paceCreates: tokenBucket(SNAPSHOTS_PER_SECOND, SNAPSHOT_BURST),
+        paceCreates,
       },
       settings,
       event,

@@ -12,7 +12,8 @@
 //                                  snapshots carrying exactly this value can be deleted.
 //   BACKUP_DR_PRIMARY_REGION       required. The primary region (where the function runs, the vault and the topic are).
 //   BACKUP_DR_DR_REGION            required, different from the primary. The DR region, cleaned too.
-//   BACKUP_DR_VAULT_BUCKET         required. Primary vault bucket; manifests go to runs/cleanup/<yyyy>/<mm>/<dd>/<run id>.json.
+//   BACKUP_DR_VAULT_BUCKET         required. Primary vault bucket; manifests go to runs/cleanup/<yyyy>/<mm>/<dd>/<run id>.json
+//                                  (only from a run that deleted, deferred or failed something: cleanupChangedSomething).
 //   BACKUP_DR_TOPIC_ARN            required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON            optional, "failure" (default) or "always".
 //   BACKUP_DR_DRY_RUN              optional, "true" or "false" (default): true reports what would go and deletes nothing.
@@ -22,24 +23,23 @@
 //   BACKUP_DR_MAX_DELETE_FRACTION  optional, 0 < f <= 1, default 0.5. If in a region more than this share of the
 //                                  stack's backups would be deleted, nothing there is and the run fails.
 //   BACKUP_DR_CONCURRENCY          optional, 1-50, default 8. Deletions in flight at once.
+//   BACKUP_DR_SNAPSHOT_RATE        optional, "<perSecond>/<burst>", default "5/100" (AWS's own bucket): the pace of the
+//                                  paced kinds' deletes, halved on AWS's throttling (handlers/lib/pace.ts).
 // Locked snapshots (of kinds with locks; any lock, whoever placed it) are kept until the lock ends.
 //   AWS_REGION                     set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL           optional, default INFO.
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import type { CleanupCounts } from "./cleanup/report";
+import { cleanupChangedSomething, type CleanupCounts } from "./cleanup/report";
 import { runCleanup } from "./cleanup/run";
 import { readCleanupSettings } from "./cleanup/settings";
+import { watchPacedCalls } from "./kinds/clients";
 import { createClients } from "./lib/clients";
 import { perContainer } from "./lib/container";
 import { createLogger, createMetrics, publishMetricSet } from "./lib/observability";
 import { tokenBucket } from "./lib/pace";
 import { manifestKey } from "./lib/run-id";
-
-/** Deletes of the paced kinds share the snapshot token bucket (refill 5 a second, burst 100, per region): leave room for others. */
-const DELETES_PER_SECOND = 4;
-const DELETE_BURST = 20;
 
 /** What an invocation returns: enough to find the manifest, free of timings so reruns compare equal. */
 export interface CleanupResult {
@@ -48,7 +48,8 @@ export interface CleanupResult {
   counts: CleanupCounts;
   regions: { region: string; counts: CleanupCounts; massDeletionStop: boolean }[];
   timeLimitStop: boolean;
-  manifest: string;
+  /** s3:// URI of the manifest; absent when the run only kept snapshots (cleanupChangedSomething), so wrote none. */
+  manifest?: string;
 }
 
 export async function handler(event: unknown, context: Context): Promise<CleanupResult> {
@@ -59,6 +60,7 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
     const endpoint = process.env.AWS_ENDPOINT_URL ?? "";
     const clientsFor = (region: string) => perContainer(`cleanup:clients:${region}|${endpoint}`, () => createClients(region));
     const primary = clientsFor(settings.primaryRegion);
+    const { perSecond, burst } = settings.snapshotRate;
     const manifest = await runCleanup(
       {
         regionClients: (region) => clientsFor(region),
@@ -68,19 +70,20 @@ export async function handler(event: unknown, context: Context): Promise<Cleanup
         remainingMs: () => context.getRemainingTimeInMillis(),
         log: logger,
         publishMetrics: (metricSet) => publishMetricSet(metrics, metricSet),
-        paceDeletes: () => tokenBucket(DELETES_PER_SECOND, DELETE_BURST),
+        // One bucket per container and region, like AWS's (per account and region), told of AWS's throttling by the client.
+        paceDeletes: (region) => perContainer(`cleanup:pace:${region}|${endpoint}|${perSecond}/${burst}`, () => watchPacedCalls(clientsFor(region), tokenBucket(perSecond, burst))),
       },
       settings,
       event,
     );
-    const key = manifestKey("cleanup", new Date(manifest.slot), manifest.runId);
+    const key = cleanupChangedSomething(manifest) ? manifestKey("cleanup", new Date(manifest.slot), manifest.runId) : undefined;
     return {
       runId: manifest.runId,
       dryRun: manifest.dryRun,
       counts: manifest.counts,
       regions: manifest.regions.map((r) => ({ region: r.region, counts: r.counts, massDeletionStop: r.massDeletionStop })),
       timeLimitStop: manifest.timeLimitStop,
-      manifest: `s3://${settings.vaultBucket}/${key}`,
+      ...(key === undefined ? {} : { manifest: `s3://${settings.vaultBucket}/${key}` }),
     };
   } catch (error) {
     logger.error("cleanup run failed", error instanceof Error ? error : String(error));

@@ -14,7 +14,8 @@
 //   BACKUP_DR_PRIMARY_REGION      required. Where the backups are (and the vault and topic).
 //   BACKUP_DR_DR_REGION           required. Where the copies are made; not the primary region.
 //   BACKUP_DR_DR_KEY_ARN          required. ARN of the DR region's KMS key every copy is encrypted with.
-//   BACKUP_DR_VAULT_BUCKET        required. Primary vault bucket; manifests go to runs/copy/<yyyy>/<mm>/<dd>/.
+//   BACKUP_DR_VAULT_BUCKET        required. Primary vault bucket; manifests go to runs/copy/<yyyy>/<mm>/<dd>/ (only from
+//                                 a run that started, deferred, failed or replaced something: copyChangedSomething).
 //   BACKUP_DR_TOPIC_ARN           required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON           optional, "failure" (default) or "always".
 //   BACKUP_DR_MAX_<KIND>_COPIES   optional, 1-100. Per resource kind, its snapshot copies in flight to the DR region at
@@ -41,7 +42,7 @@ export interface CopyResult {
   runId: string;
   trigger: "sweep" | "event";
   counts: CopyCounts;
-  /** s3:// URI of the manifest; absent when the run only ignored snapshots that are not this stack's. */
+  /** s3:// URI of the manifest; absent when the run changed nothing (it found every backup copied, skipped or ignored). */
   manifest?: string;
 }
 

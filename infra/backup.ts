@@ -1,4 +1,5 @@
 // The backup function: the Lambda that snapshots each plan's tagged sources, and one schedule per plan.
+import { SNAPSHOT_RATE_SETTING, snapshotRateSetting } from "../handlers/lib/snapshot-rate";
 import * as pulumi from "@pulumi/pulumi";
 import { RDS_SNAPSHOT_PREFIX } from "../handlers/catalog";
 import { handler } from "../handlers/backup";
@@ -31,6 +32,7 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     ...(config.expectedSources === undefined ? {} : { [EXPECTED_SOURCES_VARIABLE]: JSON.stringify({ ...config.expectedSources, peaks: forecastPeaks(config) }) }),
     [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
     [ALLOW_NO_DR_COPY_SETTING]: JSON.stringify(config.allowNoDrCopy),
+    [SNAPSHOT_RATE_SETTING]: snapshotRateSetting({ perSecond: config.pacing.snapshotPerSecond, burst: config.pacing.snapshotBurst }),
   };
 }
 

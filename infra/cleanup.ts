@@ -1,5 +1,6 @@
 // The cleanup function: a daily schedule, a role that may delete only snapshots tagged with this stack,
 // and alarms when RDS/Aurora manual snapshots approach the per-region quota.
+import { SNAPSHOT_RATE_SETTING, snapshotRateSetting } from "../handlers/lib/snapshot-rate";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { QUOTA_KINDS } from "../handlers/catalog";
@@ -27,6 +28,7 @@ export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inp
     BACKUP_DR_MAX_DELETIONS: String(config.cleanup.maxDeletionsPerRun),
     BACKUP_DR_MIN_AGE_DAYS: String(config.cleanup.minAgeDays),
     BACKUP_DR_MAX_DELETE_FRACTION: String(config.cleanup.maxDeleteFraction),
+    [SNAPSHOT_RATE_SETTING]: snapshotRateSetting({ perSecond: config.pacing.snapshotPerSecond, burst: config.pacing.snapshotBurst }),
   };
 }
 

@@ -131,7 +131,19 @@ function drillWithinHistory(raw: Record<string, unknown>): string[] {
   ];
 }
 
-const RULES: readonly ((raw: Record<string, unknown>) => string[])[] = [drRegionElsewhere, allowNoDrCopyNamesPlans, drillNamesPlans, drillCanRestore, drillRtoWithinDeadline, drillWithinHistory];
+const VAULT = configSchema.pick({ [KEYS.vaultLock]: true, [KEYS.vaultLifecycle]: true });
+
+/** Run manifests expire no sooner than the vault's lock lets them go: an earlier expiry would only hide them. */
+function runsOutliveTheLock(raw: Record<string, unknown>): string[] {
+  const c = validValues(VAULT, raw);
+  if (c === undefined) return [];
+  const lock = c[KEYS.vaultLock];
+  const runs = c[KEYS.vaultLifecycle].runsExpireDays;
+  if (lock.mode === "off" || lock.days === undefined || runs >= lock.days) return [];
+  return [`${formatPath([KEYS.vaultLifecycle, "runsExpireDays"])}: expected at least ${lock.days} days, the ${KEYS.vaultLock} retention (${lock.mode}): Object Lock keeps each manifest that long anyway, got ${runs}`];
+}
+
+const RULES: readonly ((raw: Record<string, unknown>) => string[])[] = [drRegionElsewhere, allowNoDrCopyNamesPlans, drillNamesPlans, drillCanRestore, drillRtoWithinDeadline, drillWithinHistory, runsOutliveTheLock];
 
 /** The problems of every cross-key rule whose keys are valid in `raw` (full key -> value, structured values parsed). */
 export function crossKeyProblems(raw: Record<string, unknown>): string[] {

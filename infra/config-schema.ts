@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { COPY_LIMITS, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../handlers/catalog";
 import { scheduleFiresProblem } from "../handlers/lib/plan-bounds";
+import { AWS_SNAPSHOT_RATE, BURST_RULE, isBurst, isPerSecond, PER_SECOND_RULE } from "../handlers/lib/snapshot-rate";
 import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
@@ -58,6 +59,7 @@ export const KEYS = {
   restore: "backup-dr:restore",
   drill: "backup-dr:drill",
   report: "backup-dr:report",
+  pacing: "backup-dr:pacing",
 } as const;
 
 /** Keys whose values are YAML lists or maps (passed to the program as JSON). */
@@ -76,6 +78,7 @@ export const STRUCTURED_KEYS: ReadonlySet<string> = new Set([
   KEYS.restore,
   KEYS.drill,
   KEYS.report,
+  KEYS.pacing,
 ]);
 
 // Scalar config arrives as strings ("7", "true"); structured config arrives typed.
@@ -175,11 +178,13 @@ const lifecycleSteps = {
   glacierAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(90),
   deepArchiveAfterDays: wholeNumber(0, 36500, "a whole number of days (0 = skip this tier)").default(180),
   expireAfterDays: wholeNumber(1, 36500, "a whole number of days").default(730),
+  /** Not a step of the order above: run manifests (runs/) expire this long after they were written. */
+  runsExpireDays: wholeNumber(1, 36500, "a whole number of days").default(400),
 };
 
 const vaultLifecycle = record(
   lifecycleSteps,
-  "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays",
+  "a map of days after which noncurrent versions move: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays; and runsExpireDays, after which run manifests expire",
 ).superRefine((steps, ctx) => {
   // Each step that is on must come after the ones before it; a step out of its own range has its own message.
   let previous: { step: string; days: number } | undefined;
@@ -232,6 +237,21 @@ const copy = record(
     lagAlarmMinutes: wholeNumber(15, 10080, "a whole number of minutes").default(240),
   },
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
+);
+
+/** The pace of snapshot creates (backup) and deletes (cleanup): AWS's own bucket by default (handlers/lib/snapshot-rate.ts). */
+const pacing = record(
+  {
+    snapshotPerSecond: z
+      .preprocess(numberFromString, z.number({ error: `expected ${PER_SECOND_RULE}` }))
+      .refine(isPerSecond, { error: `expected ${PER_SECOND_RULE}` })
+      .default(AWS_SNAPSHOT_RATE.perSecond),
+    snapshotBurst: z
+      .preprocess(numberFromString, z.number({ error: `expected ${BURST_RULE}` }))
+      .refine(isBurst, { error: `expected ${BURST_RULE}` })
+      .default(AWS_SNAPSHOT_RATE.burst),
+  },
+  "a map with snapshotPerSecond, snapshotBurst",
 );
 
 /** How many sources of each kind the stack is expected to back up: the forecast's and the quota policy's input. */
@@ -423,6 +443,7 @@ export const configSchema = z.strictObject(
     [KEYS.restore]: restore.prefault({}),
     [KEYS.drill]: drill.prefault({}),
     [KEYS.report]: report.prefault({}),
+    [KEYS.pacing]: pacing.prefault({}),
   },
   {
     error: (issue) =>

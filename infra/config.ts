@@ -33,6 +33,8 @@ export interface VaultLifecycle {
   glacierAfterDays: number;
   deepArchiveAfterDays: number;
   expireAfterDays: number;
+  /** Days after which a run manifest (runs/) expires, current version included (Object Lock still holds it its lock period). */
+  runsExpireDays: number;
 }
 
 export interface CleanupSettings {
@@ -147,6 +149,8 @@ export interface BackupDrConfig {
   drill: DrillConfig;
   /** The coverage check (missed-backup alarm) and the daily compliance and cost report. */
   report: ReportConfig;
+  /** The pace of snapshot creates (backup) and deletes (cleanup): calls per second and burst (AWS's 5 and 100 by default). */
+  pacing: { snapshotPerSecond: number; snapshotBurst: number };
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */
@@ -210,6 +214,7 @@ function toConfig(c: ParsedConfig, context: { project: string; stack: string }):
     restore: c[KEYS.restore],
     drill: drillConfig(c[KEYS.drill], c[KEYS.plans], c[KEYS.copy]),
     report: reportConfig(c[KEYS.report]),
+    pacing: c[KEYS.pacing],
   };
 }
 

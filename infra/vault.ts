@@ -2,6 +2,7 @@
 // tiered to cold storage, with its server access logs in a bucket of their own.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { RUNS_PREFIX } from "../handlers/lib/run-id";
 import type { VaultLifecycle, VaultLock } from "./config";
 import { hardenedBucket } from "./bucket";
 import { accessLogBucketPolicy, vaultBucketPolicy, type Account } from "./policy-documents";
@@ -27,6 +28,21 @@ export function noncurrentTransitions(lifecycle: VaultLifecycle): { noncurrentDa
     { noncurrentDays: lifecycle.deepArchiveAfterDays, storageClass: "DEEP_ARCHIVE" },
   ];
   return steps.filter((s) => s.noncurrentDays > 0);
+}
+
+/**
+ * Run manifests (runs/) expire after runsExpireDays: the current version gets a delete marker, and a version that is no
+ * longer current goes a day later; where two rules' expirations overlap, S3 honours the shorter. Object Lock still
+ * holds each version until its retention ends, and the marker-removal rule clears the markers left after that.
+ */
+export function runManifestExpiry(lifecycle: VaultLifecycle) {
+  return {
+    id: "expire-run-manifests",
+    status: "Enabled",
+    filter: { prefix: `${RUNS_PREFIX}/` },
+    expiration: { days: lifecycle.runsExpireDays },
+    noncurrentVersionExpiration: { noncurrentDays: 1 },
+  };
 }
 
 export class Vault extends pulumi.ComponentResource {
@@ -83,6 +99,7 @@ export class Vault extends pulumi.ComponentResource {
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
           },
           { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+          runManifestExpiry(args.lifecycle),
         ],
       },
       { parent: this, dependsOn: [vault.versioning] },

@@ -1,6 +1,6 @@
 // What a backup run reports: the manifest (audit trail), the metric counts and the message a person reads.
 import { metricSet, type MetricSet } from "../lib/metrics";
-import { listedSection, verdict } from "../lib/notify";
+import { listedSection, manifestLine, verdict } from "../lib/notify";
 import { isoSeconds } from "../lib/run-id";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
@@ -73,7 +73,7 @@ export function backupMetrics(manifest: BackupManifest): MetricSet {
 }
 
 /** Subject and body of the notification: plan, slot, counts, each failure with its reason, where the manifest is. */
-export function notification(manifest: BackupManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
+export function notification(manifest: BackupManifest, manifestUri: string | undefined, extraProblems: readonly string[]): { subject: string; lines: string[] } {
   const failures = [...failureLines(manifest), ...extraProblems];
   const { created, skipped, failed } = manifest.counts;
   const result = verdict(failures);
@@ -85,7 +85,7 @@ export function notification(manifest: BackupManifest, manifestUri: string, extr
       "",
       `Created: ${created}   Skipped: ${skipped}   Failed: ${failed}`,
       `Tier: ${manifest.tier}, expires ${manifest.expires}`,
-      `Manifest: ${manifestUri}`,
+      manifestLine(manifestUri),
       ...listedSection("Failures", failures),
       ...listedSection("Skipped (not already existing)", skippedLines),
     ],

@@ -5,6 +5,7 @@ import type { RestoreFacts, VolumeFacts } from "../lib/catalog-record";
 import type { ResourceKind, RunPlan } from "../plan";
 import type { LockResult, SnapshotLockMode } from "../lib/snapshot-lock";
 import type { NotifyOn } from "../lib/shared-settings";
+import type { SnapshotRate } from "../lib/snapshot-rate";
 
 /** A plan as the functions read it (the plan contract, handlers/plan.ts). */
 export type BackupPlan = RunPlan;
@@ -20,6 +21,8 @@ export interface BackupSettings {
   concurrency: number;
   /** Snapshot lock (from vaultLock.mode), for kinds whose snapshots can be locked: off, GOVERNANCE or COMPLIANCE. */
   snapshotLock: SnapshotLockMode;
+  /** The pace of the paced kinds' snapshot creates (AWS's own bucket by default). */
+  snapshotRate: SnapshotRate;
 }
 
 /** One plan's run for one slot: what every backup of the run is tagged with. */

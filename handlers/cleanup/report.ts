@@ -1,7 +1,7 @@
 // What a cleanup run reports: the manifest (audit trail), metric values per region and the message a person reads.
 import { QUOTA_KINDS, TAG_EXPIRES, type QuotaKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
-import { listedSection, verdict } from "../lib/notify";
+import { listedSection, manifestLine, verdict } from "../lib/notify";
 import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
@@ -47,6 +47,16 @@ export function countOutcomes(outcomes: readonly SnapshotOutcome[], extraFailure
   return { deleted: count("deleted"), wouldDelete: count("would-delete"), kept: count("kept"), deferred: count("deferred"), failed: count("failed") + extraFailures };
 }
 
+/**
+ * Whether a cleanup run leaves a manifest: it deleted, would delete (dry run), deferred or failed something (a failed
+ * listing and a mass-deletion stop included), or stopped at the time limit. A run that only kept writes none (its
+ * "worth a look" snapshots are logged as warnings): the vault's Object Lock would keep every such manifest.
+ */
+export function cleanupChangedSomething(manifest: CleanupManifest): boolean {
+  const { deleted, wouldDelete, deferred, failed } = manifest.counts;
+  return deleted + wouldDelete + deferred + failed > 0 || manifest.timeLimitStop;
+}
+
 export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
   const total: CleanupCounts = { deleted: 0, wouldDelete: 0, kept: 0, deferred: 0, failed: 0 };
   for (const c of all) for (const key of Object.keys(total) as (keyof CleanupCounts)[]) total[key] += c[key];
@@ -78,7 +88,7 @@ export function failureLines(manifest: CleanupManifest): string[] {
   ];
 }
 
-export function notification(manifest: CleanupManifest, manifestUri: string, failures: readonly string[]): { subject: string; lines: string[] } {
+export function notification(manifest: CleanupManifest, manifestUri: string | undefined, failures: readonly string[]): { subject: string; lines: string[] } {
   const result = verdict(failures);
   const mode = manifest.dryRun ? " (dry run)" : "";
   const line = (o: SnapshotOutcome) => `${o.region} ${o.kind} ${o.id}${o.source ? ` (${o.source})` : ""}: ${o.reason}`;
@@ -95,7 +105,7 @@ export function notification(manifest: CleanupManifest, manifestUri: string, fai
           `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: ${QUOTA_KINDS.map((kind) => `${kind} ${r.manualSnapshots[kind] ?? "?"}`).join(", ")} (quota 100 each)`,
       ),
       ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
-      `Manifest: ${manifestUri}`,
+      manifestLine(manifestUri),
       ...listedSection("Failures", failures),
       ...listedSection("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),
       ...(manifest.dryRun ? listedSection("Would delete", manifest.snapshots.filter((o) => o.status === "would-delete").map(line)) : []),

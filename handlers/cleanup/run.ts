@@ -13,7 +13,7 @@ import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { parseCleanupEvent } from "./event";
 import { listRegion, type RegionListResult } from "./list";
-import { countOutcomes, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
+import { cleanupChangedSomething, countOutcomes, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
 import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
 /** Deletions stop starting when less than this is left of the Lambda's time: enough to finish those in flight and report. */
@@ -61,7 +61,7 @@ function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: strin
   };
 }
 
-/** Runs the cleanup; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */
+/** Runs the cleanup; resolves with the manifest (written only when cleanupChangedSomething), or throws runFailedError naming every failure after finishing the rest. */
 export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, event: unknown): Promise<CleanupManifest> {
   const started = deps.now();
   const request = parseCleanupEvent(event, started);
@@ -134,7 +134,7 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
       runId,
       manifest,
       bucket: settings.vaultBucket,
-      key: manifestKey("cleanup", request.slot, runId),
+      key: cleanupChangedSomething(manifest) ? manifestKey("cleanup", request.slot, runId) : undefined,
       metrics: regionMetrics(regions),
       failures: failureLines(manifest),
       notifyOn: settings.notifyOn,

@@ -1,4 +1,5 @@
 // The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
+import { readSnapshotRate } from "../lib/snapshot-rate";
 import { invalidSettingError } from "../lib/errors";
 import { oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { REGION } from "../lib/region";
@@ -38,5 +39,6 @@ export function readCleanupSettings(env: Env): CleanupSettings {
     minAgeDays: rangedSetting(env, "BACKUP_DR_MIN_AGE_DAYS", CLEANUP_VALVES.minAgeDays),
     maxDeleteFraction: fractionSetting(env, "BACKUP_DR_MAX_DELETE_FRACTION", CLEANUP_VALVES.maxDeleteFraction),
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
+    snapshotRate: readSnapshotRate(env),
   };
 }

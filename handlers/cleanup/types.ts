@@ -3,6 +3,7 @@ import type { SnapshotKind } from "../catalog";
 import type { ErrorInfo } from "../lib/errors";
 import type { NotifyOn } from "../lib/shared-settings";
 import type { SnapshotLock } from "../lib/snapshot-lock";
+import type { SnapshotRate } from "../lib/snapshot-rate";
 import type { TakenBasis } from "../taken";
 
 export type { ErrorInfo, SnapshotKind };
@@ -154,4 +155,6 @@ export interface CleanupSettings {
   minAgeDays: number;
   maxDeleteFraction: number;
   concurrency: number;
+  /** The pace of the paced kinds' snapshot deletes (AWS's own bucket by default). */
+  snapshotRate: SnapshotRate;
 }

@@ -11,13 +11,13 @@ export interface DrIndex {
   kind: SnapshotKind;
   /** Copies this stack made (stack tag and copy-of tag). */
   copies: SnapshotRecord[];
-  /** Of those, the ones still being copied: they count against the limit. */
-  inFlight: number;
+  /** Of those, the ones still being copied: they count against the limit. Undefined: not counted (see readDr). */
+  inFlight?: number;
   /** The DR snapshots that are (or block) a copy of the backup: same copy-of, or, where a copy keeps it, the same identifier. */
   copiesOf(candidate: Candidate): SnapshotRecord[];
 }
 
-export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string): DrIndex {
+export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string, countInFlight = true): DrIndex {
   const unique = [...new Map(listed.map((r) => [r.id, r])).values()];
   const byCopyOf = new Map<string, SnapshotRecord[]>();
   const copies: SnapshotRecord[] = [];
@@ -32,7 +32,7 @@ export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[
   return {
     kind,
     copies,
-    inFlight: copies.filter((c) => c.state === "in-progress").length,
+    ...(countInFlight ? { inFlight: copies.filter((c) => c.state === "in-progress").length } : {}),
     copiesOf(candidate) {
       const found = [...(byCopyOf.get(candidate.copyOf) ?? [])];
       const sameId = keepsIdentifier ? byId.get(candidate.source.id) : undefined;
@@ -42,9 +42,18 @@ export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[
   };
 }
 
-/** Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups). */
-export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[]): Promise<DrIndex> {
-  return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf), stackTag);
+/**
+ * Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups).
+ * `countInFlight` false (an event run whose limit is the kind's most, AWS's own): the copies in flight are not read, so
+ * the region is read once; AWS's refusal, which counts every copy in flight, ours or not, then bounds the run.
+ */
+export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[], countInFlight = true): Promise<DrIndex> {
+  return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf, countInFlight), stackTag, countInFlight);
+}
+
+/** Whether a run must count its copies in flight itself: its limit of the kind is below the most AWS accepts. */
+export function mustCountInFlight(kind: SnapshotKind, limit: number): boolean {
+  return limit < copyKind(kind).copyLimit.max;
 }
 
 /** Deletes a (failed) DR copy; one already gone counts as deleted. */

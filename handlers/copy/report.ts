@@ -1,7 +1,7 @@
 // What a copy run reports: the manifest (audit trail), the metrics per plan and the message a person reads.
 import type { SnapshotKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
-import { listedSection, verdict } from "../lib/notify";
+import { listedSection, manifestLine, verdict } from "../lib/notify";
 import { lockFailureLine } from "../lib/snapshot-lock";
 import type { EventInfo } from "./event";
 import type { RelockedCopy } from "./lock-copies";
@@ -93,7 +93,7 @@ export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]
 }
 
 /** Subject and body of the notification: trigger, counts, each failure and deferral with its reason, the manifest. */
-export function notification(manifest: CopyManifest, manifestUri: string, extraProblems: readonly string[]): { subject: string; lines: string[] } {
+export function notification(manifest: CopyManifest, manifestUri: string | undefined, extraProblems: readonly string[]): { subject: string; lines: string[] } {
   const failures = [...failureLines(manifest), ...extraProblems];
   const { started, skipped, deferred, failed, ignored, unencrypted, replaced } = manifest.counts;
   const result = verdict(failures);
@@ -106,7 +106,7 @@ export function notification(manifest: CopyManifest, manifestUri: string, extraP
       `DR copy run ${manifest.runId} (${what}) on stack ${manifest.stack}, ${manifest.primaryRegion} -> ${manifest.drRegion}: ${result}.`,
       "",
       `Started: ${started}   Skipped: ${skipped}   Deferred: ${deferred}   Failed: ${failed}   Ignored: ${ignored}   Replaced: ${replaced}   Unencrypted: ${unencrypted}`,
-      `Manifest: ${manifestUri}`,
+      manifestLine(manifestUri),
       ...(ages.length > 0 ? [`Oldest backup without a DR copy, per plan: ${ages.join(", ")}`] : []),
       ...listedSection("Failures", failures),
       ...listedSection("Copied unencrypted", manifest.copies.filter((c) => c.status === "started" && c.unencrypted === true).map(line)),

@@ -11,8 +11,18 @@ import type { CopyDeps } from "./work";
 
 export interface CopyRun {
   manifest: CopyManifest;
-  /** Where the manifest was written; undefined when the run only ignored snapshots that are not this stack's. */
+  /** Where the manifest was written; undefined when the run changed nothing (copyChangedSomething), so wrote none. */
   manifestUri?: string;
+}
+
+/**
+ * Whether a copy run leaves a manifest: it started, deferred or failed a copy (a failed listing included), or deleted
+ * (or tried to delete) a failed DR copy, or placed a lock on an existing copy. A run that only found its backups
+ * copied, skipped or ignored writes none: the vault's Object Lock would keep every such manifest for the lock period.
+ */
+export function copyChangedSomething(manifest: CopyManifest): boolean {
+  const { started, deferred, failed } = manifest.counts;
+  return started + deferred + failed > 0 || manifest.replaced.length > 0 || (manifest.relocked ?? []).length > 0;
 }
 
 /** The run id: `sweep@<start>`, or `event@<event time>-<event id>` (the same for Lambda's retries of one event). */
@@ -79,7 +89,7 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
       runId,
       manifest,
       bucket: settings.vaultBucket,
-      key: manifestKey("copy", day, runId),
+      key: copyChangedSomething(manifest) ? manifestKey("copy", day, runId) : undefined,
       metrics: planMetrics(manifest, settings.plans.filter((p) => p.copyToDr).map((p) => p.name)),
       failures: failureLines(manifest),
       notifyOn: settings.notifyOn,
@@ -88,5 +98,5 @@ export async function runCopy(deps: CopyDeps, settings: CopySettings, event: unk
       summary: { runId, counts: manifest.counts },
     },
   );
-  return { manifest, manifestUri };
+  return { manifest, ...(manifestUri === undefined ? {} : { manifestUri }) };
 }

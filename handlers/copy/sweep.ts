@@ -28,7 +28,7 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
         work.problems.push({ what: `listing ${kind} backups in ${settings.primaryRegion} and copies in ${settings.drRegion}`, error: describeError(error) });
         return undefined;
       }
-      work.inFlight[kind] = index.inFlight;
+      work.inFlight[kind] = index.inFlight ?? 0; // a sweep always counts (readDr without copyOf lists every copy)
       // Backups not (or no longer) to be copied are left out silently: a backup past its DR retention would otherwise
       // be copied again after cleanup deleted its copy.
       const candidates = backups.map((b) => classify.classify(b)).filter(isCandidate);

@@ -118,8 +118,11 @@ export interface CopyKind extends KindBase, KindDeletes {
   readBackups(clients: KindClients, ids: readonly string[], arn?: string): Promise<SnapshotRecord[]>;
   /** Why an event's snapshot cannot be one of this stack's backups, judged by its id alone; undefined when it may be. */
   notOursById(id: string): string | undefined;
-  /** The DR region's snapshots the copy index needs: this stack's copies (of the given backups and all in flight). */
-  listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[]): Promise<SnapshotRecord[]>;
+  /**
+   * The DR region's snapshots the copy index needs: this stack's copies (all; or of the given backups, plus every one
+   * in flight unless `inFlight` is false: then a kind that can may leave those out and read the region once).
+   */
+  listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[], inFlight?: boolean): Promise<SnapshotRecord[]>;
   /** Error names of a copy refused because the DR identifier is taken: a copy of the backup exists (or is being deleted). */
   readonly copyExists: readonly string[];
   /** Error names of a copy refused because the backup is not in a state AWS copies from: the sweep retries. */

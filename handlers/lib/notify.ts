@@ -24,3 +24,8 @@ export function verdict(failures: readonly string[]): string {
 export async function notify(sns: SNSClient, topicArn: string, subject: string, lines: readonly string[]): Promise<void> {
   await sns.send(new PublishCommand({ TopicArn: topicArn, Subject: snsSubject(subject), Message: lines.join("\n") }));
 }
+
+/** The notification's manifest line: where the run's manifest is, or that the run wrote none (it changed nothing). */
+export function manifestLine(manifestUri: string | undefined): string {
+  return manifestUri === undefined ? "Manifest: none (the run started, deferred, failed, deleted and replaced nothing)" : `Manifest: ${manifestUri}`;
+}

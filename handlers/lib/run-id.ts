@@ -32,8 +32,11 @@ export function keySafe(runId: string): string {
   return runId.replace(/[^A-Za-z0-9._-]/g, "-");
 }
 
+/** The vault folder every run manifest is under (the vault's lifecycle expires it: infra/vault.ts). */
+export const RUNS_PREFIX = "runs";
+
 /** `runs/<function>/<yyyy>/<mm>/<dd>/<run id>.json`, the date being the slot's UTC date. */
 export function manifestKey(functionName: string, slot: Date, runId: string): string {
   const [yyyy, mm, dd] = slot.toISOString().slice(0, 10).split("-");
-  return `runs/${functionName}/${yyyy}/${mm}/${dd}/${keySafe(runId)}.json`;
+  return `${RUNS_PREFIX}/${functionName}/${yyyy}/${mm}/${dd}/${keySafe(runId)}.json`;
 }

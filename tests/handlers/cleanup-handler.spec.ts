@@ -54,6 +54,20 @@ describe("cleanup handler (Lambda entry)", () => {
     expect([...cleanupManifests(fake).keys()]).to.deep.equal([MANIFEST.replace("s3://backup-dr-test-vault/", "")]);
   });
 
+  it("a second run that finds nothing to delete writes no manifest and returns none, but still publishes and notifies (always)", async () => {
+    await invokeIsolated(env(), () => handler(EVENT, cleanupContext()));
+    const puts = fake.handled("PutObject").length;
+    const { result, error, captured } = await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler({ scheduledTime: "2026-11-23T03:30:00Z" }, cleanupContext()));
+    expect(error).to.equal(undefined);
+    expect(result).to.include({ runId: "cleanup@2026-11-23T03:30:00Z" });
+    expect(result).to.not.have.property("manifest");
+    expect(result?.counts).to.deep.equal({ deleted: 0, wouldDelete: 0, kept: 68, deferred: 0, failed: 0 });
+    expect(fake.handled("PutObject")).to.have.length(puts);
+    expect([...cleanupManifests(fake).keys()]).to.have.length(1);
+    expect(notifications(fake.region(PRIMARY)).at(-1)?.message).to.include("Manifest: none");
+    expect(captured.metrics.flatMap((m) => (m.SnapshotsKept === undefined ? [] : [m.SnapshotsKept]))).to.deep.equal([34, 34]);
+  });
+
   it("emits per-region counts (dimension Region) and manual snapshot counts (Region, Kind), without the service dimension", async () => {
     const { captured } = await invokeIsolated(env(), () => handler(EVENT, cleanupContext()));
     const byRegion = captured.metrics.filter((m) => (m._aws as { CloudWatchMetrics: { Dimensions: string[][] }[] }).CloudWatchMetrics[0].Dimensions[0].length === 1);

@@ -69,6 +69,7 @@ describe("cleanup input", () => {
     ["a fraction in exponent form", { BACKUP_DR_MAX_DELETE_FRACTION: "5e-1" }, "InvalidSettingError", "BACKUP_DR_MAX_DELETE_FRACTION"],
     ["too much concurrency", { BACKUP_DR_CONCURRENCY: "51" }, "InvalidSettingError", "BACKUP_DR_CONCURRENCY"],
     ["a bad notifyOn", { BACKUP_DR_NOTIFY_ON: "never" }, "InvalidSettingError", "BACKUP_DR_NOTIFY_ON"],
+    ["a snapshot rate without a burst", { BACKUP_DR_SNAPSHOT_RATE: "5" }, "InvalidSettingError", "BACKUP_DR_SNAPSHOT_RATE"],
   ];
   for (const [what, overrides, name, says] of settings) {
     it(`rejects ${what} with ${name}`, () => {
@@ -95,6 +96,7 @@ describe("cleanup input", () => {
       minAgeDays: 1,
       maxDeleteFraction: 0.5,
       concurrency: 8,
+      snapshotRate: { perSecond: 5, burst: 100 },
     });
   });
 

@@ -4,7 +4,7 @@ import { expect } from "chai";
 import { TAG_COPY_OF } from "../../handlers/catalog";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { copiesInFlight, finishCopies, setCopyLimits, type CopyableSnapshot } from "../helpers/aws-fake-copy";
+import { copiesInFlight, finishCopies, setCopyLimits, type CopyableDbSnapshot, type CopyableSnapshot } from "../helpers/aws-fake-copy";
 import { AwsFault } from "../helpers/aws-wire";
 import { addDbBackup, addEbsBackup, clusterSnapshotEvent, copyDeps, copySettings, DR, drCopies, metricValues, multiVolumeEvent, primaryRegion, rejection, SWEEP } from "../helpers/copy-setup";
 import { notifications, sorted } from "../helpers/aws-inspect";
@@ -69,16 +69,35 @@ describe("copy limits", () => {
     expect(notifications(fake.region())).to.deep.equal([]);
   });
 
-  it("events defer, not fail, when the DR region is full", async () => {
+  it("events defer, not fail, when the DR region is full; at AWS's limit they read the DR region once and AWS's one refusal stops them", async () => {
+    const backups = Array.from({ length: 25 }, () => addEbsBackup(fake).id);
+    const deps = copyDeps(fake, () => NOW);
+    const first = await runCopy(deps, copySettings({ BACKUP_DR_CONCURRENCY: "8" }), multiVolumeEvent(backups.slice(0, 15)));
+    const drReads = () => fake.calls.filter((c) => c.region === DR && c.action === "DescribeSnapshots");
+    expect(drReads()).to.have.length(1);
+    expect(drReads()[0].params.get("Filter.2.Name")).to.equal("tag:backup-dr:copy-of");
+    const second = await runCopy(deps, copySettings({ BACKUP_DR_CONCURRENCY: "8" }), multiVolumeEvent(backups.slice(15)));
+    expect(drReads()).to.have.length(2);
+    expect(first.manifest.counts).to.include({ started: 15, deferred: 0 });
+    expect(second.manifest.counts).to.include({ started: 5, deferred: 5, failed: 0 });
+    // Not counted: AWS's refusal (which counts every copy in flight) was the bound, once.
+    expect(second.manifest.inFlight).to.deep.equal({});
+    expect(fake.calls.filter((c) => c.action === "CopySnapshot")).to.have.length(15 + 5 + 1);
+    expect(drCopies(fake)).to.have.length(20);
+  });
+
+  it("events under a limit set below AWS's count the copies in flight (a second read) and keep to it", async () => {
     setCopyLimits(fake.region(DR), { ebs: 100 });
     const backups = Array.from({ length: 25 }, () => addEbsBackup(fake).id);
     const deps = copyDeps(fake, () => NOW);
-    const first = await runCopy(deps, copySettings(), multiVolumeEvent(backups.slice(0, 15)));
-    const second = await runCopy(deps, copySettings(), multiVolumeEvent(backups.slice(15)));
+    const settings = copySettings({ BACKUP_DR_MAX_EBS_COPIES: "18" });
+    const first = await runCopy(deps, settings, multiVolumeEvent(backups.slice(0, 15)));
+    const second = await runCopy(deps, settings, multiVolumeEvent(backups.slice(15)));
     expect(first.manifest.counts).to.include({ started: 15, deferred: 0 });
-    expect(second.manifest.counts).to.include({ started: 5, deferred: 5, failed: 0 });
+    expect(second.manifest.counts).to.include({ started: 3, deferred: 7, failed: 0 });
     expect(second.manifest.inFlight).to.deep.equal({ ebs: 15 });
-    expect(drCopies(fake)).to.have.length(20);
+    expect(fake.calls.filter((c) => c.region === DR && c.action === "DescribeSnapshots")).to.have.length(4);
+    expect(drCopies(fake)).to.have.length(18);
   });
 
   it("a limit AWS reports (other copies in flight, ResourceLimitExceeded) defers the rest of the kind; the sweep finishes them", async () => {
@@ -89,12 +108,15 @@ describe("copy limits", () => {
       const foreign: CopyableSnapshot = { id: `snap-f0${n}`, volumeId: "vol-ffffffff", state: "pending", description: "someone else's copy", tags: {}, startTime: NOW, copiedFrom: "eu-west-1:snap-0123456789abcdef0" };
       dr.snapshots.set(foreign.id, foreign);
     }
-    const backups = Array.from({ length: 12 }, (_, n) => addEbsBackup(fake, { slot: day(n % 3) }).id);
-    const first = await sweep();
-    expect(first.manifest.counts).to.include({ started: 3, deferred: 9, failed: 0 });
-    expect(first.manifest.copies.filter((c) => c.status === "deferred").some((c) => c.reason?.includes("ResourceLimitExceeded"))).to.be.true;
-    // Once AWS refused, the function stops asking: one refused call, not nine.
-    expect(fake.calls.filter((c) => c.action === "CopySnapshot").length).to.be.at.most(3 + 4);
+    const backups = Array.from({ length: 10 }, (_, n) => addEbsBackup(fake, { slot: day(n % 3) }).id);
+    // Concurrency 8 would once have sent 8 copy calls at once into the 3 free places.
+    const first = await sweep({ BACKUP_DR_CONCURRENCY: "8" });
+    expect(first.manifest.counts).to.include({ started: 3, deferred: 7, failed: 0 });
+    expect(first.manifest.copies.filter((c) => c.status === "deferred").every((c) => c.reason?.includes("ResourceLimitExceeded"))).to.be.true;
+    // Once AWS refused, the function stops asking: three accepted calls and one refused, not seven.
+    const copyCalls = fake.calls.filter((c) => c.action === "CopySnapshot");
+    expect(copyCalls).to.have.length(4);
+    expect(drCopies(fake).filter((c) => c.tags[TAG_COPY_OF] !== undefined)).to.have.length(3);
     expect(notifications(fake.region())).to.deep.equal([]);
 
     for (const s of dr.snapshots.values()) s.state = "completed";
@@ -103,6 +125,27 @@ describe("copy limits", () => {
       finishCopies(dr);
     }
     expect(sorted(drCopies(fake).flatMap((c) => c.tags[TAG_COPY_OF] ?? []))).to.deep.equal(sorted(backups));
+  });
+
+  it("a DR region whose places are all taken by foreign copies: exactly one refused call per kind, every copy deferred", async () => {
+    const dr = fake.region(DR);
+    for (let n = 0; n < 20; n += 1) {
+      const foreign: CopyableSnapshot = { id: `snap-f${String(n).padStart(3, "0")}`, volumeId: "vol-ffffffff", state: "pending", description: "someone else's copy", tags: {}, startTime: NOW, copiedFrom: "eu-west-1:snap-0123456789abcdef0" };
+      dr.snapshots.set(foreign.id, foreign);
+      const db: CopyableDbSnapshot = { id: `foreign-db-${n}`, source: "someone-else", status: "copying", tags: {}, created: NOW, copiedFrom: "arn:aws:rds:eu-west-1:123456789012:snapshot:x" };
+      dr.dbSnapshots.set(db.id, db);
+      const cluster: CopyableDbSnapshot = { ...db, id: `foreign-cluster-${n}`, copiedFrom: "arn:aws:rds:eu-west-1:123456789012:cluster-snapshot:x" };
+      if (n < 5) dr.dbClusterSnapshots.set(cluster.id, cluster);
+    }
+    Array.from({ length: 12 }, (_, n) => addEbsBackup(fake, { slot: day(n % 3) }));
+    Array.from({ length: 6 }, (_, n) => addDbBackup(fake, "rds", { source: `orders-${n}` }));
+    Array.from({ length: 4 }, (_, n) => addDbBackup(fake, "aurora", { source: `ledger-${n}` }));
+    const { manifest } = await sweep({ BACKUP_DR_CONCURRENCY: "8" });
+    expect(manifest.counts).to.include({ started: 0, deferred: 22, failed: 0 });
+    expect(manifest.inFlight).to.deep.equal({ ebs: 0, rds: 0, aurora: 0 });
+    for (const action of ["CopySnapshot", "CopyDBSnapshot", "CopyDBClusterSnapshot"]) expect(fake.calls.filter((c) => c.action === action), action).to.have.length(1);
+    expect(drCopies(fake).filter((c) => c.tags[TAG_COPY_OF] !== undefined)).to.deep.equal([]);
+    expect(notifications(fake.region())).to.deep.equal([]);
   });
 
   it("Aurora cluster copies stop at 5 and RDS copies at 20, each kind on its own", async () => {

@@ -62,6 +62,38 @@ describe("copy sweep", () => {
     expect(drCopies(fake)).to.have.length(3);
   });
 
+  it("an idle sweep (every backup already copied) writes no manifest but publishes its metrics; a sweep with a deferral writes one", async () => {
+    const objects = () => [...(fake.region(PRIMARY).buckets.values())].reduce((n, b) => n + b.size, 0);
+    addEbsBackup(fake);
+    addDbBackup(fake, "rds");
+    const first = await sweep();
+    expect(first.manifest.counts).to.include({ started: 2 });
+    expect(objects()).to.equal(1);
+    finishCopies(fake.region(DR));
+    const idle = await sweep(new Date(NOW.getTime() + 60_000));
+    expect(idle.manifest.counts).to.include({ started: 0, deferred: 0, failed: 0, replaced: 0 });
+    expect(idle.manifestUri).to.equal(undefined);
+    expect(objects()).to.equal(1);
+    expect(metricValues(idle.recorded, "gold")).to.include({ CopiesStarted: 0, OldestUncopiedAgeSeconds: 0 });
+    expect(fake.handled("PutObject")).to.have.length(1);
+    // notifyOn always: the notification still goes, saying there is no manifest.
+    await runCopy(copyDeps(fake, () => new Date(NOW.getTime() + 120_000)), copySettings({ BACKUP_DR_NOTIFY_ON: "always" }), SWEEP);
+    expect(notifications(fake.region(PRIMARY)).at(-1)?.message).to.include("Manifest: none (the run started, deferred, failed, deleted and replaced nothing)");
+    expect(objects()).to.equal(1);
+
+    // Two new backups under a limit of one: one started, one deferred; the next sweep only defers, and leaves a manifest.
+    addEbsBackup(fake);
+    addEbsBackup(fake);
+    // (Each sweep at its own time: a sweep's manifest is named after its start.)
+    const limited = (minutes: number) => runCopy(copyDeps(fake, () => new Date(NOW.getTime() + minutes * 60_000)), copySettings({ BACKUP_DR_MAX_EBS_COPIES: "1" }), SWEEP);
+    expect((await limited(30)).manifest.counts).to.include({ started: 1, deferred: 1 });
+    const deferring = await limited(60);
+    expect(deferring.manifest.counts).to.include({ started: 0, deferred: 1, failed: 0 });
+    expect(deferring.manifestUri).to.be.a("string");
+    expect(objects()).to.equal(3);
+    expect(fake.handled("PutObject")).to.have.length(3);
+  });
+
   it("replaces a DR copy that ended in error (EBS error state) with a new one", async () => {
     const backup = addEbsBackup(fake);
     await sweep();

@@ -73,6 +73,14 @@ describe("end of run (finishRun)", () => {
     expect(logged).to.deep.equal([{ message: "backup run finished", attributes: { runId: "gold@2026-11-22T05:00:00Z", counts: { created: 3 }, manifest: URI, failures: [] } }]);
   });
 
+  it("without a key (the run changed nothing) writes no manifest but still publishes, notifies per notifyOn and logs", async () => {
+    expect(await finishRun(deps, end({ key: undefined, notifyOn: "always" }))).to.equal(undefined);
+    expect(timeline).to.deep.equal([`metrics backupRun {"BackupsCreated":3,"BackupsSkipped":1,"BackupsFailed":0}`, "Publish", "log backup run finished"]);
+    expect(fake.region().buckets.get(VAULT_BUCKET)?.size).to.equal(0);
+    expect(notifications(fake.region())).to.deep.equal([{ topicArn, subject: "run 0", message: "Manifest: undefined" }]);
+    expect(logged[0].attributes).to.include({ manifest: "none (the run changed nothing)" });
+  });
+
   it("notifies after a clean run when notifyOn is always, between the metrics and the log", async () => {
     await finishRun(deps, end({ notifyOn: "always" }));
     expect(timeline).to.deep.equal(["PutObject", `metrics backupRun {"BackupsCreated":3,"BackupsSkipped":1,"BackupsFailed":0}`, "Publish", "log backup run finished"]);

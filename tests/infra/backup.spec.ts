@@ -47,6 +47,7 @@ describe("backup function infrastructure (prod)", () => {
         BACKUP_DR_NOTIFY_ON: "failure",
         BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
         BACKUP_DR_ALLOW_NO_DR_COPY: "[]",
+        BACKUP_DR_SNAPSHOT_RATE: "5/100",
       },
     });
   });

@@ -35,6 +35,7 @@ describe("cleanup function infrastructure (prod)", () => {
         BACKUP_DR_MAX_DELETIONS: "200",
         BACKUP_DR_MIN_AGE_DAYS: "2",
         BACKUP_DR_MAX_DELETE_FRACTION: "0.5",
+        BACKUP_DR_SNAPSHOT_RATE: "5/100",
       },
     });
     expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "cleanup-errors").inputs).to.deep.include({ dimensions: { FunctionName: "cleanup" }, alarmActions: [topicArn()] });

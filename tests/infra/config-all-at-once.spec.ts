@@ -95,7 +95,7 @@ describe("config: every problem in one round", () => {
 
   it("orders the vault lifecycle steps beside an unknown key, but not a step that is itself out of range", () => {
     expect(problemsOf(config({ "backup-dr:vaultLifecycle": { glacierIrAfterDays: 100, glacierAfterDays: 50, tier: 1 } }))).to.deep.equal([
-      "backup-dr:vaultLifecycle.tier: unknown key; allowed: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays",
+      "backup-dr:vaultLifecycle.tier: unknown key; allowed: glacierIrAfterDays, glacierAfterDays, deepArchiveAfterDays, expireAfterDays, runsExpireDays",
       "backup-dr:vaultLifecycle.glacierAfterDays: expected more days than glacierIrAfterDays (100), got 50",
     ]);
     expect(problemsOf(config({ "backup-dr:vaultLifecycle": { expireAfterDays: -1 } }))).to.deep.equal([

@@ -75,8 +75,9 @@ describe("config", () => {
       expect(c.notifyEmails).to.deep.equal([]);
       expect(c.notifyOn).to.equal("failure");
       expect(c.vaultLock).to.deep.equal({ mode: "GOVERNANCE", days: 30 });
-      expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730 });
+      expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730, runsExpireDays: 400 });
       expect(c.copy).to.deep.equal({ sweepMinutes: 30, maxEbsCopies: 20, maxRdsCopies: 20, maxClusterCopies: 5, lagAlarmMinutes: 240 });
+      expect(c.pacing).to.deep.equal({ snapshotPerSecond: 5, snapshotBurst: 100 });
       expect(c.s3Replication).to.deep.equal({ storageClass: "STANDARD_IA", latencyAlarmSeconds: 900, eventNotifications: true });
       expect(c.cleanup).to.deep.equal({ dryRun: false, maxDeletionsPerRun: 200, minAgeDays: 1, maxDeleteFraction: 0.5, schedule: "cron(30 3 * * ? *)", timezone: "UTC" });
       expect(c.tags).to.deep.equal({});
@@ -153,6 +154,14 @@ describe("config", () => {
       ["vault lock without days", { ...minimal(), "backup-dr:vaultLock": { mode: "COMPLIANCE" } }, "backup-dr:vaultLock.days: expected a whole number of days from 1 to 36500 when mode is COMPLIANCE, got nothing"],
       ["vault lock of zero days", { ...minimal(), "backup-dr:vaultLock": { mode: "GOVERNANCE", days: 0 } }, "backup-dr:vaultLock.days: expected a whole number of days from 1 to 36500, got 0"],
       ["lifecycle out of order", { ...minimal(), "backup-dr:vaultLifecycle": { glacierIrAfterDays: 90, glacierAfterDays: 30 } }, "backup-dr:vaultLifecycle.glacierAfterDays: expected more days than glacierIrAfterDays (90), got 30"],
+      ["a snapshot pace of zero", { ...minimal(), "backup-dr:pacing": { snapshotPerSecond: 0 } }, "backup-dr:pacing.snapshotPerSecond: expected a number above 0 and at most 100, got 0"],
+      ["a snapshot burst beyond AWS's scale", { ...minimal(), "backup-dr:pacing": { snapshotBurst: 5000 } }, "backup-dr:pacing.snapshotBurst: expected a whole number from 1 to 1000, got 5000"],
+      ["run manifests expiring at zero days", { ...minimal(), "backup-dr:vaultLifecycle": { runsExpireDays: 0 } }, "backup-dr:vaultLifecycle.runsExpireDays: expected a whole number of days from 1 to 36500, got 0"],
+      [
+        "run manifests expiring before the vault lock lets them go",
+        { ...minimal(), "backup-dr:vaultLock": { mode: "COMPLIANCE", days: 90 }, "backup-dr:vaultLifecycle": { runsExpireDays: 60 } },
+        "backup-dr:vaultLifecycle.runsExpireDays: expected at least 90 days, the backup-dr:vaultLock retention (COMPLIANCE): Object Lock keeps each manifest that long anyway, got 60",
+      ],
       ["expiry before the last transition", { ...minimal(), "backup-dr:vaultLifecycle": { expireAfterDays: 100 } }, "backup-dr:vaultLifecycle.expireAfterDays: expected more days than deepArchiveAfterDays (180), got 100"],
       ["cleanup deletion cap of zero", { ...minimal(), "backup-dr:cleanup": { maxDeletionsPerRun: 0 } }, "backup-dr:cleanup.maxDeletionsPerRun: expected a whole number from 1 to 10000, got 0"],
       ["cleanup fraction above one", { ...minimal(), "backup-dr:cleanup": { maxDeleteFraction: 1.5 } }, "backup-dr:cleanup.maxDeleteFraction: expected a fraction above 0 and at most 1, got 1.5"],
@@ -162,7 +171,7 @@ describe("config", () => {
       ["KMS deletion window too short", { ...minimal(), "backup-dr:kmsDeletionWindowDays": "3" }, 'backup-dr:kmsDeletionWindowDays: expected a whole number of days from 7 to 30, got "3"'],
       ["log retention CloudWatch does not offer", { ...minimal(), "backup-dr:logRetentionDays": 10 }, "backup-dr:logRetentionDays: expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653, got 10"],
       ["selection tag key in the aws: namespace", { ...minimal(), "backup-dr:selectionTagKey": "aws:plan" }, 'backup-dr:selectionTagKey: expected a tag key of 1-128 letters, digits, spaces and _.:/=+-@, not starting with aws:, got "aws:plan"'],
-      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:expectedSources, backup-dr:allowNoDrCopy, backup-dr:restore, backup-dr:drill, backup-dr:report (did you mean "backup-dr:plans"?)`],
+      ["misspelt top-level key", { ...minimal(), "backup-dr:plan": [] }, `backup-dr:plan: unknown config key; allowed: backup-dr:drRegion, backup-dr:environment, backup-dr:selectionTagKey, backup-dr:plans, backup-dr:protectedBuckets, backup-dr:notifyEmails, backup-dr:notifyOn, backup-dr:vaultLock, backup-dr:vaultLifecycle, backup-dr:cleanup, backup-dr:s3Replication, backup-dr:copy, backup-dr:tags, backup-dr:kmsDeletionWindowDays, backup-dr:logRetentionDays, backup-dr:protectStorage, backup-dr:expectedSources, backup-dr:allowNoDrCopy, backup-dr:restore, backup-dr:drill, backup-dr:report, backup-dr:pacing (did you mean "backup-dr:plans"?)`],
       ["a DR-copy exception naming no plan", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["dayly"] }), 'backup-dr:allowNoDrCopy[0]: expected the name of a plan in backup-dr:plans (daily), got "dayly"'],
       ["a DR-copy exception for a plan that copies", withPlan({}, { "backup-dr:allowNoDrCopy": ["daily"] }), 'backup-dr:allowNoDrCopy[0]: expected a plan with copyToDr: false (plan "daily" copies to DR; remove it here), got "daily"'],
       ["a DR-copy exception twice", withPlan({ copyToDr: false }, { "backup-dr:allowNoDrCopy": ["daily", "daily"] }), 'backup-dr:allowNoDrCopy[1]: expected each plan once (already at [0]), got "daily"'],

@@ -2,6 +2,7 @@
 // with every input that matters and the provider (region) each resource is created with.
 import { expect } from "chai";
 import { parseConfig, type BackupDrConfig } from "../../infra/config";
+import { manifestKey } from "../../handlers/lib/run-id";
 import type { PolicyDocument } from "../../infra/policy-documents";
 import { deployStack, type Deployed } from "../helpers/deploy";
 import { ACCOUNT_ID, promiseOf, type Registered } from "../helpers/program";
@@ -172,7 +173,7 @@ for (const stack of ["dev", "prod"]) {
           expect(lock.dependsOn.some((urn) => urn.endsWith(`::${name}-versioning`))).to.equal(true);
         });
 
-        it("tiers noncurrent versions to cold storage and expires them, per vaultLifecycle", () => {
+        it("tiers noncurrent versions to cold storage and expires them, and expires run manifests (runs/), per vaultLifecycle", () => {
           const lifecycle = one(resources, T.lifecycle, `${name}-lifecycle`);
           const l = config.vaultLifecycle;
           const transitions = [
@@ -190,7 +191,10 @@ for (const stack of ["dev", "prod"]) {
               abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             },
             { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
+            { id: "expire-run-manifests", status: "Enabled", filter: { prefix: "runs/" }, expiration: { days: l.runsExpireDays }, noncurrentVersionExpiration: { noncurrentDays: 1 } },
           ]);
+          // The prefix is the one every manifest key starts with.
+          expect(manifestKey("copy", new Date("2026-11-22T00:00:00Z"), "sweep@x").startsWith("runs/")).to.equal(true);
         });
 
         it("logs access to its own SSE-S3 log bucket, which accepts S3 log delivery for the vault only", () => {
