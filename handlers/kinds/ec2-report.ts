@@ -2,6 +2,7 @@
 // stopped: shutting-down and terminated ones are on their way out), with its selection tag, Name tag and creation
 // time; and this stack's points (the restore facet's listing, with their encryption). Read-only.
 import { paginateDescribeInstances, type EC2Client, type Instance } from "@aws-sdk/client-ec2";
+import { TAG_RESTORE_ID } from "../catalog";
 import type { InventoryItem } from "../report/contract";
 import { tagRecord } from "../lib/tags";
 import { validDate } from "../lib/values";
@@ -30,6 +31,7 @@ function item(instance: Instance, id: string, tagKey: string): InventoryItem {
     ...(tags.Name === undefined || tags.Name === "" ? {} : { name: tags.Name }),
     ...(Object.hasOwn(tags, tagKey) ? { selection: tags[tagKey] } : {}),
     ...(created === undefined ? {} : { createdAt: created.toISOString() }),
+    ...(tags[TAG_RESTORE_ID] === undefined ? {} : { restoreId: tags[TAG_RESTORE_ID] }),
   };
 }
 

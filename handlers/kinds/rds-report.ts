@@ -3,6 +3,7 @@
 // its selection tag and creation time; and this stack's points (the restore facet's listing, with their encryption).
 // RDS lists cannot filter on tags: every page is read. Read-only.
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient, type Tag as RdsTag } from "@aws-sdk/client-rds";
+import { TAG_RESTORE_ID } from "../catalog";
 import type { InventoryItem } from "../report/contract";
 import { tagRecord } from "../lib/tags";
 import { validDate } from "../lib/values";
@@ -14,7 +15,15 @@ import { dbPoints } from "./rds-points";
 function item(kind: DbKind, id: string, tagList: RdsTag[] | undefined, created: Date | undefined, tagKey: string): InventoryItem {
   const tags = tagRecord(tagList);
   const at = validDate(created);
-  return { kind, id, name: id, ...(Object.hasOwn(tags, tagKey) ? { selection: tags[tagKey] } : {}), ...(at === undefined ? {} : { createdAt: at.toISOString() }) };
+  const restoreId = tags[TAG_RESTORE_ID];
+  return {
+    kind,
+    id,
+    name: id,
+    ...(Object.hasOwn(tags, tagKey) ? { selection: tags[tagKey] } : {}),
+    ...(at === undefined ? {} : { createdAt: at.toISOString() }),
+    ...(restoreId === undefined ? {} : { restoreId }),
+  };
 }
 
 /** The region's DB instances that are not members of a DB cluster (rds) or its DB clusters (aurora), sorted by identifier. */

@@ -13,7 +13,8 @@
 //              region's resources no plan selects, last month's snapshot cost per plan and region (Cost Explorer), and
 //              the Audit Manager-style controls; writes reports/compliance/<yyyy>/<mm>/<dd>.json (schema.ts) and .html
 //              (html.ts) to the primary vault; publishes the coverage metrics and ResourcesNotSelected; sends the summary
-//              to the topic when anything is out of policy (or always, with notifyOn "always").
+//              to the topic when a source is out of policy (or always, with notifyOn "always"; failing controls alone
+//              do not send it: they are in the report).
 //
 // A region that cannot be read (the DR region down, a denied call) does not stop either step: that region's statuses
 // are "unknown" and the failure is in `errors`; coverage counts an unknown source as out of policy (the alarm fires).
@@ -126,6 +127,8 @@ export interface InventoryItem {
   selection?: string;
   /** When it was created (ISO), when the region says. */
   createdAt?: string;
+  /** The restore that created it (its backup-dr:restore-id tag, handlers/catalog.ts TAG_RESTORE_ID), when a restore or drill did. */
+  restoreId?: string;
 }
 
 /**

@@ -67,6 +67,8 @@ export function coverage(input: CoverageInput): Coverage {
 }
 
 function unselectedReason(item: InventoryItem, plan: RunPlan | undefined, tagKey: string): string {
+  // Still listed: a restored database kept as the new production one is unprotected until it is opted in.
+  if (item.restoreId !== undefined) return `restored by backup-dr (restore ${item.restoreId}); opt it into a plan if you keep it`;
   if (item.selection === undefined) return `no ${tagKey} tag`;
   if (plan === undefined) return `"${item.selection}" is not a plan of this stack`;
   return `plan "${plan.name}" does not back up ${item.kind}`;

@@ -3,9 +3,12 @@ import { listedSection } from "../lib/notify";
 import type { ReportNotifyOn } from "./contract";
 import type { ComplianceReport } from "./schema";
 
-/** Whether the summary goes out: anything out of policy or a failing control, or always with notifyOn "always". */
+/**
+ * Whether the summary goes out: a source out of policy, or always with notifyOn "always". A failing control alone does
+ * not send it (an unselected resource fails one every day): it is in the report.
+ */
 export function shouldNotify(report: ComplianceReport, notifyOn: ReportNotifyOn): boolean {
-  return notifyOn === "always" || report.summary.outOfPolicy > 0 || report.summary.controlsFailed > 0;
+  return notifyOn === "always" || report.summary.outOfPolicy > 0;
 }
 
 /** Subject and body of the summary (the subject is cut to SNS's 100 characters by notify()). */

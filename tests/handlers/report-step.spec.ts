@@ -3,7 +3,7 @@
 // buckets' replication, last month's cost (available, not yet, disabled, failed), the controls, a region down, the
 // metrics, when the summary goes out, and a rerun the same day.
 import { expect } from "chai";
-import { TAG_STACK } from "../../handlers/catalog";
+import { TAG_RESTORE_ID, TAG_STACK } from "../../handlers/catalog";
 import type { ReportOptions, ReportResult } from "../../handlers/report/contract";
 import { runReport } from "../../handlers/report/report-step";
 import { complianceReportSchema, type ComplianceReport } from "../../handlers/report/schema";
@@ -11,7 +11,7 @@ import { FakeAws } from "../helpers/aws-fake";
 import { objectContentType, setBucketConfig } from "../helpers/aws-fake-storage";
 import { AwsFault } from "../helpers/aws-wire";
 import { TOPIC_NAME, VAULT_BUCKET } from "../helpers/backup-fleet";
-import { addSource, backUp, DR, DR_KEY_ARN, DR_VAULT_BUCKET, PRIMARY, REPORT_OPTIONS, reportDeps, reportSettings } from "../helpers/report-setup";
+import { addSource, backUp, DR, DR_KEY_ARN, DR_VAULT_BUCKET, PRIMARY, REPORT_OPTIONS, reportDeps, reportSettings, SELECTION_KEY } from "../helpers/report-setup";
 
 const NOW = new Date("2026-12-02T09:00:00.000Z");
 const JSON_KEY = "reports/compliance/2026/12/02.json";
@@ -214,6 +214,21 @@ describe("report step: the daily compliance report", () => {
     ]);
   });
 
+  it("a failing control alone sends no summary; resources a restore or drill created stay unselected, named by their restore", async () => {
+    const forgotten = addSource(fake, "rds", null, hoursAgo(24 * 30), "forgotten-db");
+    const restoredVm = fake.region(PRIMARY).addInstance("running", { [TAG_RESTORE_ID]: "restore-7", [TAG_STACK]: "test", Name: "web-1-restored" }).id;
+    fake.region(PRIMARY).addDbInstance("orders-db-restored", "available", { [TAG_RESTORE_ID]: "drill-3-r1", [TAG_STACK]: "test" });
+    const result = await run({ notifyOn: "outOfPolicy" });
+    expect(result).to.deep.include({ outOfPolicy: 0, unselected: 3, controlsFailed: 1, notified: false });
+    expect(messages()).to.have.length(0);
+    expect(report().unselected.map((u) => [u.id, u.reason])).to.have.deep.members([
+      [forgotten, `no ${SELECTION_KEY} tag`],
+      [restoredVm, "restored by backup-dr (restore restore-7); opt it into a plan if you keep it"],
+      ["orders-db-restored", "restored by backup-dr (restore drill-3-r1); opt it into a plan if you keep it"],
+    ]);
+    expect(control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_PLAN")).to.deep.include({ passed: false, failing: 3 });
+  });
+
   it("sends the summary of a healthy fleet only with notifyOn always", async () => {
     await run({ notifyOn: "outOfPolicy" });
     expect(messages()).to.have.length(0);
@@ -251,7 +266,7 @@ describe("report step: the daily compliance report", () => {
   it("writes the day's report and sends the summary when answers of the writes and the publish are lost (S3 and SNS acted)", async () => {
     addSource(fake, "rds", null, hoursAgo(48), "forgotten-db");
     const loser = fake.loseAnswers({ rate: 0.5, kinds: ["timeout", "500"], seed: 7, actions: ["PutObject", "Publish"] });
-    const result = await run();
+    const result = await run({ notifyOn: "always" });
     fake.loseAnswers(undefined);
     expect(Object.values(loser?.lost ?? {}).reduce((a, b) => a + b, 0)).to.be.greaterThan(0);
     expect(result.notified).to.equal(true);
