@@ -97,7 +97,7 @@ export function evaluateControls(input: ControlInput): Control[] {
       failing: input.sources.filter((s) => outOfPolicy(s.primary)).map((s) => s.source),
     },
     BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK: {
-      description: "Both vaults (where manifests and reports are kept) have Object Lock enabled",
+      description: "Both vaults (where manifests and reports are kept) have Object Lock enabled with a default retention (Days or Years)",
       checked: input.vaults.length,
       failing: input.vaults.filter((v) => !v.locked).map((v) => v.bucket),
     },

@@ -16,7 +16,10 @@ export interface VaultTarget {
 const NOT_LOCKED = "ObjectLockConfigurationNotFoundError";
 const DAYS_PER_YEAR = 365;
 
-/** Object Lock of each vault, in the order given; a failed read is `locked: false` with the error. */
+/**
+ * Object Lock of each vault, in the order given: `locked` only when Object Lock is Enabled AND a default retention (Days
+ * or Years) is set; otherwise `locked: false` with no error. A failed read is `locked: false` with the error.
+ */
 export async function readVaults(targets: readonly VaultTarget[]): Promise<VaultState[]> {
   return Promise.all(targets.map((target) => readVault(target)));
 }
@@ -27,9 +30,10 @@ async function readVault({ role, region, bucket, s3 }: VaultTarget): Promise<Vau
     const { ObjectLockConfiguration: config } = await s3.send(new GetObjectLockConfigurationCommand({ Bucket: bucket }));
     const retention = config?.Rule?.DefaultRetention;
     const days = retention?.Days ?? (retention?.Years === undefined ? undefined : retention.Years * DAYS_PER_YEAR);
+    // Object Lock enabled without a default retention locks nothing the stack writes (it sets no retention per object).
     return {
       ...base,
-      locked: config?.ObjectLockEnabled === "Enabled",
+      locked: config?.ObjectLockEnabled === "Enabled" && days !== undefined && days > 0,
       ...(retention?.Mode === undefined ? {} : { mode: retention.Mode }),
       ...(days === undefined ? {} : { retentionDays: days }),
     };

@@ -169,6 +169,17 @@ describe("report step: the daily compliance report", () => {
     expect(message.message).to.include(DR_VAULT_BUCKET);
   });
 
+  it("a vault with Object Lock enabled but no default retention is not locked (no error); Years count as a retention", async () => {
+    setBucketConfig(fake.region(PRIMARY), VAULT_BUCKET, { objectLock: { enabled: true } });
+    await run();
+    expect(report().vaults).to.deep.equal([
+      { role: "primary", region: PRIMARY, bucket: VAULT_BUCKET, locked: false },
+      { role: "dr", region: DR, bucket: DR_VAULT_BUCKET, locked: true, mode: "GOVERNANCE", retentionDays: 365 },
+    ]);
+    expect(report().errors).to.deep.equal([]);
+    expect(control("BACKUP_RESOURCES_PROTECTED_BY_BACKUP_VAULT_LOCK")).to.deep.include({ passed: false, checked: 2, failing: 1, examples: [VAULT_BUCKET] });
+  });
+
   it("replication: a disabled rule, a bucket without configuration, and a rule to another bucket only", async () => {
     const others = ["logs-a", "logs-b", "logs-c"];
     for (const b of others) fake.region(PRIMARY).addBucket(b);
