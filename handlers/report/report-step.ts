@@ -39,7 +39,7 @@ export async function buildReport(deps: ReportDeps, settings: ReportSettings): P
       { role: "primary", region: regions.primary, bucket: settings.vaultBucket, s3: clients.primary.s3 },
       { role: "dr", region: regions.dr, bucket: settings.drVaultBucket, s3: clients.dr.s3 },
     ]),
-    readReplication(clients.primary.s3, settings.options.protectedBuckets),
+    readReplication(clients.primary.s3, settings.options.protectedBuckets, settings.partition),
     readCost(clients.ce, { stack: settings.stackTag, regions: [regions.primary, regions.dr], costTags: settings.options.costTags, now }),
   ]);
   const controls = evaluateControls({ plans: settings.plans, sources: covered.sources, unselected: covered.unselected, vaults, options: settings.options });

@@ -111,8 +111,12 @@ export const replicationSchema = z.object({
   bucket: z.string(),
   /** Its replica vault in the DR region. */
   replica: z.string(),
-  /** enabled: a rule replicating to the replica vault is Enabled; disabled: such a rule exists but is Disabled; missing: none. */
-  status: z.enum(["enabled", "disabled", "missing", "error"]),
+  /**
+   * enabled: an Enabled rule replicates the whole bucket (no prefix or tag filter) to the replica vault; partial: Enabled
+   * rules to it cover only part of the bucket (a prefix or tag filter); disabled: such rules exist but are Disabled;
+   * missing: none.
+   */
+  status: z.enum(["enabled", "partial", "disabled", "missing", "error"]),
   /** Replication Time Control is on for that rule. */
   timeControl: z.boolean(),
   error: errorInfo.optional(),

@@ -22,6 +22,8 @@ export interface ReportSettings {
   keyArn: string;
   /** The DR region's customer-managed key. */
   drKeyArn: string;
+  /** The stack's AWS partition (aws, aws-cn, aws-us-gov), from BACKUP_DR_KEY_ARN's arn:<partition>: (ARNs the report builds). */
+  partition: string;
   /** The primary vault: the report goes there. */
   vaultBucket: string;
   drVaultBucket: string;
@@ -61,13 +63,15 @@ export function readReportSettings(env: Env): ReportSettings {
   if (lambdaRegion !== undefined && lambdaRegion !== "" && lambdaRegion !== primaryRegion) {
     throw invalidSettingError("BACKUP_DR_PRIMARY_REGION", `the function runs in ${lambdaRegion} (AWS_REGION) but is set up for ${primaryRegion}; the report function runs in the primary region`);
   }
+  const primaryKey = keyArn(env, "BACKUP_DR_KEY_ARN", primaryRegion);
   return {
     stackTag,
     plans,
     selectionTagKey,
     primaryRegion,
     drRegion,
-    keyArn: keyArn(env, "BACKUP_DR_KEY_ARN", primaryRegion),
+    keyArn: primaryKey,
+    partition: primaryKey.split(":")[1],
     drKeyArn: keyArn(env, "BACKUP_DR_DR_KEY_ARN", drRegion),
     vaultBucket: bucket(env, "BACKUP_DR_VAULT_BUCKET"),
     drVaultBucket: bucket(env, "BACKUP_DR_DR_VAULT_BUCKET"),

@@ -11,7 +11,7 @@ import { FakeAws } from "../helpers/aws-fake";
 import { objectContentType, setBucketConfig } from "../helpers/aws-fake-storage";
 import { AwsFault } from "../helpers/aws-wire";
 import { TOPIC_NAME, VAULT_BUCKET } from "../helpers/backup-fleet";
-import { addSource, backUp, DR, DR_KEY_ARN, DR_VAULT_BUCKET, PRIMARY, REPORT_OPTIONS, reportDeps, reportSettings, SELECTION_KEY } from "../helpers/report-setup";
+import { addSource, backUp, DR, DR_KEY_ARN, DR_VAULT_BUCKET, PRIMARY, REPORT_OPTIONS, PRIMARY_KEY_ARN, reportDeps, reportSettings, SELECTION_KEY } from "../helpers/report-setup";
 
 const NOW = new Date("2026-12-02T09:00:00.000Z");
 const JSON_KEY = "reports/compliance/2026/12/02.json";
@@ -196,6 +196,42 @@ describe("report step: the daily compliance report", () => {
       ["logs-c", "missing", false],
     ]);
     expect(report().errors).to.deep.equal([]);
+  });
+
+  it("replication: a prefix or tag filter is partial (shown as not enabled), an empty prefix is the whole bucket", async () => {
+    const others = ["logs-a", "logs-b", "logs-c"];
+    for (const b of others) fake.region(PRIMARY).addBucket(b);
+    const to = (replica: string) => `arn:aws:s3:::${replica}`;
+    setBucketConfig(fake.region(PRIMARY), PROTECTED, { replication: [{ destinationBucket: to(REPLICA), status: "Enabled", timeControl: true, prefix: "logs/" }] });
+    setBucketConfig(fake.region(PRIMARY), "logs-a", { replication: [{ destinationBucket: to("replica-a"), status: "Enabled", tag: { key: "replicate", value: "yes" } }] });
+    setBucketConfig(fake.region(PRIMARY), "logs-b", { replication: [{ destinationBucket: to("replica-b"), status: "Enabled", prefix: "" }, { destinationBucket: to("replica-b"), status: "Enabled", prefix: "tmp/" }] });
+    setBucketConfig(fake.region(PRIMARY), "logs-c", { replication: [{ destinationBucket: to("replica-c"), status: "Enabled", prefix: "", tag: { key: "replicate", value: "yes" } }] });
+    const result = await runReport(deps, reportSettings({
+      BACKUP_DR_REPORT: JSON.stringify({ ...REPORT_OPTIONS, notifyOn: "always", protectedBuckets: [{ bucket: PROTECTED, replica: REPLICA }, ...others.map((b) => ({ bucket: b, replica: `replica-${b.slice(-1)}` }))] }),
+    }));
+    expect(report().replication.map((r) => [r.bucket, r.status, r.timeControl])).to.deep.equal([
+      [PROTECTED, "partial", true],
+      ["logs-a", "partial", false],
+      ["logs-b", "enabled", false],
+      ["logs-c", "partial", false],
+    ]);
+    expect(written(HTML_KEY)).to.include(`<strong data-field="status" data-value="partial">PARTIAL</strong>`);
+    expect(result.notified).to.equal(true);
+    expect(messages()[0].message).to.include(`${PROTECTED} -> ${REPLICA}: partial`);
+  });
+
+  it("replication: the replica's ARN is in the stack's partition (aws-cn from the key's ARN), not always arn:aws", async () => {
+    const cn = (arn: string) => arn.replace(/^arn:aws:/, "arn:aws-cn:");
+    const cnSettings = (replicaArn: string) => {
+      setBucketConfig(fake.region(PRIMARY), PROTECTED, { replication: [{ destinationBucket: replicaArn, status: "Enabled", timeControl: true }] });
+      return reportSettings({ BACKUP_DR_KEY_ARN: cn(PRIMARY_KEY_ARN), BACKUP_DR_DR_KEY_ARN: cn(DR_KEY_ARN), BACKUP_DR_REPORT: JSON.stringify({ ...REPORT_OPTIONS, protectedBuckets: [{ bucket: PROTECTED, replica: REPLICA }] }) });
+    };
+    const settingsCn = cnSettings(`arn:aws-cn:s3:::${REPLICA}`);
+    expect(settingsCn.partition).to.equal("aws-cn");
+    await runReport(deps, settingsCn);
+    expect(report().replication.map((r) => r.status)).to.deep.equal(["enabled"]);
+    await runReport(deps, cnSettings(`arn:aws:s3:::${REPLICA}`));
+    expect(report().replication.map((r) => r.status)).to.deep.equal(["missing"]);
   });
 
   it("writes the report with errors when the DR region is down: DR statuses unknown and out of policy, the DR vault's error recorded", async () => {

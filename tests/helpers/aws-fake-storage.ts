@@ -10,6 +10,9 @@ export interface ScriptedReplicationRule {
   destinationBucket: string;
   status: "Enabled" | "Disabled";
   timeControl?: boolean;
+  /** The rule's Filter: a key prefix and/or a tag (both: an And); none: the whole bucket (an empty Filter). */
+  prefix?: string;
+  tag?: { key: string; value: string };
 }
 
 /** A bucket's configuration as S3 would report it; a part left out is "not found" (as for a bucket never configured). */
@@ -58,12 +61,19 @@ function bucketConfig(region: RegionState, bucket: string, action: string): stri
       leaf("ID", `rule-${i + 1}`),
       leaf("Priority", i + 1),
       leaf("Status", rule.status),
-      el("Filter"),
+      ruleFilter(rule),
       el("Destination", leaf("Bucket", rule.destinationBucket), rule.timeControl === undefined ? undefined : el("ReplicationTime", leaf("Status", rule.timeControl ? "Enabled" : "Disabled"), el("Time", leaf("Minutes", 15)))),
       el("DeleteMarkerReplication", leaf("Status", "Disabled")),
     ),
   );
   return `<?xml version="1.0" encoding="UTF-8"?><ReplicationConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">${leaf("Role", "arn:aws:iam::123456789012:role/replication")}${ruleXml.join("")}</ReplicationConfiguration>`;
+}
+
+/** A rule's <Filter> as S3 writes it: empty, <Prefix>, <Tag>, or both inside <And>. */
+function ruleFilter(rule: ScriptedReplicationRule): string {
+  const tag = rule.tag === undefined ? undefined : el("Tag", leaf("Key", rule.tag.key), leaf("Value", rule.tag.value));
+  if (rule.prefix !== undefined && tag !== undefined) return el("Filter", el("And", leaf("Prefix", rule.prefix), tag));
+  return el("Filter", leaf("Prefix", rule.prefix), tag);
 }
 
 /** Bucket and key of a request, virtual-hosted (`bucket.s3.region.amazonaws.com/key`) or path-style (`/bucket/key`). */
