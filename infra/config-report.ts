@@ -7,6 +7,9 @@
 // without data: a check that stopped) so that one check finishing in the next period never alarms alone. A missed
 // backup therefore alarms at most grace + 2 × check period after its slot (defaults: 30 + 2 × 15 = 60 minutes), the
 // DR side of a copying plan copy.lagAlarmMinutes later; a check that stops running alarms after two check periods.
+// The check period is the schedule's LONGEST gap, all year: config refuses one over 60 minutes (config-schema.ts
+// REPORT_BOUNDS.checkGapMinutes), so the delay stays within grace + 2 × 60 minutes (a DST night or business hours
+// would otherwise set a slow alarm for the whole year).
 import type { ReportNotifyOn, ReportOptions } from "../handlers/report/contract";
 import type { BackupDrConfig } from "./config";
 import type { ParsedConfig } from "./config-schema";

@@ -341,9 +341,11 @@ export const REPORT_BOUNDS = {
   requiredRetentionDays: { min: 1, max: 36525, fallback: 7 },
   /**
    * The coverage check's longest gap between runs, in minutes: at least 5 (each check reads every source's points in
-   * both regions), at most a day (its alarm's two periods stay within CloudWatch's evaluation range).
+   * both regions), at most 60, so a missed backup alarms within graceMinutes + 2 × 60 minutes. The longest gap is the
+   * alarm's period all year: a DST night (a cron every 15 minutes in America/New_York has a 75-minute gap) or a
+   * business-hours cron would make it slow, so they are refused, not warned about.
    */
-  checkGapMinutes: { min: 5, max: 1440 },
+  checkGapMinutes: { min: 5, max: 60 },
 } as const;
 
 /** The coverage check's default schedule (every 15 minutes) and the daily report's (06:00). */
@@ -379,7 +381,11 @@ const report = record(
   const gap = scheduleGapMinutes(r.checkSchedule, r.timezone);
   const { min, max } = REPORT_BOUNDS.checkGapMinutes;
   if (gap !== undefined && (gap < min || gap > max)) {
-    ctx.addIssue({ code: "custom", path: ["checkSchedule"], message: `expected a schedule whose runs are ${min} to ${max} minutes apart (this one's longest gap is ${gap} minutes)` });
+    ctx.addIssue({
+      code: "custom",
+      path: ["checkSchedule"],
+      message: `expected a schedule whose runs are ${min} to ${max} minutes apart all year, DST nights included (its longest gap is the missed-backup alarm's period; a rate() expression has no DST night), but this one's longest gap is ${gap} minutes`,
+    });
   }
 });
 

@@ -39,7 +39,8 @@ describe("config: backup-dr:report", () => {
 
   it("takes every key as given, scalars as the CLI passes them (strings)", () => {
     const given = {
-      checkSchedule: "cron(0/10 * * * ? *)",
+      // A rate has no DST night (cron(0/10 * * * ? *) in Dublin has a 70-minute gap once a year: refused).
+      checkSchedule: "rate(10 minutes)",
       schedule: "cron(30 7 ? * MON-FRI *)",
       timezone: "Europe/Dublin",
       graceMinutes: "0",
@@ -85,30 +86,33 @@ describe("config: backup-dr:report", () => {
     expect(problems.some((p) => p.startsWith("backup-dr:drRegion: "))).to.equal(true);
   });
 
-  describe("the check schedule: its runs 5 to 1440 minutes apart (its alarm's period)", () => {
+  describe("the check schedule: its runs 5 to 60 minutes apart all year (its longest gap is its alarm's period)", () => {
+    const refused = (expression: string, minutes: number) =>
+      `backup-dr:report.checkSchedule: expected a schedule whose runs are 5 to 60 minutes apart all year, DST nights included (its longest gap is the missed-backup alarm's period; a rate() expression has no DST night), but this one's longest gap is ${minutes} minutes, got "${expression}"`;
     const cases: Array<[string, string, number]> = [
       ["rate(5 minutes)", "UTC", 5],
-      ["rate(1 day)", "UTC", 1440],
+      ["rate(15 minutes)", "America/New_York", 15],
+      ["cron(0/15 * * * ? *)", "UTC", 15],
       ["cron(0/20 * * * ? *)", "UTC", 20],
+      ["rate(1 hour)", "UTC", 60],
+      ["rate(61 minutes)", "UTC", 61],
+      // The fall-back night repeats an hour: 75 minutes between two runs, once a year, is the period all year.
+      ["cron(0/15 * * * ? *)", "America/New_York", 75],
+      // Business hours: from 17:45 to 08:00 the next day.
+      ["cron(0/15 8-17 ? * * *)", "UTC", 855],
+      ["rate(1 day)", "UTC", 1440],
       ["cron(0 9-17 ? * MON-FRI *)", "UTC", 64 * 60],
     ];
     for (const [expression, zone, minutes] of cases) {
-      it(`${expression} in ${zone}: ${minutes} minutes`, () => {
+      it(`${expression} in ${zone}: ${minutes} minutes${minutes > 60 ? ", refused" : ""}`, () => {
         const problems = configProblems(withReport({ checkSchedule: expression, timezone: zone }));
-        if (minutes <= 1440) {
-          expect(problems).to.deep.equal([]);
-          expect(checkPeriodMinutes({ checkSchedule: expression, timezone: zone })).to.equal(minutes);
-        } else {
-          expect(problems).to.deep.equal([`backup-dr:report.checkSchedule: expected a schedule whose runs are 5 to 1440 minutes apart (this one's longest gap is ${minutes} minutes), got "${expression}"`]);
-        }
+        expect(checkPeriodMinutes({ checkSchedule: expression, timezone: zone })).to.equal(minutes);
+        expect(problems).to.deep.equal(minutes <= 60 ? [] : [refused(expression, minutes)]);
       });
     }
 
-    it("refuses a check more often than every 5 minutes, and a daily check across a DST change (25 hours apart)", () => {
-      expect(problemsOf(withReport({ checkSchedule: "rate(1 minute)" }))).to.deep.equal([
-        'backup-dr:report.checkSchedule: expected a schedule whose runs are 5 to 1440 minutes apart (this one\'s longest gap is 1 minutes), got "rate(1 minute)"',
-      ]);
-      expect(configProblems(withReport({ checkSchedule: "cron(0 6 * * ? *)" }))).to.deep.equal([]);
+    it("refuses a check more often than every 5 minutes, and a daily check", () => {
+      expect(problemsOf(withReport({ checkSchedule: "rate(1 minute)" }))).to.deep.equal([refused("rate(1 minute)", 1)]);
       expect(problemsOf(withReport({ checkSchedule: "cron(0 6 * * ? *)", timezone: "America/New_York" }))[0]).to.include("longest gap is 1500 minutes");
     });
 
