@@ -18,6 +18,7 @@
 //   BACKUP_DR_DR_REGION           required. The DR region (not the primary region).
 //   BACKUP_DR_KEY_ARN             required. The primary region's customer-managed KMS key: a point under another key is
 //                                 out of policy.
+//                                 Its partition (arn:<partition>:) is the stack's: the replica vaults' ARNs use it.
 //   BACKUP_DR_DR_KEY_ARN          required. The DR region's customer-managed KMS key.
 //   BACKUP_DR_VAULT_BUCKET        required. The primary vault: the report goes to reports/compliance/ there.
 //   BACKUP_DR_DR_VAULT_BUCKET     required. The DR vault (its Object Lock is reported).
