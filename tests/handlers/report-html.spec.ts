@@ -110,8 +110,8 @@ describe("report page: the HTML string", () => {
     const r = fixture();
     const own = "arn:aws:kms:eu-west-1:111122223333:key/aws-ebs";
     const first = r.sources[0];
-    const foreign = { ...first, primary: { ...first.primary, lastPoint: { ...(first.primary.lastPoint ?? { id: "snap-1", taken: "2026-12-02T00:00:35Z" }), customerKey: false, kmsKeyIds: [own] } } };
-    if (foreign.dr?.lastPoint !== undefined) foreign.dr = { ...foreign.dr, lastPoint: { ...foreign.dr.lastPoint, customerKey: false, kmsKeyIds: [own] } };
+    const underOwn = { id: "snap-1", taken: "2026-12-02T00:00:35Z", encrypted: true, customerKey: false, kmsKeyIds: [own] };
+    const foreign = { ...first, primary: { ...first.primary, lastPoint: underOwn }, ...(first.dr === undefined ? {} : { dr: { ...first.dr, lastPoint: underOwn } }) };
     r.sources[0] = foreign;
     const html = renderReportHtml(r);
     const group = (source: string) => [...html.matchAll(/<tbody class="(in|out)">(.*?)<\/tbody>/gs)].find((g) => g[2].includes(`data-source="${source}"`));
