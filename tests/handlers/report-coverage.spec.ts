@@ -177,6 +177,9 @@ describe("report coverage", () => {
     expect(s.primary.ageSeconds).to.equal(12 * 3600 + 8 * 60);
     const stuck = await sourceOf(fake, new Date(Date.parse("2026-12-01T12:02:00Z") + GOLD_RPO * 1000 + 60_000), failing);
     expect(stuck.primary.status, "still in progress past the RPO").to.equal("late");
+    for (const snapshot of fake.region(PRIMARY).snapshots.values()) if (snapshot.state === "pending") snapshot.state = "error";
+    const broken = await sourceOf(fake, NOW, failing);
+    expect(broken.primary.status, "a snapshot in error is not on its way").to.equal("late");
   });
 
   it("a DR copy lagging is flagged in DR only", async () => {
