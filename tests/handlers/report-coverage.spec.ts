@@ -1,6 +1,7 @@
 // The report function's coverage step over the fake AWS (both regions, the real kinds, a fixed clock): a healthy fleet
 // flags nothing; a new source is pending, then never backed up; a disabled schedule, a source failing every run, a
-// lagging DR copy, a point under another key are each flagged, and only they; the DR region down is "unknown" and out
+// lagging DR copy are each flagged, and only they (a point under another key, a point still in progress, a source the
+// backup skips on purpose are not); the DR region down is "unknown" and out
 // of policy while the primary region is still evaluated; a DST change is not "late"; a rerun changes nothing.
 import { expect } from "chai";
 import type { ResourceKind } from "../../handlers/catalog";
@@ -380,6 +381,17 @@ describe("report coverage: what the backup does on purpose is not a missed backu
     const again = await assessCoverage(reportDeps(fake, () => now), reportSettings());
     const flagged = again.sources.find((s) => s.source === oldTagged.id);
     expect([flagged?.primary.status, flagged?.outOfPolicy], "an old resource newly tagged really has no point").to.deep.equal(["never-backed-up", true]);
+  });
+
+  it("a DB snapshot still creating is in progress; once failed it is not", async () => {
+    const fake = new FakeAws();
+    const midnight = Date.parse("2026-12-01T00:00:00Z");
+    const fleet = buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 2 || slot.getTime() <= midnight, copy: true }));
+    const db = fleet.gold[2].id;
+    backUp(fake, "rds", db, "gold", new Date("2026-12-01T12:00:00Z"), { pending: true });
+    expect((await sourceOf(fake, NOW, db)).primary.status).to.equal("in-progress");
+    for (const snapshot of fake.region(PRIMARY).dbSnapshots.values()) if (snapshot.status === "creating") snapshot.status = "failed";
+    expect((await sourceOf(fake, NOW, db)).primary.status).to.equal("late");
   });
 
   it("coverage alone: a point in progress counts for the RPO and at most 24 hours, a failed one never; DR is pending while the oldest primary point is younger than the copy lag; a DR copy under another key fails the control", () => {
