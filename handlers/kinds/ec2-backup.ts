@@ -19,6 +19,13 @@ export async function selectInstances(ctx: SelectContext): Promise<Selection> {
   return { ...selection, sources: selection.sources.map((source) => ({ ...source, ...(existing.has(source.id) ? { existing: existing.get(source.id) } : {}) })) };
 }
 
+const ebsVolumes = (instance: Pick<Instance, "BlockDeviceMappings">) => (instance.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.VolumeId !== undefined);
+
+/** Why the backup skips the instance (it has no EBS volume), or undefined: the one definition backup and report share. */
+export function instanceSkip(instance: Pick<Instance, "BlockDeviceMappings">): string | undefined {
+  return ebsVolumes(instance).length === 0 ? "no EBS volumes attached (instance store only)" : undefined;
+}
+
 async function listInstances(ec2: EC2Client, tagKey: string, plan: string): Promise<Selection> {
   const selection: Selection = { sources: [], skipped: [] };
   const pages = paginateDescribeInstances(
@@ -34,11 +41,11 @@ async function listInstances(ec2: EC2Client, tagKey: string, plan: string): Prom
     for (const instance of (page.Reservations ?? []).flatMap((r) => r.Instances ?? [])) {
       const id = instance.InstanceId;
       if (id === undefined) continue;
-      const volumes = (instance.BlockDeviceMappings ?? []).filter((m) => m.Ebs?.VolumeId !== undefined);
-      if (volumes.length === 0) {
-        selection.skipped.push({ kind: "ec2", source: id, status: "skipped", snapshotIds: [], reason: "no EBS volumes attached (instance store only)", durationMs: 0 });
+      const reason = instanceSkip(instance);
+      if (reason !== undefined) {
+        selection.skipped.push({ kind: "ec2", source: id, status: "skipped", snapshotIds: [], reason, durationMs: 0 });
       } else {
-        selection.sources.push({ kind: "ec2", id, setSize: volumes.length, ...instanceFacts(instance) });
+        selection.sources.push({ kind: "ec2", id, setSize: ebsVolumes(instance).length, ...instanceFacts(instance) });
       }
     }
   }

@@ -81,6 +81,7 @@ export function ec2Point(region: string, snapshots: readonly SnapshotRecord[]): 
     origin: entry.copyOf === undefined ? "backup" : "copy",
     ...copiesOf(entries.map((m) => m.entry.copyOf)),
     completed: notRestorable === undefined,
+    ...(members.some((s) => s.state === "failed") ? { failed: true } : {}),
     encryption: pointEncryption(members),
     ...(notRestorable === undefined ? {} : { notRestorable }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),

@@ -1,11 +1,12 @@
 // The ec2 kind's report facet: every instance of the region that is not terminated (pending, running, stopping,
-// stopped: shutting-down and terminated ones are on their way out), with its selection tag, Name tag and creation
-// time; and this stack's points (the restore facet's listing, with their encryption). Read-only.
+// stopped: shutting-down and terminated ones are on their way out), with its selection tag, Name tag, creation
+// time and why the backup skips it (instanceSkip, the backup's own rule); and this stack's points (the restore facet's listing, with their encryption). Read-only.
 import { paginateDescribeInstances, type EC2Client, type Instance } from "@aws-sdk/client-ec2";
 import { TAG_RESTORE_ID } from "../catalog";
 import type { InventoryItem } from "../report/contract";
 import { tagRecord } from "../lib/tags";
 import { validDate } from "../lib/values";
+import { instanceSkip } from "./ec2-backup";
 import { ec2Points } from "./ec2-points";
 import type { KindBase, ReportKind } from "./kind";
 
@@ -25,6 +26,7 @@ function firstLaunched(instance: Instance): Date | undefined {
 function item(instance: Instance, id: string, tagKey: string): InventoryItem {
   const tags = tagRecord(instance.Tags);
   const created = firstLaunched(instance);
+  const skip = instanceSkip(instance);
   return {
     kind: "ec2",
     id,
@@ -32,6 +34,7 @@ function item(instance: Instance, id: string, tagKey: string): InventoryItem {
     ...(Object.hasOwn(tags, tagKey) ? { selection: tags[tagKey] } : {}),
     ...(created === undefined ? {} : { createdAt: created.toISOString() }),
     ...(tags[TAG_RESTORE_ID] === undefined ? {} : { restoreId: tags[TAG_RESTORE_ID] }),
+    ...(skip === undefined ? {} : { skip }),
   };
 }
 

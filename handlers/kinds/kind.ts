@@ -254,7 +254,8 @@ export interface DrillKind extends KindBase {
 export interface ReportKind extends KindBase {
   /**
    * Every resource of the kind in the region (paginated; read-only): for a database kind, only what its backup would
-   * select (e.g. not a cluster's member instances), each with the value of tag `tagKey`, its name and creation time.
+   * select (e.g. not a cluster's member instances), each with the value of tag `tagKey`, its name and creation time,
+   * and `skip`: why its backup would skip it, from the very predicate the backup's select uses (one definition).
    */
   inventory(clients: KindClients, tagKey: string): Promise<InventoryItem[]>;
   /** This stack's recovery points in the region (as RestoreKind.listPoints without a source), with each point's `encryption`. */

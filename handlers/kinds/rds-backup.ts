@@ -38,6 +38,16 @@ export function clusterOf(db: Pick<DBInstance, "DBClusterIdentifier">): string |
   return db.DBClusterIdentifier === undefined || db.DBClusterIdentifier === "" ? undefined : db.DBClusterIdentifier;
 }
 
+/** Why the backup skips a DB instance of its own (a state CreateDBSnapshot refuses), or undefined: backup and report share it. */
+export function dbInstanceSkip(db: Pick<DBInstance, "DBInstanceStatus">): string | undefined {
+  return SNAPSHOTTABLE_INSTANCE.includes(db.DBInstanceStatus ?? "") ? undefined : `status is "${db.DBInstanceStatus ?? "unknown"}"; RDS snapshots only available DB instances`;
+}
+
+/** Why the backup skips a DB cluster (not "available": CreateDBClusterSnapshot would refuse it), or undefined. */
+export function dbClusterSkip(cluster: Pick<DBCluster, "Status">): string | undefined {
+  return cluster.Status === "available" ? undefined : `status is "${cluster.Status ?? "unknown"}"; RDS snapshots only available DB clusters`;
+}
+
 /**
  * Tagged DB instances. Members of a DB cluster are skipped (the cluster snapshot covers them), and so is any
  * instance in a state CreateDBSnapshot refuses, each with the reason.
@@ -50,11 +60,12 @@ export async function selectDbInstances(ctx: SelectContext): Promise<Selection> 
       const id = db.DBInstanceIdentifier;
       if (id === undefined || !hasTag(db.TagList, ctx.tagKey, ctx.plan)) continue;
       const cluster = clusterOf(db);
+      const reason = dbInstanceSkip(db);
       if (cluster !== undefined) {
         const advice = clustersInPlan ? "the cluster snapshot covers it" : `add "aurora" to the plan's resources to back up the cluster`;
         selection.skipped.push(skip("rds", id, `member of DB cluster ${cluster}; ${advice}`));
-      } else if (!SNAPSHOTTABLE_INSTANCE.includes(db.DBInstanceStatus ?? "")) {
-        selection.skipped.push(skip("rds", id, `status is "${db.DBInstanceStatus ?? "unknown"}"; RDS snapshots only available DB instances`));
+      } else if (reason !== undefined) {
+        selection.skipped.push(skip("rds", id, reason));
       } else {
         selection.sources.push({ kind: "rds", id, facts: { database: dbInstanceFacts(db) } });
       }
@@ -71,8 +82,9 @@ export async function selectDbClusters(ctx: SelectContext): Promise<Selection> {
     for (const cluster of page.DBClusters ?? []) {
       const id = cluster.DBClusterIdentifier;
       if (id === undefined || !hasTag(cluster.TagList, ctx.tagKey, ctx.plan)) continue;
-      if (cluster.Status !== "available") {
-        selection.skipped.push(skip("aurora", id, `status is "${cluster.Status ?? "unknown"}"; RDS snapshots only available DB clusters`));
+      const reason = dbClusterSkip(cluster);
+      if (reason !== undefined) {
+        selection.skipped.push(skip("aurora", id, reason));
       } else {
         const writer = cluster.DBClusterMembers?.find((m) => m.IsClusterWriter === true)?.DBInstanceIdentifier;
         if (writer !== undefined) writers.set(id, writer);

@@ -49,6 +49,7 @@ export function dbPoint(name: DbKind, region: string, snapshot: SnapshotRecord):
     origin: entry.copyOf === undefined ? "backup" : "copy",
     ...(entry.copyOf === undefined ? {} : { copyOf: [entry.copyOf] }),
     completed,
+    ...(snapshot.state === "failed" ? { failed: true } : {}),
     encryption: pointEncryption([snapshot]),
     ...(completed ? {} : { notRestorable: `not completed: ${snapshot.id} is ${snapshot.status}` }),
     ...(entry.stack === undefined ? {} : { stack: entry.stack }),

@@ -37,7 +37,7 @@ export const REPORT_SCHEMA_VERSION = 1;
 export const REPORT_FOLDER = "reports/compliance";
 
 /** Where a source stands in one region against its plan's RPO there (schema.ts regionCoverageSchema explains each). */
-export const REGION_STATUS = ["ok", "late", "never-backed-up", "pending-first-backup", "unknown"] as const;
+export const REGION_STATUS = ["ok", "late", "never-backed-up", "pending-first-backup", "in-progress", "skipped-by-backup", "unknown"] as const;
 export type RegionStatus = (typeof REGION_STATUS)[number];
 /** The statuses that put a source out of policy. */
 export const OUT_OF_POLICY_STATUS: readonly RegionStatus[] = ["late", "never-backed-up", "unknown"];
@@ -129,6 +129,11 @@ export interface InventoryItem {
   createdAt?: string;
   /** The restore that created it (its backup-dr:restore-id tag, handlers/catalog.ts TAG_RESTORE_ID), when a restore or drill did. */
   restoreId?: string;
+  /**
+   * Why the backup would skip it (a stopped database, a machine with instance-store disks only), from the same predicate the
+   * kind's backup select uses; absent when the backup would back it up. Coverage: status "skipped-by-backup".
+   */
+  skip?: string;
 }
 
 /**

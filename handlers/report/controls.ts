@@ -67,6 +67,12 @@ function hours(seconds: number): number {
 
 const outOfPolicy = (region: RegionCoverage | undefined) => region !== undefined && OUT_OF_POLICY_STATUS.includes(region.status);
 const lastPoints = (source: SourceCoverage) => [source.primary.lastPoint, source.dr?.lastPoint].filter((p) => p !== undefined);
+/**
+ * The source's newest point is not encrypted as it should be: in the primary region not encrypted at all (a backup keeps
+ * the source's own key, whichever it is: README prerequisite 3), in DR not under the DR region's customer key (the copy
+ * function chooses that key).
+ */
+const badEncryption = (source: SourceCoverage) => source.primary.lastPoint?.encrypted === false || source.dr?.lastPoint?.customerKey === false;
 
 /** Each control of CONTROL_IDS, in that order. */
 export function evaluateControls(input: ControlInput): Control[] {
@@ -82,9 +88,9 @@ export function evaluateControls(input: ControlInput): Control[] {
       failing: input.plans.filter((plan) => frequencyRetentionProblem(plan, input.options) !== undefined).map((plan) => plan.name),
     },
     BACKUP_RECOVERY_POINT_ENCRYPTED: {
-      description: "The newest recovery point of every source, in each region, is encrypted with this stack's customer-managed key of that region",
+      description: "The newest recovery point of every source is encrypted: in the primary region with any key (the source's own), in the DR region with this stack's customer-managed key there",
       checked: input.sources.filter((s) => lastPoints(s).length > 0).length,
-      failing: input.sources.filter((s) => lastPoints(s).some((p) => !p.customerKey)).map((s) => s.source),
+      failing: input.sources.filter(badEncryption).map((s) => s.source),
     },
     BACKUP_RESOURCES_PROTECTED_BY_CROSS_REGION: {
       description: "Every source of a plan that copies to DR has a recent enough copy in the DR region (plans with copyToDr false are out of scope)",

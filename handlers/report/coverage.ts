@@ -1,11 +1,13 @@
 // Coverage, pure (no AWS): from the plans, the primary region's inventory and both regions' points, per opted-in source
 // and region its newest completed point against the plan's RPO there (handlers/report/rpo.ts), its points per tier and
-// its encryption; per plan a summary; and every other primary-region resource as unselected, with the reason.
+// its encryption (shown, never out of policy: that is the controls'); a source the backup skips on purpose (the kind's
+// inventory says why: InventoryItem.skip) is "skipped-by-backup", and one whose point is still being taken "in-progress";
+// per plan a summary; and every other primary-region resource as unselected, with the reason.
 //
 // A source is opted in when its selection tag names a plan of this stack whose `resources` include its kind. When a
 // kind's inventory could not be read, its sources are the ones this stack's points name (of a plan backing the kind
 // up), their primary status "unknown": a source that was never backed up cannot be seen then (the error is recorded).
-import { OUT_OF_POLICY_STATUS, type InventoryItem, type RegionStatus, type ReportOptions } from "./contract";
+import { OUT_OF_POLICY_STATUS, type InventoryItem, type ReportOptions } from "./contract";
 import type { LastPoint, PlanSummary, RegionCoverage, SourceCoverage, Unselected } from "./schema";
 import type { Collected, RegionRole } from "./collect";
 import { planRpo, type PlanRpo } from "./rpo";
@@ -20,7 +22,7 @@ export interface CoverageInput {
   options: Pick<ReportOptions, "graceSeconds" | "drLagSeconds">;
   selectionTagKey: string;
   regions: Record<RegionRole, string>;
-  /** Each region's customer-managed key: a point under any other is out of policy. */
+  /** Each region's customer-managed key: lastPoint.customerKey says whether a point is under it (never out of policy). */
   keys: Record<RegionRole, string>;
 }
 
@@ -89,17 +91,18 @@ function fromPoints(plans: readonly RunPlan[], collected: Collected): Array<{ pl
   return out;
 }
 
-/** Per region, "<kind> <source>" -> its completed points of the region's origin (backups in primary, copies in DR). */
-type PointIndex = Record<RegionRole, Map<string, RecoveryPoint[]>>;
+/** Per region, "<kind> <source>" -> its points of the region's origin (backups in primary, copies in DR): completed ones, and ones still in progress. */
+type PointIndex = Record<RegionRole, { completed: Map<string, RecoveryPoint[]>; inProgress: Map<string, RecoveryPoint[]> }>;
 
 function pointIndex(collected: Collected): PointIndex {
-  const index: PointIndex = { primary: new Map(), dr: new Map() };
+  const index: PointIndex = { primary: { completed: new Map(), inProgress: new Map() }, dr: { completed: new Map(), inProgress: new Map() } };
   const origin: Record<RegionRole, RecoveryPoint["origin"]> = { primary: "backup", dr: "copy" };
   for (const role of ["primary", "dr"] as const) {
     for (const point of collected.points[role]) {
-      if (!point.completed || point.origin !== origin[role]) continue;
+      if (point.origin !== origin[role] || (!point.completed && point.failed === true)) continue;
+      const into = point.completed ? index[role].completed : index[role].inProgress;
       const key = `${point.kind} ${point.source}`;
-      index[role].set(key, [...(index[role].get(key) ?? []), point]);
+      into.set(key, [...(into.get(key) ?? []), point]);
     }
   }
   return index;
@@ -108,13 +111,14 @@ function pointIndex(collected: Collected): PointIndex {
 function sourceCoverage(input: CoverageInput, index: PointIndex, plan: RunPlan, rpo: PlanRpo, item: InventoryItem, unknownPrimary: boolean): SourceCoverage {
   const primary = regionCoverage(input, index, "primary", item, rpo.rpoSeconds, plan.keep, unknownPrimary);
   const dr = rpo.drRpoSeconds === undefined ? undefined : regionCoverage(input, index, "dr", item, rpo.drRpoSeconds, plan.drKeep, false);
-  const reasons = [...regionReasons(input, "primary", primary, unknownPrimary), ...(dr === undefined ? [] : regionReasons(input, "dr", dr, false))];
+  const reasons = [...regionReasons("primary", primary, unknownPrimary), ...(dr === undefined ? [] : regionReasons("dr", dr, false))];
   return {
     plan: plan.name,
     kind: item.kind,
     source: item.id,
     ...optional("name", item.name),
     ...optional("createdAt", item.createdAt),
+    ...optional("skip", item.skip),
     primary,
     ...optional("dr", dr),
     outOfPolicy: reasons.length > 0,
@@ -122,20 +126,42 @@ function sourceCoverage(input: CoverageInput, index: PointIndex, plan: RunPlan, 
   };
 }
 
+/** Longest a point may stay in progress and still count as on its way (the DR-lag alarm's bound for a copy in flight). */
+export const IN_PROGRESS_MAX_SECONDS = 24 * 3600;
+
 function regionCoverage(input: CoverageInput, index: PointIndex, role: RegionRole, item: InventoryItem, rpoSeconds: number, keep: TierCounts, unknown: boolean): RegionCoverage {
-  const points = index[role].get(`${item.kind} ${item.id}`) ?? [];
+  const key = `${item.kind} ${item.id}`;
+  const points = index[role].completed.get(key) ?? [];
   const base = { region: input.regions[role], rpoSeconds, pointsByTier: byTier(points), keep: { ...keep } };
   if (unknown || input.collected.pointsFailed[role].includes(item.kind)) return { ...base, status: "unknown" };
   const newest = newestTaken(points);
-  if (newest === undefined) return { ...base, status: firstBackupStatus(item, input.now, rpoSeconds) };
-  const ageSeconds = Math.max(0, Math.floor((input.now.getTime() - Date.parse(newest.taken)) / 1000));
-  return { ...base, status: ageSeconds <= rpoSeconds ? "ok" : "late", lastPoint: lastPoint(newest.point, newest.taken, input.keys[role]), ageSeconds };
+  const last = newest === undefined ? {} : { lastPoint: lastPoint(newest.point, newest.taken, input.keys[role]), ageSeconds: ageOf(input.now, newest.taken) };
+  if (item.skip !== undefined) return { ...base, status: "skipped-by-backup", ...last };
+  if (last.ageSeconds !== undefined && last.ageSeconds <= rpoSeconds) return { ...base, status: "ok", ...last };
+  if (newest === undefined && firstPending(input, index, role, item, rpoSeconds)) return { ...base, status: "pending-first-backup" };
+  const onItsWay = (index[role].inProgress.get(key) ?? []).some((p) => p.taken !== undefined && ageOf(input.now, p.taken) <= Math.min(rpoSeconds, IN_PROGRESS_MAX_SECONDS));
+  if (onItsWay) return { ...base, status: "in-progress", ...last };
+  return { ...base, status: newest === undefined ? "never-backed-up" : "late", ...last };
 }
 
-/** No completed point yet: pending while the source is younger than the RPO (its creation time known), else never backed up. */
-function firstBackupStatus(item: InventoryItem, now: Date, rpoSeconds: number): RegionStatus {
+/** Whole seconds from `taken` to now (0 for a point from the future; NaN when unreadable, which compares false). */
+function ageOf(now: Date, taken: string): number {
+  return Math.max(0, Math.floor((now.getTime() - Date.parse(taken)) / 1000));
+}
+
+/**
+ * No completed point yet, and its first may still come. Primary: the source was created less than the RPO ago, or its
+ * creation time is unknown (a database still being created). An older source newly opted in is never-backed-up: it
+ * really has no point until the plan's next slot or a backup run by hand. DR: the source's oldest completed primary
+ * point was taken less than drLagSeconds ago, or it has none yet (the primary region reports that).
+ */
+function firstPending(input: CoverageInput, index: PointIndex, role: RegionRole, item: InventoryItem, rpoSeconds: number): boolean {
+  if (role === "dr") {
+    const taken = (index.primary.completed.get(`${item.kind} ${item.id}`) ?? []).flatMap((p) => (p.taken === undefined || Number.isNaN(Date.parse(p.taken)) ? [] : [ageOf(input.now, p.taken)]));
+    return taken.length === 0 || Math.max(...taken) < input.options.drLagSeconds;
+  }
   const created = item.createdAt === undefined ? Number.NaN : Date.parse(item.createdAt);
-  return !Number.isNaN(created) && now.getTime() - created <= rpoSeconds * 1000 ? "pending-first-backup" : "never-backed-up";
+  return Number.isNaN(created) || input.now.getTime() - created <= rpoSeconds * 1000;
 }
 
 function newestTaken(points: readonly RecoveryPoint[]): { point: RecoveryPoint; taken: string } | undefined {
@@ -167,20 +193,13 @@ function byTier(points: readonly RecoveryPoint[]): TierCounts {
   return counts;
 }
 
-/** One sentence per reason the source is out of policy in the region (none when it is not). */
-function regionReasons(input: CoverageInput, role: RegionRole, region: RegionCoverage, inventoryFailed: boolean): string[] {
+/**
+ * One sentence per reason the source is out of policy in the region (none when it is not): its status only. How its
+ * newest point is encrypted is in lastPoint and the BACKUP_RECOVERY_POINT_ENCRYPTED control, never a missed backup.
+ */
+function regionReasons(role: RegionRole, region: RegionCoverage, inventoryFailed: boolean): string[] {
   const where = `${role === "primary" ? "Primary" : "DR"} region ${region.region}`;
-  const reasons: string[] = [];
-  if (OUT_OF_POLICY_STATUS.includes(region.status)) reasons.push(statusReason(where, region, inventoryFailed));
-  const last = region.lastPoint;
-  if (last !== undefined && !last.customerKey) {
-    reasons.push(
-      last.encrypted
-        ? `${where}: its newest point ${last.id} is not under this stack's key ${input.keys[role]} (${last.kmsKeyIds.join(", ")}).`
-        : `${where}: its newest point ${last.id} is not encrypted.`,
-    );
-  }
-  return reasons;
+  return OUT_OF_POLICY_STATUS.includes(region.status) ? [statusReason(where, region, inventoryFailed)] : [];
 }
 
 function statusReason(where: string, region: RegionCoverage, inventoryFailed: boolean): string {

@@ -51,10 +51,12 @@ function tierCounts(points: Tiers, keep: Tiers): string {
     .join(" ");
 }
 
-function encryption(point: LastPoint | undefined): string {
+/** How the point is encrypted; a key other than the stack's is bad only in DR (a backup keeps the source's own key). */
+function encryption(point: LastPoint | undefined, role: "primary" | "dr"): string {
   if (point === undefined) return `<span data-field="encryption" data-value="none">no point</span>`;
   const keys = point.kmsKeyIds.length === 0 ? "" : ` title="${h(point.kmsKeyIds.join(", "))}"`;
   if (point.encrypted && point.customerKey) return `<span data-field="encryption" data-value="customer-key"${keys}>stack key</span>`;
+  if (point.encrypted && role === "primary") return `<span data-field="encryption" data-value="other-key"${keys}>the source's key</span>`;
   if (point.encrypted) return `<span class="bad" data-field="encryption" data-value="other-key"${keys}>NOT the stack key</span>`;
   return `<span class="bad" data-field="encryption" data-value="unencrypted">NOT encrypted</span>`;
 }
@@ -67,7 +69,7 @@ function regionRow(s: SourceCoverage, role: "primary" | "dr", r: RegionCoverage,
     head,
     `<td class="nowrap">${role === "primary" ? "primary" : "DR"}<br><span class="muted">${h(r.region)}</span></td>`,
     `<td class="nowrap">${status}</td><td>${point}</td><td class="nowrap">${seconds(r.ageSeconds, "age")}</td><td class="nowrap">${seconds(r.rpoSeconds, "rpo")}</td>`,
-    `<td>${encryption(r.lastPoint)}</td><td>${tierCounts(r.pointsByTier, r.keep)}</td></tr>`,
+    `<td>${encryption(r.lastPoint, role)}</td><td>${tierCounts(r.pointsByTier, r.keep)}</td></tr>`,
   ].join("");
 }
 
@@ -77,7 +79,7 @@ function sourceRows(s: SourceCoverage): string {
   const label = s.name === undefined || s.name === s.source ? h(s.source) : `${h(s.name)}<br><span class="muted">${h(s.source)}</span>`;
   const verdict = s.outOfPolicy
     ? `<strong data-field="outOfPolicy" data-value="true">OUT OF POLICY</strong><ul>${s.reasons.map((r) => `<li>${h(r)}</li>`).join("")}</ul>`
-    : `<span data-field="outOfPolicy" data-value="false">in policy</span>`;
+    : `<span data-field="outOfPolicy" data-value="false">in policy</span>${s.skip === undefined ? "" : `<br><span class="muted" data-field="skip">skipped by the backup: ${h(s.skip)}</span>`}`;
   const head = `<th scope="rowgroup" rowspan="${span}">${label}<br><span class="muted">${h(s.kind)}</span></th><td rowspan="${span}">${verdict}</td>`;
   const rows = regions.map(([role, r], i) => regionRow(s, role, r, i === 0 ? head : ""));
   return `<tbody class="${s.outOfPolicy ? "out" : "in"}">${rows.join("")}</tbody>`;
@@ -206,7 +208,7 @@ tbody.out td,tbody.out th,tr.out td{background:#fdecea}tbody.out>tr:first-child>
 .tiles{list-style:none;padding:0;display:flex;gap:10px;flex-wrap:wrap}.tile{border:1px solid #ccc;border-radius:6px;padding:6px 12px;min-width:120px}
 .tile .n{display:block;font-size:24px;font-weight:600}.tile.bad{border:2px solid #a40000;background:#fdecea}
 .verdict{padding:6px 10px;border-radius:4px}.verdict.ok{background:#e8f5e9}.verdict.bad{background:#fdecea}
-.status-late,.status-never-backed-up,.status-unknown{font-weight:700;color:#a40000}.tier{white-space:nowrap}.tier.short{text-decoration:underline dotted}
+.status-late,.status-never-backed-up,.status-unknown{font-weight:700;color:#a40000}.status-in-progress,.status-pending-first-backup,.status-skipped-by-backup{color:#7a5a00}.tier{white-space:nowrap}.tier.short{text-decoration:underline dotted}
 dl{display:grid;grid-template-columns:max-content auto;gap:2px 12px;margin:4px 0}dt{font-weight:600}dd{margin:0}
 nav a{margin-right:10px}.note{font-style:italic}.nowrap,time{white-space:nowrap}th[scope=rowgroup]{min-width:10em}
 `;

@@ -34,8 +34,12 @@ export const regionCoverageSchema = z.object({
   region: z.string(),
   /**
    * ok: the newest completed point is at most rpoSeconds old. late: it is older. never-backed-up: no completed point,
-   * and the source exists for longer than rpoSeconds. pending-first-backup: no completed point yet, and the source is
-   * younger than rpoSeconds (not out of policy). unknown: the region could not be read (see the report's errors).
+   * and its first is not pending. pending-first-backup (not out of policy): no completed point yet, and in the primary
+   * region the source was created less than rpoSeconds ago (or its creation time is unknown), in DR its oldest
+   * completed primary point was taken less than the copy lag threshold ago (or it has none). in-progress (not out of
+   * policy): not ok, but a point of it not yet completed (nor failed) was taken within rpoSeconds and at most 24 hours
+   * ago. skipped-by-backup (not out of policy): the backup skips the source on purpose (the source's `skip` says why).
+   * unknown: the region could not be read (see the report's errors).
    */
   status: z.enum(REGION_STATUS),
   lastPoint: lastPointSchema.optional(),
@@ -57,10 +61,12 @@ export const sourceCoverageSchema = z.object({
   name: z.string().optional(),
   /** When the resource was created (the kind's own creation time), when the region says. */
   createdAt: isoInstant.optional(),
+  /** Why the backup skips it on purpose (its kind's own rule, e.g. a stopped database); its statuses are skipped-by-backup. */
+  skip: z.string().optional(),
   primary: regionCoverageSchema,
   /** Present when the plan copies to DR. */
   dr: regionCoverageSchema.optional(),
-  /** primary (or dr) status is late or never-backed-up, or its newest point is not under the region's customer key. */
+  /** primary (or dr) status is late, never-backed-up or unknown (how its points are encrypted never counts: the controls). */
   outOfPolicy: z.boolean(),
   /** Why it is out of policy, one sentence each (empty when it is not). */
   reasons: z.array(z.string()),

@@ -68,6 +68,8 @@ export interface RecoveryPoint {
   copyOf?: string[];
   /** Every snapshot completed (and the set whole). */
   completed: boolean;
+  /** A snapshot of it failed: it will never complete (absent otherwise; the report's in-progress status ignores it). */
+  failed?: boolean;
   /**
    * How its snapshots are encrypted, as the listing read them (the report's encryption check): every snapshot encrypted,
    * and the distinct KMS key ARNs (as AWS returns KmsKeyId: a key ARN). Absent when the listing did not say.

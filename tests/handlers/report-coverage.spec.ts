@@ -1,6 +1,7 @@
 // The report function's coverage step over the fake AWS (both regions, the real kinds, a fixed clock): a healthy fleet
 // flags nothing; a new source is pending, then never backed up; a disabled schedule, a source failing every run, a
-// lagging DR copy, a point under another key are each flagged, and only they; the DR region down is "unknown" and out
+// lagging DR copy are each flagged, and only they (a point under another key, a point still in progress, a source the
+// backup skips on purpose are not); the DR region down is "unknown" and out
 // of policy while the primary region is still evaluated; a DST change is not "late"; a rerun changes nothing.
 import { expect } from "chai";
 import type { ResourceKind } from "../../handlers/catalog";
@@ -8,11 +9,16 @@ import type { CoverageResult } from "../../handlers/report/contract";
 import { runReportStep } from "../../handlers/report/run";
 import { assessCoverage } from "../../handlers/report/coverage-step";
 import { coverage } from "../../handlers/report/coverage";
+import { evaluateControls } from "../../handlers/report/controls";
 import { sourceCoverageSchema, unselectedSchema, planSummarySchema } from "../../handlers/report/schema";
 import type { RecoveryPoint } from "../../handlers/restore/contract";
 import { FakeAws } from "../helpers/aws-fake";
 import { AwsFault } from "../helpers/aws-wire";
-import { DR, DR_KEY_ARN, PRIMARY, PRIMARY_KEY_ARN, REPORT_OPTIONS, SELECTION_KEY, addSource, backUp, coverageMetrics, reportDeps, reportSettings, slotsEvery } from "../helpers/report-setup";
+import { runBackup } from "../../handlers/backup/run";
+import { fakeClients } from "../helpers/aws-clients";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
+import { VAULT_BUCKET } from "../helpers/backup-fleet";
+import { DR, DR_KEY_ARN, PRIMARY, PRIMARY_KEY_ARN, REPORT_OPTIONS, REPORT_PLANS, SELECTION_KEY, STACK_TAG, addSource, backUp, coverageMetrics, reportDeps, reportSettings, slotsEvery } from "../helpers/report-setup";
 
 const NOW = new Date("2026-12-01T12:10:00Z");
 const LONG_AGO = new Date("2026-10-01T00:00:00Z");
@@ -154,20 +160,27 @@ describe("report coverage", () => {
     expect(one.reasons).to.deep.equal([`Primary region ${PRIMARY}: late by 1m (newest point 6h 16m old, RPO 6h 15m).`]);
   });
 
-  it("a source failing every run (its points stop, a pending one left behind) is flagged alone, in both regions", async () => {
+  it("a source failing every run (its points stop, a pending one left behind) is flagged alone, in both regions; its point in progress holds off the primary's flag for the RPO", async () => {
     const fake = new FakeAws();
     const midnight = Date.parse("2026-12-01T00:00:00Z");
     const fleet = buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 1 || slot.getTime() <= midnight, copy: n !== 1 || slot.getTime() <= midnight }));
     const failing = fleet.gold[1].id;
+    expect(plan(await coverageAt(fake, NOW), "gold").examples).to.deep.equal([
+      `${failing}: Primary region ${PRIMARY}: late by 5h 53m (newest point 12h 8m old, RPO 6h 15m). DR region ${DR}: late by 4h 53m (newest point 12h 8m old, RPO 7h 15m).`,
+    ]);
     backUp(fake, "ec2", failing, "gold", new Date("2026-12-01T12:00:00Z"), { pending: true });
     const result = await coverageAt(fake, NOW);
     expect(plan(result, "gold")).to.deep.include({ sources: 4, outOfPolicy: 1 });
-    expect(plan(result, "gold").examples).to.deep.equal([
-      `${failing}: Primary region ${PRIMARY}: late by 5h 53m (newest point 12h 8m old, RPO 6h 15m). DR region ${DR}: late by 4h 53m (newest point 12h 8m old, RPO 7h 15m).`,
-    ]);
+    expect(plan(result, "gold").examples).to.deep.equal([`${failing}: DR region ${DR}: late by 4h 53m (newest point 12h 8m old, RPO 7h 15m).`]);
     const s = await sourceOf(fake, NOW, failing);
-    expect([s.primary.status, s.dr?.status]).to.deep.equal(["late", "late"]);
-    expect(s.primary.lastPoint?.taken, "the pending 12:00 point does not count").to.equal("2026-12-01T00:02:00.000Z");
+    expect([s.primary.status, s.dr?.status]).to.deep.equal(["in-progress", "late"]);
+    expect(s.primary.lastPoint?.taken, "the pending 12:00 point is not the last point").to.equal("2026-12-01T00:02:00.000Z");
+    expect(s.primary.ageSeconds).to.equal(12 * 3600 + 8 * 60);
+    const stuck = await sourceOf(fake, new Date(Date.parse("2026-12-01T12:02:00Z") + GOLD_RPO * 1000 + 60_000), failing);
+    expect(stuck.primary.status, "still in progress past the RPO").to.equal("late");
+    for (const snapshot of fake.region(PRIMARY).snapshots.values()) if (snapshot.state === "pending") snapshot.state = "error";
+    const broken = await sourceOf(fake, NOW, failing);
+    expect(broken.primary.status, "a snapshot in error is not on its way").to.equal("late");
   });
 
   it("a DR copy lagging is flagged in DR only", async () => {
@@ -204,7 +217,7 @@ describe("report coverage", () => {
     expect(fake.calls.some((c) => c.region === PRIMARY && c.action === "DescribeSnapshots"), "the primary region is read").to.equal(true);
   });
 
-  it("a point under another key, or none, is out of policy though on time", async () => {
+  it("a point under another key, or none, is never out of policy: encryption is the control's (primary: any key; DR: the stack's key)", async () => {
     const fake = new FakeAws();
     const fleet = buildFleet(fake, new Date("2026-12-01T06:05:00Z"));
     const other = `arn:aws:kms:${PRIMARY}:123456789012:key/11111111-2222-4333-8444-555555555555`;
@@ -215,12 +228,16 @@ describe("report coverage", () => {
     const keyed = await sourceOf(fake, NOW, fleet.gold[0].id);
     expect(keyed.primary.status).to.equal("ok");
     expect(keyed.primary.lastPoint).to.deep.include({ encrypted: true, customerKey: false, kmsKeyIds: [other] });
-    expect(keyed.outOfPolicy).to.equal(true);
-    expect(keyed.reasons[0]).to.contain(`is not under this stack's key ${PRIMARY_KEY_ARN}`);
+    expect([keyed.outOfPolicy, keyed.reasons]).to.deep.equal([false, []]);
     const plain = await sourceOf(fake, NOW, fleet.gold[2].id);
     expect(plain.primary.lastPoint).to.deep.include({ encrypted: false, customerKey: false, kmsKeyIds: [] });
-    expect(plain.reasons[0]).to.match(/is not encrypted\.$/);
-    expect(plan(await coverageAt(fake, NOW), "gold")).to.deep.include({ outOfPolicy: 2 });
+    expect([plain.outOfPolicy, plain.reasons]).to.deep.equal([false, []]);
+    const deps = reportDeps(fake, () => NOW);
+    await runReportStep(deps, reportSettings(), { step: "coverage" });
+    expect(coverageMetrics(deps.metrics).gold).to.deep.equal({ SourcesChecked: 4, SourcesOutOfPolicy: 0 });
+    const assessment = await assessCoverage(reportDeps(fake, () => NOW), reportSettings());
+    const control = evaluateControls({ plans: reportSettings().plans, sources: assessment.sources, unselected: [], vaults: [], options: REPORT_OPTIONS }).find((c) => c.id === "BACKUP_RECOVERY_POINT_ENCRYPTED");
+    expect(control).to.deep.include({ checked: 5, failing: 1, passed: false, examples: [fleet.gold[2].id] });
   });
 
   it("a daily Berlin plan across the spring change is not late on the Monday (the Sunday has no 02:30: a 47 h gap); a missed Saturday is", async () => {
@@ -279,7 +296,7 @@ describe("report coverage", () => {
     expect(assessment.unselected.map((u) => u.kind), "the unreadable kind's resources are not called unselected").to.not.include("rds");
   });
 
-  it("coverage alone: the newest point by when it was taken, not by listing order; incomplete points and copies in the primary region do not count; no creation time means never backed up", () => {
+  it("coverage alone: the newest point by when it was taken, not by listing order; incomplete points and copies in the primary region do not count; no creation time means pending (a database still being created)", () => {
     const settings = reportSettings();
     const p = (id: string, taken: string, fields: Partial<RecoveryPoint> = {}): RecoveryPoint => ({ kind: "ec2", region: PRIMARY, source: "i-0a", id, snapshotIds: [id], plan: "gold", tier: "hourly", taken, origin: "backup", completed: true, encryption: { encrypted: true, kmsKeyIds: [PRIMARY_KEY_ARN] }, ...fields });
     const result = coverage({
@@ -310,7 +327,112 @@ describe("report coverage", () => {
     expect(a.primary.lastPoint).to.deep.include({ id: "snap-new", taken: "2026-12-01T06:02:00.000Z" });
     expect(a.dr).to.deep.include({ status: "ok" });
     expect(a.dr?.lastPoint).to.deep.include({ id: "snap-dr", customerKey: true });
-    expect([b.primary.status, b.dr?.status, b.outOfPolicy]).to.deep.equal(["never-backed-up", "never-backed-up", true]);
-    expect(result.plans.map((x) => [x.name, x.sources, x.outOfPolicy])).to.deep.equal([["gold", 2, 1], ["silver", 0, 0]]);
+    expect([b.primary.status, b.dr?.status, b.outOfPolicy]).to.deep.equal(["pending-first-backup", "pending-first-backup", false]);
+    expect(result.plans.map((x) => [x.name, x.sources, x.outOfPolicy])).to.deep.equal([["gold", 2, 0], ["silver", 0, 0]]);
+  });
+});
+
+describe("report coverage: what the backup does on purpose is not a missed backup (review 19)", () => {
+  it("after a real backup run: a volume under its own key is ok; an instance-store instance and a stopped DB instance and cluster are skipped-by-backup with the backup's own reason, last point still shown", async () => {
+    const fake = new FakeAws();
+    const primary = fake.region(PRIMARY);
+    primary.addBucket(VAULT_BUCKET);
+    const awsEbs = `arn:aws:kms:${PRIMARY}:123456789012:key/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee`;
+    const ownKey = primary.addInstance("running", { [SELECTION_KEY]: "gold" });
+    ownKey.launchTime = LONG_AGO;
+    ownKey.volumes[0].encrypted = true;
+    ownKey.volumes[0].kmsKeyId = awsEbs;
+    const storeOnly = primary.addInstance("running", { [SELECTION_KEY]: "gold" }, []);
+    storeOnly.launchTime = LONG_AGO;
+    primary.addDbInstance("db-stopped", "stopped", { [SELECTION_KEY]: "gold" }).createdAt = LONG_AGO;
+    primary.addDbCluster("cluster-stopped", "stopped", { [SELECTION_KEY]: "gold" }).createdAt = LONG_AGO;
+    backUp(fake, "rds", "db-stopped", "gold", new Date("2026-11-20T00:00:00Z"), { copyAfterMinutes: 5 });
+    const slot = new Date("2026-12-01T12:00:00Z");
+    const env = { BACKUP_DR_PLANS: JSON.stringify(REPORT_PLANS), BACKUP_DR_STACK: STACK_TAG };
+    const manifest = await runBackup(backupDeps(fakeClients(fake), () => slot), backupSettings(env), { plan: "gold", scheduledTime: slot.toISOString() });
+    expect(manifest.counts).to.deep.include({ created: 1, skipped: 3, failed: 0 });
+    for (const snapshot of primary.snapshots.values()) snapshot.state = "completed";
+    const skipped = new Map(manifest.sources.filter((s) => s.status === "skipped").map((s) => [s.source, s.reason]));
+
+    const now = new Date("2026-12-01T13:00:00Z");
+    const assessment = await assessCoverage(reportDeps(fake, () => now), reportSettings());
+    const of = (id: string) => {
+      const found = assessment.sources.find((s) => s.source === id);
+      if (found === undefined) throw new Error(`no coverage for ${id}`);
+      return sourceCoverageSchema.parse(found);
+    };
+    const own = of(ownKey.id);
+    expect([own.primary.status, own.outOfPolicy, own.reasons]).to.deep.equal(["ok", false, []]);
+    expect(own.primary.lastPoint).to.deep.include({ encrypted: true, customerKey: false, kmsKeyIds: [awsEbs] });
+    expect(own.dr?.status, "its first copy may still run").to.equal("pending-first-backup");
+    for (const id of [storeOnly.id, "db-stopped", "cluster-stopped"]) {
+      const s = of(id);
+      expect(s.skip, id).to.be.a("string").and.equal(skipped.get(id));
+      expect([s.primary.status, s.dr?.status, s.outOfPolicy, s.reasons], id).to.deep.equal(["skipped-by-backup", "skipped-by-backup", false, []]);
+    }
+    expect(of("db-stopped").primary.lastPoint?.taken, "its last point still shown").to.equal("2026-11-20T00:02:00.000Z");
+    expect(assessment.plans.find((p) => p.name === "gold")).to.deep.include({ sources: 4, outOfPolicy: 0 });
+    const controls = evaluateControls({ plans: reportSettings().plans, sources: assessment.sources, unselected: [], vaults: [], options: REPORT_OPTIONS });
+    expect(controls.find((c) => c.id === "BACKUP_RECOVERY_POINT_ENCRYPTED")).to.deep.include({ failing: 0, passed: true });
+    expect(controls.find((c) => c.id === "BACKUP_LAST_RECOVERY_POINT_CREATED")).to.deep.include({ failing: 0, passed: true });
+
+    const oldTagged = primary.addInstance("running", { [SELECTION_KEY]: "silver" });
+    oldTagged.launchTime = LONG_AGO;
+    const again = await assessCoverage(reportDeps(fake, () => now), reportSettings());
+    const flagged = again.sources.find((s) => s.source === oldTagged.id);
+    expect([flagged?.primary.status, flagged?.outOfPolicy], "an old resource newly tagged really has no point").to.deep.equal(["never-backed-up", true]);
+  });
+
+  it("a DB snapshot still creating is in progress; once failed it is not", async () => {
+    const fake = new FakeAws();
+    const midnight = Date.parse("2026-12-01T00:00:00Z");
+    const fleet = buildFleet(fake, NOW, (n, slot) => ({ backup: n !== 2 || slot.getTime() <= midnight, copy: true }));
+    const db = fleet.gold[2].id;
+    backUp(fake, "rds", db, "gold", new Date("2026-12-01T12:00:00Z"), { pending: true });
+    expect((await sourceOf(fake, NOW, db)).primary.status).to.equal("in-progress");
+    for (const snapshot of fake.region(PRIMARY).dbSnapshots.values()) if (snapshot.status === "creating") snapshot.status = "failed";
+    expect((await sourceOf(fake, NOW, db)).primary.status).to.equal("late");
+  });
+
+  it("coverage alone: a point in progress counts for the RPO and at most 24 hours, a failed one never; DR is pending while the oldest primary point is younger than the copy lag; a DR copy under another key fails the control", () => {
+    const settings = reportSettings();
+    const silverRpo = 47 * 3600 + 900;
+    const p = (id: string, takenAgoSeconds: number, fields: Partial<RecoveryPoint> = {}): RecoveryPoint => ({ kind: "ec2", region: PRIMARY, source: "i-0a", id, snapshotIds: [id], plan: "gold", taken: new Date(NOW.getTime() - takenAgoSeconds * 1000).toISOString(), origin: "backup", completed: true, encryption: { encrypted: true, kmsKeyIds: [PRIMARY_KEY_ARN] }, ...fields });
+    const run = (primary: RecoveryPoint[], dr: RecoveryPoint[] = []) =>
+      coverage({
+        plans: settings.plans,
+        collected: { inventory: [{ kind: "ec2", id: "i-0a", selection: "gold", createdAt: LONG_AGO.toISOString() }, { kind: "ec2", id: "i-0s", selection: "silver", createdAt: LONG_AGO.toISOString() }], points: { primary, dr }, inventoryFailed: [], pointsFailed: { primary: [], dr: [] }, errors: [] },
+        now: NOW,
+        options: REPORT_OPTIONS,
+        selectionTagKey: settings.selectionTagKey,
+        regions: { primary: PRIMARY, dr: DR },
+        keys: { primary: PRIMARY_KEY_ARN, dr: DR_KEY_ARN },
+      }).sources.map((s) => sourceCoverageSchema.parse(s));
+    const silver = (id: string, ago: number, fields: Partial<RecoveryPoint> = {}) => p(id, ago, { source: "i-0s", plan: "silver", ...fields });
+    const drCopy = (id: string, ago: number, key: string) => p(id, ago, { region: DR, origin: "copy", encryption: { encrypted: true, kmsKeyIds: [key] } });
+
+    // gold: the newest completed point is late; one in progress, taken 10 min ago.
+    const [inFlight] = run([p("snap-a", 7 * 3600), p("snap-b", 600, { completed: false })], [drCopy("snap-ad", 7 * 3600 - 600, DR_KEY_ARN)]);
+    expect([inFlight.primary.status, inFlight.primary.lastPoint?.id, inFlight.outOfPolicy, inFlight.reasons]).to.deep.equal(["in-progress", "snap-a", false, []]);
+    const [failed] = run([p("snap-a", 7 * 3600), p("snap-b", 600, { completed: false, failed: true })], [drCopy("snap-ad", 7 * 3600 - 600, DR_KEY_ARN)]);
+    expect([failed.primary.status, failed.outOfPolicy], "a failed point is not on its way").to.deep.equal(["late", true]);
+    // silver (RPO 47 h 15 min): a point in progress for 25 hours is within the RPO but past the 24-hour bound.
+    const silverOf = (points: RecoveryPoint[]) => run(points)[1];
+    expect(silverOf([silver("snap-s1", 48 * 3600), silver("snap-s2", 23 * 3600, { completed: false })]).primary.status).to.equal("in-progress");
+    expect(silverOf([silver("snap-s1", 48 * 3600), silver("snap-s2", 25 * 3600, { completed: false })]).primary.status).to.equal("late");
+    expect(silverOf([silver("snap-s2", 600, { completed: false })]).primary.status, "an old source's first point in progress").to.equal("in-progress");
+    expect(silverRpo).to.equal(silverOf([]).primary.rpoSeconds);
+
+    // DR: no copy while the oldest primary point is 30 min old (lag 1 h): pending; 2 h old: never backed up.
+    const [young] = run([p("snap-a", 1800)]);
+    expect([young.primary.status, young.dr?.status, young.outOfPolicy]).to.deep.equal(["ok", "pending-first-backup", false]);
+    const [old] = run([p("snap-a", 7200), p("snap-b", 1800)]);
+    expect([old.dr?.status, old.outOfPolicy]).to.deep.equal(["never-backed-up", true]);
+
+    // DR copy under another key: the control fails it, coverage does not.
+    const [foreign] = run([p("snap-a", 1800)], [drCopy("snap-ad", 1200, `arn:aws:kms:${DR}:123456789012:key/99999999-2222-4333-8444-555555555555`)]);
+    expect([foreign.dr?.status, foreign.outOfPolicy]).to.deep.equal(["ok", false]);
+    const control = evaluateControls({ plans: settings.plans, sources: [foreign], unselected: [], vaults: [], options: REPORT_OPTIONS }).find((c) => c.id === "BACKUP_RECOVERY_POINT_ENCRYPTED");
+    expect(control).to.deep.include({ failing: 1, examples: ["i-0a"] });
   });
 });

@@ -37,7 +37,7 @@ describe("report page: the fixture", () => {
   it("is a valid compliance report covering the cases the page must show", () => {
     const r = fixture();
     const statuses = r.sources.flatMap((s) => [s.primary.status, s.dr?.status]);
-    expect(statuses).to.include.members(["ok", "late", "never-backed-up", "pending-first-backup", "unknown"]);
+    expect(statuses).to.include.members(["ok", "late", "never-backed-up", "pending-first-backup", "in-progress", "skipped-by-backup", "unknown"]);
     expect(r.plans).to.have.length(2);
     expect(r.vaults.map((v) => v.locked)).to.have.members([true, false]);
     expect(r.cost.status).to.equal("available");
@@ -104,6 +104,27 @@ describe("report page: the HTML string", () => {
       expect(g[2].includes("OUT OF POLICY"), s.source).to.equal(s.outOfPolicy);
       for (const reason of s.reasons) expect(g[2]).to.include(reason.replace(/'/g, "&#39;"));
     });
+  });
+
+  it("shows in-progress and skipped-by-backup sources in policy, the skip's reason in words; a primary point under the source's own key is not bad, a DR one is", () => {
+    const r = fixture();
+    const own = "arn:aws:kms:eu-west-1:111122223333:key/aws-ebs";
+    const first = r.sources[0];
+    const underOwn = { id: "snap-1", taken: "2026-12-02T00:00:35Z", encrypted: true, customerKey: false, kmsKeyIds: [own] };
+    const foreign = { ...first, primary: { ...first.primary, lastPoint: underOwn }, ...(first.dr === undefined ? {} : { dr: { ...first.dr, lastPoint: underOwn } }) };
+    r.sources[0] = foreign;
+    const html = renderReportHtml(r);
+    const group = (source: string) => [...html.matchAll(/<tbody class="(in|out)">(.*?)<\/tbody>/gs)].find((g) => g[2].includes(`data-source="${source}"`));
+    for (const status of ["in-progress", "skipped-by-backup"]) {
+      const s = r.sources.find((x) => x.primary.status === status);
+      const g = s === undefined ? undefined : group(s.source);
+      expect(g?.[1], status).to.equal("in");
+      expect(g?.[2], status).to.include(`data-value="${status}"`).and.not.include("OUT OF POLICY");
+      if (s?.skip !== undefined) expect(g?.[2]).to.include(`skipped by the backup: ${s.skip}`);
+    }
+    const rows = group(foreign.source)?.[2].split("</tr>") ?? [];
+    expect(rows[0]).to.include("the source's key").and.not.include("NOT the stack key");
+    expect(rows[1]).to.include("NOT the stack key");
   });
 
   it("shows each region's age and RPO in words, with the seconds as hooks", () => {
