@@ -31,16 +31,20 @@ function longestDateGap(cron: Cron): number {
   let longest = 0;
   for (let year = FIRST_YEAR; year <= LAST_YEAR; year += 1) {
     if (!cron.years.has(year)) continue;
+    // Day numbers counted on from the year's first day (one dayNumber call a year: this loop runs on every config check).
+    let monthStart = dayNumber({ year, month: 1, day: 1 });
     for (let month = 1; month <= 12; month += 1) {
-      if (!cron.months.has(month)) continue;
       const days = daysInMonth(year, month);
-      for (let day = 1; day <= days; day += 1) {
-        const date: CivilDate = { year, month, day };
-        if (!cron.allowsDay(date)) continue;
-        const n = dayNumber(date);
-        if (previous !== undefined && n - previous > longest) longest = n - previous;
-        previous = n;
+      if (cron.months.has(month)) {
+        for (let day = 1; day <= days; day += 1) {
+          const date: CivilDate = { year, month, day };
+          if (!cron.allowsDay(date)) continue;
+          const n = monthStart + day - 1;
+          if (previous !== undefined && n - previous > longest) longest = n - previous;
+          previous = n;
+        }
       }
+      monthStart += days;
     }
   }
   return longest;

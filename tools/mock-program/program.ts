@@ -181,9 +181,23 @@ export async function runProgram<T>(stack: string, config: Record<string, string
   };
   pulumi.runtime.setAllConfig(config);
 
-  const result = program();
-  await pulumi.runtime.disconnect();
-  return { resources, captured, calls, result };
+  // Source positions: Pulumi records where each resource was constructed (Resource.callsites parses `new Error().stack`
+  // with no frame limit, and every debuggable promise keeps a stack), which under ts-node's source-map support maps
+  // every frame of every stack: about a third of a mocked stack run. The mock monitor never reads them, so the run
+  // records none; a real `pulumi up` (no mocks) is untouched.
+  const resourceClass = pulumi.Resource as unknown as { callsites: () => unknown[] };
+  const callsites = resourceClass.callsites;
+  const stackTraceLimit = Error.stackTraceLimit;
+  resourceClass.callsites = () => [];
+  Error.stackTraceLimit = 0;
+  try {
+    const result = program();
+    await pulumi.runtime.disconnect();
+    return { resources, captured, calls, result };
+  } finally {
+    resourceClass.callsites = callsites;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
 }
 
 /** Resolves an Output in a mocked run. */
