@@ -101,8 +101,8 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     accessLogDays: config.logRetentionDays,
     destroyable: !config.protectStorage,
   };
-  const primaryVault = new Vault("primary-vault", { ...vaultArgs, kmsKeyArn: primaryKey.keyArn }, { providers: [primary] });
-  const drVault = new Vault("dr-vault", { ...vaultArgs, kmsKeyArn: drKey.keyArn }, { providers: [dr] });
+  const primaryVault = new Vault("primary-vault", { ...vaultArgs, kmsKeyArn: primaryKey.keyArn, runManifests: true }, { providers: [primary] });
+  const drVault = new Vault("dr-vault", { ...vaultArgs, kmsKeyArn: drKey.keyArn, runManifests: true }, { providers: [dr] });
 
   const notifications = new Notifications(
     "notifications",
@@ -128,7 +128,7 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     bucket,
     vault: new Vault(
       replicaVaultName(bucket),
-      { ...vaultArgs, kmsKeyArn: drKey.keyArn, tags: { [TAG_REPLICA_OF]: bucket } },
+      { ...vaultArgs, kmsKeyArn: drKey.keyArn, tags: { [TAG_REPLICA_OF]: bucket }, runManifests: false },
       { providers: [dr] },
     ),
   }));

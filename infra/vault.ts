@@ -18,6 +18,11 @@ export interface VaultArgs {
   destroyable: boolean;
   /** Tags for the vault bucket beside the default tags (e.g. what a replica vault replicates). */
   tags?: Record<string, string>;
+  /**
+   * The stack's own vault (primary or DR): its runs/ manifests expire after runsExpireDays. A replica vault holds a
+   * protected bucket's objects, whose keys are the user's (a user's runs/ must never expire there): false.
+   */
+  runManifests: boolean;
 }
 
 /** Noncurrent-version transitions, in order, skipping tiers set to 0 days. */
@@ -99,7 +104,7 @@ export class Vault extends pulumi.ComponentResource {
             abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
           },
           { id: "remove-expired-delete-markers", status: "Enabled", filter: {}, expiration: { expiredObjectDeleteMarker: true } },
-          runManifestExpiry(args.lifecycle),
+          ...(args.runManifests ? [runManifestExpiry(args.lifecycle)] : []),
         ],
       },
       { parent: this, dependsOn: [vault.versioning] },

@@ -49,6 +49,17 @@ export function dbClusterSkip(cluster: Pick<DBCluster, "Status">): string | unde
 }
 
 /**
+ * Database states held on purpose, in which the data cannot change: stopped, and the moves into and out of it. A backup
+ * skipped in one of these is not a missed one (the report's "skipped-by-backup": `reason` when `status` is one, else
+ * undefined); a backup skipped in any other state (storage-full, failed, incompatible-..., inaccessible-encryption-
+ * credentials) is missed, and the report judges the source by its newest point's age like any other.
+ */
+const AT_REST = ["stopped", "stopping", "starting"];
+export function skippedAtRest(status: string | undefined, reason: string | undefined): string | undefined {
+  return reason !== undefined && AT_REST.includes(status ?? "") ? reason : undefined;
+}
+
+/**
  * Tagged DB instances. Members of a DB cluster are skipped (the cluster snapshot covers them), and so is any
  * instance in a state CreateDBSnapshot refuses, each with the reason.
  */

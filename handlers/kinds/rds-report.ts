@@ -1,6 +1,6 @@
 // The report facet of the kinds on the RDS API: every DB instance the rds kind's backup would consider (not a DB
 // cluster's members: clusterOf, the backup's own rule) or every DB cluster (aurora, as its backup lists them), with
-// its selection tag, creation time and why the backup skips it (the backup's own rule); and this stack's points (the restore facet's listing, with their encryption).
+// its selection tag, creation time and why the backup skips it when the database is at rest (stopped: the backup's own reason, skippedAtRest); and this stack's points (the restore facet's listing, with their encryption).
 // RDS lists cannot filter on tags: every page is read. Read-only.
 import { paginateDescribeDBClusters, paginateDescribeDBInstances, type RDSClient, type Tag as RdsTag } from "@aws-sdk/client-rds";
 import { TAG_RESTORE_ID } from "../catalog";
@@ -9,7 +9,7 @@ import { tagRecord } from "../lib/tags";
 import { validDate } from "../lib/values";
 import type { KindBase, ReportKind } from "./kind";
 import type { DbKind } from "./rds-api";
-import { clusterOf, dbClusterSkip, dbInstanceSkip } from "./rds-backup";
+import { clusterOf, dbClusterSkip, dbInstanceSkip, skippedAtRest } from "./rds-backup";
 import { dbPoints } from "./rds-points";
 
 function item(kind: DbKind, id: string, tagList: RdsTag[] | undefined, created: Date | undefined, skip: string | undefined, tagKey: string): InventoryItem {
@@ -33,13 +33,13 @@ export async function dbInventory(kind: DbKind, rds: RDSClient, tagKey: string):
   if (kind === "rds") {
     for await (const page of paginateDescribeDBInstances({ client: rds, pageSize: 100 }, {})) {
       for (const db of page.DBInstances ?? []) {
-        if (db.DBInstanceIdentifier !== undefined && clusterOf(db) === undefined) items.set(db.DBInstanceIdentifier, item(kind, db.DBInstanceIdentifier, db.TagList, db.InstanceCreateTime, dbInstanceSkip(db), tagKey));
+        if (db.DBInstanceIdentifier !== undefined && clusterOf(db) === undefined) items.set(db.DBInstanceIdentifier, item(kind, db.DBInstanceIdentifier, db.TagList, db.InstanceCreateTime, skippedAtRest(db.DBInstanceStatus, dbInstanceSkip(db)), tagKey));
       }
     }
   } else {
     for await (const page of paginateDescribeDBClusters({ client: rds, pageSize: 100 }, {})) {
       for (const cluster of page.DBClusters ?? []) {
-        if (cluster.DBClusterIdentifier !== undefined) items.set(cluster.DBClusterIdentifier, item(kind, cluster.DBClusterIdentifier, cluster.TagList, cluster.ClusterCreateTime, dbClusterSkip(cluster), tagKey));
+        if (cluster.DBClusterIdentifier !== undefined) items.set(cluster.DBClusterIdentifier, item(kind, cluster.DBClusterIdentifier, cluster.TagList, cluster.ClusterCreateTime, skippedAtRest(cluster.Status, dbClusterSkip(cluster)), tagKey));
       }
     }
   }

@@ -333,7 +333,7 @@ describe("report coverage", () => {
 });
 
 describe("report coverage: what the backup does on purpose is not a missed backup (review 19)", () => {
-  it("after a real backup run: a volume under its own key is ok; an instance-store instance and a stopped DB instance and cluster are skipped-by-backup with the backup's own reason, last point still shown", async () => {
+  it("after a real backup run: a volume under its own key is ok; an instance-store instance and a stopped DB instance and cluster are skipped-by-backup with the backup's own reason, last point still shown; a storage-full one, skipped too, is late", async () => {
     const fake = new FakeAws();
     const primary = fake.region(PRIMARY);
     primary.addBucket(VAULT_BUCKET);
@@ -346,11 +346,14 @@ describe("report coverage: what the backup does on purpose is not a missed backu
     storeOnly.launchTime = LONG_AGO;
     primary.addDbInstance("db-stopped", "stopped", { [SELECTION_KEY]: "gold" }).createdAt = LONG_AGO;
     primary.addDbCluster("cluster-stopped", "stopped", { [SELECTION_KEY]: "gold" }).createdAt = LONG_AGO;
+    // Skipped by the backup too, but not at rest: its data can change and nothing protects it, so it is judged by age.
+    primary.addDbInstance("db-full", "storage-full", { [SELECTION_KEY]: "gold" }).createdAt = LONG_AGO;
     backUp(fake, "rds", "db-stopped", "gold", new Date("2026-11-20T00:00:00Z"), { copyAfterMinutes: 5 });
+    backUp(fake, "rds", "db-full", "gold", new Date("2026-11-20T00:00:00Z"), { copyAfterMinutes: 5 });
     const slot = new Date("2026-12-01T12:00:00Z");
     const env = { BACKUP_DR_PLANS: JSON.stringify(REPORT_PLANS), BACKUP_DR_STACK: STACK_TAG };
     const manifest = await runBackup(backupDeps(fakeClients(fake), () => slot), backupSettings(env), { plan: "gold", scheduledTime: slot.toISOString() });
-    expect(manifest.counts).to.deep.include({ created: 1, skipped: 3, failed: 0 });
+    expect(manifest.counts).to.deep.include({ created: 1, skipped: 4, failed: 0 });
     for (const snapshot of primary.snapshots.values()) snapshot.state = "completed";
     const skipped = new Map(manifest.sources.filter((s) => s.status === "skipped").map((s) => [s.source, s.reason]));
 
@@ -371,10 +374,13 @@ describe("report coverage: what the backup does on purpose is not a missed backu
       expect([s.primary.status, s.dr?.status, s.outOfPolicy, s.reasons], id).to.deep.equal(["skipped-by-backup", "skipped-by-backup", false, []]);
     }
     expect(of("db-stopped").primary.lastPoint?.taken, "its last point still shown").to.equal("2026-11-20T00:02:00.000Z");
-    expect(assessment.plans.find((p) => p.name === "gold")).to.deep.include({ sources: 4, outOfPolicy: 0 });
+    const full = of("db-full");
+    expect(skipped.get("db-full"), "the backup skipped it").to.be.a("string");
+    expect([full.skip, full.primary.status, full.outOfPolicy]).to.deep.equal([undefined, "late", true]);
+    expect(assessment.plans.find((p) => p.name === "gold")).to.deep.include({ sources: 5, outOfPolicy: 1 });
     const controls = evaluateControls({ plans: reportSettings().plans, sources: assessment.sources, unselected: [], vaults: [], options: REPORT_OPTIONS });
     expect(controls.find((c) => c.id === "BACKUP_RECOVERY_POINT_ENCRYPTED")).to.deep.include({ failing: 0, passed: true });
-    expect(controls.find((c) => c.id === "BACKUP_LAST_RECOVERY_POINT_CREATED")).to.deep.include({ failing: 0, passed: true });
+    expect(controls.find((c) => c.id === "BACKUP_LAST_RECOVERY_POINT_CREATED")).to.deep.include({ failing: 1, passed: false, examples: ["db-full"] });
 
     const oldTagged = primary.addInstance("running", { [SELECTION_KEY]: "silver" });
     oldTagged.launchTime = LONG_AGO;

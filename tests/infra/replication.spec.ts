@@ -56,6 +56,8 @@ describe("S3 protection (prod with two protected buckets)", () => {
         { noncurrentDays: 180, storageClass: "DEEP_ARCHIVE" },
       ]);
       expect(lifecycle[0].noncurrentVersionExpiration).to.deep.equal({ noncurrentDays: config.vaultLifecycle.expireAfterDays });
+      // The bucket's own keys: a user's runs/ is replicated and kept like any other object, never expired as manifests.
+      expect(lifecycle.map((rule) => rule.id)).to.deep.equal(["noncurrent-versions-to-cold-storage", "remove-expired-delete-markers"]);
     }
   });
 
