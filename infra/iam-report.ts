@@ -17,26 +17,16 @@ export interface ReportScope {
   protectedBuckets: readonly string[];
 }
 
-/** The describe calls of the kinds' inventory and listPoints (handlers/kinds/*-report.ts, *-points.ts): no resource-level permissions. */
-export const REPORT_READ_ACTIONS = [
-  "ec2:DescribeInstances",
-  "ec2:DescribeSnapshots",
-  "rds:DescribeDBInstances",
-  "rds:DescribeDBClusters",
-  "rds:DescribeDBSnapshots",
-  "rds:DescribeDBClusterSnapshots",
-] as const;
+/** The kinds' inventory (handlers/kinds/*-report.ts): the primary region only. No resource-level permissions. */
+export const REPORT_INVENTORY_ACTIONS = ["ec2:DescribeInstances", "rds:DescribeDBInstances", "rds:DescribeDBClusters"] as const;
+/** The kinds' listPoints (handlers/kinds/*-points.ts): both regions. No resource-level permissions. */
+export const REPORT_POINT_ACTIONS = ["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"] as const;
 
 export function reportStatements(s: ReportScope): PolicyStatement[] {
   const bucketArn = (bucket: string) => `arn:${s.partition}:s3:::${bucket}`;
   const statements: PolicyStatement[] = [
-    {
-      Sid: "ReadInventoryAndPointsInBothRegions",
-      Effect: "Allow",
-      Action: [...REPORT_READ_ACTIONS],
-      Resource: "*",
-      Condition: { StringEquals: { "aws:RequestedRegion": [s.region, s.drRegion] } },
-    },
+    { Sid: "ReadInventoryInPrimaryRegion", Effect: "Allow", Action: [...REPORT_INVENTORY_ACTIONS], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": s.region } } },
+    { Sid: "ReadPointsInBothRegions", Effect: "Allow", Action: [...REPORT_POINT_ACTIONS], Resource: "*", Condition: { StringEquals: { "aws:RequestedRegion": [s.region, s.drRegion] } } },
     { Sid: "WriteComplianceReports", Effect: "Allow", Action: "s3:PutObject", Resource: `${s.vaultArn}/${REPORT_FOLDER}/*` },
     { Sid: "ReadVaultLocks", Effect: "Allow", Action: "s3:GetBucketObjectLockConfiguration", Resource: [s.vaultArn, s.drVaultArn] },
     // GetCostAndUsage has no resource-level permissions.

@@ -103,10 +103,15 @@ describe("report function infrastructure (prod as shipped)", function () {
     expect(byAction("s3:GetReplicationConfiguration")).to.deep.equal([]);
     expect(byAction("sns:Publish").map((s) => s.Resource)).to.deep.equal([w.topicArn]);
     expect(byAction("kms:GenerateDataKey").map((s) => s.Resource)).to.deep.equal([w.keyArn]);
-    const describe = byAction("ec2:DescribeSnapshots");
-    expect(describe).to.have.length(1);
-    expect(describe[0].Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": [config.region, config.drRegion] } });
-    expect(actionsOf(describe)).to.have.members(["ec2:DescribeInstances", "ec2:DescribeSnapshots", "rds:DescribeDBInstances", "rds:DescribeDBClusters", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"]);
+    // Points in both regions; the inventory (every resource, opted in or not) only in the primary region it covers.
+    const points = byAction("ec2:DescribeSnapshots");
+    expect(points).to.have.length(1);
+    expect(points[0].Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": [config.region, config.drRegion] } });
+    expect(actionsOf(points)).to.have.members(["ec2:DescribeSnapshots", "rds:DescribeDBSnapshots", "rds:DescribeDBClusterSnapshots"]);
+    const inventory = byAction("ec2:DescribeInstances");
+    expect(inventory).to.have.length(1);
+    expect(inventory[0].Condition).to.deep.equal({ StringEquals: { "aws:RequestedRegion": config.region } });
+    expect(actionsOf(inventory)).to.have.members(["ec2:DescribeInstances", "rds:DescribeDBInstances", "rds:DescribeDBClusters"]);
     // Read-only everywhere else: no create, delete, copy, tag or modify call of any service.
     const writes = actionsOf(statements).filter((a) => /:(Create|Delete|Copy|Modify|Put|Tag|Untag|Add|Remove|Restore|Start|Stop|Terminate|Run|Update)/.test(a));
     expect(writes).to.deep.equal(["logs:CreateLogStream", "logs:PutLogEvents", "s3:PutObject", "s3:PutObject"]);
