@@ -1,7 +1,7 @@
 // The copy function's settings, read from its environment variables (listed in handlers/copy.ts).
 import { jsonSetting, oneOfSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
-import { KMS_KEY_ARN, REGION } from "../lib/region";
+import { KMS_KEY_ARN, regionSetting } from "../lib/region";
 import { CONCURRENCY, DEFAULT_NOTIFY_ON, NOTIFY_ON } from "../lib/shared-settings";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
 import { PLANS_SETTING, readPlans } from "../plan";
@@ -9,18 +9,12 @@ import { copyKinds } from "../kinds/registry";
 import type { CopySettings, Limits } from "./types";
 
 
-function region(env: Env, name: string): string {
-  const value = requireSetting(env, name);
-  if (!REGION.test(value)) throw invalidSettingError(name, `expected an AWS region name such as us-west-2, got "${value}"`);
-  return value;
-}
-
 /** Reads and checks every setting; throws missingSettingError or invalidSettingError naming the variable. */
 export function readCopySettings(env: Env): CopySettings {
   const stackTag = requireSetting(env, "BACKUP_DR_STACK");
   const plans = readPlans(jsonSetting(env, PLANS_SETTING));
-  const primaryRegion = region(env, "BACKUP_DR_PRIMARY_REGION");
-  const drRegion = region(env, "BACKUP_DR_DR_REGION");
+  const primaryRegion = regionSetting(env, "BACKUP_DR_PRIMARY_REGION");
+  const drRegion = regionSetting(env, "BACKUP_DR_DR_REGION");
   if (drRegion === primaryRegion) throw invalidSettingError("BACKUP_DR_DR_REGION", `expected a region other than the primary region ${primaryRegion}`);
   const drKeyArn = requireSetting(env, "BACKUP_DR_DR_KEY_ARN");
   const key = KMS_KEY_ARN.exec(drKeyArn);

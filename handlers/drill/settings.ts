@@ -6,6 +6,7 @@ import { isPlanName, isTimeZoneName, PLAN_NAME_RULE } from "../plan";
 import { jsonSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
 import { describeInput } from "../lib/event-input";
+import { TOPIC_ARN } from "../lib/region";
 import { scheduleProblem } from "../lib/schedule";
 import { isFields, type Fields } from "../lib/values";
 import { MACHINE_RESTORE_MODES } from "../restore/contract";
@@ -35,8 +36,6 @@ export const DRILL_OPTION_LIMITS = {
 
 const OPTION_FIELDS = ["samplePerPlan", "keepSeconds", "machineMode", "instanceType", "instanceClass", "targets", "schedule", "timezone", "machineTimeoutSeconds", "kinds", "maxSamples"];
 const TARGET_FIELDS = ["rtoSeconds", "rpoSeconds"];
-/** An SNS topic ARN; the first group is its region. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 
 /** Reads and checks every setting; throws missingSettingError or invalidSettingError naming the variable. */
 export function readDrillSettings(env: Env): DrillSettings {

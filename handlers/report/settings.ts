@@ -4,7 +4,7 @@
 import { jsonSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { invalidSettingError } from "../lib/errors";
 import { describeInput } from "../lib/event-input";
-import { KMS_KEY_ARN, REGION } from "../lib/region";
+import { KMS_KEY_ARN, regionSetting, TOPIC_ARN } from "../lib/region";
 import { CONCURRENCY, DEFAULT_SELECTION_TAG_KEY } from "../lib/shared-settings";
 import { isFields, type Fields } from "../lib/values";
 import { PLANS_SETTING, readPlans, type RunPlan } from "../plan";
@@ -46,8 +46,6 @@ export const REPORT_OPTION_LIMITS = {
 
 const OPTION_FIELDS = ["graceSeconds", "drLagSeconds", "notifyOn", "costTags", "requiredFrequencySeconds", "requiredRetentionDays", "protectedBuckets"];
 const BUCKET_FIELDS = ["bucket", "replica"];
-/** An SNS topic ARN; the first group is its region. */
-const TOPIC_ARN = /^arn:aws[a-z-]*:sns:([a-z0-9-]+):\d{12}:[A-Za-z0-9_-]{1,256}$/;
 /** An S3 bucket name (general purpose buckets: 3-63 lowercase letters, digits, dots and hyphens). */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
@@ -56,8 +54,8 @@ export function readReportSettings(env: Env): ReportSettings {
   const stackTag = requireSetting(env, "BACKUP_DR_STACK");
   const plans = readPlans(jsonSetting(env, PLANS_SETTING));
   const selectionTagKey = optionalSetting(env, "BACKUP_DR_SELECTION_TAG_KEY", DEFAULT_SELECTION_TAG_KEY);
-  const primaryRegion = region(env, "BACKUP_DR_PRIMARY_REGION");
-  const drRegion = region(env, "BACKUP_DR_DR_REGION");
+  const primaryRegion = regionSetting(env, "BACKUP_DR_PRIMARY_REGION");
+  const drRegion = regionSetting(env, "BACKUP_DR_DR_REGION");
   if (drRegion === primaryRegion) throw invalidSettingError("BACKUP_DR_DR_REGION", `expected a region other than the primary region ${primaryRegion}`);
   const lambdaRegion = env.AWS_REGION;
   if (lambdaRegion !== undefined && lambdaRegion !== "" && lambdaRegion !== primaryRegion) {
@@ -79,12 +77,6 @@ export function readReportSettings(env: Env): ReportSettings {
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     options: parseReportOptions(jsonSetting(env, REPORT_SETTING)),
   };
-}
-
-function region(env: Env, name: string): string {
-  const value = requireSetting(env, name);
-  if (!REGION.test(value)) throw invalidSettingError(name, `expected an AWS region name such as us-west-2, got "${value}"`);
-  return value;
 }
 
 function keyArn(env: Env, name: string, inRegion: string): string {
