@@ -1,0 +1,73 @@
+// The continuation contract of a run longer than one invocation (the backup and the cleanup functions).
+//
+// A slot's run may need more than one Lambda invocation (10,000 snapshot creates at AWS's 5 a second take 33 minutes;
+// a Lambda runs 15). An invocation stops starting work when its own time nears its end, writes what it did as a
+// *part* (`<manifest key without .json>.part-<n>.json`, in the run's manifest folder) and answers
+// `{ "done": false, "cursor": {...} }`. Invoking the function with `{ "cursor": {...} }` (alone: the cursor names its
+// plan and slot) goes on where it stopped. The invocation that finishes answers `{ "done": true, ... }` and writes
+// the run's one manifest, which merges every part (a later invocation's outcome for a source replaces an earlier
+// one's), and sends the run's one notification. The backup and the cleanup state machines (infra/run-machine.ts) loop
+// on `done`; a person can drive the same loop by hand.
+//
+// Nothing is done twice and nothing skipped:
+//   - backup: the sources are taken in one order (kind, then id); `after` is the last source whose backup finished.
+//     A later invocation (or a retry of a lost or killed one, with the same cursor) lists again and backs up the
+//     sources after it; a source already backed up in this run is found by its run id tag and skipped (as on any rerun).
+//   - cleanup: each invocation lists both regions again and decides again; what an earlier one deleted is gone.
+//     `deleted` counts toward the run's maxDeletionsPerRun.
+// The run's deadline (the slot plus backup-dr:pacing.runDeadlineMinutes) bounds the whole run: past it, an
+// invocation starts nothing new, reports the rest as deferred and finishes the run (done: true).
+//
+// The cursor is plain JSON (it travels through Step Functions, at most 256 KB a state) and is validated like the rest
+// of the event: a malformed one is a MalformedEventError before any AWS call.
+
+/** What every function's cursor carries. */
+export interface RunCursorBase {
+  runId: string;
+  /** The run's slot, ISO-8601 UTC to the second. */
+  slot: string;
+  /** When the run's first invocation started, ISO-8601 UTC (the manifest's startedAt). */
+  startedAt: string;
+  /** No invocation starts new work after this instant, ISO-8601 UTC. */
+  deadline: string;
+  /** How many invocations have ended so far (1 after the first): the next part is `part-<invocation + 1>`. */
+  invocation: number;
+  /** The vault keys of the parts written so far, in order. */
+  parts: string[];
+}
+
+export interface BackupCursor extends RunCursorBase {
+  function: "backup";
+  plan: string;
+  /** False for a manual run (its run id ends in /manual). */
+  scheduled: boolean;
+  /** `<kind>/<id>` of the last source (in kind, then id order) whose backup ended; the next invocation starts after it. */
+  after: string;
+}
+
+export interface CleanupCursor extends RunCursorBase {
+  function: "cleanup";
+  dryRun: boolean;
+  /** Snapshots deleted by the run's earlier invocations (counted against maxDeletionsPerRun). */
+  deleted: number;
+}
+
+export type RunCursor = BackupCursor | CleanupCursor;
+
+/** What an invocation that did not finish its run answers. */
+export interface Unfinished<C extends RunCursor> {
+  done: false;
+  cursor: C;
+  /** The part this invocation wrote (s3:// URI). */
+  part: string;
+}
+
+/** What an invocation that finished its run answers: the function's result, marked done. */
+export type Finished<R> = R & { done: true };
+
+export type Continued<R, C extends RunCursor> = Finished<R> | Unfinished<C>;
+
+/** The key of a run's n-th part, beside its manifest: `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-2.json`. */
+export function partKey(manifestKey: string, n: number): string {
+  return manifestKey.replace(/\.json$/, `.part-${n}.json`);
+}
