@@ -3,7 +3,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { HttpResponse, type HttpHandler, type HttpRequest } from "@smithy/core/protocols";
-import type { FakeAws, FakeReply } from "./aws-fake";
+import type { FakeAws, FakeReply, FakeRequest } from "./aws-fake";
 import { TEST_CREDENTIALS } from "./aws-clients";
 
 async function bodyText(body: unknown): Promise<string> {
@@ -23,22 +23,23 @@ function timeoutError(): Error {
   return Object.assign(new Error("Injected timeout: the request took too long"), { name: "TimeoutError" });
 }
 
+/** The SDK's request as the fake reads it. */
+export async function toFakeRequest(request: HttpRequest): Promise<FakeRequest> {
+  const query = new URLSearchParams(Object.entries(request.query ?? {}).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v ?? ""]]))).toString();
+  return { method: request.method, host: request.hostname, path: query === "" ? request.path : `${request.path}?${query}`, headers: request.headers, body: await bodyText(request.body) };
+}
+
+/** The fake's reply as the SDK's HTTP handler gives it (an injected timeout throws, as Node's handler does). */
+export function toHttpResponse(reply: FakeReply): { response: HttpResponse } {
+  if ("timeout" in reply) throw timeoutError();
+  // A stream, as Node's HTTP handler gives: the SDK reads streaming bodies (S3 GetObject) only from one.
+  return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: Readable.from([Buffer.from(reply.body)]) }) };
+}
+
 /** An SDK requestHandler answering from the fake: below retry, signing and (de)serialization, like the network. */
 export function fakeRequestHandler(fake: FakeAws): HttpHandler {
   return {
-    async handle(request: HttpRequest) {
-      const query = new URLSearchParams(Object.entries(request.query ?? {}).flatMap(([k, v]): [string, string][] => (Array.isArray(v) ? v.map((x): [string, string] => [k, x]) : [[k, v ?? ""]]))).toString();
-      const reply: FakeReply = fake.handle({
-        method: request.method,
-        host: request.hostname,
-        path: query === "" ? request.path : `${request.path}?${query}`,
-        headers: request.headers,
-        body: await bodyText(request.body),
-      });
-      if ("timeout" in reply) throw timeoutError();
-      // A stream, as Node's HTTP handler gives: the SDK reads streaming bodies (S3 GetObject) only from one.
-      return { response: new HttpResponse({ statusCode: reply.status, headers: reply.headers, body: Readable.from([Buffer.from(reply.body)]) }) };
-    },
+    handle: async (request: HttpRequest) => toHttpResponse(fake.handle(await toFakeRequest(request))),
     updateHttpClientConfig: () => undefined,
     httpHandlerConfigs: () => ({}),
   };

@@ -1,0 +1,98 @@
+// The fake AWS in bench mode: the project's FakeAws (tests/helpers/aws-fake.ts) behind an SDK request handler that
+// takes a virtual 100-200 ms per call, enforces AWS's EC2 token buckets (ec2-buckets.ts) and logs every attempt with
+// its answer. Each Lambda container gets its own handler: a killed invocation's calls never answer (frozen), as
+// when Lambda stops a timed-out function.
+import type { HttpHandler, HttpRequest } from "@smithy/core/protocols";
+import { createClients, type AwsClients } from "../../handlers/lib/clients";
+import { FakeAws, type FakeReply } from "../../tests/helpers/aws-fake";
+import { TEST_CREDENTIALS } from "../../tests/helpers/aws-clients";
+import { seededRandom } from "../../tests/helpers/aws-faults";
+import { toFakeRequest, toHttpResponse } from "../../tests/helpers/aws-transport";
+import { AwsFault } from "../../tests/helpers/aws-wire";
+import { Ec2Buckets } from "./ec2-buckets";
+import type { VirtualClock } from "./virtual-clock";
+
+/** One attempt as the service answered it. */
+export interface BenchCall {
+  service: string;
+  region: string;
+  action: string;
+  /** Virtual ms when the service acted on it. */
+  at: number;
+  status: number;
+  /** The error code of a refused call (RequestLimitExceeded, ResourceLimitExceeded, ...). */
+  code?: string;
+  /** The answer's body (kept only for the actions `keepBodies` names). */
+  body?: string;
+  params: Map<string, string>;
+}
+
+/** A Lambda container: its calls are answered while it is alive. */
+export interface Container {
+  alive: boolean;
+}
+
+const LATENCY_MS: readonly [number, number] = [100, 200];
+
+export class BenchAws {
+  readonly fake = new FakeAws();
+  readonly calls: BenchCall[] = [];
+  readonly buckets: Ec2Buckets;
+  /** Runs after the service answered a call (the copy scenario schedules a copy's completion here). */
+  afterCall?: (call: BenchCall) => void;
+  private readonly random: () => number;
+
+  constructor(
+    readonly clock: VirtualClock,
+    seed = 20,
+  ) {
+    this.buckets = new Ec2Buckets(() => clock.now());
+    this.random = seededRandom(seed);
+    // Checked where the service acts, at the virtual time the call arrives: an empty bucket refuses it.
+    this.fake.permanent = (call) => (call.service === "ec2" && !this.buckets.take(call.region, call.action) ? new AwsFault("RequestLimitExceeded", 503, "Request limit exceeded.") : undefined);
+  }
+
+  private latency(): number {
+    return LATENCY_MS[0] + this.random() * (LATENCY_MS[1] - LATENCY_MS[0]);
+  }
+
+  /** The request handler of one container: half the latency on the way in, half on the way back. */
+  handler(container: Container): HttpHandler {
+    const frozen = () => new Promise<never>(() => undefined);
+    return {
+      handle: async (request: HttpRequest) => {
+        const fakeRequest = await toFakeRequest(request);
+        const latency = this.latency();
+        await this.clock.sleep(latency / 2);
+        if (!container.alive) return frozen();
+        const before = this.fake.calls.length;
+        const reply: FakeReply = this.fake.handle(fakeRequest);
+        const handled = this.fake.calls[before];
+        if (handled !== undefined && !("timeout" in reply)) {
+          const code = reply.status >= 400 ? /<Code>([^<]+)<\/Code>/.exec(reply.body)?.[1] : undefined;
+          const call: BenchCall = { service: handled.service, region: handled.region, action: handled.action, at: this.clock.now(), status: reply.status, params: handled.params, ...(code === undefined ? {} : { code }), body: reply.body };
+          this.calls.push(call);
+          this.afterCall?.(call);
+          delete call.body;
+        }
+        await this.clock.sleep(latency / 2);
+        if (!container.alive) return frozen();
+        return toHttpResponse(reply);
+      },
+      updateHttpClientConfig: () => undefined,
+      httpHandlerConfigs: () => ({}),
+    };
+  }
+
+  /** A container's clients of a region: the handlers' own factory, the SDK's standard retry (backoff on the virtual clock). */
+  clients(container: Container, region: string): AwsClients {
+    return createClients(region, { requestHandler: this.handler(container), credentials: TEST_CREDENTIALS });
+  }
+
+  /** Attempts by action (optionally of one service and only those matching). */
+  countBy(filter: (call: BenchCall) => boolean = () => true): Record<string, number> {
+    const counts: Record<string, number> = {};
+    for (const call of this.calls) if (filter(call)) counts[call.action] = (counts[call.action] ?? 0) + 1;
+    return counts;
+  }
+}
