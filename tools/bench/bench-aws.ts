@@ -24,7 +24,7 @@ export interface BenchCall {
   code?: string;
   /** The answer's body (kept only for the actions `keepBodies` names). */
   body?: string;
-  params: Map<string, string>;
+  params: ReadonlyMap<string, string>;
 }
 
 /** A Lambda container: its calls are answered while it is alive. */

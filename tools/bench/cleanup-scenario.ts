@@ -11,7 +11,7 @@ import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../../tests/helpers/aws-fake";
 import { catalogTags } from "../../tests/helpers/cleanup-scenario";
 import { BenchAws, type Container } from "./bench-aws";
-import { driveRun, quietLog } from "./invocation";
+import { driveRun, failureNotes, quietLog } from "./invocation";
 import { fixed, ratio, type Check, type ScenarioResult } from "./result";
 import { VirtualClock } from "./virtual-clock";
 
@@ -114,7 +114,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
       `${throttled} attempts throttled`,
       `${toDelete.size - notDeleted} of ${toDelete.size} expired deleted, ${kept.size} kept`,
       ...(last?.timeLimitStop === true ? ["the last invocation stopped at the time limit (rest deferred)"] : []),
-      ...(report.error === undefined ? [] : [`run failed: ${report.error instanceof Error ? report.error.message.slice(0, 160) : String(report.error)}`]),
+      ...failureNotes(report),
     ];
     const checks: Check[] = [
       { name: "time <= 1.15x the DeleteSnapshot floor (N-100)/5 s", pass: notDeleted === 0 && ratio(seconds, floorSeconds) <= 1.15, measured: `${fixed(ratio(seconds, floorSeconds))}x${notDeleted === 0 ? "" : " (not all deleted)"}`, correctness: false },

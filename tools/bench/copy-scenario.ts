@@ -92,7 +92,7 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
       copies.set(copyId, { started: call.at });
       if (copies.size === backups) drained = call.at;
       clock.schedule(COPY_MS, () => {
-        const copy = bench.fake.region(DR).snapshots.get(copyId) as CopyableSnapshot | undefined;
+        const copy = bench.fake.region(DR).snapshots.get(copyId);
         if (copy !== undefined) {
           copy.state = "completed";
           copy.completedAt = clock.date();

@@ -2,6 +2,7 @@
 // a result `{ done: false, cursor }` is invoked again with `{ cursor }`; any other result (with or without `done`)
 // ends the run. An invocation still running at its time limit (or at a forced kill) is stopped: its container's calls
 // never answer again, and it is invoked again with the same event, as Step Functions retries a timed-out turn.
+import { describeError } from "../../handlers/lib/errors";
 import type { Log } from "../../handlers/lib/observability";
 import type { Container } from "./bench-aws";
 import type { VirtualClock } from "./virtual-clock";
@@ -89,3 +90,10 @@ export async function driveRun<R>(
 
 /** A log that keeps nothing (the handlers log every source; the benchmark reads the fake and the results). */
 export const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+/** A note naming the error an invocation failed with, if one did. */
+export function failureNotes(report: Pick<DriveReport<unknown>, "error">): string[] {
+  if (report.error === undefined) return [];
+  const { name, message } = describeError(report.error);
+  return [`run failed: ${name}: ${message.slice(0, 160)}`];
+}
