@@ -337,8 +337,10 @@ function releaseVolumes(region: RegionState, instance: FakeInstance): void {
 /** The built-in DescribeInstances, then every instance it showed moves on (pending -> running, shutting-down -> terminated). */
 function describeInstances(ctx: ActionContext): string {
   const xml = ec2Action("DescribeInstances", ctx.params, ctx.region, ctx.cap);
+  // The ids the answer shows, read once (a fleet of thousands would otherwise rescan the answer per instance).
+  const shown = new Set(Array.from(xml.matchAll(/<instanceId>([^<]*)<\/instanceId>/g), (m) => m[1]));
   for (const i of ctx.region.instances.values()) {
-    if (!xml.includes(`<instanceId>${i.id}</instanceId>`)) continue;
+    if (!shown.has(i.id)) continue;
     advance(i, (s) => {
       i.state = s as FakeInstance["state"];
       if (s === "terminated") releaseVolumes(ctx.region, i);

@@ -22,10 +22,14 @@ export interface BenchCall {
   status: number;
   /** The error code of a refused call (RequestLimitExceeded, ResourceLimitExceeded, ...). */
   code?: string;
-  /** The answer's body (kept only for the actions `keepBodies` names). */
+  /** The request's parameters: kept for the actions in KEEP_PARAMS, and given to `afterCall`. */
+  params?: ReadonlyMap<string, string>;
+  /** The answer's body: given to `afterCall` only. */
   body?: string;
-  params: ReadonlyMap<string, string>;
 }
+
+/** The calls whose parameters the scenarios read afterwards (which snapshot a delete or copy named). */
+const KEEP_PARAMS = ["DeleteSnapshot", "CopySnapshot"];
 
 /** A Lambda container: its calls are answered while it is alive. */
 export interface Container {
@@ -65,15 +69,16 @@ export class BenchAws {
         const latency = this.latency();
         await this.clock.sleep(latency / 2);
         if (!container.alive) return frozen();
-        const before = this.fake.calls.length;
         const reply: FakeReply = this.fake.handle(fakeRequest);
-        const handled = this.fake.calls[before];
+        const handled = this.fake.calls.pop();
+        // The fake's own log is not kept (this one is): thousands of calls' parameters would only load the heap.
+        this.fake.calls.length = 0;
         if (handled !== undefined && !("timeout" in reply)) {
           const code = reply.status >= 400 ? /<Code>([^<]+)<\/Code>/.exec(reply.body)?.[1] : undefined;
-          const call: BenchCall = { service: handled.service, region: handled.region, action: handled.action, at: this.clock.now(), status: reply.status, params: handled.params, ...(code === undefined ? {} : { code }), body: reply.body };
+          const call: BenchCall = { service: handled.service, region: handled.region, action: handled.action, at: this.clock.now(), status: reply.status, ...(code === undefined ? {} : { code }) };
           this.calls.push(call);
-          this.afterCall?.(call);
-          delete call.body;
+          this.afterCall?.({ ...call, params: handled.params, body: reply.body });
+          if (KEEP_PARAMS.includes(call.action)) call.params = handled.params;
         }
         await this.clock.sleep(latency / 2);
         if (!container.alive) return frozen();

@@ -100,12 +100,13 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
     const deletes = bench.calls.filter((c) => c.action === "DeleteSnapshot");
     const deletedTimes = new Map<string, number>();
     for (const call of deletes) {
-      const id = call.params.get("SnapshotId") ?? "";
+      const id = call.params?.get("SnapshotId") ?? "";
       if (call.status === 200) deletedTimes.set(id, (deletedTimes.get(id) ?? 0) + 1);
     }
     const notDeleted = [...toDelete].filter((id) => primary.snapshots.has(id) || !deletedTimes.has(id)).length;
     const twice = [...deletedTimes.values()].filter((n) => n > 1).length;
-    const keptTouched = [...kept].filter((id) => !primary.snapshots.has(id) || deletes.some((c) => c.params.get("SnapshotId") === id)).length;
+    const named = new Set(deletes.map((c) => c.params?.get("SnapshotId")));
+    const keptTouched = [...kept].filter((id) => !primary.snapshots.has(id) || named.has(id)).length;
     const counts = bench.countBy();
     const throttled = bench.calls.filter((c) => c.code === "RequestLimitExceeded").length;
     const floorSeconds = Math.max(0, expired - 100) / 5;

@@ -86,7 +86,7 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
     bench.afterCall = (call) => {
       if (call.action !== "CopySnapshot" || call.status !== 200) return;
       const copyId = /<snapshotId>([^<]+)<\/snapshotId>/.exec(call.body ?? "")?.[1];
-      const sourceId = call.params.get("SourceSnapshotId") ?? "";
+      const sourceId = call.params?.get("SourceSnapshotId") ?? "";
       if (copyId === undefined) return;
       firstStart ??= call.at;
       copies.set(copyId, { started: call.at });

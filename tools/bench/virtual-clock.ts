@@ -4,7 +4,7 @@
 // While installed it stands in for the global setTimeout/clearTimeout, so the SDK's own retry backoff (and any
 // other timer) runs on it; the handlers' pace gets it as its Clock (handlers/lib/pace.ts). `drive` runs a promise
 // to its end: after each round of real work (one setImmediate of the real event loop, which runs after every
-// promise job and nextTick), it moves time to the earliest timer and fires it.
+// promise job and nextTick, and any real file read in flight), it moves time to the earliest timer and fires it.
 import type { Clock } from "../../handlers/lib/pace";
 
 interface Timer {
@@ -29,6 +29,18 @@ const realClearTimeout = globalThis.clearTimeout;
 
 /** One turn of the real event loop: every promise job and nextTick queued before it has run. */
 const realTurn = () => new Promise<void>((resolve) => realSetImmediate(resolve));
+
+/**
+ * Real file reads in flight (the SDK reads the shared config files when a client first resolves its settings): the
+ * work waits on them, not on a virtual timer, so time must not move on until they are done.
+ */
+const readingFiles = () => process.getActiveResourcesInfo().some((r) => r.startsWith("FSReq") || r === "FileHandle");
+
+/** Real turns until no file read is in flight. */
+async function settle(): Promise<void> {
+  await realTurn();
+  while (readingFiles()) await realTurn();
+}
 
 export class VirtualClock implements Clock {
   private current: number;
@@ -96,12 +108,12 @@ export class VirtualClock implements Clock {
       (error: unknown) => (outcome = { error }),
     );
     for (;;) {
-      await realTurn();
+      await settle();
       if (outcome !== undefined) break;
       const next = this.takeNext();
       if (next === undefined) {
         // One more turn for work queued from a turn's own callbacks, then it is a deadlock.
-        await realTurn();
+        await settle();
         if (outcome !== undefined) break;
         throw new Error("the benchmark waits on something no virtual timer will bring (a deadlock)");
       }
