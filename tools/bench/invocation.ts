@@ -4,13 +4,18 @@
 // never answer again, and it is invoked again with the same event, as Step Functions retries a timed-out turn.
 import { describeError } from "../../handlers/lib/errors";
 import type { Log } from "../../handlers/lib/observability";
-import type { Container } from "./bench-aws";
 import type { VirtualClock } from "./virtual-clock";
+
+/** A Lambda container: its calls are answered while it is alive (a killed invocation's never are again). */
+export interface Container {
+  alive: boolean;
+}
 
 /** Lambda's limit: 15 minutes an invocation. */
 export const LAMBDA_LIMIT_MS = 900_000;
 
-export type Outcome<R> = { status: "answered"; result: R } | { status: "killed" } | { status: "failed"; error: unknown };
+/** How an invocation ended: answered, failed, or stopped (at Lambda's time limit, or killed on purpose). */
+export type Outcome<R> = { status: "answered"; result: R } | { status: "killed"; timedOut: boolean } | { status: "failed"; error: unknown };
 
 /** Runs `body` as one invocation of `limitMs` (killed earlier at `killAfterMs` when given). */
 export function invoke<R>(clock: VirtualClock, container: Container, body: (remainingMs: () => number) => Promise<R>, options: { limitMs?: number; killAfterMs?: number } = {}): Promise<Outcome<R>> {
@@ -25,9 +30,10 @@ export function invoke<R>(clock: VirtualClock, container: Container, body: (rema
       clock.cancel(timer);
       resolve(outcome);
     };
-    const timer = clock.schedule(Math.min(limitMs, options.killAfterMs ?? Infinity), () => {
+    const killAfterMs = options.killAfterMs ?? Infinity;
+    const timer = clock.schedule(Math.min(limitMs, killAfterMs), () => {
       container.alive = false;
-      end({ status: "killed" });
+      end({ status: "killed", timedOut: killAfterMs >= limitMs });
     });
     body(remainingMs).then(
       (result) => end({ status: "answered", result }),
@@ -46,7 +52,9 @@ export function nextEvent(result: unknown): { cursor: unknown } | undefined {
 export interface DriveReport<R> {
   /** Invocations made, killed ones included. */
   invocations: number;
+  /** Invocations stopped without an answer: killed on purpose, or at Lambda's time limit (`timedOut`, counted in both). */
   killed: number;
+  timedOut: number;
   /** The last answered result (the run's), or undefined when none answered. */
   last?: R;
   /** The error of an invocation that failed (the run is then over). */
@@ -63,7 +71,7 @@ export async function driveRun<R>(
   step: (container: Container, event: unknown, remainingMs: () => number) => Promise<R>,
   options: { maxInvocations?: number; killAt?: { invocation: number; afterMs: number } } = {},
 ): Promise<DriveReport<R>> {
-  const report: DriveReport<R> = { invocations: 0, killed: 0 };
+  const report: DriveReport<R> = { invocations: 0, killed: 0, timedOut: 0 };
   let container: Container = { alive: true };
   let event: unknown = first;
   while (report.invocations < (options.maxInvocations ?? 100)) {
@@ -73,6 +81,7 @@ export async function driveRun<R>(
     const outcome = await invoke(clock, current, (remainingMs) => step(current, event, remainingMs), kill === undefined ? {} : { killAfterMs: kill });
     if (outcome.status === "killed") {
       report.killed += 1;
+      if (outcome.timedOut) report.timedOut += 1;
       container = { alive: true };
       continue;
     }

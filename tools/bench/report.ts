@@ -23,7 +23,8 @@ export function measuresTable(results: readonly ScenarioResult[]): string[] {
     row("copy-slot utilisation", (r) => (r.slotUtilisation === undefined ? dash : `${fixed(r.slotUtilisation * 100, 1)}%`)),
     row("CopySnapshot calls / copy made", (r) => (r.copyCallsPerCopy === undefined ? dash : fixed(r.copyCallsPerCopy))),
     row("invocations (runs)", (r) => String(r.invocations)),
-    row("  of which killed", (r) => String(r.killed)),
+    row("  killed (no answer)", (r) => String(r.killed)),
+    row("  of those, at the 900 s limit", (r) => String(r.timedOut)),
     row("lost / left undone", (r) => String(r.lost)),
     row("duplicated", (r) => String(r.duplicated)),
   ]);

@@ -23,9 +23,10 @@ export interface ScenarioResult {
   slotUtilisation?: number;
   /** CopySnapshot attempts per copy made (copy only). */
   copyCallsPerCopy?: number;
-  /** Invocations (runs) made, killed ones included, and how many were killed. */
+  /** Invocations (runs) made, killed ones included; how many were killed, and of those how many at the time limit. */
   invocations: number;
   killed: number;
+  timedOut: number;
   /** Sources without their result (no snapshot set, not deleted, no DR copy) and sources with two. */
   lost: number;
   duplicated: number;

@@ -1,16 +1,17 @@
 // The fake AWS in bench mode: the project's FakeAws (tests/helpers/aws-fake.ts) behind an SDK request handler that
-// takes a virtual 100-200 ms per call, enforces AWS's EC2 token buckets (ec2-buckets.ts) and logs every attempt with
+// takes a virtual 100-200 ms per call, enforces AWS's EC2 token buckets (tools/bench/ec2-buckets.ts) and logs every attempt with
 // its answer. Each Lambda container gets its own handler: a killed invocation's calls never answer (frozen), as
 // when Lambda stops a timed-out function.
 import type { HttpHandler, HttpRequest } from "@smithy/core/protocols";
 import { createClients, type AwsClients } from "../../handlers/lib/clients";
-import { FakeAws, type FakeReply } from "../../tests/helpers/aws-fake";
-import { TEST_CREDENTIALS } from "../../tests/helpers/aws-clients";
-import { seededRandom } from "../../tests/helpers/aws-faults";
-import { toFakeRequest, toHttpResponse } from "../../tests/helpers/aws-transport";
-import { AwsFault } from "../../tests/helpers/aws-wire";
-import { Ec2Buckets } from "./ec2-buckets";
-import type { VirtualClock } from "./virtual-clock";
+import { FakeAws, type FakeReply } from "../helpers/aws-fake";
+import { TEST_CREDENTIALS } from "../helpers/aws-clients";
+import { seededRandom } from "../helpers/aws-faults";
+import { toFakeRequest, toHttpResponse } from "../helpers/aws-transport";
+import { AwsFault } from "../helpers/aws-wire";
+import { Ec2Buckets } from "../../tools/bench/ec2-buckets";
+import type { Container } from "../../tools/bench/invocation";
+import type { VirtualClock } from "../../tools/bench/virtual-clock";
 
 /** One attempt as the service answered it. */
 export interface BenchCall {
@@ -30,11 +31,6 @@ export interface BenchCall {
 
 /** The calls whose parameters the scenarios read afterwards (which snapshot a delete or copy named). */
 const KEEP_PARAMS = ["DeleteSnapshot", "CopySnapshot"];
-
-/** A Lambda container: its calls are answered while it is alive. */
-export interface Container {
-  alive: boolean;
-}
 
 const LATENCY_MS: readonly [number, number] = [100, 200];
 

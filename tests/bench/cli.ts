@@ -4,7 +4,8 @@
 // correctness check fails (a source lost or done twice, a kept snapshot touched), not for speed.
 //
 // Usage: npm run bench [-- --small]   (--small: a quick run at a tenth of the sizes)
-import { checkLines, correct, measuresTable } from "./report";
+// It lives in tests/ because it drives the fake AWS (tests/helpers/): nothing outside tests/ imports test code.
+import { checkLines, correct, measuresTable } from "../../tools/bench/report";
 import { ACCEPTANCE_SIZES, runBench, type BenchSizes } from "./harness";
 
 const SMALL: BenchSizes = { backup: 100, backupScale: 1_000, cleanup: 1_000, cleanupSmall: 100, copy: 60, kill: { invocation: 1, afterMs: 60_000 } };

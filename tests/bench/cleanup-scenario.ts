@@ -8,12 +8,12 @@ import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { watchPacedCalls } from "../../handlers/kinds/clients";
 import type { AwsClients } from "../../handlers/lib/clients";
 import { tokenBucket, type Pace } from "../../handlers/lib/pace";
-import { ACCOUNT_ID, REGION } from "../../tests/helpers/aws-fake";
-import { catalogTags } from "../../tests/helpers/cleanup-scenario";
-import { BenchAws, type Container } from "./bench-aws";
-import { driveRun, failureNotes, quietLog } from "./invocation";
-import { fixed, ratio, type Check, type ScenarioResult } from "./result";
-import { VirtualClock } from "./virtual-clock";
+import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
+import { catalogTags } from "../helpers/cleanup-scenario";
+import { BenchAws } from "./bench-aws";
+import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
+import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
+import { VirtualClock } from "../../tools/bench/virtual-clock";
 
 const NOW = "2026-11-22T03:30:00Z";
 const DR = "us-west-2";
@@ -131,6 +131,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
       floorSeconds,
       invocations: report.invocations,
       killed: report.killed,
+      timedOut: report.timedOut,
       lost: notDeleted,
       duplicated: twice,
       notes,

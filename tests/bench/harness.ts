@@ -2,7 +2,7 @@
 import { backupScenario } from "./backup-scenario";
 import { cleanupScenario } from "./cleanup-scenario";
 import { copyScenario } from "./copy-scenario";
-import type { ScenarioResult } from "./result";
+import type { ScenarioResult } from "../../tools/bench/result";
 
 export interface BenchSizes {
   /** Instances of the backup judged on speed (acceptance: 1,000). */

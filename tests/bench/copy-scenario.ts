@@ -8,15 +8,15 @@
 import { readCopySettings } from "../../handlers/copy/settings";
 import { runCopy } from "../../handlers/copy/run";
 import type { CopyDeps } from "../../handlers/copy/work";
-import { ACCOUNT_ID } from "../../tests/helpers/aws-fake";
-import { setCopyClock, type CopyableSnapshot } from "../../tests/helpers/aws-fake-copy";
-import { seededRandom } from "../../tests/helpers/aws-faults";
-import { DR, PRIMARY, addEbsBackup, copyEnv, multiVolumeEvent } from "../../tests/helpers/copy-setup";
-import { VAULT_BUCKET } from "../../tests/helpers/backup-fleet";
-import { BenchAws, type Container } from "./bench-aws";
-import { invoke, quietLog } from "./invocation";
-import { fixed, type Check, type ScenarioResult } from "./result";
-import { VirtualClock } from "./virtual-clock";
+import { ACCOUNT_ID } from "../helpers/aws-fake";
+import { setCopyClock, type CopyableSnapshot } from "../helpers/aws-fake-copy";
+import { seededRandom } from "../helpers/aws-faults";
+import { DR, PRIMARY, addEbsBackup, copyEnv, multiVolumeEvent } from "../helpers/copy-setup";
+import { VAULT_BUCKET } from "../helpers/backup-fleet";
+import { BenchAws } from "./bench-aws";
+import { invoke, quietLog, type Container } from "../../tools/bench/invocation";
+import { fixed, type Check, type ScenarioResult } from "../../tools/bench/result";
+import { VirtualClock } from "../../tools/bench/virtual-clock";
 
 /** AWS's EBS copies in flight per destination region, and how long the benchmark's copies take. */
 export const COPY_LIMIT = 20;
@@ -108,6 +108,7 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
     const container: Container = { alive: true };
     const deps: CopyDeps = { primary: bench.clients(container, PRIMARY), dr: bench.clients(container, DR), now: () => clock.date(), log: quietLog, publishMetrics: () => undefined };
     const runs: Record<string, number> = {};
+    let timedOut = 0;
     const failedRuns: Record<string, number> = {};
     const done = () => copies.size >= backups && [...copies.values()].every((c) => c.completed !== undefined);
     await clock.drive(
@@ -122,6 +123,7 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
           runs[next.trigger] = (runs[next.trigger] ?? 0) + 1;
           const outcome = await invoke(clock, container, () => runCopy(deps, settings, next.event));
           if (outcome.status !== "answered") failedRuns[next.trigger] = (failedRuns[next.trigger] ?? 0) + 1;
+          if (outcome.status === "killed") timedOut += 1;
         }
       })(),
     );
@@ -169,7 +171,8 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
       slotUtilisation: utilisation,
       copyCallsPerCopy: callsPerCopy,
       invocations,
-      killed: 0,
+      killed: timedOut,
+      timedOut,
       lost,
       duplicated,
       notes,
