@@ -29,7 +29,7 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import type { CopyCounts } from "./copy/report";
+import type { CopyCounts, CopyManifest } from "./copy/report";
 import { unwrapQueuedEvent } from "./copy/queued";
 import { runCopy } from "./copy/run";
 import { readCopySettings } from "./copy/settings";
@@ -40,7 +40,7 @@ import { createLogger, createMetrics, publishMetricSet } from "./lib/observabili
 /** What an invocation returns: enough to find the manifest, free of timings. */
 export interface CopyResult {
   runId: string;
-  trigger: "sweep" | "event";
+  trigger: CopyManifest["trigger"];
   counts: CopyCounts;
   /** s3:// URI of the manifest; absent when the run changed nothing (it found every backup copied, skipped or ignored). */
   manifest?: string;
