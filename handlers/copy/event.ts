@@ -38,7 +38,7 @@ export type CopyRequest =
       kind: SnapshotKind;
       /** The DR snapshots (copies) the event names: ids, or the one snapshot identifier. */
       snapshots: string[];
-      /** What the event says of the copy, as AWS words it (e.g. succeeded, failed, RDS-EVENT-0060). */
+      /** What the event says of the copy, in its own words (a result such as succeeded or failed, or an event id). */
       result: string;
       /** Set when the event is well-formed but not one to act on, with the reason. */
       ignore?: string;

@@ -1,0 +1,77 @@
+// Refills of the copy function: the DR region's events that say a DR copy finished or failed (each kind's
+// `copyFinishedEvents`, handlers/kinds/) reach the copy queue, so the next deferred copies start within a minute.
+//
+// AWS emits them in the DR region only. A rule there (on the DR provider) forwards them to the primary region's
+// default event bus (a cross-region bus target, with a role allowed events:PutEvents on exactly that bus); a rule in
+// the primary region matches them by their region (the DR region's) and sends them to the copy FIFO queue in the one
+// message group, so refills run one at a time with the sweeps and completion events (README, design decisions).
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { copyKinds } from "../handlers/kinds/registry";
+import type { BackupDrConfig } from "./config";
+import { rolePolicy, trustPolicy } from "./iam";
+import type { Account, PolicyStatement } from "./policy-documents";
+
+/** The EventBridge pattern of each kind's copy-finished event, from the DR region, by a short name (`<snapshot kind>-copy`). */
+export function copyFinishedPatterns(drRegion: string): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    copyKinds().flatMap((kind) =>
+      kind.copyFinishedEvents.map((event, i) => [
+        `${kind.snapshotKind}-copy${i === 0 ? "" : `-${i + 1}`}`,
+        { source: [event.source], "detail-type": [event.detailType], region: [drRegion], detail: event.detailPattern },
+      ]),
+    ),
+  );
+}
+
+/** The ARN of a region's default event bus. */
+export function defaultBusArn(account: Account, region: string): string {
+  return `arn:${account.partition}:events:${region}:${account.accountId}:event-bus/default`;
+}
+
+/** The forwarding rule's role: put events on the primary region's default bus, nothing else. */
+export function forwardStatements(busArn: string): PolicyStatement[] {
+  return [{ Sid: "PutEventsOnPrimaryBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }];
+}
+
+export interface RefillRulesArgs {
+  config: BackupDrConfig;
+  account: pulumi.Input<Account>;
+  /** The DR region's provider: the forwarding rules live there. */
+  drProvider: aws.Provider;
+}
+
+/**
+ * The DR rules forwarding to the primary bus, their role, and the primary rules that match the forwarded events;
+ * returns the primary rules (by short name) for the caller to point at the copy queue (children of `parent`).
+ */
+export function refillRules(name: string, args: RefillRulesArgs, parent: pulumi.Resource): { key: string; rule: aws.cloudwatch.EventRule }[] {
+  const { config } = args;
+  const patterns = Object.entries(copyFinishedPatterns(config.drRegion));
+  if (patterns.length === 0) return [];
+  const inDr = { parent, provider: args.drProvider };
+  const busArn = pulumi.output(args.account).apply((a) => defaultBusArn(a, config.region));
+  const role = new aws.iam.Role(
+    `${name}-dr-forward-role`,
+    {
+      description: `backup-dr ${config.stackTag}: forwards ${config.drRegion}'s DR copy-finished events to ${config.region}'s default event bus`,
+      assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("events.amazonaws.com", a.accountId))),
+    },
+    inDr,
+  );
+  const policy = new aws.iam.RolePolicy(`${name}-dr-forward-policy`, { role: role.id, policy: busArn.apply((arn) => JSON.stringify(rolePolicy(forwardStatements(arn)))) }, inDr);
+  return patterns.map(([key, pattern]) => {
+    const forward = new aws.cloudwatch.EventRule(
+      `${name}-dr-${key}`,
+      { description: `backup-dr ${config.stackTag}: a DR copy finished (${key}); forwarded to ${config.region} to refill copy places`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
+      inDr,
+    );
+    new aws.cloudwatch.EventTarget(`${name}-dr-${key}-target`, { rule: forward.name, arn: busArn, roleArn: role.arn }, { ...inDr, dependsOn: [policy] });
+    const rule = new aws.cloudwatch.EventRule(
+      `${name}-refill-${key}`,
+      { description: `backup-dr ${config.stackTag}: refill copy places when a DR copy finishes in ${config.drRegion} (${key})`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
+      { parent },
+    );
+    return { key: `refill-${key}`, rule };
+  });
+}
