@@ -42,36 +42,51 @@ export interface RefillRulesArgs {
 }
 
 /**
- * The DR rules forwarding to the primary bus, their role, and the primary rules that match the forwarded events;
- * returns the primary rules (by short name) for the caller to point at the copy queue (children of `parent`).
+ * The DR region's side: one rule per copy-finished event, each forwarding to the primary region's default bus, with
+ * the role the rules assume. Named `dr-...` and created on the DR provider, like every DR component.
+ */
+export class DrCopyForward extends pulumi.ComponentResource {
+  constructor(name: string, args: RefillRulesArgs, opts: pulumi.ComponentResourceOptions) {
+    super("backup-dr:copy:DrCopyForward", name, {}, { ...opts, providers: [args.drProvider] });
+    const { config } = args;
+    const parent = { parent: this };
+    const busArn = pulumi.output(args.account).apply((a) => defaultBusArn(a, config.region));
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `backup-dr ${config.stackTag}: forwards ${config.drRegion}'s DR copy-finished events to ${config.region}'s default event bus`,
+        assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("events.amazonaws.com", a.accountId))),
+      },
+      parent,
+    );
+    const policy = new aws.iam.RolePolicy(`${name}-policy`, { role: role.id, policy: busArn.apply((arn) => JSON.stringify(rolePolicy(forwardStatements(arn)))) }, parent);
+    for (const [key, pattern] of Object.entries(copyFinishedPatterns(config.drRegion))) {
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}-${key}`,
+        { description: `backup-dr ${config.stackTag}: a DR copy finished (${key}); forwarded to ${config.region} to refill copy places`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
+        parent,
+      );
+      new aws.cloudwatch.EventTarget(`${name}-${key}-target`, { rule: rule.name, arn: busArn, roleArn: role.arn }, { parent: this, dependsOn: [policy] });
+    }
+    this.registerOutputs({});
+  }
+}
+
+/**
+ * The DR side (DrCopyForward, `dr-<name>-forward`) and the primary rules that match the forwarded events; returns the
+ * primary rules (by key) for the caller to point at the copy queue (children of `parent`).
  */
 export function refillRules(name: string, args: RefillRulesArgs, parent: pulumi.Resource): { key: string; rule: aws.cloudwatch.EventRule }[] {
   const { config } = args;
   const patterns = Object.entries(copyFinishedPatterns(config.drRegion));
   if (patterns.length === 0) return [];
-  const inDr = { parent, provider: args.drProvider };
-  const busArn = pulumi.output(args.account).apply((a) => defaultBusArn(a, config.region));
-  const role = new aws.iam.Role(
-    `${name}-dr-forward-role`,
-    {
-      description: `backup-dr ${config.stackTag}: forwards ${config.drRegion}'s DR copy-finished events to ${config.region}'s default event bus`,
-      assumeRolePolicy: pulumi.output(args.account).apply((a) => JSON.stringify(trustPolicy("events.amazonaws.com", a.accountId))),
-    },
-    inDr,
-  );
-  const policy = new aws.iam.RolePolicy(`${name}-dr-forward-policy`, { role: role.id, policy: busArn.apply((arn) => JSON.stringify(rolePolicy(forwardStatements(arn)))) }, inDr);
-  return patterns.map(([key, pattern]) => {
-    const forward = new aws.cloudwatch.EventRule(
-      `${name}-dr-${key}`,
-      { description: `backup-dr ${config.stackTag}: a DR copy finished (${key}); forwarded to ${config.region} to refill copy places`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
-      inDr,
-    );
-    new aws.cloudwatch.EventTarget(`${name}-dr-${key}-target`, { rule: forward.name, arn: busArn, roleArn: role.arn }, { ...inDr, dependsOn: [policy] });
-    const rule = new aws.cloudwatch.EventRule(
+  new DrCopyForward(`dr-${name}-forward`, args, { parent });
+  return patterns.map(([key, pattern]) => ({
+    key: `refill-${key}`,
+    rule: new aws.cloudwatch.EventRule(
       `${name}-refill-${key}`,
       { description: `backup-dr ${config.stackTag}: refill copy places when a DR copy finishes in ${config.drRegion} (${key})`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
       { parent },
-    );
-    return { key: `refill-${key}`, rule };
-  });
+    ),
+  }));
 }

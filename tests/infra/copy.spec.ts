@@ -97,21 +97,21 @@ describe("DR copy function infrastructure (prod)", () => {
   it("forwards the DR region's copy-finished events from a rule in the DR region to the primary region's default bus, with a role that may only put events there", () => {
     const busArn = `arn:aws:events:us-east-1:${ACCOUNT_ID}:event-bus/default`;
     const drRules = ofType(resources, "aws:cloudwatch/eventRule:EventRule").filter((r) => providerName(r) === "dr");
-    expect(drRules.map((r) => r.name).sort()).to.deep.equal(["copy-dr-ebs-copy", "copy-dr-rds-copy"]);
-    for (const [name, pattern] of [["copy-dr-ebs-copy", REFILL_PATTERNS.ebs], ["copy-dr-rds-copy", REFILL_PATTERNS.rds]] as const) {
+    expect(drRules.map((r) => r.name).sort()).to.deep.equal(["dr-copy-forward-ebs-copy", "dr-copy-forward-rds-copy"]);
+    for (const [name, pattern] of [["dr-copy-forward-ebs-copy", REFILL_PATTERNS.ebs], ["dr-copy-forward-rds-copy", REFILL_PATTERNS.rds]] as const) {
       expect(JSON.parse(String(one(resources, "aws:cloudwatch/eventRule:EventRule", name).inputs.eventPattern)), name).to.deep.equal(pattern);
       const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", `${name}-target`);
       expect(providerName(target)).to.equal("dr");
-      expect(target.inputs).to.deep.include({ rule: name, arn: busArn, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/copy-dr-forward-role` });
+      expect(target.inputs).to.deep.include({ rule: name, arn: busArn, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/dr-copy-forward-role` });
       expect(target.inputs.sqsTarget).to.equal(undefined);
-      expect(target.dependsOn.some((urn) => urn.endsWith("::copy-dr-forward-policy")), name).to.equal(true);
+      expect(target.dependsOn.some((urn) => urn.endsWith("::dr-copy-forward-policy")), name).to.equal(true);
     }
-    const trust = jsonInput<PolicyDocument>(one(resources, "aws:iam/role:Role", "copy-dr-forward-role"), "assumeRolePolicy");
+    const trust = jsonInput<PolicyDocument>(one(resources, "aws:iam/role:Role", "dr-copy-forward-role"), "assumeRolePolicy");
     expect(trust.Statement).to.deep.equal([
       { Sid: "ServiceOfThisAccountAssumes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } } },
     ]);
-    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "copy-dr-forward-policy");
-    expect(String(policy.inputs.role)).to.match(/^copy-dr-forward-role/);
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "dr-copy-forward-policy");
+    expect(String(policy.inputs.role)).to.match(/^dr-copy-forward-role/);
     expect(jsonInput<PolicyDocument>(policy, "policy").Statement).to.deep.equal([{ Sid: "PutEventsOnPrimaryBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }]);
     // In the primary region, the forwarded events (region us-west-2) go to the copy queue in the one message group.
     for (const kind of ["ebs", "rds"] as const) {
