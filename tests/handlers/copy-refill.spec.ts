@@ -11,6 +11,7 @@ import { manifests, notifications, sorted } from "../helpers/aws-inspect";
 import {
   addDbBackup,
   addEbsBackup,
+  COPY_PLANS,
   copyDeps,
   copyFinishedEvent,
   copySettings,
@@ -152,6 +153,14 @@ describe("copy refill on DR copy-finished events", () => {
       expect(manifestUri).to.equal(undefined);
       expect(recorded.metrics).to.deep.equal([]);
     }
+    expect(fake.calls).to.deep.equal([]);
+  });
+
+  it("ignores a copy-finished event of a kind no copying plan backs up, without any AWS call", async () => {
+    const plans = COPY_PLANS.map((p) => ({ ...p, resources: p.resources.filter((r) => r === "ec2") }));
+    const { manifest, manifestUri } = await run(dbCopyFinishedEvent("bdr-gold-x"), { BACKUP_DR_PLANS: JSON.stringify(plans) });
+    expect(manifest.event?.ignore).to.equal("no plan that copies to DR backs up rds");
+    expect(manifestUri).to.equal(undefined);
     expect(fake.calls).to.deep.equal([]);
   });
 
