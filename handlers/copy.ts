@@ -2,8 +2,9 @@
 // The function runs in the primary region; it reads backups there and requests every copy in the DR region.
 //
 // Events (EventBridge, primary region): each resource kind's completion events (the `events` of its module in
-// handlers/kinds/, with the fields read; the envelope: handlers/copy/event.ts), and { "sweep": true } from the sweep
-// schedule.
+// handlers/kinds/, with the fields read; the envelope: handlers/copy/event.ts); each kind's copy-finished events of
+// the DR region (its `copyFinishedEvents`), forwarded to the primary region's bus, which start a refill of that kind
+// (handlers/copy/refill.ts; one from any other region is ignored); and { "sweep": true } from the sweep schedule.
 // Deployed, all of these arrive through the copy FIFO queue (one message group, so one run at a time) as an SQS
 // event with one record whose body is the event; invoked by hand, the bare event works the same.
 //
@@ -15,7 +16,8 @@
 //   BACKUP_DR_DR_REGION           required. Where the copies are made; not the primary region.
 //   BACKUP_DR_DR_KEY_ARN          required. ARN of the DR region's KMS key every copy is encrypted with.
 //   BACKUP_DR_VAULT_BUCKET        required. Primary vault bucket; manifests go to runs/copy/<yyyy>/<mm>/<dd>/ (only from
-//                                 a run that started, deferred, failed or replaced something: copyChangedSomething).
+//                                 a run that started, deferred, failed or replaced something, a refill's deferrals
+//                                 not counted: copyChangedSomething).
 //   BACKUP_DR_TOPIC_ARN           required. SNS topic for the run notification.
 //   BACKUP_DR_NOTIFY_ON           optional, "failure" (default) or "always".
 //   BACKUP_DR_MAX_<KIND>_COPIES   optional, 1-100. Per resource kind, its snapshot copies in flight to the DR region at
@@ -29,7 +31,7 @@
 //
 // Nothing heavy lives at module scope: Pulumi serializes `handler` into the function's code.
 import type { Context } from "aws-lambda";
-import type { CopyCounts } from "./copy/report";
+import type { CopyCounts, CopyManifest } from "./copy/report";
 import { unwrapQueuedEvent } from "./copy/queued";
 import { runCopy } from "./copy/run";
 import { readCopySettings } from "./copy/settings";
@@ -40,7 +42,7 @@ import { createLogger, createMetrics, publishMetricSet } from "./lib/observabili
 /** What an invocation returns: enough to find the manifest, free of timings. */
 export interface CopyResult {
   runId: string;
-  trigger: "sweep" | "event";
+  trigger: CopyManifest["trigger"];
   counts: CopyCounts;
   /** s3:// URI of the manifest; absent when the run changed nothing (it found every backup copied, skipped or ignored). */
   manifest?: string;

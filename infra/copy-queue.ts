@@ -1,4 +1,4 @@
-// The copy function's FIFO queue: the four completion rules and the sweep schedule send to it in one message group,
+// The copy function's FIFO queue: the completion and refill rules and the sweep schedule send to it in one message group,
 // and an event source mapping (batch size 1) feeds the function one message at a time, so copy runs never overlap
 // without reserving concurrency. Messages that keep failing move to a FIFO dead-letter queue, which alarms.
 import * as aws from "@pulumi/aws";

@@ -1,6 +1,6 @@
-// The DR copy function: EventBridge rules for the four "snapshot completed" events, a sweep schedule
-// (the safety net for lost events and deferred copies), all sent through one FIFO queue so runs never overlap,
-// its role, and a DR-lag alarm per copying plan.
+// The DR copy function: EventBridge rules for the four "snapshot completed" events, the refill rules for the DR
+// region's "copy finished" events (infra/copy-refill.ts), a sweep schedule (the safety net for lost events and
+// deferred copies), all sent through one FIFO queue so runs never overlap, its role, and a DR-lag alarm per copying plan.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { COPY_LIMITS, RDS_SNAPSHOT_PREFIX, SNAPSHOT_KINDS } from "../handlers/catalog";
@@ -9,6 +9,7 @@ import { watchedMetric } from "../handlers/lib/metrics";
 import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { COPY_MESSAGE_GROUP, CopyQueue } from "./copy-queue";
+import { refillRules } from "./copy-refill";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { queueConsumerStatements } from "./iam";
 import { copyStatements } from "./iam-snapshots";
@@ -33,6 +34,8 @@ export const COPY_EVENT_PATTERNS: Record<string, Record<string, unknown>> = {
 
 export interface CopyArgs extends FunctionContext {
   drKeyArn: pulumi.Input<string>;
+  /** The DR region's provider: the rules forwarding its copy-finished events live there (infra/copy-refill.ts). */
+  drProvider: aws.Provider;
 }
 
 /** The environment the copy handler reads (documented in handlers/copy.ts and docs/copy.md). */
@@ -87,18 +90,20 @@ export class Copy extends pulumi.ComponentResource {
     new aws.lambda.EventSourceMapping(`${name}-queue-feed`, { eventSourceArn: queue.queueArn, functionName: fn.functionArn, batchSize: 1, enabled: true }, { parent: this });
 
     // A lost or undeliverable event is not retried forever: the sweep finds every backup without a copy.
-    const rules = Object.entries(COPY_EVENT_PATTERNS).map(([kind, pattern]) => ({
-      kind,
+    const completions = Object.entries(COPY_EVENT_PATTERNS).map(([kind, pattern]) => ({
+      key: kind,
       rule: new aws.cloudwatch.EventRule(
         `${name}-${kind}`,
         { description: `backup-dr ${config.stackTag}: copy to DR when a snapshot completes (${kind})`, eventPattern: JSON.stringify(pattern), state: "ENABLED" },
         { parent: this },
       ),
     }));
+    // A DR copy finishing frees a place: its event, forwarded from the DR region, starts a refill (infra/copy-refill.ts).
+    const rules = [...completions, ...refillRules(name, { config, account: args.account, drProvider: args.drProvider }, this)];
     const admitted = queue.admitRules(`${name}-queue-policy`, rules.map((r) => r.rule.arn), args.account);
-    for (const { kind, rule } of rules) {
+    for (const { key, rule } of rules) {
       new aws.cloudwatch.EventTarget(
-        `${name}-${kind}-target`,
+        `${name}-${key}-target`,
         {
           rule: rule.name,
           arn: queue.queueArn,

@@ -121,7 +121,7 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
   const backup = new Backup("backup", functionArgs, { providers: [primary] });
 
   // No plan copying to DR: no copy function to run.
-  const copy = config.plans.some((p) => p.copyToDr) ? new Copy("copy", { ...functionArgs, drKeyArn: drKey.keyArn }, { providers: [primary] }) : undefined;
+  const copy = config.plans.some((p) => p.copyToDr) ? new Copy("copy", { ...functionArgs, drKeyArn: drKey.keyArn, drProvider: dr }, { providers: [primary] }) : undefined;
   const cleanup = new Cleanup("cleanup", functionArgs, { providers: [primary] });
 
   const replicas = config.protectedBuckets.map((bucket) => ({

@@ -1,6 +1,7 @@
 // Validates the invocation event before any AWS call: an EventBridge completion event of one of the kinds' (each
-// kind's `events`, handlers/kinds/: detail-type, source, and the fields read), or a sweep ({ "sweep": true }, from
-// the sweep schedule).
+// kind's `events`, handlers/kinds/: detail-type, source, and the fields read), an event of the DR region saying a DR
+// copy finished or failed (each kind's `copyFinishedEvents`: a refill), or a sweep ({ "sweep": true }, from the sweep
+// schedule). A completion event and a copy-finished event may share a detail-type: the kind's `matches` decides.
 //
 // A well-formed event that is not a completed snapshot (another event name, a failed result, another event id) is
 // answered with `ignore`, not an error: the rules should not send it, but it is harmless.
@@ -27,6 +28,18 @@ export type CopyRequest =
       snapshots: string[];
       /** The snapshot's ARN when the event carries it (kinds whose copies name their source by ARN). */
       arn?: string;
+      /** Set when the event is well-formed but not one to act on, with the reason. */
+      ignore?: string;
+    }
+  | {
+      /** A DR copy of the kind finished, failed or was cancelled: start the kind's deferred copies in the freed places. */
+      trigger: "refill";
+      event: EventInfo;
+      kind: SnapshotKind;
+      /** The DR snapshots (copies) the event names: ids, or the one snapshot identifier. */
+      snapshots: string[];
+      /** What the event says of the copy, in its own words (a result such as succeeded or failed, or an event id). */
+      result: string;
       /** Set when the event is well-formed but not one to act on, with the reason. */
       ignore?: string;
     };
@@ -56,10 +69,18 @@ export function parseCopyEvent(event: unknown): CopyRequest {
     region: optionalText(event, "region"),
   };
   const events = copyKinds().flatMap((kind) => kind.events);
-  const known = events.find((e) => e.detailType === detailType);
-  if (known === undefined) throw malformedEventError(`Unsupported detail-type ${describeInput(detailType)}; expected one of ${events.map((e) => e.detailType).join(", ")}, or ${SWEEP_HINT}`);
+  const finished = copyKinds().flatMap((kind) => kind.copyFinishedEvents);
+  const known = [...events, ...finished].find((e) => e.detailType === detailType);
+  if (known === undefined) {
+    const types = [...new Set([...events, ...finished].map((e) => e.detailType))];
+    throw malformedEventError(`Unsupported detail-type ${describeInput(detailType)}; expected one of ${types.join(", ")}, or ${SWEEP_HINT}`);
+  }
   expectSource(source, known.source, detailType);
-  return known.parse(info, detail, event.resources);
+  const copyFinished = finished.find((e) => e.detailType === detailType && e.source === source && e.matches(detail));
+  if (copyFinished !== undefined) return copyFinished.parse(info, detail, event.resources);
+  const completion = events.find((e) => e.detailType === detailType);
+  if (completion === undefined) throw malformedEventError(`${detailType}: not an event this function acts on (${describeInput(detail)})`);
+  return completion.parse(info, detail, event.resources);
 }
 
 function expectSource(source: string, expected: string, detailType: string): void {

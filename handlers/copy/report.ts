@@ -25,9 +25,9 @@ export interface CopyManifest {
   function: "copy";
   stack: string;
   runId: string;
-  trigger: "sweep" | "event";
-  /** The EventBridge event that triggered an event run. */
-  event?: EventInfo & { snapshots: string[]; ignore?: string };
+  trigger: "sweep" | "event" | "refill";
+  /** The EventBridge event that triggered an event run or a refill (a refill's snapshots are the DR copies it names, with what AWS said of them). */
+  event?: EventInfo & { snapshots: string[]; result?: string; ignore?: string };
   primaryRegion: string;
   drRegion: string;
   drKeyArn: string;
@@ -97,7 +97,7 @@ export function notification(manifest: CopyManifest, manifestUri: string | undef
   const failures = [...failureLines(manifest), ...extraProblems];
   const { started, skipped, deferred, failed, ignored, unencrypted, replaced } = manifest.counts;
   const result = verdict(failures);
-  const what = manifest.trigger === "sweep" ? "sweep" : `event ${manifest.event?.detailType ?? ""}`.trim();
+  const what = manifest.trigger === "sweep" ? "sweep" : `${manifest.trigger} ${manifest.event?.detailType ?? ""}`.trim();
   const line = (c: CopyOutcome) => `${c.kind} ${c.source}${c.plan ? ` (plan ${c.plan})` : ""}: ${c.reason ?? ""}`;
   const ages = Object.entries(manifest.oldestUncopiedAgeSeconds ?? {}).map(([plan, seconds]) => `${plan}: ${seconds} s`);
   return {

@@ -1,25 +1,43 @@
 // The sweep: every completed backup of a copy-enabled plan that has no live DR copy (a lost event, a deferred copy, a
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
+// A refill (handlers/copy/refill.ts) runs the same start logic for one kind, without the lag.
+import type { SnapshotKind } from "../catalog";
 import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
 import { readDr, type DrIndex } from "./dr-copies";
 import { drLagSeconds } from "./lag";
-import { matchExisting } from "./existing";
+import { matchExisting, type Matched } from "./existing";
 import { startWithinLimits } from "./limiter";
 import { startCopy } from "./start-copy";
 import type { Candidate, CopySettings, SnapshotRecord } from "./types";
 import { copyTarget, emptyWork, liveLockableCopies, type CopyDeps, type Work } from "./work";
 
-export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): Promise<Work> {
-  const work = emptyWork();
+/** What the sweep found of one kind: its backups to copy, and how they match the DR region. */
+export interface KindFound {
+  kind: SnapshotKind;
+  candidates: Candidate[];
+  matched: Matched;
+}
+
+/** The snapshot kinds of the copy-enabled plans, sorted. */
+export function copiedKinds(settings: CopySettings): SnapshotKind[] {
   const plans = settings.plans.filter((p) => p.copyToDr);
-  const kinds = [...new Set(plans.flatMap((p) => p.resources.map((r) => copyKind(r).snapshotKind)))].sort();
-  const planNames = plans.map((p) => p.name);
+  return [...new Set(plans.flatMap((p) => p.resources.map((r) => copyKind(r).snapshotKind)))].sort();
+}
+
+/**
+ * The sweep's start logic for `kinds`: list each kind's backups in the primary region and copies in the DR region
+ * (counting ours in flight), replace failed copies, and start the rest within limit minus in flight, oldest first.
+ * A refill runs it for one kind; `perKind[i]` is undefined when kind i could not be listed (a problem of the run).
+ */
+export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Date, kinds: readonly SnapshotKind[]): Promise<{ work: Work; perKind: (KindFound | undefined)[] }> {
+  const work = emptyWork();
+  const planNames = settings.plans.filter((p) => p.copyToDr).map((p) => p.name);
   const classify = classifier(settings.stackTag, settings.plans, now);
 
   const perKind = await Promise.all(
-    kinds.map(async (kind) => {
+    kinds.map(async (kind): Promise<KindFound | undefined> => {
       let backups: SnapshotRecord[];
       let index: DrIndex;
       try {
@@ -28,7 +46,7 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
         work.problems.push({ what: `listing ${kind} backups in ${settings.primaryRegion} and copies in ${settings.drRegion}`, error: describeError(error) });
         return undefined;
       }
-      work.inFlight[kind] = index.inFlight ?? 0; // a sweep always counts (readDr without copyOf lists every copy)
+      work.inFlight[kind] = index.inFlight ?? 0; // always counted (readDr without copyOf lists every copy)
       // Backups not (or no longer) to be copied are left out silently: a backup past its DR retention would otherwise
       // be copied again after cleanup deleted its copy.
       const candidates = backups.map((b) => classify.classify(b)).filter(isCandidate);
@@ -46,6 +64,13 @@ export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): 
   }
   const target = copyTarget(deps, settings);
   work.copies.push(...(await startWithinLimits(toStart, { limits: settings.limits, inFlight: work.inFlight }, settings.concurrency, (c) => startCopy(target, c))));
+  return { work, perKind };
+}
+
+export async function sweep(deps: CopyDeps, settings: CopySettings, now: Date): Promise<Work> {
+  const plans = settings.plans.filter((p) => p.copyToDr);
+  const kinds = copiedKinds(settings);
+  const { work, perKind } = await startKinds(deps, settings, now, kinds);
 
   // DR lag: the oldest completed backup whose DR copy is not available yet, from when a copy could first start
   // (handlers/copy/lag.ts: a copy in flight is progressing for a while, not lagging).

@@ -46,7 +46,8 @@ function ebsRequest(info: EventInfo, detail: Fields, resources: unknown, eventNa
   return { ...base, snapshots: [...new Set(ids)] };
 }
 
-function snapshotId(reference: unknown, detailType: string): string {
+/** The snapshot id of an EBS snapshot ARN or id; throws malformedEventError for anything else. */
+export function snapshotId(reference: unknown, detailType: string): string {
   if (typeof reference === "string") {
     if (SNAPSHOT_ID.test(reference)) return reference;
     const arn = SNAPSHOT_ARN.exec(reference);

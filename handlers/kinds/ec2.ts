@@ -3,6 +3,7 @@
 import { COPY_LIMITS } from "../catalog";
 import { backupInstance, selectInstances } from "./ec2-backup";
 import { ec2Drill } from "./ec2-drill";
+import { EBS_COPY_FINISHED_EVENTS } from "./ec2-copy-events";
 import { EBS_EVENTS } from "./ec2-events";
 import { describeLocks, lockSnapshot } from "./ec2-lock";
 import { ec2Points } from "./ec2-points";
@@ -33,6 +34,7 @@ export const ec2Kind: Kind = {
     ...base,
     ...deletes,
     events: EBS_EVENTS,
+    copyFinishedEvents: EBS_COPY_FINISHED_EVENTS,
     copyLimit: COPY_LIMITS.ebs,
     listBackups: (clients, stackTag, plans) => listEbsBackups(clients.ec2, stackTag, plans),
     readBackups: (clients, ids) => describeEbsSnapshots(clients.ec2, [], { Name: "snapshot-id", Values: [...ids] }),

@@ -76,6 +76,23 @@ export interface CompletionEvent {
   parse(info: EventInfo, detail: Fields, resources: unknown): CopyRequest;
 }
 
+/**
+ * An EventBridge event of the DR region that says a DR copy of the kind finished (or failed, or was cancelled): one of
+ * the kind's places in flight is free, so the copy function refills it (a "refill" run). Its detail-type is shared
+ * with completion events, so `matches` tells them apart by the detail.
+ */
+export interface CopyFinishedEvent {
+  detailType: string;
+  /** The event's `source`. */
+  source: string;
+  /** The `detail` of the EventBridge pattern that matches exactly these events (the DR rule and the primary rule use it). */
+  detailPattern: Record<string, unknown>;
+  /** Whether an event of this detail-type and source is this one (and not a completion event). */
+  matches(detail: Fields): boolean;
+  /** The refill request; throws malformedEventError for a malformed one. */
+  parse(info: EventInfo, detail: Fields, resources: unknown): CopyRequest;
+}
+
 /** What every facet of a kind says of it. */
 export interface KindBase {
   /** The name a plan's `resources` uses. */
@@ -110,6 +127,8 @@ export interface KindDeletes {
 export interface CopyKind extends KindBase, KindDeletes {
   /** The events that say a backup of the kind completed. */
   readonly events: readonly CompletionEvent[];
+  /** The DR region's events that say a copy of the kind finished or failed (none when AWS documents none). */
+  readonly copyFinishedEvents: readonly CopyFinishedEvent[];
   /** The in-flight copy limit: config key, setting, default and range (COPY_LIMITS in the catalog). */
   readonly copyLimit: CopyLimit;
   /** This stack's completed backups of the named plans in the primary region. */

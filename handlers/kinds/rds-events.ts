@@ -28,10 +28,16 @@ export function dbEvents(kind: DbKind): readonly CompletionEvent[] {
 function rdsRequest(info: EventInfo, detail: Fields, kind: DbKind, eventId: string, arnType: string): CopyRequest {
   const id = detail.EventID;
   if (typeof id !== "string") throw malformedEventError(`${info.detailType}: detail.EventID must be text, got ${describeInput(id)}`);
-  const identifier = detail.SourceIdentifier;
-  const arnText = detail.SourceArn;
   const base = { trigger: "event" as const, event: info, kind };
   if (id !== eventId) return { ...base, snapshots: [], ignore: `detail.EventID is ${id}, not ${eventId}` };
+  const { name, arn } = eventSnapshot(info, detail, arnType);
+  return { ...base, snapshots: [name], arn };
+}
+
+/** The snapshot an RDS snapshot event names (detail.SourceIdentifier, detail.SourceArn or both, agreeing), lower case. */
+export function eventSnapshot(info: EventInfo, detail: Fields, arnType: string): { name: string; arn?: string } {
+  const identifier = detail.SourceIdentifier;
+  const arnText = detail.SourceArn;
   let arn: string | undefined;
   let fromArn: string | undefined;
   if (arnText !== undefined) {
@@ -48,6 +54,5 @@ function rdsRequest(info: EventInfo, detail: Fields, kind: DbKind, eventId: stri
   if (fromArn !== undefined && fromArn.toLowerCase() !== name.toLowerCase()) {
     throw malformedEventError(`${info.detailType}: detail.SourceIdentifier ${name} and detail.SourceArn ${describeInput(arnText)} name different snapshots`);
   }
-  return { ...base, snapshots: [name.toLowerCase()], arn };
+  return { name: name.toLowerCase(), ...(arn === undefined ? {} : { arn }) };
 }
-

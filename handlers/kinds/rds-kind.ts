@@ -6,6 +6,7 @@ import type { BackupKind, CopyKind, Kind, KindBase, KindDeletes } from "./kind";
 import { copyDbSnapshot, DB_SNAPSHOT_EXISTS_ERRORS, DB_SNAPSHOT_GONE_ERRORS, DB_SNAPSHOT_IN_USE_ERRORS, deleteDbSnapshot, listDbSnapshots, listManualDbSnapshots, readDbSnapshots, type DbKind } from "./rds-api";
 import { backupDb, DB_SOURCE_GONE } from "./rds-backup";
 import { dbDrill } from "./rds-drill";
+import { dbCopyFinishedEvents } from "./rds-copy-events";
 import { dbEvents } from "./rds-events";
 import { dbPoints } from "./rds-points";
 import { dbReport } from "./rds-report";
@@ -20,6 +21,7 @@ export function dbKind(name: DbKind, select: BackupKind["select"], copyLimit: Co
       ...base,
       ...deletes,
       events: dbEvents(name),
+      copyFinishedEvents: dbCopyFinishedEvents(name),
       copyLimit,
       listBackups: async (clients, stackTag, plans) => (await listDbSnapshots(clients.rds, name)).filter((s) => isOurs(s.tags, stackTag, plans)),
       readBackups: (clients, ids, arn) => readDbSnapshots(clients.rds, name, ids, arn),

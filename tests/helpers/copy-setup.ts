@@ -254,6 +254,46 @@ export function clusterSnapshotEvent(identifier: string) {
   });
 }
 
+/**
+ * EC2's event in the region a snapshot was copied into, after the copy finished (detail.event copySnapshot): the
+ * snapshot_id is the copy's ARN, source the copied snapshot's (as the EBS docs show them).
+ */
+export function copyFinishedEvent(copyId: string, result = "succeeded", region = DR) {
+  const arn = `arn:aws:ec2::${region}:snapshot/${copyId}`;
+  return {
+    ...envelope("EBS Snapshot Notification", "aws.ec2", [arn], {
+      event: "copySnapshot",
+      result,
+      cause: "",
+      "request-id": "",
+      snapshot_id: arn,
+      source: `arn:aws:ec2::${PRIMARY}:snapshot/snap-0123456789abcdef0`,
+      startTime: "2026-11-20T05:10:03Z",
+      endTime: "2026-11-20T05:20:40Z",
+      incremental: "true",
+      transferType: "standard",
+    }, "2026-11-20T05:20:41Z"),
+    region,
+  };
+}
+
+/** RDS's event in the region a DB snapshot was copied into: RDS-EVENT-0060 (finished) or RDS-EVENT-0061 (cancelled). */
+export function dbCopyFinishedEvent(identifier: string, eventId = "RDS-EVENT-0060", region = DR) {
+  const arn = `arn:aws:rds:${region}:${ACCOUNT_ID}:snapshot:${identifier}`;
+  return {
+    ...envelope("RDS DB Snapshot Event", "aws.rds", [arn], {
+      EventCategories: ["notification"],
+      SourceType: "SNAPSHOT",
+      SourceArn: arn,
+      Date: "2026-11-20T05:30:41.882Z",
+      Message: `Finished copy of snapshot ${identifier} from region ${PRIMARY} in 18 minutes.`,
+      SourceIdentifier: identifier,
+      EventID: eventId,
+    }, "2026-11-20T05:30:41Z"),
+    region,
+  };
+}
+
 export const SWEEP = { sweep: true };
 
 /** Rejection of a promise as an Error (fails the test when it resolves). */

@@ -8,7 +8,7 @@ import { handler as copyHandler } from "../../handlers/copy";
 import { archiveFiles, loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
 import { zippedBytes } from "../../tools/bench-artifact/zip";
 import { lambdaContext } from "../helpers/lambda-context";
-import { addDbBackup, addEbsBackup, copyEnv, drCopies, PRIMARY, primaryRegion, queued, SWEEP } from "../helpers/copy-setup";
+import { addDbBackup, addEbsBackup, copyEnv, copyFinishedEvent, drCopies, PRIMARY, primaryRegion, queued, SWEEP } from "../helpers/copy-setup";
 import { FakeAws } from "../helpers/aws-fake";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
@@ -92,6 +92,17 @@ describe("copy and cleanup function archives (prod, serialized, written, require
       expect(viaQueue.outcome.error).to.equal(undefined);
       expect(viaQueue.after).to.have.length(3);
       expect(viaQueue.after).to.deep.equal(bare.after);
+    });
+
+    it("a refill (a DR copy-finished event) delivered through the copy queue starts the same copies of its kind as the handler", async () => {
+      const event = queued(copyFinishedEvent("snap-0123456789abcdef0"));
+      const direct = await inFreshAccount(prepare, copyEnv(), () => copyHandler(event, lambdaContext("copy")), observe);
+      const deployed = await inFreshAccount(prepare, copyEnv(), () => archives.copy.handler(event, lambdaContext("copy")), observe);
+      expect(deployed.outcome.error).to.equal(undefined);
+      expect(deployed.outcome.result).to.deep.include({ trigger: "refill" });
+      // The refill is the EBS kind's only: one copy, of the EBS backup.
+      expect(deployed.after.map((c) => c.kind)).to.deep.equal(["ebs"]);
+      expect(deployed.after).to.deep.equal(direct.after);
     });
 
     it("rejects two queue messages in one invocation by name before any AWS call", async () => {

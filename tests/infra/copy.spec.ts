@@ -1,4 +1,4 @@
-// The DR copy function's infrastructure under mocks (prod): four completion-event rules, the sweep
+// The DR copy function's infrastructure under mocks (prod): four completion-event rules, the refill rules, the sweep
 // schedule, a role that copies only into the DR region, and a DR-lag alarm per copying plan.
 import { expect } from "chai";
 import type { BackupDrConfig } from "../../infra/config";
@@ -12,6 +12,12 @@ async function deploy(values: Record<string, unknown>) {
   const run = await deployStack("prod", values);
   return { resources: run.resources, config: run.result.config };
 }
+
+/** The DR region's (us-west-2) copy-finished events of prod's kinds: EBS copySnapshot, RDS-EVENT-0060/0061; none for cluster snapshots. */
+const REFILL_PATTERNS = {
+  ebs: { source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], region: ["us-west-2"], detail: { event: ["copySnapshot"], result: ["succeeded", "failed"] } },
+  rds: { source: ["aws.rds"], "detail-type": ["RDS DB Snapshot Event"], region: ["us-west-2"], detail: { EventID: ["RDS-EVENT-0060", "RDS-EVENT-0061"], SourceIdentifier: [{ prefix: "bdr-" }] } },
+};
 
 describe("DR copy function infrastructure (prod)", () => {
   let resources: Registered[];
@@ -57,8 +63,11 @@ describe("DR copy function infrastructure (prod)", () => {
       "copy-ebs-snapshot": { source: ["aws.ec2"], "detail-type": ["EBS Snapshot Notification"], detail: { event: ["createSnapshot"], result: ["succeeded"] } },
       "copy-rds-snapshot": { source: ["aws.rds"], "detail-type": ["RDS DB Snapshot Event"], detail: { EventID: ["RDS-EVENT-0042"], SourceIdentifier: [{ prefix: "bdr-" }] } },
       "copy-rds-cluster-snapshot": { source: ["aws.rds"], "detail-type": ["RDS DB Cluster Snapshot Event"], detail: { EventID: ["RDS-EVENT-0075"], SourceIdentifier: [{ prefix: "bdr-" }] } },
+      // The DR region's copy-finished events, forwarded to this region's bus (matched by their region): refills.
+      "copy-refill-ebs-copy": REFILL_PATTERNS.ebs,
+      "copy-refill-rds-copy": REFILL_PATTERNS.rds,
     };
-    const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule");
+    const rules = ofType(resources, "aws:cloudwatch/eventRule:EventRule").filter((r) => providerName(r) === "primary");
     expect(rules.map((r) => r.name).sort()).to.deep.equal(Object.keys(expected).sort());
     const queuePolicy = one(resources, "aws:sqs/queuePolicy:QueuePolicy", "copy-queue-policy");
     for (const [name, pattern] of Object.entries(expected)) {
@@ -83,6 +92,38 @@ describe("DR copy function infrastructure (prod)", () => {
     // EventBridge encrypts what it sends to the queue with the primary key.
     const key = jsonInput<PolicyDocument>(one(resources, "aws:kms/key:Key", "primary-key"), "policy");
     expect(key.Statement.find((st) => st.Sid === "ServicesPublishToEncryptedTopics")?.Principal).to.deep.include({ Service: ["cloudwatch.amazonaws.com", "events.amazonaws.com", "s3.amazonaws.com"] });
+  });
+
+  it("forwards the DR region's copy-finished events from a rule in the DR region to the primary region's default bus, with a role that may only put events there", () => {
+    const busArn = `arn:aws:events:us-east-1:${ACCOUNT_ID}:event-bus/default`;
+    const drRules = ofType(resources, "aws:cloudwatch/eventRule:EventRule").filter((r) => providerName(r) === "dr");
+    expect(drRules.map((r) => r.name).sort()).to.deep.equal(["dr-copy-forward-ebs-copy", "dr-copy-forward-rds-copy"]);
+    for (const [name, pattern] of [["dr-copy-forward-ebs-copy", REFILL_PATTERNS.ebs], ["dr-copy-forward-rds-copy", REFILL_PATTERNS.rds]] as const) {
+      expect(JSON.parse(String(one(resources, "aws:cloudwatch/eventRule:EventRule", name).inputs.eventPattern)), name).to.deep.equal(pattern);
+      const target = one(resources, "aws:cloudwatch/eventTarget:EventTarget", `${name}-target`);
+      expect(providerName(target)).to.equal("dr");
+      expect(target.inputs).to.deep.include({ rule: name, arn: busArn, roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/dr-copy-forward-role` });
+      expect(target.inputs.sqsTarget).to.equal(undefined);
+      expect(target.dependsOn.some((urn) => urn.endsWith("::dr-copy-forward-policy")), name).to.equal(true);
+    }
+    const trust = jsonInput<PolicyDocument>(one(resources, "aws:iam/role:Role", "dr-copy-forward-role"), "assumeRolePolicy");
+    expect(trust.Statement).to.deep.equal([
+      { Sid: "ServiceOfThisAccountAssumes", Effect: "Allow", Principal: { Service: "events.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } } },
+    ]);
+    const policy = one(resources, "aws:iam/rolePolicy:RolePolicy", "dr-copy-forward-policy");
+    expect(String(policy.inputs.role)).to.match(/^dr-copy-forward-role/);
+    expect(jsonInput<PolicyDocument>(policy, "policy").Statement).to.deep.equal([{ Sid: "PutEventsOnPrimaryBus", Effect: "Allow", Action: "events:PutEvents", Resource: busArn }]);
+    // In the primary region, the forwarded events (region us-west-2) go to the copy queue in the one message group.
+    for (const kind of ["ebs", "rds"] as const) {
+      const rule = one(resources, "aws:cloudwatch/eventRule:EventRule", `copy-refill-${kind}-copy`);
+      expect(providerName(rule)).to.equal("primary");
+      expect(JSON.parse(String(rule.inputs.eventPattern))).to.deep.equal(REFILL_PATTERNS[kind]);
+      expect(one(resources, "aws:cloudwatch/eventTarget:EventTarget", `copy-refill-${kind}-copy-target`).inputs).to.deep.include({
+        rule: `copy-refill-${kind}-copy`,
+        arn: arn("sqs", "copy-queue"),
+        sqsTarget: { messageGroupId: "copy-runs" },
+      });
+    }
   });
 
   it("serialises runs through one encrypted FIFO queue feeding the function one message at a time, failures to a FIFO dead-letter queue", () => {
