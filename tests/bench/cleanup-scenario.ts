@@ -3,7 +3,8 @@
 //
 // Fleet: N/10 instances, each with 12 daily backups (one volume); the 2 newest are not expired (kept), the 10 older
 // ones expired. So candidates are 10/12 of the stack's backups: the mass-deletion stop is set to 0.9 for the run.
-import { runCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
+import * as cleanupFlow from "../../handlers/cleanup/run";
+import type { CleanupDeps } from "../../handlers/cleanup/run";
 import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { watchPacedCalls } from "../../handlers/kinds/clients";
 import type { AwsClients } from "../../handlers/lib/clients";
@@ -11,7 +12,7 @@ import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
 import { catalogTags } from "../helpers/cleanup-scenario";
 import { BenchAws } from "./bench-aws";
-import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
+import { driveRun, failureNotes, quietLog, stepOrWhole, type Container } from "../../tools/bench/invocation";
 import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
@@ -78,6 +79,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
       regions.set(region, created);
       return created;
     };
+    const step = stepOrWhole<CleanupDeps, typeof settings>(cleanupFlow, "stepCleanup", cleanupFlow.runCleanup);
     const started = clock.now();
     const report = await clock.drive(
       driveRun(clock, { scheduledTime: NOW }, (container, event, remainingMs) => {
@@ -92,7 +94,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
           publishMetrics: () => undefined,
           paceDeletes: (region) => ofContainer(container, region).pace,
         };
-        return runCleanup(deps, settings, event);
+        return step(deps, settings, event);
       }),
     );
     const seconds = (clock.now() - started) / 1000;
@@ -110,11 +112,14 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
     const counts = bench.countBy();
     const throttled = bench.calls.filter((c) => c.code === "RequestLimitExceeded").length;
     const floorSeconds = Math.max(0, expired - 100) / 5;
-    const last = report.last as { timeLimitStop?: unknown } | undefined;
+    // The run's result: the manifest itself (one go), or `{ done, manifest }` (a step); either may say why it stopped.
+    const last = report.last as { timeLimitStop?: unknown; deadlineStop?: unknown; manifest?: { timeLimitStop?: unknown; deadlineStop?: unknown } } | undefined;
+    const stopped = (flag: "timeLimitStop" | "deadlineStop") => last?.[flag] === true || last?.manifest?.[flag] === true;
     const notes = [
       `${throttled} attempts throttled`,
       `${toDelete.size - notDeleted} of ${toDelete.size} expired deleted, ${kept.size} kept`,
-      ...(last?.timeLimitStop === true ? ["the last invocation stopped at the time limit (rest deferred)"] : []),
+      ...(stopped("timeLimitStop") ? ["the last invocation stopped at the time limit (rest deferred)"] : []),
+      ...(stopped("deadlineStop") ? ["the run stopped at its deadline (rest deferred)"] : []),
       ...failureNotes(report),
     ];
     const checks: Check[] = [
