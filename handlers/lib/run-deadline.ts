@@ -1,0 +1,42 @@
+// When a backup or cleanup invocation stops starting work: near the end of its own Lambda time (the run goes on in
+// the next invocation, handlers/lib/cursor.ts) or past the run's deadline (the run ends; the rest is deferred).
+import { rangedSetting, type Env } from "./env";
+import { isoSeconds } from "./run-id";
+import { RUN_DEADLINE_MINUTES } from "./shared-settings";
+
+/** Work stops starting when less than this is left of the Lambda's time: enough to finish what is in flight and report. */
+export const TIME_MARGIN_MS = 60_000;
+
+/** The environment variable of the deadline, minutes after the slot (backup-dr:pacing.runDeadlineMinutes). */
+export const RUN_DEADLINE_SETTING = "BACKUP_DR_RUN_DEADLINE_MINUTES";
+
+export function readRunDeadlineMinutes(env: Env): number {
+  return rangedSetting(env, RUN_DEADLINE_SETTING, RUN_DEADLINE_MINUTES);
+}
+
+/** The first invocation's deadline: the slot plus the setting's minutes, or `cap` when that comes first. */
+export function runDeadline(slot: Date, minutes: number, cap?: Date): Date {
+  const deadline = slot.getTime() + minutes * 60_000;
+  return new Date(cap === undefined ? deadline : Math.min(deadline, cap.getTime()));
+}
+
+/** time: this invocation's Lambda time nears its end (the run continues); deadline: the run's deadline passed (it ends). */
+export type StopCause = "time" | "deadline";
+
+export interface StopClock {
+  now: () => Date;
+  /** Milliseconds left of the invocation (context.getRemainingTimeInMillis); absent: never short of time. */
+  remainingMs?: () => number;
+}
+
+/** Why new work must not start now, or undefined when it may. The deadline is checked first: past it, the run ends. */
+export function stopCause(clock: StopClock, deadline: Date): StopCause | undefined {
+  if (clock.now().getTime() >= deadline.getTime()) return "deadline";
+  if (clock.remainingMs !== undefined && clock.remainingMs() < TIME_MARGIN_MS) return "time";
+  return undefined;
+}
+
+/** The reason given for work not started because the deadline passed (the run fails on it). */
+export function deadlineReason(deadline: Date): string {
+  return `the run's deadline ${isoSeconds(deadline)} passed (${RUN_DEADLINE_SETTING}, backup-dr:pacing.runDeadlineMinutes)`;
+}
