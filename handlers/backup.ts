@@ -26,8 +26,8 @@
 //                                snapshot of a kind with locks until its backup-dr:expires (handlers/lib/snapshot-lock.ts).
 //   BACKUP_DR_SNAPSHOT_RATE      optional, "<perSecond>/<burst>", default "5/100" (AWS's own bucket): the pace of the
 //                                paced kinds' snapshot creates, halved on AWS's throttling (handlers/lib/pace.ts).
-//   BACKUP_DR_RUN_DEADLINE_MINUTES  optional, 15-1440, default 120: the run's deadline is its slot plus this, or for
-//                                a scheduled run the plan's next slot when that comes first (fixed by the first invocation).
+//   BACKUP_DR_RUN_DEADLINE_MINUTES  optional, 15-1440, default 120: the run's deadline is this many minutes after its
+//                                slot, or after its first invocation started when that is later (a rerun of an old slot).
 //   AWS_REGION                   set by Lambda. AWS_ENDPOINT_URL (optional) points every client at another endpoint.
 //   POWERTOOLS_LOG_LEVEL         optional, default INFO.
 //

@@ -25,7 +25,7 @@ export interface BackupManifest {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  /** No invocation started new work after this (the slot plus runDeadlineMinutes, or the plan's next slot). */
+  /** No invocation started new work after this (runDeadlineMinutes after the slot, or after the run's start if later). */
   deadline: string;
   /** Invocations the run took (handlers/lib/cursor.ts); more than one: each earlier one wrote a part. */
   invocations: number;

@@ -13,7 +13,6 @@ import { deadlineReason, runDeadline, stopCause, type StopCause } from "../lib/r
 import { finishRun, type RunEndDeps } from "../lib/run-end";
 import { isoSeconds, manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { isPartOf, mergeOutcomes, nextBase, readParts, writePart, type PartHeader } from "../lib/run-parts";
-import { nextSlot } from "../lib/schedule";
 import { backupSource } from "./backup-source";
 import { lockBackups } from "./lock-backups";
 import { parseBackupEvent } from "./event";
@@ -59,14 +58,6 @@ export function planRun(stackTag: string, plan: BackupPlan, slot: Date, schedule
 }
 
 /**
- * The run's deadline: its slot plus runDeadlineMinutes, and for a scheduled run no later than the plan's next slot
- * (whose run backs up every source again; two runs of a plan would share the account's snapshot budget).
- */
-export function backupDeadline(plan: BackupPlan, slot: Date, scheduled: boolean, minutes: number): Date {
-  return runDeadline(slot, minutes, scheduled ? nextSlot(plan.schedule, slot, plan.timezone) : undefined);
-}
-
-/**
  * Runs a whole backup run in this process, invocation after invocation, as the state machine does; resolves with
  * its manifest, or throws runFailedError naming every failure after finishing the rest. Each step should get fresh
  * time from `deps.remainingMs` (one that gets none makes no progress, and the run then ends at its deadline).
@@ -82,7 +73,7 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
   const started = deps.now();
   const { plan, slot, scheduled, cursor } = parseBackupEvent(event, settings.plans, started);
   const run = planRun(settings.stackTag, plan, slot, scheduled);
-  const deadline = cursor === undefined ? backupDeadline(plan, slot, scheduled, settings.runDeadlineMinutes) : new Date(cursor.deadline);
+  const deadline = cursor === undefined ? runDeadline(slot, started, settings.runDeadlineMinutes) : new Date(cursor.deadline);
   const invocation = (cursor?.invocation ?? 0) + 1;
   deps.log.info(cursor === undefined ? "backup run started" : "backup run continued", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources, invocation, after: cursor?.after ?? "", deadline: isoSeconds(deadline) });
 

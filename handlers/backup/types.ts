@@ -23,7 +23,7 @@ export interface BackupSettings {
   snapshotLock: SnapshotLockMode;
   /** The pace of the paced kinds' snapshot creates (AWS's own bucket by default). */
   snapshotRate: SnapshotRate;
-  /** A run starts no new work this many minutes after its slot (or at the plan's next slot, if that comes first). */
+  /** A run starts no new work this many minutes after its slot, or after its first invocation started if later. */
   runDeadlineMinutes: number;
 }
 

@@ -1,6 +1,7 @@
 // Reads the `cursor` of a continuing backup or cleanup event (handlers/lib/cursor.ts) before any AWS call: every
 // field is checked, and a malformed one is a MalformedEventError naming the field, its value and the rule. The
 // fields every cursor has are checked here; each function checks its own and says what its run id must be.
+import { MAX_CLOCK_SKEW_MS } from "../../policies/lib/bounds";
 import { malformedEventError } from "./errors";
 import { describeInput, INSTANT_RULE, listSome, parseInstant } from "./event-input";
 import type { RunCursorBase } from "./cursor";
@@ -63,8 +64,9 @@ export function cursorCount(fields: Record<string, unknown>, field: string, min:
 }
 
 /**
- * The fields every cursor has, given the run id the function's own fields make: the run id must be it, the deadline
- * after the slot by at most the longest deadline setting, and the parts exactly the run's parts 1..invocation.
+ * The fields every cursor has, given the run id the function's own fields make: the run id must be it, the start not
+ * before the slot (less the clock skew allowed), the deadline after the slot and the start by at most the longest
+ * deadline setting, and the parts exactly the run's parts 1..invocation.
  */
 export function cursorBase(fields: Record<string, unknown>, fn: CursorFunction, slot: Date, runId: string): RunCursorBase {
   if (fields.runId !== runId) throw cursorFieldError("runId", fields.runId, `the run id of the cursor's other fields, "${runId}"`);
@@ -74,9 +76,10 @@ export function cursorBase(fields: Record<string, unknown>, fn: CursorFunction, 
     if (at === undefined || !ok(at)) throw cursorFieldError(field, value, rule);
     return value as string;
   };
-  const latest = slot.getTime() + RUN_DEADLINE_MINUTES.max * 60_000;
-  const deadline = instant("deadline", `${INSTANT_RULE}, after the slot ${isoSeconds(slot)} by at most ${RUN_DEADLINE_MINUTES.max} minutes`, (at) => at.getTime() > slot.getTime() && at.getTime() <= latest);
-  const startedAt = instant("startedAt", `${INSTANT_RULE}, not after the deadline`, (at) => at.getTime() <= Date.parse(deadline));
+  const earliest = slot.getTime() - MAX_CLOCK_SKEW_MS;
+  const startedAt = instant("startedAt", `${INSTANT_RULE}, not before the slot ${isoSeconds(slot)} less ${MAX_CLOCK_SKEW_MS / 60_000} minutes`, (at) => at.getTime() >= earliest);
+  const from = Math.max(slot.getTime(), Date.parse(startedAt));
+  const deadline = instant("deadline", `${INSTANT_RULE}, after the slot and the run's start by at most ${RUN_DEADLINE_MINUTES.max} minutes`, (at) => at.getTime() > from && at.getTime() <= from + RUN_DEADLINE_MINUTES.max * 60_000);
   const invocation = cursorCount(fields, "invocation", 1, MAX_INVOCATIONS);
   const expected = Array.from({ length: invocation }, (_, i) => partKey(manifestKey(fn, slot, runId), i + 1));
   const { parts } = fields;

@@ -15,7 +15,8 @@
 //     sources after it; a source already backed up in this run is found by its run id tag and skipped (as on any rerun).
 //   - cleanup: each invocation lists both regions again and decides again; what an earlier one deleted is gone.
 //     `deleted` counts toward the run's maxDeletionsPerRun.
-// The run's deadline (the slot plus backup-dr:pacing.runDeadlineMinutes) bounds the whole run: past it, an
+// The run's deadline (backup-dr:pacing.runDeadlineMinutes after the slot, or after the first invocation's start when
+// that is later: a rerun of an old slot) bounds the whole run: past it, an
 // invocation starts nothing new, reports the rest as deferred and finishes the run (done: true).
 //
 // handlers/lib/cursor-input.ts checks a cursor's fields; handlers/lib/run-parts.ts writes, reads and merges the parts;

@@ -14,10 +14,12 @@ export function readRunDeadlineMinutes(env: Env): number {
   return rangedSetting(env, RUN_DEADLINE_SETTING, RUN_DEADLINE_MINUTES);
 }
 
-/** The first invocation's deadline: the slot plus the setting's minutes, or `cap` when that comes first. */
-export function runDeadline(slot: Date, minutes: number, cap?: Date): Date {
-  const deadline = slot.getTime() + minutes * 60_000;
-  return new Date(cap === undefined ? deadline : Math.min(deadline, cap.getTime()));
+/**
+ * The run's deadline, fixed by its first invocation: `minutes` after its slot, or after the first invocation's start
+ * when that is later (a rerun of an earlier slot, a delayed delivery), so that a rerun still has its full time.
+ */
+export function runDeadline(slot: Date, started: Date, minutes: number): Date {
+  return new Date(Math.max(slot.getTime(), started.getTime()) + minutes * 60_000);
 }
 
 /** time: this invocation's Lambda time nears its end (the run continues); deadline: the run's deadline passed (it ends). */
@@ -36,7 +38,10 @@ export function stopCause(clock: StopClock, deadline: Date): StopCause | undefin
   return undefined;
 }
 
+/** Words every reason for work left because the deadline passed has (deadlineReason). */
+export const DEADLINE_WORDS = "the run's deadline";
+
 /** The reason given for work not started because the deadline passed (the run fails on it). */
 export function deadlineReason(deadline: Date): string {
-  return `the run's deadline ${isoSeconds(deadline)} passed (${RUN_DEADLINE_SETTING}, backup-dr:pacing.runDeadlineMinutes)`;
+  return `${DEADLINE_WORDS} ${isoSeconds(deadline)} passed (${RUN_DEADLINE_SETTING}, backup-dr:pacing.runDeadlineMinutes)`;
 }
