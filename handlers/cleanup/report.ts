@@ -2,7 +2,7 @@
 import { QUOTA_KINDS, TAG_EXPIRES, type QuotaKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
 import { listedSection, manifestLine, verdict } from "../lib/notify";
-import { DEADLINE_WORDS } from "../lib/run-deadline";
+import { DEADLINE_MARK } from "../lib/run-deadline";
 import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
@@ -100,7 +100,7 @@ export function failureLines(manifest: CleanupManifest): string[] {
 
 /** What the run's deadline left undeleted (deferred with the deadline's reason). */
 export function deadlineDeferred(outcomes: readonly SnapshotOutcome[]): SnapshotOutcome[] {
-  return outcomes.filter((o) => o.status === "deferred" && o.reason.includes(DEADLINE_WORDS));
+  return outcomes.filter((o) => o.status === "deferred" && o.reason.includes(DEADLINE_MARK));
 }
 
 export function notification(manifest: CleanupManifest, manifestUri: string | undefined, failures: readonly string[]): { subject: string; lines: string[] } {

@@ -38,10 +38,10 @@ export function stopCause(clock: StopClock, deadline: Date): StopCause | undefin
   return undefined;
 }
 
-/** Words every reason for work left because the deadline passed has (deadlineReason). */
-export const DEADLINE_WORDS = "the run's deadline";
+/** What every reason for work left because the deadline passed contains (deadlineReason). */
+export const DEADLINE_MARK = "the run's deadline";
 
 /** The reason given for work not started because the deadline passed (the run fails on it). */
 export function deadlineReason(deadline: Date): string {
-  return `${DEADLINE_WORDS} ${isoSeconds(deadline)} passed (${RUN_DEADLINE_SETTING}, backup-dr:pacing.runDeadlineMinutes)`;
+  return `${DEADLINE_MARK} ${isoSeconds(deadline)} passed (${RUN_DEADLINE_SETTING}, backup-dr:pacing.runDeadlineMinutes)`;
 }

@@ -73,8 +73,9 @@ export function virtualClock(start: Date): { now: () => Date; sleep: (ms: number
   let at = start.getTime();
   return {
     now: () => new Date(at),
-    sleep: async (ms) => {
+    sleep: (ms) => {
       at += ms;
+      return Promise.resolve();
     },
   };
 }
