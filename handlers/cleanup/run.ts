@@ -22,8 +22,6 @@ import { acceptCleanupPart, mergeRegions, mergeSnapshots, type CleanupPart } fro
 import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
 import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
-export { cleanupRunId };
-
 /** The kinds' clients of a region (handlers/kinds/clients.ts). */
 export type RegionClients = KindClients;
 
