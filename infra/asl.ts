@@ -16,11 +16,13 @@ export interface AslCatcher {
   Next: string;
   ResultPath?: string;
 }
-export interface AslChoiceRule {
-  Variable: string;
-  StringEquals: string;
-  Next: string;
-}
+/** A Choice rule: one comparison of the value at Variable (a rule whose path is missing fails the execution, except IsPresent). */
+export type AslChoiceRule = { Variable: string; Next: string } & (
+  | { StringEquals: string }
+  | { BooleanEquals: boolean }
+  | { NumericGreaterThanEquals: number }
+  | { IsPresent: boolean }
+);
 
 /** Where a state goes next: a named state, or the end of its scope (the machine, or one iteration of a Map). */
 export type AslFlow = { Next: string; End?: never } | { End: true; Next?: never };
@@ -29,6 +31,8 @@ export type AslTask = {
   Type: "Task";
   Comment?: string;
   Resource: string;
+  /** The attempt fails with States.Timeout after this many seconds (retried like any error a Retry names). */
+  TimeoutSeconds?: number;
   Parameters: Record<string, unknown>;
   ResultSelector?: Record<string, string>;
   ResultPath?: string;
@@ -75,7 +79,13 @@ export interface AslDefinition extends AslScope {
 }
 
 /** Errors of the Lambda service itself (the Step Functions guide's retry advice for lambda:invoke). */
-export const LAMBDA_SERVICE_ERRORS = ["Lambda.ServiceException", "Lambda.AWSLambdaException", "Lambda.SdkClientException", "Lambda.TooManyRequestsException"];
+export const LAMBDA_SERVICE_ERRORS = [
+  "Lambda.ClientExecutionTimeoutException",
+  "Lambda.ServiceException",
+  "Lambda.AWSLambdaException",
+  "Lambda.SdkClientException",
+  "Lambda.TooManyRequestsException",
+];
 /** AWS throttling errors a step may throw (a function rethrows what AWS threw; its name is the error). */
 export const THROTTLING_ERRORS = ["ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException"];
 

@@ -7,6 +7,10 @@ import { SNAPSHOT_LOCK_SETTING } from "../handlers/lib/snapshot-lock";
 import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { SCHEDULED_TIME } from "./schedules";
+import { runMachine } from "./function-machine";
+import { runPartStatements } from "./iam";
+import { RUN_DEADLINE_SETTING } from "../handlers/lib/run-deadline";
+import { RUN_FUNCTION_TIMEOUT_SECONDS } from "./run-machine";
 import { backupClaimStatements, backupStatements } from "./iam-snapshots";
 import { forecastPeaks } from "../tools/forecast/peaks";
 
@@ -33,6 +37,7 @@ export function backupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inpu
     [SNAPSHOT_LOCK_SETTING]: config.vaultLock.mode,
     [ALLOW_NO_DR_COPY_SETTING]: JSON.stringify(config.allowNoDrCopy),
     [SNAPSHOT_RATE_SETTING]: snapshotRateSetting({ perSecond: config.pacing.snapshotPerSecond, burst: config.pacing.snapshotBurst }),
+    [RUN_DEADLINE_SETTING]: String(config.pacing.runDeadlineMinutes),
   };
 }
 
@@ -40,6 +45,8 @@ export class Backup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
   /** The function (the dashboard shows its metrics and its on-failure queue). */
   readonly fn: BackupDrFunction;
+  /** The run machine the schedule starts (infra/run-machine.ts): one run across as many invocations as it needs. */
+  readonly stateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:backup:Backup", name, {}, opts);
@@ -50,7 +57,7 @@ export class Backup extends pulumi.ComponentResource {
         ...args,
         callback: handler,
         description: `backup-dr ${config.stackTag}: snapshots the EC2 instances, RDS instances and Aurora clusters of each plan`,
-        timeoutSeconds: 900,
+        timeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS,
         memorySize: 512,
         environment: backupEnvironment(config, args.vaultName, args.topicArn),
         statements: pulumi
@@ -58,11 +65,13 @@ export class Backup extends pulumi.ComponentResource {
           .apply(([a, vaultArn]) => [
             ...backupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, stackTag: config.stackTag, rdsSnapshotPrefix: RDS_SNAPSHOT_PREFIX, snapshotLock: config.vaultLock.mode }),
             ...backupClaimStatements(vaultArn),
+            ...runPartStatements(vaultArn, name),
           ]),
       },
       { parent: this },
     );
-    fn.schedule(
+    const machine = runMachine("backup", fn, RUN_FUNCTION_TIMEOUT_SECONDS, args, this);
+    fn.scheduleRuns(
       `${name}-schedules`,
       config.plans.map((plan) => ({
         name: plan.name,
@@ -72,9 +81,11 @@ export class Backup extends pulumi.ComponentResource {
         input: { plan: plan.name, scheduledTime: SCHEDULED_TIME },
       })),
       this,
+      machine.arn,
     );
     this.fn = fn;
     this.functionArn = fn.functionArn;
-    this.registerOutputs({ functionArn: this.functionArn });
+    this.stateMachineArn = machine.arn;
+    this.registerOutputs({ functionArn: this.functionArn, stateMachineArn: this.stateMachineArn });
   }
 }

@@ -10,6 +10,10 @@ import type { BackupDrConfig } from "./config";
 import { BackupDrFunction, type FunctionContext } from "./functions";
 import { cleanupStatements } from "./iam-snapshots";
 import { SCHEDULED_TIME } from "./schedules";
+import { runMachine } from "./function-machine";
+import { runPartStatements } from "./iam";
+import { RUN_DEADLINE_SETTING } from "../handlers/lib/run-deadline";
+import { RUN_FUNCTION_TIMEOUT_SECONDS } from "./run-machine";
 
 /** AWS's default quota of manual DB snapshots (and, separately, cluster snapshots) per region. */
 export const MANUAL_SNAPSHOT_QUOTA = 100;
@@ -29,6 +33,7 @@ export function cleanupEnvironment(config: BackupDrConfig, vaultName: pulumi.Inp
     BACKUP_DR_MIN_AGE_DAYS: String(config.cleanup.minAgeDays),
     BACKUP_DR_MAX_DELETE_FRACTION: String(config.cleanup.maxDeleteFraction),
     [SNAPSHOT_RATE_SETTING]: snapshotRateSetting({ perSecond: config.pacing.snapshotPerSecond, burst: config.pacing.snapshotBurst }),
+    [RUN_DEADLINE_SETTING]: String(config.pacing.runDeadlineMinutes),
   };
 }
 
@@ -36,6 +41,8 @@ export class Cleanup extends pulumi.ComponentResource {
   readonly functionArn: pulumi.Output<string>;
   /** The function (the dashboard shows its metrics and its on-failure queue). */
   readonly fn: BackupDrFunction;
+  /** The run machine the schedule starts (infra/run-machine.ts): one run across as many invocations as it needs. */
+  readonly stateMachineArn: pulumi.Output<string>;
 
   constructor(name: string, args: FunctionContext, opts?: pulumi.ComponentResourceOptions) {
     super("backup-dr:cleanup:Cleanup", name, {}, opts);
@@ -46,16 +53,20 @@ export class Cleanup extends pulumi.ComponentResource {
         ...args,
         callback: handler,
         description: `backup-dr ${config.stackTag}: deletes this stack's expired backups in ${config.region} and ${config.drRegion}`,
-        timeoutSeconds: 900,
+        timeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS,
         memorySize: 512,
         environment: cleanupEnvironment(config, args.vaultName, args.topicArn),
         statements: pulumi
-          .output(args.account)
-          .apply((a) => cleanupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, stackTag: config.stackTag })),
+          .all([args.account, args.vaultArn])
+          .apply(([a, vaultArn]) => [
+            ...cleanupStatements({ partition: a.partition, accountId: a.accountId, region: config.region, drRegion: config.drRegion, stackTag: config.stackTag }),
+            ...runPartStatements(vaultArn, name),
+          ]),
       },
       { parent: this },
     );
-    fn.schedule(
+    const machine = runMachine("cleanup", fn, RUN_FUNCTION_TIMEOUT_SECONDS, args, this);
+    fn.scheduleRuns(
       `${name}-schedule`,
       [
         {
@@ -67,6 +78,7 @@ export class Cleanup extends pulumi.ComponentResource {
         },
       ],
       this,
+      machine.arn,
     );
     for (const region of [config.region, config.drRegion]) {
       for (const kind of QUOTA_KINDS) {
@@ -91,6 +103,7 @@ export class Cleanup extends pulumi.ComponentResource {
     }
     this.fn = fn;
     this.functionArn = fn.functionArn;
-    this.registerOutputs({ functionArn: this.functionArn });
+    this.stateMachineArn = machine.arn;
+    this.registerOutputs({ functionArn: this.functionArn, stateMachineArn: this.stateMachineArn });
   }
 }

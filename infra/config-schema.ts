@@ -7,6 +7,7 @@ import { AWS_SNAPSHOT_RATE, BURST_RULE, isBurst, isPerSecond, PER_SECOND_RULE } 
 import { CLEANUP_VALVES, DEFAULT_NOTIFY_ON, DELETE_FRACTION_RANGE, isDeleteFraction, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON, type IntRange } from "../handlers/lib/shared-settings";
 import { checkPlans, isTimeZoneName, SCHEDULE_MSG, scheduleMessage, scheduleOf, timeZoneMessage, type Plan } from "../handlers/plan";
 import { OWN_BUCKET_PREFIX } from "./bucket";
+import { RUN_DEADLINE_MINUTES } from "../handlers/lib/shared-settings";
 import type { MachineRestoreMode } from "../handlers/restore/contract";
 import type { RegionRole } from "../handlers/restore/settings";
 import { REPORT_NOTIFY_ON, type ReportNotifyOn } from "../handlers/report/contract";
@@ -239,7 +240,10 @@ const copy = record(
   "a map with sweepMinutes, maxEbsCopies, maxRdsCopies, maxClusterCopies, lagAlarmMinutes",
 );
 
-/** The pace of snapshot creates (backup) and deletes (cleanup): AWS's own bucket by default (handlers/lib/snapshot-rate.ts). */
+/**
+ * The pace of snapshot creates (backup) and deletes (cleanup): AWS's own bucket by default (handlers/lib/snapshot-rate.ts);
+ * and how long after its slot a backup or cleanup run may go on across invocations (handlers/lib/run-deadline.ts).
+ */
 const pacing = record(
   {
     snapshotPerSecond: z
@@ -250,8 +254,9 @@ const pacing = record(
       .preprocess(numberFromString, z.number({ error: `expected ${BURST_RULE}` }))
       .refine(isBurst, { error: `expected ${BURST_RULE}` })
       .default(AWS_SNAPSHOT_RATE.burst),
+    runDeadlineMinutes: wholeNumber(RUN_DEADLINE_MINUTES.min, RUN_DEADLINE_MINUTES.max, "a whole number of minutes").default(RUN_DEADLINE_MINUTES.fallback),
   },
-  "a map with snapshotPerSecond, snapshotBurst",
+  "a map with snapshotPerSecond, snapshotBurst, runDeadlineMinutes",
 );
 
 /** How many sources of each kind the stack is expected to back up: the forecast's and the quota policy's input. */

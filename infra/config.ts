@@ -149,8 +149,11 @@ export interface BackupDrConfig {
   drill: DrillConfig;
   /** The coverage check (missed-backup alarm) and the daily compliance and cost report. */
   report: ReportConfig;
-  /** The pace of snapshot creates (backup) and deletes (cleanup): calls per second and burst (AWS's 5 and 100 by default). */
-  pacing: { snapshotPerSecond: number; snapshotBurst: number };
+  /**
+   * The pace of snapshot creates (backup) and deletes (cleanup): calls per second and burst (AWS's 5 and 100 by default);
+   * and the minutes after its slot a backup or cleanup run may go on across invocations (120 by default).
+   */
+  pacing: { snapshotPerSecond: number; snapshotBurst: number; runDeadlineMinutes: number };
 }
 
 /** The stack configuration is invalid; `problems` holds one line per bad value. */

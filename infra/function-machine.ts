@@ -1,6 +1,7 @@
-// A STANDARD state machine that drives one function (the restore's and the drill's): its encrypted log group, its role
-// (invoke that function only, deliver logs), the machine, and the execution alarms to the region's topic. A function,
-// not a component: the resources stay children of the caller, so the restore machine's resources keep their URNs.
+// A STANDARD state machine that drives one function (the restore's, the drill's, and the run machines of the backup and
+// the cleanup): its encrypted log group, its role (invoke that function only, deliver logs), the machine, and the
+// execution alarms to the region's topic. A function, not a component: the resources stay children of the caller, so
+// the restore machine's resources keep their URNs.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { BackupDrConfig } from "./config";
@@ -8,6 +9,8 @@ import { rolePolicy, trustPolicy } from "./iam";
 import { restoreMachineStatements } from "./iam-restore";
 import type { Account } from "./policy-documents";
 import type { AslDefinition } from "./restore-machine";
+import type { BackupDrFunction, FunctionContext } from "./functions";
+import { runMachineDefinition, runMachineTimeoutSeconds, type RunPurpose } from "./run-machine";
 
 /** The state machine's execution metrics that alarm (AWS/States, per state machine). */
 export const EXECUTION_ALARMS = ["ExecutionsFailed", "ExecutionsTimedOut", "ExecutionsAborted"] as const;
@@ -21,7 +24,7 @@ export interface FunctionMachineArgs {
   functionArn: pulumi.Output<string>;
   /** The definition, from the function's ARN. */
   definition: (functionArn: string) => AslDefinition;
-  /** What the machine does, for descriptions: "restore" or "drill". */
+  /** What the machine does, for descriptions: "restore", "drill", "backup" or "cleanup". */
   purpose: string;
   /** Where an execution's manifest is, for the alarm descriptions (runs/<folder>/ of the region's vault). */
   manifestFolder: string;
@@ -93,4 +96,25 @@ export function functionMachine(name: string, args: FunctionMachineArgs, parent:
     );
   }
   return machine;
+}
+
+/**
+ * The run machine of the backup or the cleanup function (infra/run-machine.ts), named `${purpose}-machine`, in the
+ * primary region: its TimeoutSeconds from the run's deadline (backup-dr:pacing.runDeadlineMinutes) and the function's timeout.
+ */
+export function runMachine(purpose: RunPurpose, fn: BackupDrFunction, functionTimeoutSeconds: number, args: FunctionContext, parent: pulumi.Resource): aws.sfn.StateMachine {
+  const timeoutSeconds = runMachineTimeoutSeconds(args.config.pacing.runDeadlineMinutes, functionTimeoutSeconds);
+  return functionMachine(
+    purpose,
+    {
+      ...args,
+      region: args.config.region,
+      functionArn: fn.functionArn,
+      definition: (arn) => runMachineDefinition(arn, { purpose, timeoutSeconds, functionTimeoutSeconds }),
+      purpose,
+      manifestFolder: purpose,
+      invokeSid: `Invoke${purpose === "backup" ? "Backup" : "Cleanup"}FunctionOnly`,
+    },
+    parent,
+  );
 }

@@ -172,4 +172,17 @@ export class BackupDrFunction extends pulumi.ComponentResource {
     const { keyArn, account } = this.context;
     return new FunctionSchedules(name, { functionArn: this.functionArn, deadLetterQueueArn: this.deadLetterQueueArn, keyArn, account, schedules, queue }, { parent });
   }
+
+  /**
+   * Schedules that start this function's run machine (infra/run-machine.ts) instead of invoking it, retried like a
+   * function (its executions are idempotent per slot: scheduleRetryPolicy); children of `parent`.
+   */
+  scheduleRuns(name: string, schedules: ScheduleSpec[], parent: pulumi.Resource, stateMachineArn: pulumi.Input<string>): FunctionSchedules {
+    const { keyArn, account } = this.context;
+    return new FunctionSchedules(
+      name,
+      { functionArn: this.functionArn, deadLetterQueueArn: this.deadLetterQueueArn, keyArn, account, schedules, stateMachineArn, runsPerSlot: true },
+      { parent },
+    );
+  }
 }

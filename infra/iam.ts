@@ -43,6 +43,15 @@ export function functionBaseStatements(a: FunctionBaseArgs): PolicyStatement[] {
   ];
 }
 
+/**
+ * A run longer than one invocation reads back the parts its earlier invocations wrote (handlers/lib/cursor.ts partKey:
+ * `<manifest>.part-<n>.json` beside the manifest) to merge them into its one manifest: GetObject of those keys only,
+ * under the function's own `runs/<manifestFolder>/` (decrypting with the key of the base statements).
+ */
+export function runPartStatements(vaultArn: string, manifestFolder: string): PolicyStatement[] {
+  return [{ Sid: "ReadOwnRunParts", Effect: "Allow", Action: "s3:GetObject", Resource: `${vaultArn}/runs/${manifestFolder}/*.part-*.json` }];
+}
+
 /** The scheduler's role: invoke one function, and dead-letter undeliverable events to one queue. */
 export function schedulerStatements(functionArn: string, deadLetterQueueArn: string, keyArn: string): PolicyStatement[] {
   return [

@@ -20,12 +20,15 @@ export interface ScheduleSpec {
 }
 
 /**
- * The scheduler's retries: none for a state machine target (Step Functions names each execution itself, so a retry
+ * The scheduler's retries: none for the drill's state machine (Step Functions names each execution itself, so a retry
  * after a lost StartExecution answer would start a second drill; a missed slot is what the drill watch reports),
- * otherwise 5 (a function's handler and a queue's consumer are idempotent per slot).
+ * otherwise 5: a function's handler, a queue's consumer, and a run machine's executions (`runsPerSlot`: the backup's and
+ * the cleanup's, infra/run-machine.ts) are idempotent per slot. A second execution of a backup slot finds each source
+ * claimed or already backed up under the slot's run id; a second cleanup decides again from what is left. A slot
+ * missed for good (no retry) would be a backup not taken, worse than a rare second execution.
  */
-export function scheduleRetryPolicy(startsStateMachine: boolean): { maximumEventAgeInSeconds: number; maximumRetryAttempts: number } {
-  return { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: startsStateMachine ? 0 : 5 };
+export function scheduleRetryPolicy(startsStateMachine: boolean, runsPerSlot = false): { maximumEventAgeInSeconds: number; maximumRetryAttempts: number } {
+  return { maximumEventAgeInSeconds: 3600, maximumRetryAttempts: startsStateMachine && !runsPerSlot ? 0 : 5 };
 }
 
 export interface FunctionSchedulesArgs {
@@ -39,6 +42,8 @@ export interface FunctionSchedulesArgs {
   queue?: { arn: pulumi.Input<string>; messageGroupId: string };
   /** Start executions of this state machine (the function's) instead of invoking the function; not with `queue`. */
   stateMachineArn?: pulumi.Input<string>;
+  /** The machine's executions are idempotent per slot (the run machines): retried like a function (scheduleRetryPolicy). */
+  runsPerSlot?: boolean;
 }
 
 export class FunctionSchedules extends pulumi.ComponentResource {
@@ -90,7 +95,7 @@ export class FunctionSchedules extends pulumi.ComponentResource {
               roleArn: role.arn,
               ...(args.queue ? { sqsParameters: { messageGroupId: args.queue.messageGroupId } } : {}),
               input: JSON.stringify(s.input),
-              retryPolicy: scheduleRetryPolicy(args.stateMachineArn !== undefined),
+              retryPolicy: scheduleRetryPolicy(args.stateMachineArn !== undefined, args.runsPerSlot),
               deadLetterConfig: { arn: args.deadLetterQueueArn },
             },
           },

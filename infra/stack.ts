@@ -36,6 +36,9 @@ export interface BackupDrOutputs {
   /** Absent when no plan copies to DR. */
   copyFunctionArn?: pulumi.Output<string>;
   cleanupFunctionArn: pulumi.Output<string>;
+  /** The backup's and the cleanup's run machines (their schedules start them; a person starts a run by hand with them). */
+  backupMachineArn: pulumi.Output<string>;
+  cleanupMachineArn: pulumi.Output<string>;
   /** Protected bucket -> its replica vault in the DR region. */
   replicaBuckets: Record<string, pulumi.Output<string>>;
   s3ReplicationRoleArn?: pulumi.Output<string>;
@@ -222,6 +225,8 @@ export function buildBackupDr(config: BackupDrConfig, options: BuildOptions = {}
     backupFunctionArn: backup.functionArn,
     copyFunctionArn: copy?.functionArn,
     cleanupFunctionArn: cleanup.functionArn,
+    backupMachineArn: backup.stateMachineArn,
+    cleanupMachineArn: cleanup.stateMachineArn,
     replicaBuckets: Object.fromEntries(replicas.map((r) => [r.bucket, r.vault.bucketName])),
     s3ReplicationRoleArn: replication?.roleArn,
     s3BatchReplicationRoleArn: replication?.batchRoleArn,

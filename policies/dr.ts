@@ -36,10 +36,39 @@ export const drDistinctRegions: StackValidationPolicy = {
   },
 };
 
-/** The schedules that invoke the backup function with `{ "plan": <name>, ... }`. */
+/**
+ * Whether a state machine's definition starts by invoking the function with the execution's input whole (its first
+ * state a `lambda:invoke` Task of the function with `"Payload.$": "$"`): the backup's run machine, which then goes on
+ * with the function's cursor until the run is done (infra/run-machine.ts).
+ */
+function machineStartsFunction(definition: unknown, fn: FunctionView): boolean {
+  if (typeof definition !== "string") return false;
+  try {
+    const parsed = JSON.parse(definition) as { StartAt?: unknown; States?: Record<string, { Type?: unknown; Resource?: unknown; Parameters?: Record<string, unknown> }> };
+    const first = typeof parsed.StartAt === "string" ? parsed.States?.[parsed.StartAt] : undefined;
+    return (
+      first?.Type === "Task" &&
+      typeof first.Resource === "string" &&
+      /^arn:[a-z-]+:states:::lambda:invoke$/.test(first.Resource) &&
+      refersTo(first.Parameters?.FunctionName, fn) &&
+      first.Parameters?.["Payload.$"] === "$"
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** What a schedule's target must be to run the function: the function itself, or a state machine starting it with the input. */
+function runsFunction(resources: PolicyResource[], target: unknown, fn: FunctionView): boolean {
+  if (refersTo(target, fn)) return true;
+  if (typeof target !== "string" || target === "") return false;
+  return ofClass(resources, aws.sfn.StateMachine).some((m) => (m.props.arn === target || m.props.id === target) && machineStartsFunction(m.props.definition, fn));
+}
+
+/** The schedules that run the backup function (directly, or through its run machine) with `{ "plan": <name>, ... }`. */
 function schedulesFor(resources: PolicyResource[], backup: FunctionView, plan: string) {
   return ofClass(resources, aws.scheduler.Schedule).filter((s) => {
-    if (!refersTo(s.props.target?.arn, backup)) return false;
+    if (!runsFunction(resources, s.props.target?.arn, backup)) return false;
     try {
       const input = JSON.parse(s.props.target?.input ?? "") as unknown;
       return typeof input === "object" && input !== null && (input as Record<string, unknown>).plan === plan;
@@ -51,7 +80,7 @@ function schedulesFor(resources: PolicyResource[], backup: FunctionView, plan: s
 
 export const drPlanSchedules: StackValidationPolicy = {
   name: "dr-plan-schedules",
-  description: "Every backup plan has a schedule expression within the plan bounds and an enabled EventBridge Scheduler schedule that runs the backup function for it.",
+  description: "Every backup plan has a schedule expression within the plan bounds and an enabled EventBridge Scheduler schedule that runs the backup function for it (directly, or through a state machine whose first state invokes it with the schedule's input).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const read = readPlans(args.resources);
@@ -70,7 +99,7 @@ export const drPlanSchedules: StackValidationPolicy = {
       const schedules = schedulesFor(args.resources, read.backup, plan.name);
       if (schedules.length === 0) {
         reportViolation(
-          `No EventBridge Scheduler schedule runs the backup function for plan "${plan.name}": add an aws.scheduler.Schedule targeting the backup function with input {"plan":"${plan.name}"}.`,
+          `No EventBridge Scheduler schedule runs the backup function for plan "${plan.name}": add an aws.scheduler.Schedule targeting the backup function, or the state machine that runs it (backup-machine), with input {"plan":"${plan.name}"}.`,
           read.backup.resource.urn,
         );
       } else if (schedules.every((s) => s.props.state === "DISABLED")) {

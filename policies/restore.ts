@@ -5,17 +5,18 @@ import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { isAllow, listOf, statementLabel, statementsOf } from "./lib/documents";
 import { functionNamed, type FunctionView } from "./lib/functions";
-import { DR_PROVIDER, DRILL_MACHINES, PRIMARY_PROVIDER, RESTORE_FUNCTIONS } from "./lib/names";
+import { DR_PROVIDER, DRILL_MACHINES, PRIMARY_PROVIDER, RESTORE_FUNCTIONS, RUN_MACHINES } from "./lib/names";
 import { awsProviders, ofClass, providerRegion, regionOf, type Typed } from "./lib/resources";
 
 export const restoreMachinePerRegion: StackValidationPolicy = {
   name: "restore-machine-per-region",
-  description: `Both the "${PRIMARY_PROVIDER}" and the "${DR_PROVIDER}" provider's region have a restore state machine (aws:sfn/stateMachine:StateMachine other than ${DRILL_MACHINES.join(", ")}).`,
+  description: `Both the "${PRIMARY_PROVIDER}" and the "${DR_PROVIDER}" provider's region have a restore state machine (aws:sfn/stateMachine:StateMachine other than ${[...DRILL_MACHINES, ...RUN_MACHINES].join(", ")}).`,
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
-    // The drill's machine runs drills, not restores: it does not count.
+    // The drill's machine runs drills, the backup's and the cleanup's run those functions, not restores: they do not count.
+    const notRestores = [...DRILL_MACHINES, ...RUN_MACHINES];
     const machineRegions = ofClass(args.resources, aws.sfn.StateMachine)
-      .filter((m) => !DRILL_MACHINES.includes(m.resource.name))
+      .filter((m) => !notRestores.includes(m.resource.name))
       .map((m) => regionOf(m.props, m.resource.provider?.props));
     for (const name of [PRIMARY_PROVIDER, DR_PROVIDER]) {
       const provider = awsProviders(args.resources).find((p) => p.name === name);

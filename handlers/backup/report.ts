@@ -8,7 +8,7 @@ import type { BackupRun, SelectionFailure, SourceOutcome } from "./types";
 export interface BackupCounts {
   created: number;
   skipped: number;
-  /** Failed sources plus listings that failed (each hides an unknown number of sources). */
+  /** Failed sources, sources deferred past the run's deadline, and listings that failed (each hides an unknown number of sources). */
   failed: number;
 }
 
@@ -21,9 +21,16 @@ export interface BackupManifest {
   runId: string;
   tier: string;
   expires: string;
+  /** When the run's first invocation started, and its last finished. */
   startedAt: string;
   finishedAt: string;
   durationMs: number;
+  /** No invocation started new work after this (runDeadlineMinutes after the slot, or after the run's start if later). */
+  deadline: string;
+  /** Invocations the run took (handlers/lib/cursor.ts); more than one: each earlier one wrote a part. */
+  invocations: number;
+  /** Vault keys of the earlier invocations' parts, merged here. */
+  parts: string[];
   counts: BackupCounts;
   sources: SourceOutcome[];
   selectionFailures: SelectionFailure[];
@@ -34,6 +41,8 @@ export function buildManifest(args: {
   timezone: string;
   started: Date;
   finished: Date;
+  deadline: Date;
+  parts: readonly string[];
   outcomes: readonly SourceOutcome[];
   selectionFailures: readonly SelectionFailure[];
 }): BackupManifest {
@@ -51,7 +60,10 @@ export function buildManifest(args: {
     startedAt: args.started.toISOString(),
     finishedAt: args.finished.toISOString(),
     durationMs: args.finished.getTime() - args.started.getTime(),
-    counts: { created: count("created"), skipped: count("skipped"), failed: count("failed") + selectionFailures.length },
+    deadline: isoSeconds(args.deadline),
+    invocations: args.parts.length + 1,
+    parts: [...args.parts],
+    counts: { created: count("created"), skipped: count("skipped"), failed: count("failed") + count("deferred") + selectionFailures.length },
     sources: [...outcomes].sort((a, b) => a.kind.localeCompare(b.kind) || a.source.localeCompare(b.source)),
     selectionFailures: [...selectionFailures],
   };
@@ -59,7 +71,9 @@ export function buildManifest(args: {
 
 /** One line per failure, for the thrown error and the notification. */
 export function failureLines(manifest: BackupManifest): string[] {
+  const deferred = manifest.sources.filter((o) => o.status === "deferred");
   return [
+    ...(deferred.length === 0 ? [] : [`${deferred.length} source${deferred.length === 1 ? "" : "s"} not backed up: ${deferred[0].reason ?? "deferred"}`]),
     ...manifest.selectionFailures.map((f) => `listing ${f.kind} resources: ${f.error.name}: ${f.error.message}`),
     ...manifest.sources.filter((o) => o.status === "failed").map((o) => `${o.kind} ${o.source}: ${o.error?.name ?? "Error"}: ${o.error?.message ?? ""}`),
     ...manifest.sources.flatMap((o) => (o.locks ?? []).filter((l) => l.status === "failed").map((l) => lockFailureLine(`${o.kind} ${o.source}`, l))),
@@ -85,6 +99,7 @@ export function notification(manifest: BackupManifest, manifestUri: string | und
       "",
       `Created: ${created}   Skipped: ${skipped}   Failed: ${failed}`,
       `Tier: ${manifest.tier}, expires ${manifest.expires}`,
+      ...(manifest.invocations > 1 ? [`Invocations: ${manifest.invocations} (deadline ${manifest.deadline})`] : []),
       manifestLine(manifestUri),
       ...listedSection("Failures", failures),
       ...listedSection("Skipped (not already existing)", skippedLines),

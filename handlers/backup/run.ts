@@ -1,4 +1,7 @@
-// One backup run: event checked first, sources selected, backed up with bounded concurrency, then reported.
+// One backup invocation: event (or cursor) checked first, sources selected, backed up in kind-then-id order with
+// bounded concurrency until the Lambda's time nears its end or the run's deadline passes; then either a part and
+// the next cursor, or (the run's last invocation) the one manifest, metrics and notification of the whole run.
+import type { BackupCursor, Unfinished } from "../lib/cursor";
 import { describeError } from "../lib/errors";
 import type { KindClients } from "../kinds/clients";
 import type { AwsClients } from "../lib/clients";
@@ -6,14 +9,17 @@ import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
 import { settleWithConcurrency } from "../lib/pool";
 import { slotRetention } from "../lib/retention";
+import { deadlineReason, runDeadline, stopCause, type StopCause } from "../lib/run-deadline";
 import { finishRun, type RunEndDeps } from "../lib/run-end";
-import { manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
+import { isoSeconds, manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
+import { isPartOf, mergeOutcomes, nextBase, readParts, writePart, type PartHeader } from "../lib/run-parts";
 import { backupSource } from "./backup-source";
 import { lockBackups } from "./lock-backups";
 import { parseBackupEvent } from "./event";
+import { orderedWork, workAfter, type WorkItem } from "./order";
 import { backupMetrics, buildManifest, failureLines, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
-import type { BackupPlan, BackupRun, BackupSettings, SourceOutcome } from "./types";
+import type { BackupPlan, BackupRun, BackupSettings, SelectionFailure, SourceOutcome } from "./types";
 
 export interface BackupDeps {
   clients: Pick<AwsClients, keyof KindClients | "s3" | "sns">;
@@ -25,6 +31,19 @@ export interface BackupDeps {
   paceCreates?: Pace;
   /** Waits while another delivery of the run holds a source's claim; a timer when absent. */
   sleep?: (ms: number) => Promise<void>;
+  /** Milliseconds left of the invocation (context.getRemainingTimeInMillis); absent: the invocation never runs short. */
+  remainingMs?: () => number;
+}
+
+/** What one invocation comes to: the run finished (its manifest), or the cursor to go on with. */
+export type BackupStep = { done: true; manifest: BackupManifest } | Unfinished<BackupCursor>;
+
+/** What an unfinished invocation writes (handlers/lib/run-parts.ts): its outcomes, merged by the run's last invocation. */
+export interface BackupPart extends PartHeader {
+  function: "backup";
+  after: string;
+  sources: SourceOutcome[];
+  selectionFailures: SelectionFailure[];
 }
 
 const timer = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -38,34 +57,61 @@ export function planRun(stackTag: string, plan: BackupPlan, slot: Date, schedule
   return { stackTag, plan: plan.name, slot, runId: scheduled ? runIdFor(plan.name, slot) : manualRunIdFor(plan.name, slot), tier, expires };
 }
 
-/** Runs the backup; resolves with the manifest, or throws runFailedError naming every failure after finishing the rest. */
+/**
+ * Runs a whole backup run in this process, invocation after invocation, as the state machine does; resolves with
+ * its manifest, or throws runFailedError naming every failure after finishing the rest. Each step should get fresh
+ * time from `deps.remainingMs` (one that gets none makes no progress, and the run then ends at its deadline).
+ */
 export async function runBackup(deps: BackupDeps, settings: BackupSettings, event: unknown): Promise<BackupManifest> {
+  let step = await stepBackup(deps, settings, event);
+  while (!step.done) step = await stepBackup(deps, settings, { cursor: step.cursor });
+  return step.manifest;
+}
+
+/** One invocation of the run (the Lambda entry's): resolves with done and the manifest, or with the next cursor. */
+export async function stepBackup(deps: BackupDeps, settings: BackupSettings, event: unknown): Promise<BackupStep> {
   const started = deps.now();
-  const { plan, slot, scheduled } = parseBackupEvent(event, settings.plans, started);
+  const { plan, slot, scheduled, cursor } = parseBackupEvent(event, settings.plans, started);
   const run = planRun(settings.stackTag, plan, slot, scheduled);
-  deps.log.info("backup run started", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources });
+  const deadline = cursor === undefined ? runDeadline(slot, started, settings.runDeadlineMinutes) : new Date(cursor.deadline);
+  const invocation = (cursor?.invocation ?? 0) + 1;
+  deps.log.info(cursor === undefined ? "backup run started" : "backup run continued", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources, invocation, after: cursor?.after ?? "", deadline: isoSeconds(deadline) });
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
   for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
-  const claims = { s3: deps.clients.s3, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
-  const context = { clients: deps.clients, run, now: deps.now, pace: deps.paceCreates ?? unpaced, claims };
-  const settled = await settleWithConcurrency(selection.sources, settings.concurrency, (source) => backupSource(context, source));
-  const made: SourceOutcome[] = [
-    ...selection.skipped,
-    ...settled.map((result, i): SourceOutcome => {
-      if (result.status === "fulfilled") return result.value;
-      const { kind, id } = selection.sources[i];
-      return { kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 };
-    }),
-  ];
-  const outcomes = await lockBackups(deps.clients, settings.snapshotLock, run, made, settings.concurrency, deps.now);
+  const work = workAfter(orderedWork(selection), cursor?.after ?? "");
+  const { ended, stop } = await backUpInOrder(deps, settings, run, work, deadline);
+  const outcomes = await lockBackups(deps.clients, settings.snapshotLock, run, ended, settings.concurrency, deps.now);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);
     else deps.log.info(`backup ${outcome.status}`, attributes);
   }
+  const rest = work.slice(ended.length);
+  const key = manifestKey("backup", slot, run.runId);
 
-  const manifest = buildManifest({ run, timezone: plan.timezone, started, finished: deps.now(), outcomes, selectionFailures: selection.failures });
+  if (stop === "time" && rest.length > 0) {
+    const after = work[ended.length - 1]?.key ?? cursor?.after ?? "";
+    const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures: selection.failures };
+    const partKey = await writePart(deps.clients.s3, settings.vaultBucket, key, cursor, part);
+    const base = nextBase(cursor, { runId: run.runId, slot: isoSeconds(slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
+    deps.log.info("backup run goes on in the next invocation", { runId: run.runId, invocation, after, part: partKey, left: rest.length });
+    return { done: false, cursor: { function: "backup", ...base, plan: plan.name, scheduled, after }, part: `s3://${settings.vaultBucket}/${partKey}` };
+  }
+
+  // The run's last invocation: what is left is deferred (the deadline passed), then every part merged into the manifest.
+  const deferred = rest.map((item) => ("outcome" in item ? item.outcome : deferredOutcome(item, deadline)));
+  const read = cursor === undefined ? { parts: [], problems: [] } : await readParts(deps.clients.s3, settings.vaultBucket, cursor.parts, (value) => (isPartOf(value, "backup", run.runId, "sources") && Array.isArray(value.selectionFailures) ? (value as unknown as BackupPart) : undefined));
+  const manifest = buildManifest({
+    run,
+    timezone: plan.timezone,
+    started: cursor === undefined ? started : new Date(cursor.startedAt),
+    finished: deps.now(),
+    deadline,
+    parts: cursor?.parts ?? [],
+    outcomes: mergeOutcomes([...read.parts.map((p) => p.sources), [...outcomes, ...deferred]], (o) => `${o.kind}/${o.source}`),
+    selectionFailures: mergeOutcomes([...read.parts.map((p) => p.selectionFailures), selection.failures], (f) => `${f.kind}\u0000${f.error.name}\u0000${f.error.message}`),
+  });
   await finishRun(
     { s3: deps.clients.s3, sns: deps.clients.sns, log: deps.log, publishMetrics: deps.publishMetrics },
     {
@@ -73,14 +119,41 @@ export async function runBackup(deps: BackupDeps, settings: BackupSettings, even
       runId: run.runId,
       manifest,
       bucket: settings.vaultBucket,
-      key: manifestKey("backup", slot, run.runId),
+      key,
       metrics: [backupMetrics(manifest)],
-      failures: failureLines(manifest),
+      failures: [...failureLines(manifest), ...read.problems],
       notifyOn: settings.notifyOn,
       topicArn: settings.topicArn,
-      message: (manifestUri, problems) => notification(manifest, manifestUri, problems),
-      summary: { runId: run.runId, counts: manifest.counts },
+      message: (manifestUri, problems) => notification(manifest, manifestUri, [...read.problems, ...problems]),
+      summary: { runId: run.runId, counts: manifest.counts, invocations: manifest.invocations },
     },
   );
-  return manifest;
+  return { done: true, manifest };
+}
+
+/**
+ * Backs up the items in order, starting none once `stopCause` says stop (it is asked before each start and, once it
+ * says stop, never again) and finishing those in flight: what ended is a prefix of the items.
+ */
+async function backUpInOrder(deps: BackupDeps, settings: BackupSettings, run: BackupRun, work: readonly WorkItem[], deadline: Date): Promise<{ ended: SourceOutcome[]; stop?: StopCause }> {
+  const claims = { s3: deps.clients.s3, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
+  const context = { clients: deps.clients, run, now: deps.now, pace: deps.paceCreates ?? unpaced, claims };
+  let stop: StopCause | undefined;
+  const settled = await settleWithConcurrency(work, settings.concurrency, async (item): Promise<SourceOutcome | undefined> => {
+    stop ??= stopCause(deps, deadline);
+    if (stop !== undefined) return undefined;
+    return "outcome" in item ? item.outcome : backupSource(context, item.source);
+  });
+  const ended: SourceOutcome[] = [];
+  for (const [i, result] of settled.entries()) {
+    const { kind, id } = work[i];
+    if (result.status === "rejected") ended.push({ kind, source: id, status: "failed", snapshotIds: [], error: describeError(result.reason), durationMs: 0 });
+    else if (result.value === undefined) break;
+    else ended.push(result.value);
+  }
+  return { ended, ...(stop === undefined ? {} : { stop }) };
+}
+
+function deferredOutcome(item: WorkItem, deadline: Date): SourceOutcome {
+  return { kind: item.kind, source: item.id, status: "deferred", snapshotIds: [], reason: `not started: ${deadlineReason(deadline)}`, durationMs: 0 };
 }

@@ -2,6 +2,7 @@
 import { jsonSetting, oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
 import { CONCURRENCY, DEFAULT_NOTIFY_ON, DEFAULT_SELECTION_TAG_KEY, NOTIFY_ON } from "../lib/shared-settings";
 import { readSnapshotLockMode } from "../lib/snapshot-lock";
+import { readRunDeadlineMinutes } from "../lib/run-deadline";
 import { readSnapshotRate } from "../lib/snapshot-rate";
 import { PLANS_SETTING, readPlans } from "../plan";
 import type { BackupSettings } from "./types";
@@ -18,5 +19,6 @@ export function readBackupSettings(env: Env): BackupSettings {
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     snapshotLock: readSnapshotLockMode(env),
     snapshotRate: readSnapshotRate(env),
+    runDeadlineMinutes: readRunDeadlineMinutes(env),
   };
 }

@@ -23,6 +23,8 @@ export interface BackupSettings {
   snapshotLock: SnapshotLockMode;
   /** The pace of the paced kinds' snapshot creates (AWS's own bucket by default). */
   snapshotRate: SnapshotRate;
+  /** A run starts no new work this many minutes after its slot, or after its first invocation started if later. */
+  runDeadlineMinutes: number;
 }
 
 /** One plan's run for one slot: what every backup of the run is tagged with. */
@@ -49,11 +51,14 @@ export interface Source {
   volumes?: Record<string, VolumeFacts>;
 }
 
-/** What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist) or failed. */
+/**
+ * What happened to one source: created (snapshot ids), skipped (reason, ids if they already exist), failed, or
+ * deferred (not started: the run's deadline passed; a failure of the run).
+ */
 export interface SourceOutcome {
   kind: ResourceKind;
   source: string;
-  status: "created" | "skipped" | "failed";
+  status: "created" | "skipped" | "failed" | "deferred";
   snapshotIds: string[];
   reason?: string;
   error?: ErrorInfo;

@@ -15,7 +15,8 @@
 //   7. for a kind with locks: it is not under a snapshot lock (DescribeLockedSnapshots; kept and reported with the lock's end), and
 //      the lock listing succeeded. (Checked right after the expiry: an expired but locked snapshot says so.)
 // Then, per region: more candidates than maxDeleteFraction of the stack's backups there stops all deletion in the
-// region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions;
+// region (mass-deletion stop). Across both regions the oldest candidates are deleted first, at most maxDeletions
+// for the whole run (less what the run's earlier invocations deleted, `deletedBefore`);
 // the rest are deferred to the next run.
 import { TAG_EXPIRES, TAG_RUN, TAG_SOURCE, TAG_TAKEN } from "../catalog";
 import { cleanupKind } from "../kinds/registry";
@@ -204,7 +205,7 @@ const byDeletionOrder = (a: Decision, b: Decision) =>
 const byPlace = (a: Decision, b: Decision) => a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id);
 
 /** Decides, for every snapshot of this stack in every region listed, whether this run deletes, defers or keeps it. */
-export function decideCleanup(listings: readonly RegionListing[], now: Date, policy: CleanupPolicy): CleanupPlan {
+export function decideCleanup(listings: readonly RegionListing[], now: Date, policy: CleanupPolicy, deletedBefore = 0): CleanupPlan {
   const decisions: Decision[] = [];
   const regions: RegionDecision[] = [];
   for (const listing of listings) {
@@ -254,7 +255,7 @@ export function decideCleanup(listings: readonly RegionListing[], now: Date, pol
   }
   // Oldest first across both regions, up to the per-run budget; the rest waits for the next run.
   const deletable = decisions.filter((d) => d.verdict === "delete").sort(byDeletionOrder);
-  deletable.slice(policy.maxDeletions).forEach((d) => Object.assign(d, { verdict: "defer", reason: `expired; deferred, maxDeletionsPerRun (${policy.maxDeletions}) reached` }));
+  deletable.slice(Math.max(0, policy.maxDeletions - deletedBefore)).forEach((d) => Object.assign(d, { verdict: "defer", reason: `expired; deferred, maxDeletionsPerRun (${policy.maxDeletions}) reached` }));
   const rest = decisions.filter((d) => d.verdict !== "delete").sort(byPlace);
   return { decisions: [...deletable.filter((d) => d.verdict === "delete"), ...rest], regions };
 }

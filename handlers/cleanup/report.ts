@@ -2,6 +2,7 @@
 import { QUOTA_KINDS, TAG_EXPIRES, type QuotaKind } from "../catalog";
 import { metricSet, type MetricSet } from "../lib/metrics";
 import { listedSection, manifestLine, verdict } from "../lib/notify";
+import { DEADLINE_MARK } from "../lib/run-deadline";
 import type { CleanupPolicy, ListingFailure, RegionDecision, SnapshotOutcome } from "./types";
 
 export interface CleanupCounts {
@@ -31,11 +32,18 @@ export interface CleanupManifest {
   settings: CleanupPolicy & { dryRun: boolean; concurrency: number };
   /** The clock the rules were applied with (expiry and minimum age). */
   decidedAt: string;
+  /** When the run's first invocation started, and its last finished. */
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  /** The Lambda time limit came near: deletions stopped starting; the rest is deferred. */
-  timeLimitStop: boolean;
+  /** No invocation started a deletion after this (runDeadlineMinutes after the slot, or after the run's start if later). */
+  deadline: string;
+  /** The deadline passed with deletions left: they are deferred, and the run failed. */
+  deadlineStop: boolean;
+  /** Invocations the run took (handlers/lib/cursor.ts); more than one: each earlier one wrote a part. */
+  invocations: number;
+  /** Vault keys of the earlier invocations' parts, merged here. */
+  parts: string[];
   counts: CleanupCounts;
   regions: RegionReport[];
   /** Every snapshot carrying this stack's tag, with what happened to it and why. */
@@ -49,12 +57,13 @@ export function countOutcomes(outcomes: readonly SnapshotOutcome[], extraFailure
 
 /**
  * Whether a cleanup run leaves a manifest: it deleted, would delete (dry run), deferred or failed something (a failed
- * listing and a mass-deletion stop included), or stopped at the time limit. A run that only kept writes none (its
- * "worth a look" snapshots are logged as warnings): the vault's Object Lock would keep every such manifest.
+ * listing, a mass-deletion stop and a deadline stop included), or took more than one invocation (its parts are in the
+ * vault). A run that only kept writes none (its "worth a look" snapshots are logged as warnings): the vault's Object
+ * Lock would keep every such manifest.
  */
 export function cleanupChangedSomething(manifest: CleanupManifest): boolean {
   const { deleted, wouldDelete, deferred, failed } = manifest.counts;
-  return deleted + wouldDelete + deferred + failed > 0 || manifest.timeLimitStop;
+  return deleted + wouldDelete + deferred + failed > 0 || manifest.deadlineStop || manifest.invocations > 1;
 }
 
 export function sumCounts(all: readonly CleanupCounts[]): CleanupCounts {
@@ -85,7 +94,13 @@ export function failureLines(manifest: CleanupManifest): string[] {
       .filter((r) => r.massDeletionStop)
       .map((r) => `${r.region}: mass-deletion stop: ${r.candidates} of ${r.backups} backups would be deleted, more than maxDeleteFraction ${manifest.settings.maxDeleteFraction}; nothing deleted there (check the clock and the ${TAG_EXPIRES} tags)`),
     ...manifest.snapshots.filter((o) => o.status === "failed").map((o) => `${o.region} ${o.kind} ${o.id}: ${o.error?.name ?? "Error"}: ${o.error?.message ?? ""}`),
+    ...(manifest.deadlineStop ? [`${deadlineDeferred(manifest.snapshots).length} expired snapshot(s) not deleted: ${deadlineDeferred(manifest.snapshots)[0]?.reason ?? "the run's deadline passed"}`] : []),
   ];
+}
+
+/** What the run's deadline left undeleted (deferred with the deadline's reason). */
+export function deadlineDeferred(outcomes: readonly SnapshotOutcome[]): SnapshotOutcome[] {
+  return outcomes.filter((o) => o.status === "deferred" && o.reason.includes(DEADLINE_MARK));
 }
 
 export function notification(manifest: CleanupManifest, manifestUri: string | undefined, failures: readonly string[]): { subject: string; lines: string[] } {
@@ -104,7 +119,7 @@ export function notification(manifest: CleanupManifest, manifestUri: string | un
           `${r.region} (${r.role}): ${r.backups} backups of this stack, ${r.candidates} expired and deletable; deleted ${r.counts.deleted}, ` +
           `${manifest.dryRun ? `would delete ${r.counts.wouldDelete}, ` : ""}deferred ${r.counts.deferred}; manual snapshots: ${QUOTA_KINDS.map((kind) => `${kind} ${r.manualSnapshots[kind] ?? "?"}`).join(", ")} (quota 100 each)`,
       ),
-      ...(manifest.timeLimitStop ? ["The Lambda time limit came near: the remaining deletions are deferred to the next run."] : []),
+      ...(manifest.invocations > 1 ? [`Invocations: ${manifest.invocations} (deadline ${manifest.deadline})`] : []),
       manifestLine(manifestUri),
       ...listedSection("Failures", failures),
       ...listedSection("Kept, worth a look", manifest.snapshots.filter((o) => o.status === "kept" && o.notice === true).map(line)),

@@ -1,5 +1,7 @@
-// One cleanup run: event checked first, both regions listed, the rules applied (decide.ts), deletions made with
-// bounded concurrency until the time limit nears, then the manifest, metrics, notification, and an error if anything failed.
+// One cleanup invocation: event (or cursor) checked first, both regions listed, the rules applied (decide.ts),
+// deletions made with bounded concurrency until the Lambda's time nears its end or the run's deadline passes; then
+// either a part and the next cursor, or (the run's last invocation) the one manifest, metrics and notification of the
+// whole run, and an error if anything failed.
 import type { S3Client } from "@aws-sdk/client-s3";
 import type { SNSClient } from "@aws-sdk/client-sns";
 import type { KindClients } from "../kinds/clients";
@@ -8,16 +10,17 @@ import type { Log } from "../lib/observability";
 import { unpaced, type Pace } from "../lib/pace";
 import { settleWithConcurrency } from "../lib/pool";
 import { finishRun, type RunEndDeps } from "../lib/run-end";
+import type { CleanupCursor, Unfinished } from "../lib/cursor";
+import { deadlineReason, runDeadline, stopCause, type StopCause } from "../lib/run-deadline";
 import { isoSeconds, manifestKey } from "../lib/run-id";
+import { nextBase, readParts, writePart } from "../lib/run-parts";
 import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
-import { parseCleanupEvent } from "./event";
+import { cleanupRunId, parseCleanupEvent } from "./event";
 import { listRegion, type RegionListResult } from "./list";
-import { cleanupChangedSomething, countOutcomes, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
+import { acceptCleanupPart, mergeRegions, mergeSnapshots, type CleanupPart } from "./parts";
+import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
 import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
-
-/** Deletions stop starting when less than this is left of the Lambda's time: enough to finish those in flight and report. */
-export const TIME_MARGIN_MS = 60_000;
 
 /** The kinds' clients of a region (handlers/kinds/clients.ts). */
 export type RegionClients = KindClients;
@@ -29,17 +32,13 @@ export interface CleanupDeps {
   s3: S3Client;
   sns: SNSClient;
   now: () => Date;
-  /** Milliseconds left before Lambda stops the invocation (context.getRemainingTimeInMillis). */
-  remainingMs: () => number;
+  /** Milliseconds left before Lambda stops the invocation (context.getRemainingTimeInMillis); absent: never short of time. */
+  remainingMs?: () => number;
   log: Log;
   /** Receives each metric set (Powertools Metrics in Lambda). */
   publishMetrics: RunEndDeps["publishMetrics"];
   /** Paces the deletes of paced kinds in a region (the snapshot token bucket refills 5 a second); none when absent. */
   paceDeletes?: (region: string) => Pace;
-}
-
-export function cleanupRunId(slot: Date, dryRun: boolean): string {
-  return `${dryRun ? "cleanup-dry-run" : "cleanup"}@${isoSeconds(slot)}`;
 }
 
 function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: string, extra: Partial<SnapshotOutcome> = {}): SnapshotOutcome {
@@ -61,15 +60,37 @@ function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: strin
   };
 }
 
-/** Runs the cleanup; resolves with the manifest (written only when cleanupChangedSomething), or throws runFailedError naming every failure after finishing the rest. */
+/** What one invocation comes to: the run finished (its manifest), or the cursor to go on with. */
+export type CleanupStep = { done: true; manifest: CleanupManifest } | Unfinished<CleanupCursor>;
+
+/** The reason of a deletion left for the run's next invocation. */
+const NEXT_INVOCATION = "expired; deferred to the run's next invocation, the Lambda time limit came near";
+
+/**
+ * Runs a whole cleanup run in this process, invocation after invocation, as the state machine does; resolves with
+ * its manifest (written only when cleanupChangedSomething), or throws runFailedError naming every failure after
+ * finishing the rest. Each step should get fresh time from `deps.remainingMs`.
+ */
 export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, event: unknown): Promise<CleanupManifest> {
+  let step = await stepCleanup(deps, settings, event);
+  while (!step.done) step = await stepCleanup(deps, settings, { cursor: step.cursor });
+  return step.manifest;
+}
+
+/** One invocation of the run (the Lambda entry's): resolves with done and the manifest, or with the next cursor. */
+export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, event: unknown): Promise<CleanupStep> {
   const started = deps.now();
   const request = parseCleanupEvent(event, started);
+  const { cursor } = request;
+  // A configured dry run holds even for a run that began as a real one (nothing is deleted); the run keeps its id.
   const dryRun = settings.dryRun || request.dryRun;
-  const runId = cleanupRunId(request.slot, dryRun);
+  const runId = cursor?.runId ?? cleanupRunId(request.slot, dryRun);
+  const deadline = cursor === undefined ? runDeadline(request.slot, started, settings.runDeadlineMinutes) : new Date(cursor.deadline);
+  const deletedBefore = cursor?.deleted ?? 0;
+  const invocation = (cursor?.invocation ?? 0) + 1;
   const regionNames = [settings.primaryRegion, settings.drRegion];
   const policy = { stackTag: settings.stackTag, minAgeDays: settings.minAgeDays, maxDeleteFraction: settings.maxDeleteFraction, maxDeletions: settings.maxDeletions };
-  deps.log.info("cleanup run started", { runId, dryRun, regions: regionNames, ...policy });
+  deps.log.info(cursor === undefined ? "cleanup run started" : "cleanup run continued", { runId, dryRun, regions: regionNames, ...policy, invocation, deletedBefore, deadline: isoSeconds(deadline) });
 
   const listed: RegionListResult[] = await Promise.all(regionNames.map((region) => listRegion(region, deps.regionClients(region), settings.stackTag)));
   const decidedAt = deps.now();
@@ -77,20 +98,19 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
     listed.map((l) => l.listing),
     decidedAt,
     policy,
+    deletedBefore,
   );
 
   const outcomes: SnapshotOutcome[] = plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason));
   const toDelete = plan.decisions.filter((d) => d.verdict === "delete");
-  let timeLimitStop = false;
+  let stop: StopCause | undefined;
   if (dryRun) {
     outcomes.push(...toDelete.map((d) => outcomeOf(d, "would-delete", "expired; dry run")));
   } else {
     const paces = new Map(regionNames.map((r) => [r, deps.paceDeletes?.(r) ?? unpaced]));
     const settled = await settleWithConcurrency(toDelete, settings.concurrency, async (d): Promise<SnapshotOutcome> => {
-      if (timeLimitStop || deps.remainingMs() < TIME_MARGIN_MS) {
-        timeLimitStop = true;
-        return outcomeOf(d, "deferred", "expired; deferred, the Lambda time limit came near");
-      }
+      stop ??= stopCause(deps, deadline);
+      if (stop !== undefined) return outcomeOf(d, "deferred", stop === "time" ? NEXT_INVOCATION : `expired; deferred, ${deadlineReason(deadline)}`);
       const result = await deleteSnapshot(deps.regionClients(d.region), d, paces.get(d.region) ?? unpaced);
       return outcomeOf(d, result.status, result.reason, result.status === "failed" ? { error: result.error } : result.status === "kept" ? { notice: true } : {});
     });
@@ -103,12 +123,27 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
     else if (o.notice) deps.log.warn(`snapshot ${o.status}`, attributes);
   }
 
-  const sortedOutcomes = [...outcomes].sort((a, b) => a.region.localeCompare(b.region) || a.kind.localeCompare(b.kind) || a.id.localeCompare(b.id));
+  const sortedOutcomes = mergeSnapshots([outcomes]);
   const regions: RegionReport[] = plan.regions.map((r, i) => {
     const { failures, manualSnapshots } = listed[i];
     const mine = sortedOutcomes.filter((o) => o.region === r.region);
     return { ...r, role: i === 0 ? "primary" : "dr", counts: countOutcomes(mine, failures.length + (r.massDeletionStop ? 1 : 0)), manualSnapshots, listingFailures: failures };
   });
+  const key = manifestKey("cleanup", request.slot, runId);
+
+  if (stop === "time") {
+    const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: sortedOutcomes };
+    const partKey = await writePart(deps.s3, settings.vaultBucket, key, cursor, part);
+    const deleted = deletedBefore + sortedOutcomes.filter((o) => o.status === "deleted").length;
+    const base = nextBase(cursor, { runId, slot: isoSeconds(request.slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
+    deps.log.info("cleanup run goes on in the next invocation", { runId, invocation, deleted, part: partKey, left: sortedOutcomes.filter((o) => o.reason === NEXT_INVOCATION).length });
+    return { done: false, cursor: { function: "cleanup", ...base, dryRun, deleted }, part: `s3://${settings.vaultBucket}/${partKey}` };
+  }
+
+  // The run's last invocation: every part merged into the one manifest.
+  const read = cursor === undefined ? { parts: [], problems: [] } : await readParts(deps.s3, settings.vaultBucket, cursor.parts, acceptCleanupPart(runId));
+  const snapshots = mergeSnapshots([...read.parts.map((p) => p.snapshots), sortedOutcomes]);
+  const mergedRegions = mergeRegions([...read.parts.map((p) => p.regions), regions], snapshots);
   const finished = deps.now();
   const manifest: CleanupManifest = {
     function: "cleanup",
@@ -117,15 +152,19 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
     slot: isoSeconds(request.slot),
     dryRun,
     settings: { ...policy, dryRun: settings.dryRun, concurrency: settings.concurrency },
-    decidedAt: decidedAt.toISOString(),
-    startedAt: started.toISOString(),
+    decidedAt: read.parts[0]?.decidedAt ?? decidedAt.toISOString(),
+    startedAt: cursor?.startedAt ?? started.toISOString(),
     finishedAt: finished.toISOString(),
-    durationMs: finished.getTime() - started.getTime(),
-    timeLimitStop,
-    counts: sumCounts(regions.map((r) => r.counts)),
-    regions,
-    snapshots: sortedOutcomes,
+    durationMs: finished.getTime() - Date.parse(cursor?.startedAt ?? started.toISOString()),
+    deadline: isoSeconds(deadline),
+    deadlineStop: deadlineDeferred(snapshots).length > 0,
+    invocations: invocation,
+    parts: cursor?.parts ?? [],
+    counts: sumCounts(mergedRegions.map((r) => r.counts)),
+    regions: mergedRegions,
+    snapshots,
   };
+  const failures = [...failureLines(manifest), ...read.problems];
 
   await finishRun(
     { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
@@ -134,14 +173,14 @@ export async function runCleanup(deps: CleanupDeps, settings: CleanupSettings, e
       runId,
       manifest,
       bucket: settings.vaultBucket,
-      key: cleanupChangedSomething(manifest) ? manifestKey("cleanup", request.slot, runId) : undefined,
-      metrics: regionMetrics(regions),
-      failures: failureLines(manifest),
+      key: cleanupChangedSomething(manifest) ? key : undefined,
+      metrics: regionMetrics(mergedRegions),
+      failures,
       notifyOn: settings.notifyOn,
       topicArn: settings.topicArn,
-      message: (uri, problems) => notification(manifest, uri, [...failureLines(manifest), ...problems]),
-      summary: { runId, dryRun, counts: manifest.counts, timeLimitStop },
+      message: (uri, problems) => notification(manifest, uri, [...failures, ...problems]),
+      summary: { runId, dryRun, counts: manifest.counts, deadlineStop: manifest.deadlineStop, invocations: invocation },
     },
   );
-  return manifest;
+  return { done: true, manifest };
 }

@@ -1,4 +1,5 @@
 // The cleanup function's settings, read from its environment variables (listed in handlers/cleanup.ts).
+import { readRunDeadlineMinutes } from "../lib/run-deadline";
 import { readSnapshotRate } from "../lib/snapshot-rate";
 import { invalidSettingError } from "../lib/errors";
 import { oneOfSetting, optionalSetting, rangedSetting, requireSetting, type Env } from "../lib/env";
@@ -40,5 +41,6 @@ export function readCleanupSettings(env: Env): CleanupSettings {
     maxDeleteFraction: fractionSetting(env, "BACKUP_DR_MAX_DELETE_FRACTION", CLEANUP_VALVES.maxDeleteFraction),
     concurrency: rangedSetting(env, "BACKUP_DR_CONCURRENCY", CONCURRENCY),
     snapshotRate: readSnapshotRate(env),
+    runDeadlineMinutes: readRunDeadlineMinutes(env),
   };
 }

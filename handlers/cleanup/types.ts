@@ -157,4 +157,6 @@ export interface CleanupSettings {
   concurrency: number;
   /** The pace of the paced kinds' snapshot deletes (AWS's own bucket by default). */
   snapshotRate: SnapshotRate;
+  /** A run starts no deletion this many minutes after its slot (handlers/lib/run-deadline.ts). */
+  runDeadlineMinutes: number;
 }

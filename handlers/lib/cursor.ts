@@ -15,8 +15,12 @@
 //     sources after it; a source already backed up in this run is found by its run id tag and skipped (as on any rerun).
 //   - cleanup: each invocation lists both regions again and decides again; what an earlier one deleted is gone.
 //     `deleted` counts toward the run's maxDeletionsPerRun.
-// The run's deadline (the slot plus backup-dr:pacing.runDeadlineMinutes) bounds the whole run: past it, an
+// The run's deadline (backup-dr:pacing.runDeadlineMinutes after the slot, or after the first invocation's start when
+// that is later: a rerun of an old slot) bounds the whole run: past it, an
 // invocation starts nothing new, reports the rest as deferred and finishes the run (done: true).
+//
+// handlers/lib/cursor-input.ts checks a cursor's fields; handlers/lib/run-parts.ts writes, reads and merges the parts;
+// handlers/lib/run-deadline.ts says when an invocation stops starting work.
 //
 // The cursor is plain JSON (it travels through Step Functions, at most 256 KB a state) and is validated like the rest
 // of the event: a malformed one is a MalformedEventError before any AWS call.
@@ -30,7 +34,10 @@ export interface RunCursorBase {
   startedAt: string;
   /** No invocation starts new work after this instant, ISO-8601 UTC. */
   deadline: string;
-  /** How many invocations have ended so far (1 after the first): the next part is `part-<invocation + 1>`. */
+  /**
+   * How many invocations have ended so far (1 after the first): the next part is `part-<invocation + 1>`. Only an
+   * unfinished invocation answers a cursor and each writes one part, so `parts` has exactly this many keys.
+   */
   invocation: number;
   /** The vault keys of the parts written so far, in order. */
   parts: string[];
@@ -41,7 +48,10 @@ export interface BackupCursor extends RunCursorBase {
   plan: string;
   /** False for a manual run (its run id ends in /manual). */
   scheduled: boolean;
-  /** `<kind>/<id>` of the last source (in kind, then id order) whose backup ended; the next invocation starts after it. */
+  /**
+   * `<kind>/<id>` of the last source (in kind, then id order) whose backup ended; the next invocation starts after it.
+   * Empty when no source has ended yet (an invocation that stopped before starting any).
+   */
   after: string;
 }
 

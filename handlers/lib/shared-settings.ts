@@ -20,6 +20,12 @@ export const DEFAULT_NOTIFY_ON: NotifyOn = "failure";
 /** AWS calls a function runs at once (BACKUP_DR_CONCURRENCY; not a config key, the functions' own default). */
 export const CONCURRENCY: IntRange = { fallback: 8, min: 1, max: 50 };
 
+/**
+ * Minutes from a run's slot after which no invocation of the backup or cleanup run starts new work
+ * (backup-dr:pacing.runDeadlineMinutes; env BACKUP_DR_RUN_DEADLINE_MINUTES; handlers/lib/run-deadline.ts).
+ */
+export const RUN_DEADLINE_MINUTES: IntRange = { fallback: 120, min: 15, max: 1440 };
+
 /* Copies in flight per DR region: one limit per snapshot kind, COPY_LIMITS in handlers/catalog.ts. */
 
 /** The cleanup function's safety valves (backup-dr:cleanup). */

@@ -21,6 +21,8 @@ export const RESTORE_FUNCTIONS = ["primary-restore", "dr-restore"] as const;
 export const DRILL_FUNCTIONS = ["primary-drill", "dr-drill"] as const;
 /** The drill's state machine (resource name): not a restore machine. */
 export const DRILL_MACHINES = DRILL_FUNCTIONS.map((f) => `${f}-machine`);
+/** The backup's and the cleanup's run machines (resource names, infra/run-machine.ts): not restore machines. */
+export const RUN_MACHINES = [`${BACKUP_FUNCTION}-machine`, `${CLEANUP_FUNCTION}-machine`];
 /** The names only a drill's restores carry (handlers/restore/naming.ts DRILL_NAME_PREFIX): RDS tags and deletes of the drill role stay under them. */
 export const DRILL_NAME_PREFIX = "drill-";
 /** The tags a drill's deletes must be conditioned on (handlers/catalog.ts TAG_DRILL_ID; TAG_STACK below). */

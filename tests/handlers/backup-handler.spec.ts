@@ -34,6 +34,7 @@ describe("backup handler (Lambda entry)", () => {
     const { result, error } = await invokeIsolated(env(), () => handler(EVENT, lambdaContext()));
     expect(error).to.equal(undefined);
     expect(result).to.deep.equal({
+      done: true,
       runId: "gold@2026-11-22T05:00:00Z",
       plan: "gold",
       slot: "2026-11-22T05:00:00Z",

@@ -8,6 +8,7 @@ import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer, type FakeServer } from "../helpers/aws-transport";
 import { DR, PRIMARY, cleanupContext, cleanupEnv, cleanupManifests } from "../helpers/cleanup-setup";
 import { buildScenario, remaining, shiftScenarioToNow, survivors, type Scenario } from "../helpers/cleanup-scenario";
+import { finished, unfinished } from "../helpers/run-steps";
 
 const EVENT = { scheduledTime: "2026-11-22T03:30:00Z" };
 const MANIFEST = "s3://backup-dr-test-vault/runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.json";
@@ -45,7 +46,8 @@ describe("cleanup handler (Lambda entry)", () => {
         { region: PRIMARY, counts, massDeletionStop: false },
         { region: DR, counts, massDeletionStop: false },
       ],
-      timeLimitStop: false,
+      done: true,
+      deadlineStop: false,
       manifest: MANIFEST,
     });
     expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
@@ -57,8 +59,9 @@ describe("cleanup handler (Lambda entry)", () => {
   it("a second run that finds nothing to delete writes no manifest and returns none, but still publishes and notifies (always)", async () => {
     await invokeIsolated(env(), () => handler(EVENT, cleanupContext()));
     const puts = fake.handled("PutObject").length;
-    const { result, error, captured } = await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler({ scheduledTime: "2026-11-23T03:30:00Z" }, cleanupContext()));
+    const { result: answer, error, captured } = await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler({ scheduledTime: "2026-11-23T03:30:00Z" }, cleanupContext()));
     expect(error).to.equal(undefined);
+    const result = finished(answer);
     expect(result).to.include({ runId: "cleanup@2026-11-23T03:30:00Z" });
     expect(result).to.not.have.property("manifest");
     expect(result?.counts).to.deep.equal({ deleted: 0, wouldDelete: 0, kept: 68, deferred: 0, failed: 0 });
@@ -112,19 +115,28 @@ describe("cleanup handler (Lambda entry)", () => {
   it("a preview ({dryRun: true}) deletes nothing and, with notifyOn always, sends what it would delete", async () => {
     const before = remaining(fake, scenario);
     const { result } = await invokeIsolated(env({ BACKUP_DR_NOTIFY_ON: "always" }), () => handler({ dryRun: true }, cleanupContext()));
-    expect(result?.dryRun).to.be.true;
-    expect(result?.counts.wouldDelete).to.equal(22);
+    expect(finished(result).dryRun).to.be.true;
+    expect(finished(result).counts.wouldDelete).to.equal(22);
     expect(remaining(fake, scenario)).to.deep.equal(before);
     const [message] = notifications(fake.region(PRIMARY));
     expect(message.subject).to.equal("backup-dr cleanup OK (dry run): backup-dr/test");
     expect(message.message).to.include("Would delete: 22").and.include("Would delete:\n");
   });
 
-  it("the time-limit stop reads the Lambda context's remaining time", async () => {
+  it("near the Lambda's time limit it answers a cursor (reading the context's remaining time); invoked with it, the run finishes", async () => {
     let calls = 0;
-    const { result } = await invokeIsolated(env(), () => handler(EVENT, cleanupContext(() => (++calls <= 3 ? 300_000 : 10_000))));
-    expect(result).to.deep.include({ timeLimitStop: true });
-    expect(result?.counts).to.deep.include({ deleted: 3, deferred: 19 });
+    const first = await invokeIsolated(env(), () => handler(EVENT, cleanupContext(() => (++calls <= 3 ? 300_000 : 10_000))));
+    const { cursor, part } = unfinished(first.result);
+    expect(part).to.equal(MANIFEST.replace(/\.json$/, ".part-1.json"));
+    expect(cursor).to.deep.include({ function: "cleanup", runId: "cleanup@2026-11-22T03:30:00Z", dryRun: false, deleted: 3, invocation: 1, parts: [part.replace("s3://backup-dr-test-vault/", "")] });
+    // An unfinished invocation publishes no run metrics.
+    expect(first.captured.metrics).to.deep.equal([]);
+    const second = await invokeIsolated(env(), () => handler({ cursor }, cleanupContext()));
+    expect(second.error).to.equal(undefined);
+    const result = finished(second.result);
+    expect(result.counts).to.deep.include({ deleted: 22, deferred: 0 });
+    expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
+    expect(cleanupManifests(fake).get(MANIFEST.replace("s3://backup-dr-test-vault/", ""))).to.deep.include({ invocations: 2, parts: cursor.parts });
   });
 
   it("on a mass-deletion stop, notifies, publishes CleanupFailed and throws RunFailedError", async () => {

@@ -97,6 +97,7 @@ describe("cleanup input", () => {
       maxDeleteFraction: 0.5,
       concurrency: 8,
       snapshotRate: { perSecond: 5, burst: 100 },
+      runDeadlineMinutes: 120,
     });
   });
 

@@ -1,7 +1,7 @@
 // Acceptance: the cleanup's rules on a known fleet, and its safety valves — dry run, maxDeletionsPerRun, the
 // mass-deletion stop and the time-limit stop — each judged by what exists in the fake AWS afterwards.
 import { expect } from "chai";
-import { runCleanup } from "../../handlers/cleanup/run";
+import { runCleanup, stepCleanup } from "../../handlers/cleanup/run";
 import type { CleanupManifest } from "../../handlers/cleanup/report";
 import { FakeAws } from "../helpers/aws-fake";
 import { notifications } from "../helpers/aws-inspect";
@@ -160,19 +160,23 @@ describe("cleanup rules and safety valves", () => {
     expect(manifest.counts.deleted).to.equal(22);
   });
 
-  it("time-limit stop: near the Lambda timeout no deletion starts; the rest is deferred for the next run", async () => {
+  it("time-limit stop: near the Lambda timeout no deletion starts; the rest goes on in the run's next invocation", async () => {
     let checks = 0;
     // Plenty of time for the first 6 deletions, then under the 60 s margin.
     const remainingMs = () => (++checks <= 6 ? 120_000 : 59_999);
-    const manifest = await runCleanup(cleanupDeps(fake, { remainingMs }), cleanupSettings(), EVENT);
-    expect(manifest.timeLimitStop).to.be.true;
-    expect(manifest.counts).to.deep.include({ deleted: 6, deferred: 16, failed: 0 });
+    const step = await stepCleanup(cleanupDeps(fake, { remainingMs }), cleanupSettings(), EVENT);
+    if (step.done) throw new Error("expected the run to go on");
+    expect(step.cursor).to.deep.include({ deleted: 6, invocation: 1 });
     expect(scenario.deletable.filter((p) => !remaining(fake, scenario).includes(p))).to.have.length(6);
-    expect(manifest.snapshots.filter((o) => o.status === "deferred").every((o) => o.reason === "expired; deferred, the Lambda time limit came near")).to.be.true;
     expect(fake.handled().filter((c) => c.action.startsWith("Delete"))).to.have.length(6);
+    const part = cleanupManifests(fake).get(KEY.replace(/\.json$/, ".part-1.json"));
+    expect(part?.snapshots.filter((o) => o.status === "deferred").map((o) => o.reason)).to.have.length(16).and.satisfy((reasons: string[]) => reasons.every((r) => r === "expired; deferred to the run's next invocation, the Lambda time limit came near"));
+    expect(cleanupManifests(fake).has(KEY)).to.be.false;
 
-    const next = await runCleanup(cleanupDeps(fake), cleanupSettings(), EVENT);
-    expect(next.counts).to.deep.include({ deleted: 16, deferred: 0 });
+    const next = await stepCleanup(cleanupDeps(fake), cleanupSettings(), { cursor: step.cursor });
+    if (!next.done) throw new Error("expected the run to finish");
+    expect(next.manifest.counts).to.deep.include({ deleted: 22, deferred: 0 });
+    expect(next.manifest).to.deep.include({ invocations: 2, deadlineStop: false });
     expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
   });
 

@@ -39,7 +39,8 @@ describe("create once", () => {
     });
 
     it("throttling keeps the SDK's retry: every set is made, with no look-up", async () => {
-      fake.injectFaults({ rate: 0.5, kinds: ["throttle"], seed: 4 });
+      // Seed 5: enough throttles land on CreateSnapshots with the sources in kind-then-id order (the cursor's order).
+      fake.injectFaults({ rate: 0.5, kinds: ["throttle"], seed: 5 });
       const manifest = await runBackup(backupDeps(fakeClients(fake)), backupSettings(), EVENT);
       expect(manifest.counts.failed).to.equal(0);
       expect(fake.calls.filter((c) => c.action === "CreateSnapshots" && c.fault === "throttle").length).to.be.greaterThan(2);

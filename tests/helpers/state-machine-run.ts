@@ -1,14 +1,16 @@
 // A small interpreter of exactly the States Language subset this program's machines use (infra/asl.ts; the restore
-// machine infra/restore-machine.ts and the drill machine infra/drill-machine.ts): Task (Parameters with `.$` paths and
-// the `$$` context, ResultSelector, ResultPath, OutputPath, Retry, Catch; the optimized `lambda:invoke` integration),
-// Pass (Parameters, ResultPath), Wait (SecondsPath), Choice (StringEquals, Default), an inline Map (ItemsPath,
-// ItemSelector with `$$.Map.Item.Value` / `.Index`, MaxConcurrency, ResultPath, Catch), Succeed, Fail, End, and the
-// machine's TimeoutSeconds. Time is virtual: waits and retry backoffs advance a clock, nothing sleeps. A Map's
+// machine infra/restore-machine.ts, the drill machine infra/drill-machine.ts, the run machine infra/run-machine.ts):
+// Task (Parameters with `.$` paths and the `$$` context, ResultSelector, ResultPath, OutputPath, Retry, Catch; the
+// optimized `lambda:invoke` integration; a Task's TimeoutSeconds is not simulated: a test throws States.Timeout), Pass
+// (Parameters, ResultPath), Wait (SecondsPath), Choice (StringEquals, BooleanEquals, NumericGreaterThanEquals,
+// IsPresent, Default), an inline Map (ItemsPath, ItemSelector with `$$.Map.Item.Value` / `.Index`, MaxConcurrency,
+// ResultPath, Catch), Succeed, Fail, End, and the machine's
+// TimeoutSeconds. Time is virtual: waits and retry backoffs advance a clock, nothing sleeps. A Map's
 // iterations each keep their own clock; at most MaxConcurrency run at once, and the one furthest behind in virtual time
 // always moves next (one state at a time), so calls reach the test in time order, as they would reach AWS.
 // The test supplies `invoke(resource, payload)`: what a Task calls (for lambda:invoke, the function's ARN and the
 // Payload; its return value becomes `Payload` of the result, a throw becomes the error `name`).
-import { EXECUTION_EVENTS, HISTORY_EVENTS, MAP_ITERATION_EVENTS, TASK_FAILED_ATTEMPT_EVENTS, type AslCatcher, type AslDefinition, type AslMap, type AslRetrier, type AslScope, type AslState, type AslTask } from "../../infra/asl";
+import { EXECUTION_EVENTS, HISTORY_EVENTS, MAP_ITERATION_EVENTS, TASK_FAILED_ATTEMPT_EVENTS, type AslCatcher, type AslChoiceRule, type AslDefinition, type AslMap, type AslRetrier, type AslScope, type AslState, type AslTask } from "../../infra/asl";
 
 /** Which iteration of which Map a state ran in. */
 export interface Iteration {
@@ -274,7 +276,7 @@ async function step(thread: Thread, execution: Execution): Promise<void> {
       break;
     }
     case "Choice": {
-      const rule = state.Choices.find((c) => readPathOrUndefined(c.Variable, data, context) === c.StringEquals);
+      const rule = state.Choices.find((c) => ruleMatches(c, data, context));
       thread.name = rule?.Next ?? state.Default;
       break;
     }
@@ -360,6 +362,15 @@ function readPathOrUndefined(path: string, data: unknown, context: unknown): unk
     if (isStateError(e)) return undefined;
     throw e;
   }
+}
+
+/** One Choice rule: IsPresent, or a comparison (a value of another type, or none, does not match). */
+function ruleMatches(rule: AslChoiceRule, data: unknown, context: unknown): boolean {
+  const value = readPathOrUndefined(rule.Variable, data, context);
+  if ("IsPresent" in rule) return (value !== undefined) === rule.IsPresent;
+  if ("StringEquals" in rule) return value === rule.StringEquals;
+  if ("BooleanEquals" in rule) return value === rule.BooleanEquals;
+  return typeof value === "number" && value >= rule.NumericGreaterThanEquals;
 }
 
 function findCatcher(catchers: readonly AslCatcher[], error: string): AslCatcher | undefined {

@@ -92,6 +92,24 @@ describe("backup function archive (prod, serialized, written, required, invoked)
     expect(deployed.made[0].tags).to.deep.include({ "backup-dr:stack": "backup-dr/prod", "backup-dr:plan": "gold" });
   });
 
+  it("continues a run with the cursor it answered, as the handler does (the cursor code survives serialization)", async () => {
+    const twoTurns = (entry: (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<unknown>) => async () => {
+      let checks = 0;
+      const first = (await entry(EVENT, lambdaContext("backup", () => (++checks <= 4 ? 900_000 : 10_000)))) as { done: boolean; cursor?: unknown };
+      const second = await entry({ cursor: first.cursor }, lambdaContext());
+      return { first: { done: first.done }, second };
+    };
+    const direct = await inFreshAccount(twoTurns((event, context) => handler(event, context)));
+    const deployed = await inFreshAccount(twoTurns((event, context) => archive.handler(event, context)));
+    expect(deployed.outcome.error).to.equal(undefined);
+    expect(deployed.outcome.result).to.deep.equal(direct.outcome.result);
+    const turns = deployed.outcome.result as { first: unknown; second: unknown } | undefined;
+    expect(turns?.first).to.deep.equal({ done: false });
+    expect(turns?.second).to.deep.include({ done: true });
+    expect(deployed.manifestKeys.sort()).to.deep.equal(["runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json", "runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.part-1.json"]);
+    expect(deployed.made).to.deep.equal(direct.made);
+  });
+
   it("rejects a malformed event by name, as the handler does", async () => {
     const deployed = await inFreshAccount(() => archive.handler({ plan: "gold", scheduledTime: "yesterday" }, lambdaContext()));
     const direct = await inFreshAccount(() => handler({ plan: "gold", scheduledTime: "yesterday" }, lambdaContext()));

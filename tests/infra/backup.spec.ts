@@ -48,6 +48,7 @@ describe("backup function infrastructure (prod)", () => {
         BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE",
         BACKUP_DR_ALLOW_NO_DR_COPY: "[]",
         BACKUP_DR_SNAPSHOT_RATE: "5/100",
+        BACKUP_DR_RUN_DEADLINE_MINUTES: "120",
       },
     });
   });
@@ -79,7 +80,7 @@ describe("backup function infrastructure (prod)", () => {
     });
   });
 
-  it("schedules each plan in its time zone, passing the plan and the scheduled time", () => {
+  it("schedules each plan in its time zone, starting the run machine with the plan and the scheduled time", () => {
     const schedules = ofType(resources, "aws:scheduler/schedule:Schedule").filter((s) => s.name.startsWith("backup-"));
     expect(schedules.map((s) => s.name).sort()).to.deep.equal(config.plans.map((p) => `backup-schedules-${p.name}`).sort());
     for (const plan of config.plans) {
@@ -92,7 +93,7 @@ describe("backup function infrastructure (prod)", () => {
       });
       const target = s.inputs.target as Record<string, unknown>;
       expect(target).to.deep.include({
-        arn: arn("lambda", "function:backup"),
+        arn: arn("states", "stateMachine:backup-machine"),
         roleArn: `arn:aws:iam::${ACCOUNT_ID}:role/backup-schedules-role`,
         deadLetterConfig: { arn: arn("sqs", "backup-failures") },
       });
@@ -100,11 +101,12 @@ describe("backup function infrastructure (prod)", () => {
     }
   });
 
-  it("lets the scheduler invoke only this function", () => {
+  it("lets the scheduler start only this function's run machine", () => {
     const trust = jsonInput<PolicyDocument>(one(resources, "aws:iam/role:Role", "backup-schedules-role"), "assumeRolePolicy");
     expect(trust.Statement[0].Principal).to.deep.equal({ Service: "scheduler.amazonaws.com" });
     const policy = jsonInput<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "backup-schedules-policy"), "policy");
-    expect(policy.Statement.find((s) => s.Sid === "InvokeFunction")?.Resource).to.deep.equal([arn("lambda", "function:backup"), `${arn("lambda", "function:backup")}:*`]);
+    expect(policy.Statement.find((s) => s.Sid === "StartStateMachine")?.Resource).to.equal(arn("states", "stateMachine:backup-machine"));
+    expect(policy.Statement.flatMap((s) => [s.Action].flat())).to.not.include("lambda:InvokeFunction");
   });
 
   describe("role", () => {
@@ -140,9 +142,13 @@ describe("backup function infrastructure (prod)", () => {
       ]);
     });
 
-    it("writes manifests only under runs/backup/ of the primary vault and publishes only to the topic", () => {
+    it("writes manifests only under runs/backup/ of the primary vault, reads back only its run parts there, and publishes only to the topic", () => {
       expect(statements.find((s) => s.Sid === "WriteRunManifests")?.Resource).to.equal("arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/runs/backup/*");
       expect(statements.find((s) => s.Sid === "ClaimInstancesPerRun")?.Resource).to.equal("arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/locks/backup/*");
+      expect(statements.filter((s) => [s.Action].flat().includes("s3:GetObject")).map((s) => s.Resource)).to.deep.equal([
+        "arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/locks/backup/*",
+        "arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/runs/backup/*.part-*.json",
+      ]);
       expect(statements.find((s) => s.Sid === "PublishRunSummaries")?.Resource).to.equal(topicArn());
     });
   });

@@ -36,6 +36,7 @@ describe("cleanup function infrastructure (prod)", () => {
         BACKUP_DR_MIN_AGE_DAYS: "2",
         BACKUP_DR_MAX_DELETE_FRACTION: "0.5",
         BACKUP_DR_SNAPSHOT_RATE: "5/100",
+        BACKUP_DR_RUN_DEADLINE_MINUTES: "120",
       },
     });
     expect(one(resources, "aws:cloudwatch/metricAlarm:MetricAlarm", "cleanup-errors").inputs).to.deep.include({ dimensions: { FunctionName: "cleanup" }, alarmActions: [topicArn()] });
@@ -44,11 +45,11 @@ describe("cleanup function infrastructure (prod)", () => {
     });
   });
 
-  it("runs daily at the configured time and time zone, passing the scheduled time", () => {
+  it("starts its run machine daily at the configured time and time zone, passing the scheduled time", () => {
     const s = one(resources, "aws:scheduler/schedule:Schedule", "cleanup-schedule-daily");
     expect(s.inputs).to.deep.include({ scheduleExpression: "cron(15 4 * * ? *)", scheduleExpressionTimezone: "America/New_York", state: "ENABLED" });
     const target = s.inputs.target as { arn: string; input: string };
-    expect(target.arn).to.equal(arn("lambda", "function:cleanup"));
+    expect(target.arn).to.equal(arn("states", "stateMachine:cleanup-machine"));
     expect(JSON.parse(target.input)).to.deep.equal({ scheduledTime: "<aws.scheduler.scheduled-time>" });
   });
 
@@ -65,6 +66,15 @@ describe("cleanup function infrastructure (prod)", () => {
       expect(regions.sort(), s.Sid).to.deep.equal(["us-east-1", "us-west-2"]);
     }
     for (const s of statements) for (const a of [s.Action].flat()) expect(a, s.Sid).to.not.match(/^(ec2|rds):(Create|Copy|AddTags)/);
+  });
+
+  it("reads back from the vault only its own run parts, and deletes nothing there", () => {
+    const statements = jsonInput<PolicyDocument>(one(resources, "aws:iam/rolePolicy:RolePolicy", "cleanup-policy"), "policy").Statement;
+    const s3 = statements.filter((s) => [s.Action].flat().some((a) => a.startsWith("s3:")));
+    expect(s3.map((s) => [s.Sid, s.Action, s.Resource])).to.deep.equal([
+      ["WriteRunManifests", "s3:PutObject", "arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/runs/cleanup/*"],
+      ["ReadOwnRunParts", "s3:GetObject", "arn:aws:s3:::backup-dr-primary-vault-1a2b3c4/runs/cleanup/*.part-*.json"],
+    ]);
   });
 
   it("alarms at 80% of the manual snapshot quota, per region and kind", () => {

@@ -77,7 +77,7 @@ describe("config", () => {
       expect(c.vaultLock).to.deep.equal({ mode: "GOVERNANCE", days: 30 });
       expect(c.vaultLifecycle).to.deep.equal({ glacierIrAfterDays: 30, glacierAfterDays: 90, deepArchiveAfterDays: 180, expireAfterDays: 730, runsExpireDays: 400 });
       expect(c.copy).to.deep.equal({ sweepMinutes: 30, maxEbsCopies: 20, maxRdsCopies: 20, maxClusterCopies: 5, lagAlarmMinutes: 240 });
-      expect(c.pacing).to.deep.equal({ snapshotPerSecond: 5, snapshotBurst: 100 });
+      expect(c.pacing).to.deep.equal({ snapshotPerSecond: 5, snapshotBurst: 100, runDeadlineMinutes: 120 });
       expect(c.s3Replication).to.deep.equal({ storageClass: "STANDARD_IA", latencyAlarmSeconds: 900, eventNotifications: true });
       expect(c.cleanup).to.deep.equal({ dryRun: false, maxDeletionsPerRun: 200, minAgeDays: 1, maxDeleteFraction: 0.5, schedule: "cron(30 3 * * ? *)", timezone: "UTC" });
       expect(c.tags).to.deep.equal({});

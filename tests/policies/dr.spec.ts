@@ -116,11 +116,27 @@ describe("policies: DR invariants", () => {
 
     it("reports a plan no schedule runs, and a disabled schedule", async () => {
       expect(await check(drPlanSchedules, changed(stack(), T.schedule, "backup-schedules-gold", "remove"))).to.deep.equal([
-        `${backupLabel}: No EventBridge Scheduler schedule runs the backup function for plan "gold": add an aws.scheduler.Schedule targeting the backup function with input {"plan":"gold"}.`,
+        `${backupLabel}: No EventBridge Scheduler schedule runs the backup function for plan "gold": add an aws.scheduler.Schedule targeting the backup function, or the state machine that runs it (backup-machine), with input {"plan":"gold"}.`,
       ]);
       expect(await check(drPlanSchedules, changed(stack(), T.schedule, "backup-schedules-silver", { state: "DISABLED" }))).to.deep.equal([
         `backup-schedules-silver (${T.schedule}): The schedule of plan "silver" is disabled: set its state to "ENABLED".`,
       ]);
+    });
+
+    it("accepts schedules that start the backup's run machine, which invokes the function with the schedule's input", async () => {
+      const withMachine = (firstState: Record<string, unknown>) => {
+        const machineArn = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:backup-machine`;
+        const definition = json({ StartAt: "Invoke", States: { Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: BACKUP_ARN, "Payload.$": "$" }, End: true, ...firstState } } });
+        const primary = stack().find((r) => r.name === "primary");
+        const machine = resource("aws:sfn/stateMachine:StateMachine", "backup-machine", { definition }, { ...(primary === undefined ? {} : { provider: primary }), computed: { arn: machineArn } });
+        return [...stack().map((r) => (r.type === T.schedule ? withProps(r, { target: { ...(r.inputs.target as object), arn: machineArn } }) : r)), machine];
+      };
+      expect(await check(drPlanSchedules, withMachine({}))).to.deep.equal([]);
+      // A machine that invokes another function, or sends the function an event of its own, does not run the plan.
+      const other = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:copy`;
+      for (const firstState of [{ Parameters: { FunctionName: other, "Payload.$": "$" } }, { Parameters: { FunctionName: BACKUP_ARN, Payload: { plan: "gold" } } }, { Type: "Pass" }]) {
+        expect(await check(drPlanSchedules, withMachine(firstState)), JSON.stringify(firstState)).to.have.length(PLANS.length);
+      }
     });
 
     it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {

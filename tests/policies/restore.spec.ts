@@ -51,6 +51,12 @@ describe("policies: restore", () => {
       ]);
     });
 
+    it("does not count the backup's and the cleanup's run machines as the region's restore machine", async () => {
+      expect(await check(restoreMachinePerRegion, [primary, dr, machine("backup-machine", primary), machine("cleanup-machine", primary), machine("dr-restore-machine", dr)])).to.deep.equal([
+        "primary (pulumi:providers:aws): The primary region us-east-1 has no restore state machine: deploy the restore function and its state machine in both regions (a restore in a region must need nothing of the other, which may be down).",
+      ]);
+    });
+
     it("counts a machine by its own region input, not its provider's, and reports both regions when there is none", async () => {
       const movedToPrimary = machine("dr-restore-machine", dr, { region: "us-east-1" });
       expect(await check(restoreMachinePerRegion, [primary, dr, machine("primary-restore-machine", primary), movedToPrimary])).to.have.length(1);
@@ -132,7 +138,7 @@ describe("policies: restore", () => {
     it("passes both policies as built", async () => {
       expect(await check(restoreMachinePerRegion, captured)).to.deep.equal([]);
       expect(await check(restoreRoleNoSnapshotDelete, captured)).to.deep.equal([]);
-      expect(captured.filter((r) => r.type === MACHINE).map((r) => r.name).sort()).to.deep.equal(["dr-drill-machine", "dr-restore-machine", "primary-restore-machine"]);
+      expect(captured.filter((r) => r.type === MACHINE).map((r) => r.name).sort()).to.deep.equal(["backup-machine", "cleanup-machine", "dr-drill-machine", "dr-restore-machine", "primary-restore-machine"]);
     });
 
     it("refuses the stack without the DR region's state machine", async () => {
@@ -140,6 +146,13 @@ describe("policies: restore", () => {
       expect(await check(restoreMachinePerRegion, replace(captured, machineUrn, undefined))).to.deep.equal([
         "dr (pulumi:providers:aws): The dr region eu-central-1 has no restore state machine: deploy the restore function and its state machine in both regions (a restore in a region must need nothing of the other, which may be down).",
       ]);
+    });
+
+    it("refuses the stack without the primary region's restore machine: the backup's and cleanup's run machines there do not count", async () => {
+      const machineUrn = captured.find((r) => r.type === MACHINE && r.name === "primary-restore-machine")?.urn ?? "";
+      const problems = await check(restoreMachinePerRegion, replace(captured, machineUrn, undefined));
+      expect(problems).to.have.length(1);
+      expect(problems[0]).to.match(/^primary \(pulumi:providers:aws\): The primary region \S+ has no restore state machine/);
     });
 
     it("refuses the stack whose primary restore role may delete EBS snapshots", async () => {
