@@ -1,7 +1,7 @@
-// Benchmark scenario: the backup function's run (handlers/backup/run.ts, the real code) of N instances with one EBS
-// volume each, invocation after invocation under the continuation contract, on the virtual clock.
-import * as backupFlow from "../../handlers/backup/run";
-import type { BackupDeps } from "../../handlers/backup/run";
+// Benchmark scenario: the backup function's run (stepBackup of handlers/backup/run.ts, the real code, one call an
+// invocation) of N instances with one EBS volume each, invocation after invocation under the continuation contract
+// (handlers/lib/cursor.ts), on the virtual clock.
+import { stepBackup, type BackupDeps } from "../../handlers/backup/run";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { TAG_SOURCE } from "../../handlers/catalog";
 import { watchPacedCalls } from "../../handlers/kinds/clients";
@@ -9,7 +9,7 @@ import type { AwsClients } from "../../handlers/lib/clients";
 import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
 import { BenchAws } from "./bench-aws";
-import { driveRun, failureNotes, quietLog, stepOrWhole, type Container } from "../../tools/bench/invocation";
+import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
 import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
@@ -54,7 +54,6 @@ export async function backupScenario(sources: number, options: BackupOptions): P
       containers.set(container, created);
       return created;
     };
-    const step = stepOrWhole<BackupDeps, typeof settings>(backupFlow, "stepBackup", backupFlow.runBackup);
     const started = clock.now();
     const report = await clock.drive(
       driveRun(
@@ -62,8 +61,8 @@ export async function backupScenario(sources: number, options: BackupOptions): P
         { plan: PLAN.name, scheduledTime: SLOT },
         (container, event, remainingMs) => {
           const { clients, pace } = ofContainer(container);
-          const deps: BackupDeps & { remainingMs: () => number } = { clients, now: () => clock.date(), log: quietLog, publishMetrics: () => undefined, paceCreates: pace, sleep: (ms) => clock.sleep(ms), remainingMs };
-          return step(deps, settings, event);
+          const deps: BackupDeps = { clients, now: () => clock.date(), log: quietLog, publishMetrics: () => undefined, paceCreates: pace, sleep: (ms) => clock.sleep(ms), remainingMs };
+          return stepBackup(deps, settings, event);
         },
         options.killAt === undefined ? {} : { killAt: options.killAt },
       ),

@@ -1,10 +1,10 @@
-// Benchmark scenario: the cleanup function's run (handlers/cleanup/run.ts, the real code) over N expired EBS backups
-// with kept ones mixed in, invocation after invocation under the continuation contract, on the virtual clock.
+// Benchmark scenario: the cleanup function's run (stepCleanup of handlers/cleanup/run.ts, the real code, one call an
+// invocation) over N expired EBS backups with kept ones mixed in, invocation after invocation under the continuation
+// contract (handlers/lib/cursor.ts), on the virtual clock.
 //
 // Fleet: N/10 instances, each with 12 daily backups (one volume); the 2 newest are not expired (kept), the 10 older
 // ones expired. So candidates are 10/12 of the stack's backups: the mass-deletion stop is set to 0.9 for the run.
-import * as cleanupFlow from "../../handlers/cleanup/run";
-import type { CleanupDeps } from "../../handlers/cleanup/run";
+import { stepCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
 import { readCleanupSettings } from "../../handlers/cleanup/settings";
 import { watchPacedCalls } from "../../handlers/kinds/clients";
 import type { AwsClients } from "../../handlers/lib/clients";
@@ -12,7 +12,7 @@ import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
 import { catalogTags } from "../helpers/cleanup-scenario";
 import { BenchAws } from "./bench-aws";
-import { driveRun, failureNotes, quietLog, stepOrWhole, type Container } from "../../tools/bench/invocation";
+import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
 import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
@@ -79,7 +79,6 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
       regions.set(region, created);
       return created;
     };
-    const step = stepOrWhole<CleanupDeps, typeof settings>(cleanupFlow, "stepCleanup", cleanupFlow.runCleanup);
     const started = clock.now();
     const report = await clock.drive(
       driveRun(clock, { scheduledTime: NOW }, (container, event, remainingMs) => {
@@ -94,7 +93,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
           publishMetrics: () => undefined,
           paceDeletes: (region) => ofContainer(container, region).pace,
         };
-        return step(deps, settings, event);
+        return stepCleanup(deps, settings, event);
       }),
     );
     const seconds = (clock.now() - started) / 1000;
@@ -112,14 +111,11 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
     const counts = bench.countBy();
     const throttled = bench.calls.filter((c) => c.code === "RequestLimitExceeded").length;
     const floorSeconds = Math.max(0, expired - 100) / 5;
-    // The run's result: the manifest itself (one go), or `{ done, manifest }` (a step); either may say why it stopped.
-    const last = report.last as { timeLimitStop?: unknown; deadlineStop?: unknown; manifest?: { timeLimitStop?: unknown; deadlineStop?: unknown } } | undefined;
-    const stopped = (flag: "timeLimitStop" | "deadlineStop") => last?.[flag] === true || last?.manifest?.[flag] === true;
+    const deadlineStop = report.last?.done === true && report.last.manifest.deadlineStop;
     const notes = [
       `${throttled} attempts throttled`,
       `${toDelete.size - notDeleted} of ${toDelete.size} expired deleted, ${kept.size} kept`,
-      ...(stopped("timeLimitStop") ? ["the last invocation stopped at the time limit (rest deferred)"] : []),
-      ...(stopped("deadlineStop") ? ["the run stopped at its deadline (rest deferred)"] : []),
+      ...(deadlineStop ? ["the run stopped at its deadline (rest deferred)"] : []),
       ...failureNotes(report),
     ];
     const checks: Check[] = [

@@ -97,18 +97,6 @@ export async function driveRun<R>(
   return report;
 }
 
-/** A flow's entry point: deps, settings and the event in, the invocation's result out. */
-export type FlowStep<D, S> = (deps: D, settings: S, event: unknown) => Promise<unknown>;
-
-/**
- * The flow's one-invocation step (e.g. stepBackup: `{done:false, cursor}` when its time runs short) when its module
- * has it, else `whole`, the run in one go: the benchmark drives the code of either side of the cursor change.
- */
-export function stepOrWhole<D, S>(flow: object, stepName: string, whole: FlowStep<D, S>): FlowStep<D, S> {
-  const candidate: unknown = Reflect.get(flow, stepName);
-  return typeof candidate === "function" ? (candidate as FlowStep<D, S>) : whole;
-}
-
 /** A log that keeps nothing (the handlers log every source; the benchmark reads the fake and the results). */
 export const quietLog: Log = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
