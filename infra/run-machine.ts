@@ -13,6 +13,7 @@
 // A retry re-sends the same event (Parameters are evaluated once per entry into the state): the contract makes a
 // repeated cursor safe (backup skips what this run already backed up, cleanup decides again from what is left).
 import { EXECUTION_EVENTS, HISTORY_EVENTS, MAX_HISTORY_EVENTS, TASK_RETRY, catchAll, lambdaInvokeResource, type AslDefinition, type AslRetrier, type AslState } from "./asl";
+import { MAX_INVOCATIONS } from "../handlers/lib/cursor-input";
 
 /** The functions whose runs the machine drives (their manifests go under runs/<purpose>/). */
 export type RunPurpose = "backup" | "cleanup";
@@ -82,9 +83,10 @@ export function runHistoryEvents(turns: number): number {
  * fit in RUN_HISTORY_SHARE of Step Functions' 25,000 history events (past them it fails the execution anyway, without
  * saying why). The handler's deadline bounds a real run far below it: an invocation works until its own time nears
  * its end (up to 15 minutes), so a 1,440-minute deadline takes about a hundred turns. Only a function answering
- * `done: false` without working meets this guard.
+ * `done: false` without working meets this guard. Never more than a cursor may count (MAX_INVOCATIONS, the handlers'
+ * cursor check), so the machine stops with a reason before the function would refuse the cursor.
  */
-export const RUN_MAX_TURNS = Math.floor((MAX_HISTORY_EVENTS * RUN_HISTORY_SHARE - runHistoryEvents(1)) / events("Task", "Choice", "Choice", "Pass")) + 1;
+export const RUN_MAX_TURNS = Math.min(MAX_INVOCATIONS, Math.floor((MAX_HISTORY_EVENTS * RUN_HISTORY_SHARE - runHistoryEvents(1)) / events("Task", "Choice", "Choice", "Pass")) + 1);
 
 export interface RunMachineOptions {
   purpose: RunPurpose;
