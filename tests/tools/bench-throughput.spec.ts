@@ -1,7 +1,10 @@
 // The throughput benchmark (tools/bench, `npm run bench`) kept from rotting: its virtual clock, AWS's EC2 buckets on
 // the fake, the invocation driver of the continuation contract, and every scenario at a tiny size, asserting the
 // correctness outputs (nothing lost, nothing done twice, kept snapshots untouched), never timings.
+import { DeleteSnapshotCommand } from "@aws-sdk/client-ec2";
 import { expect } from "chai";
+import { BenchAws } from "../bench/bench-aws";
+import { REGION } from "../helpers/aws-fake";
 import { backupScenario } from "../bench/backup-scenario";
 import { cleanupScenario } from "../bench/cleanup-scenario";
 import { copyScenario } from "../bench/copy-scenario";
@@ -62,6 +65,29 @@ describe("bench: AWS's EC2 token buckets on the fake", function () {
     expect(bucketOf("DescribeSnapshots")?.name).to.equal("DescribeSnapshots");
     expect(bucketOf("DescribeInstances")?.name).to.equal("DescribeInstances");
     expect(bucketOf("CreateTags")).to.equal(undefined);
+  });
+});
+
+describe("bench: the fake AWS in bench mode", function () {
+  it("refuses a call past its bucket with RequestLimitExceeded, and the SDK's retry waits for it on the virtual clock", async function () {
+    const clock = new VirtualClock(new Date("2026-11-22T06:00:00Z"));
+    const restore = clock.install();
+    try {
+      const bench = new BenchAws(clock);
+      const region = bench.fake.region(REGION);
+      region.snapshots.set("snap-0123456789abcdef0", { id: "snap-0123456789abcdef0", volumeId: "vol-1", state: "completed", description: "", tags: {}, startTime: clock.date() });
+      for (let n = 0; n < 100; n += 1) bench.buckets.take(REGION, "CreateSnapshots");
+      const { ec2 } = bench.clients({ alive: true }, REGION);
+      await clock.drive(ec2.send(new DeleteSnapshotCommand({ SnapshotId: "snap-0123456789abcdef0" })));
+      const deletes = bench.calls.filter((c) => c.action === "DeleteSnapshot");
+      expect(deletes.map((c) => c.code ?? c.status)).to.include("RequestLimitExceeded").and.to.include(200);
+      expect(deletes[deletes.length - 1].status).to.equal(200);
+      expect(region.snapshots.has("snap-0123456789abcdef0")).to.equal(false);
+      // The refused attempts and the backoff took virtual time, not real time.
+      expect(clock.now() - Date.parse("2026-11-22T06:00:00Z")).to.be.above(100);
+    } finally {
+      restore();
+    }
   });
 });
 
