@@ -14,7 +14,7 @@ import { finishRun, type RunEndDeps } from "../lib/run-end";
 import { isoSeconds, manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { isPartOf, mergeOutcomes, nextBase, readParts, writePart, type PartHeader } from "../lib/run-parts";
 import { backupSource } from "./backup-source";
-import { lockBackups } from "./lock-backups";
+import { lockOutcome } from "./lock-backups";
 import { parseBackupEvent } from "./event";
 import { orderedWork, workAfter, type WorkItem } from "./order";
 import { backupMetrics, buildManifest, failureLines, notification, type BackupManifest } from "./report";
@@ -80,18 +80,17 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
   for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
   const work = workAfter(orderedWork(selection), cursor?.after ?? "");
-  const { ended, stop } = await backUpInOrder(deps, settings, run, work, deadline);
-  const outcomes = await lockBackups(deps.clients, settings.snapshotLock, run, ended, settings.concurrency, deps.now);
+  const { ended: outcomes, stop } = await backUpInOrder(deps, settings, run, work, deadline);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);
     else deps.log.info(`backup ${outcome.status}`, attributes);
   }
-  const rest = work.slice(ended.length);
+  const rest = work.slice(outcomes.length);
   const key = manifestKey("backup", slot, run.runId);
 
   if (stop === "time" && rest.length > 0) {
-    const after = work[ended.length - 1]?.key ?? cursor?.after ?? "";
+    const after = work[outcomes.length - 1]?.key ?? cursor?.after ?? "";
     const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures: selection.failures };
     const partKey = await writePart(deps.clients.s3, settings.vaultBucket, key, cursor, part);
     const base = nextBase(cursor, { runId: run.runId, slot: isoSeconds(slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
@@ -133,7 +132,9 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
 
 /**
  * Backs up the items in order, starting none once `stopCause` says stop (it is asked before each start and, once it
- * says stop, never again) and finishing those in flight: what ended is a prefix of the items.
+ * says stop, never again) and finishing those in flight: what ended is a prefix of the items. A source's work
+ * includes locking its snapshots (when the stack locks them), so what runs past the stop check is bounded by the
+ * sources in flight, not by what the invocation made.
  */
 async function backUpInOrder(deps: BackupDeps, settings: BackupSettings, run: BackupRun, work: readonly WorkItem[], deadline: Date): Promise<{ ended: SourceOutcome[]; stop?: StopCause }> {
   const claims = { s3: deps.clients.s3, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
@@ -142,7 +143,8 @@ async function backUpInOrder(deps: BackupDeps, settings: BackupSettings, run: Ba
   const settled = await settleWithConcurrency(work, settings.concurrency, async (item): Promise<SourceOutcome | undefined> => {
     stop ??= stopCause(deps, deadline);
     if (stop !== undefined) return undefined;
-    return "outcome" in item ? item.outcome : backupSource(context, item.source);
+    const outcome = "outcome" in item ? item.outcome : await backupSource(context, item.source);
+    return lockOutcome(deps.clients, settings.snapshotLock, run, outcome, deps.now);
   });
   const ended: SourceOutcome[] = [];
   for (const [i, result] of settled.entries()) {
