@@ -16,7 +16,7 @@ import { isPartOf, mergeOutcomes, nextBase, readParts, writePart, type PartHeade
 import { backupSource } from "./backup-source";
 import { lockOutcome } from "./lock-backups";
 import { parseBackupEvent } from "./event";
-import { orderedWork, workAfter, type WorkItem } from "./order";
+import { kindAfter, orderedWork, workAfter, type WorkItem } from "./order";
 import { backupMetrics, buildManifest, failureLines, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
 import type { BackupPlan, BackupRun, BackupSettings, SelectionFailure, SourceOutcome } from "./types";
@@ -78,7 +78,12 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
   deps.log.info(cursor === undefined ? "backup run started" : "backup run continued", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources, invocation, after: cursor?.after ?? "", deadline: isoSeconds(deadline) });
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
-  for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
+  // A listing that fails for a kind the earlier invocations already finished (before `after`) is no failure of the run.
+  const selectionFailures = selection.failures.filter((failure) => kindAfter(failure.kind, cursor?.after ?? ""));
+  for (const failure of selection.failures) {
+    if (selectionFailures.includes(failure)) deps.log.error("listing failed", { runId: run.runId, ...failure });
+    else deps.log.warn("listing failed for a kind the run already finished", { runId: run.runId, after: cursor?.after ?? "", ...failure });
+  }
   const work = workAfter(orderedWork(selection), cursor?.after ?? "");
   const { ended: outcomes, stop } = await backUpInOrder(deps, settings, run, work, deadline);
   for (const outcome of outcomes) {
@@ -91,7 +96,7 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
 
   if (stop === "time" && rest.length > 0) {
     const after = work[outcomes.length - 1]?.key ?? cursor?.after ?? "";
-    const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures: selection.failures };
+    const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures };
     const partKey = await writePart(deps.clients.s3, settings.vaultBucket, key, cursor, part);
     const base = nextBase(cursor, { runId: run.runId, slot: isoSeconds(slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
     deps.log.info("backup run goes on in the next invocation", { runId: run.runId, invocation, after, part: partKey, left: rest.length });
@@ -109,7 +114,7 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
     deadline,
     parts: cursor?.parts ?? [],
     outcomes: mergeOutcomes([...read.parts.map((p) => p.sources), [...outcomes, ...deferred]], (o) => `${o.kind}/${o.source}`),
-    selectionFailures: mergeOutcomes([...read.parts.map((p) => p.selectionFailures), selection.failures], (f) => `${f.kind}\u0000${f.error.name}\u0000${f.error.message}`),
+    selectionFailures: mergeOutcomes([...read.parts.map((p) => p.selectionFailures), selectionFailures], (f) => `${f.kind}\u0000${f.error.name}\u0000${f.error.message}`),
   });
   await finishRun(
     { s3: deps.clients.s3, sns: deps.clients.sns, log: deps.log, publishMetrics: deps.publishMetrics },

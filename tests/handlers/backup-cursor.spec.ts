@@ -10,6 +10,7 @@ import { fakeClients } from "../helpers/aws-clients";
 import { backups, manifests, notifications } from "../helpers/aws-inspect";
 import { backupDeps, backupSettings, type Recorded } from "../helpers/backup-setup";
 import { setLockClock } from "../helpers/aws-fake-lock";
+import { AwsFault } from "../helpers/aws-wire";
 import { buildFleet, goldSources, type Fleet } from "../helpers/backup-fleet";
 import { finished, invocationClock, killableClients, unfinished, until, virtualClock } from "../helpers/run-steps";
 
@@ -161,6 +162,39 @@ describe("backup past one invocation (cursor)", () => {
     expect(fake.handled("LockSnapshot").map((c) => c.params.get("SnapshotId")).sort()).to.deep.equal(ebs);
     expect(manifest.counts).to.deep.equal({ created: goldSources(fleet).length, skipped: fleet.goldSkipped.size, failed: 0 });
     expect(manifest.sources.flatMap((o) => o.locks ?? []).map((l) => `${l.snapshotId} ${l.status}`).sort()).to.deep.equal(ebs.map((id) => `${id} locked`));
+  });
+
+  it("a later invocation's listing failure of a kind the run already finished is no failure of the run", async () => {
+    const settings = backupSettings();
+    const time = invocationClock([6]);
+    const first = unfinished(await stepBackup(deps(time.remainingMs), settings, EVENT));
+    // Every aurora source (the first kind) ended in invocation 1.
+    expect(first.cursor.after).to.match(/^ec2\//);
+    fake.permanent = (call) => (call.action === "DescribeDBClusters" ? new AwsFault("AccessDenied", 403, "not authorized to perform rds:DescribeDBClusters") : undefined);
+
+    time.next();
+    const { manifest } = finished(await stepBackup(deps(time.remainingMs), settings, { cursor: first.cursor }));
+    expect(manifest.selectionFailures).to.deep.equal([]);
+    expect(manifest.counts).to.deep.equal({ created: goldSources(fleet).length, skipped: fleet.goldSkipped.size, failed: 0 });
+    expect(listed(manifest)).to.deep.equal(allListed());
+    expectOneSetPerSource();
+  });
+
+  it("a later invocation's listing failure of a kind with work left after the cursor still fails the run", async () => {
+    const settings = backupSettings();
+    const time = invocationClock([6]);
+    const first = unfinished(await stepBackup(deps(time.remainingMs), settings, EVENT));
+    expect(first.cursor.after).to.match(/^ec2\//);
+    // DB instances cannot be listed any more: the rds kind (after the cursor) fails, and so does the aurora listing
+    // (it reads the writers' instance classes), a kind the run already finished.
+    fake.permanent = (call) => (call.action === "DescribeDBInstances" ? new AwsFault("AccessDenied", 403, "not authorized to perform rds:DescribeDBInstances") : undefined);
+
+    time.next();
+    const error = await stepBackup(deps(time.remainingMs), settings, { cursor: first.cursor }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.have.property("name", "RunFailedError");
+    const manifest = manifests(fake.region()).get(KEY);
+    expect(manifest?.selectionFailures.map((f) => f.kind)).to.deep.equal(["rds"]);
+    expect(String((error as Error).message)).to.include("listing rds resources").and.not.include("listing aurora resources");
   });
 
   it("a rerun of an old slot counts its deadline from its own start, not from the slot", async () => {
