@@ -168,6 +168,19 @@ describe("copy refill on DR copy-finished events", () => {
     expect(manifest.counts).to.include({ started: 1, failed: 0 });
   });
 
+  it("does not count the DB snapshot copy its RDS-EVENT-0060 names as in flight, though the DR listing still shows it copying", async () => {
+    const dbs = Array.from({ length: 3 }, (_, n) => addDbBackup(fake, "rds", { source: `orders-${n}` }).id);
+    const limits = { BACKUP_DR_MAX_RDS_COPIES: "2" };
+    const swept = await run(SWEEP, limits);
+    expect(swept.manifest.counts).to.include({ started: 2, deferred: 1 });
+    const [deferred] = swept.manifest.copies.filter((c) => c.status === "deferred").map((c) => c.source);
+    const [stillListed] = drCopies(fake).filter((c) => c.kind === "rds");
+    const { manifest } = await run(dbCopyFinishedEvent(stillListed.id), limits);
+    expect(manifest.inFlight).to.deep.equal({ rds: 1 });
+    expect(manifest.copies.map((c) => [c.source, c.status])).to.deep.equal([[deferred, "started"]]);
+    expect(sorted(drCopies(fake).filter((c) => c.kind === "rds").map((c) => c.id))).to.deep.equal(sorted(dbs));
+  });
+
   it("a refill publishes no CopiesDeferred: the queue it leaves is the sweep's and event runs' to count, not once per finished copy", async () => {
     Array.from({ length: 20 }, () => addEbsBackup(fake, { slot: day(1) }));
     await run(SWEEP);
