@@ -6,7 +6,6 @@
 // notification.
 import { expect } from "chai";
 import * as fs from "fs";
-import { resetContainer } from "../../handlers/lib/container";
 import type { AslDefinition } from "../../infra/asl";
 import { KILLED_TURN_RETRY, RUN_FUNCTION_TIMEOUT_SECONDS } from "../../infra/run-machine";
 import { loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
@@ -16,10 +15,9 @@ import { startKillableServer } from "../helpers/aws-killable-server";
 import { invokeIsolated } from "../helpers/aws-lambda-run";
 import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
 import { deployStack } from "../helpers/deploy";
-import { lambdaContext } from "../helpers/lambda-context";
 import { one, TYPE } from "../helpers/resources";
 import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
-import { shiftWallClock } from "../helpers/wall-clock";
+import { killedTurnDriver, startsPerTurn } from "../helpers/killed-turn";
 
 const INSTANCES = 12;
 /** Sources an invocation starts before its time nears its end (each start asks how much time is left). */
@@ -27,14 +25,6 @@ const PER_TURN = 3;
 const EVENT = { plan: "gold", scheduledTime: "2026-11-22T05:00:00Z" };
 const MANIFEST = "runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json";
 const part = (n: number) => MANIFEST.replace(".json", `.part-${n}.json`);
-
-/** A Lambda context whose time runs short after `PER_TURN` starts (or at once, once `frozen()`: a killed process starts nothing). */
-function turnContext(frozen: () => boolean = () => false) {
-  let checks = 0;
-  return lambdaContext("backup", () => (!frozen() && (checks += 1) <= PER_TURN ? 900_000 : 10_000));
-}
-
-const named = (name: string, message: string) => Object.assign(new Error(message), { name });
 
 interface Outcome {
   source: string;
@@ -75,56 +65,25 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
     const env = { ...environment, BACKUP_DR_NOTIFY_ON: "always" };
 
     const server = await startFakeServer(fake);
-    const creates = () => fake.handled("CreateSnapshots").length;
-    let createsBeforeKill = 0;
-    const killable = await startKillableServer(fake, () => creates() >= createsBeforeKill + 2);
-    let turn = 0;
-    let abandoned: Promise<unknown> | undefined;
-    let unshift: (() => void) | undefined;
-    let killedAt = 0;
-
-    const invoke: Invoke = async (resource, payload, call) => {
+    const killable = await startKillableServer(fake, (handled) => handled.filter((c) => c.action === "CreateSnapshots").length >= 2);
+    const driver = killedTurnDriver({ entry: archive.handler, serverUrl: server.url, killable, killTurn: 2, functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS, context: startsPerTurn("backup", PER_TURN) });
+    const invoke: Invoke = (resource, payload, call) => {
       expect(resource).to.match(/:function:backup$/);
-      turn += 1;
-      if (turn === 2) {
-        // The second turn, on the killable endpoint: frozen once AWS made its second snapshot set, never answering.
-        createsBeforeKill = creates();
-        process.env.AWS_ENDPOINT_URL = killable.url;
-        const settled = archive.handler(payload, turnContext(() => killable.isKilled())).then(
-          () => "answered",
-          () => "threw",
-        );
-        abandoned = settled;
-        const first = await Promise.race([killable.killed.then(() => "killed"), settled]);
-        if (first !== "killed") throw new Error(`the turn to kill ${first} before AWS made two snapshot sets`);
-        killedAt = call.now.getTime();
-        throw named("Sandbox.Timedout", `RequestId: 2 Error: Task timed out after ${RUN_FUNCTION_TIMEOUT_SECONDS}.00 seconds`);
-      }
-      if (turn === 3) {
-        // The retry: Lambda ran the killed turn to its timeout, Step Functions waited its interval; a new sandbox.
-        unshift = shiftWallClock(RUN_FUNCTION_TIMEOUT_SECONDS * 1000 + (call.now.getTime() - killedAt));
-        resetContainer();
-      }
-      process.env.AWS_ENDPOINT_URL = server.url;
-      return archive.handler(payload, turnContext());
+      return driver.invoke(resource, payload, call);
     };
-
+    let abandoned: string | undefined;
     const run = () =>
       invokeIsolated({ ...env, ...fakeEndpointEnv(server, REGION) }, async () => {
         try {
           return await runStateMachine(definition, EVENT, { invoke, name: "backup-long-run", startTime: new Date() });
         } finally {
-          unshift?.();
-          // The abandoned invocation is refused and settles while its output is still captured, reaching no AWS.
-          killable.refuse();
-          await abandoned;
+          abandoned = await driver.finish();
         }
       });
     let outcome: Awaited<ReturnType<typeof run>>;
     try {
       outcome = await run();
     } finally {
-      unshift?.();
       await killable.close();
       await server.close();
     }
@@ -148,11 +107,10 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
     const output = result.output as { done: boolean; runId: string; manifest: string; counts: { created: number; skipped: number; failed: number } };
     expect(output).to.deep.include({ done: true, manifest: `s3://${vault}/${MANIFEST}` });
 
-    // The killed turn did reach AWS: two sets made under it, their answers never came.
-    expect(createsBeforeKill).to.equal(PER_TURN);
-    expect(killable.isKilled()).to.equal(true);
-    // It never answered: refused after the run, it threw, having written no part (part 2 is the retry's).
-    expect(await abandoned).to.equal("threw");
+    // The killed turn did reach AWS: two sets made under it, their answers never came; it never answered (refused
+    // after the run, it threw) and wrote no part (part 2 is the retry's).
+    expect(killable.handled.filter((c) => c.action === "CreateSnapshots")).to.have.length(2);
+    expect(abandoned).to.equal("threw");
 
     // Exactly one snapshot set per instance, all under the run's id, each instance's CreateSnapshots handled once.
     const made = backups(region);
@@ -161,7 +119,7 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
       expect(made.filter((b) => b.source === instance).map((b) => b.volumeId).sort(), instance).to.deep.equal([...volumes].sort());
     }
     expect(made).to.have.length([...fleet.values()].flat().length);
-    expect(creates()).to.equal(INSTANCES);
+    expect(fake.handled("CreateSnapshots")).to.have.length(INSTANCES);
 
     // One manifest, listing every instance once with its set, nothing failed; the three parts beside it.
     const objects = region.buckets.get(vault) ?? new Map<string, string>();
