@@ -54,7 +54,7 @@ export function killedTurnDriver(options: KilledTurnOptions): KilledTurnDriver {
     if (turn === killTurn) {
       process.env.AWS_ENDPOINT_URL = killable.url;
       const settled = entry(payload, context(() => killable.isKilled())).then(
-        () => "answered",
+        (answer: unknown) => `answered ${JSON.stringify(answer)}`,
         () => "threw",
       );
       abandoned = settled;
@@ -75,6 +75,9 @@ export function killedTurnDriver(options: KilledTurnOptions): KilledTurnDriver {
     finish: async () => {
       unshift?.();
       unshift = undefined;
+      // The SDK resolves AWS_ENDPOINT_URL at a client's first request: a client the abandoned invocation first uses
+      // now must meet the killable server too, never the fake.
+      process.env.AWS_ENDPOINT_URL = killable.url;
       killable.refuse();
       return abandoned;
     },
