@@ -1,5 +1,6 @@
 // The one order a backup run takes its sources in (kind, then id), and where a continuing invocation starts in it
-// (the cursor's `after`, handlers/lib/cursor.ts). Listed sources the kind will not back up keep their place too.
+// (the cursor's `after`, handlers/lib/cursor.ts), and which kinds' listings still matter there. Listed sources the
+// kind will not back up keep their place too.
 import type { PlanSelection } from "./select";
 import type { ResourceKind } from "../plan";
 import type { Source, SourceOutcome } from "./types";
@@ -31,4 +32,12 @@ export function workAfter(items: readonly WorkItem[], after: string): WorkItem[]
   const kind = after.slice(0, slash);
   const id = after.slice(slash + 1);
   return items.filter((item) => compare(item.kind, kind) > 0 || (item.kind === kind && compare(item.id, id) > 0));
+}
+
+/**
+ * Whether a kind may still have work after `after`: it is `after`'s kind or a later one (every kind when `after` is
+ * empty). An earlier kind's sources all ended in earlier invocations, so its listing no longer matters to the run.
+ */
+export function kindAfter(kind: ResourceKind, after: string): boolean {
+  return after === "" || compare(kind, after.slice(0, after.indexOf("/"))) >= 0;
 }

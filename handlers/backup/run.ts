@@ -14,9 +14,9 @@ import { finishRun, type RunEndDeps } from "../lib/run-end";
 import { isoSeconds, manifestKey, manualRunIdFor, runIdFor } from "../lib/run-id";
 import { isPartOf, mergeOutcomes, nextBase, readParts, writePart, type PartHeader } from "../lib/run-parts";
 import { backupSource } from "./backup-source";
-import { lockBackups } from "./lock-backups";
+import { lockOutcome } from "./lock-backups";
 import { parseBackupEvent } from "./event";
-import { orderedWork, workAfter, type WorkItem } from "./order";
+import { kindAfter, orderedWork, workAfter, type WorkItem } from "./order";
 import { backupMetrics, buildManifest, failureLines, notification, type BackupManifest } from "./report";
 import { selectPlan } from "./select";
 import type { BackupPlan, BackupRun, BackupSettings, SelectionFailure, SourceOutcome } from "./types";
@@ -78,21 +78,25 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
   deps.log.info(cursor === undefined ? "backup run started" : "backup run continued", { runId: run.runId, tier: run.tier, expires: run.expires.toISOString(), resources: plan.resources, invocation, after: cursor?.after ?? "", deadline: isoSeconds(deadline) });
 
   const selection = await selectPlan(deps.clients, settings.selectionTagKey, plan, run);
-  for (const failure of selection.failures) deps.log.error("listing failed", { runId: run.runId, ...failure });
+  // A listing that fails for a kind the earlier invocations already finished (before `after`) is no failure of the run.
+  const selectionFailures = selection.failures.filter((failure) => kindAfter(failure.kind, cursor?.after ?? ""));
+  for (const failure of selection.failures) {
+    if (selectionFailures.includes(failure)) deps.log.error("listing failed", { runId: run.runId, ...failure });
+    else deps.log.warn("listing failed for a kind the run already finished", { runId: run.runId, after: cursor?.after ?? "", ...failure });
+  }
   const work = workAfter(orderedWork(selection), cursor?.after ?? "");
-  const { ended, stop } = await backUpInOrder(deps, settings, run, work, deadline);
-  const outcomes = await lockBackups(deps.clients, settings.snapshotLock, run, ended, settings.concurrency, deps.now);
+  const { ended: outcomes, stop } = await backUpInOrder(deps, settings, run, work, deadline);
   for (const outcome of outcomes) {
     const attributes = { runId: run.runId, ...outcome };
     if (outcome.status === "failed") deps.log.error("backup failed", attributes);
     else deps.log.info(`backup ${outcome.status}`, attributes);
   }
-  const rest = work.slice(ended.length);
+  const rest = work.slice(outcomes.length);
   const key = manifestKey("backup", slot, run.runId);
 
   if (stop === "time" && rest.length > 0) {
-    const after = work[ended.length - 1]?.key ?? cursor?.after ?? "";
-    const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures: selection.failures };
+    const after = work[outcomes.length - 1]?.key ?? cursor?.after ?? "";
+    const part: BackupPart = { function: "backup", runId: run.runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), after, sources: outcomes, selectionFailures };
     const partKey = await writePart(deps.clients.s3, settings.vaultBucket, key, cursor, part);
     const base = nextBase(cursor, { runId: run.runId, slot: isoSeconds(slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
     deps.log.info("backup run goes on in the next invocation", { runId: run.runId, invocation, after, part: partKey, left: rest.length });
@@ -110,7 +114,7 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
     deadline,
     parts: cursor?.parts ?? [],
     outcomes: mergeOutcomes([...read.parts.map((p) => p.sources), [...outcomes, ...deferred]], (o) => `${o.kind}/${o.source}`),
-    selectionFailures: mergeOutcomes([...read.parts.map((p) => p.selectionFailures), selection.failures], (f) => `${f.kind}\u0000${f.error.name}\u0000${f.error.message}`),
+    selectionFailures: mergeOutcomes([...read.parts.map((p) => p.selectionFailures), selectionFailures], (f) => `${f.kind}\u0000${f.error.name}\u0000${f.error.message}`),
   });
   await finishRun(
     { s3: deps.clients.s3, sns: deps.clients.sns, log: deps.log, publishMetrics: deps.publishMetrics },
@@ -133,7 +137,9 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
 
 /**
  * Backs up the items in order, starting none once `stopCause` says stop (it is asked before each start and, once it
- * says stop, never again) and finishing those in flight: what ended is a prefix of the items.
+ * says stop, never again) and finishing those in flight: what ended is a prefix of the items. A source's work
+ * includes locking its snapshots (when the stack locks them), so what runs past the stop check is bounded by the
+ * sources in flight, not by what the invocation made.
  */
 async function backUpInOrder(deps: BackupDeps, settings: BackupSettings, run: BackupRun, work: readonly WorkItem[], deadline: Date): Promise<{ ended: SourceOutcome[]; stop?: StopCause }> {
   const claims = { s3: deps.clients.s3, bucket: settings.vaultBucket, now: deps.now, sleep: deps.sleep ?? timer };
@@ -142,7 +148,8 @@ async function backUpInOrder(deps: BackupDeps, settings: BackupSettings, run: Ba
   const settled = await settleWithConcurrency(work, settings.concurrency, async (item): Promise<SourceOutcome | undefined> => {
     stop ??= stopCause(deps, deadline);
     if (stop !== undefined) return undefined;
-    return "outcome" in item ? item.outcome : backupSource(context, item.source);
+    const outcome = "outcome" in item ? item.outcome : await backupSource(context, item.source);
+    return lockOutcome(deps.clients, settings.snapshotLock, run, outcome, deps.now);
   });
   const ended: SourceOutcome[] = [];
   for (const [i, result] of settled.entries()) {

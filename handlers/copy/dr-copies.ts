@@ -32,7 +32,7 @@ export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[
   return {
     kind,
     copies,
-    ...(countInFlight ? { inFlight: copies.filter((c) => c.state === "in-progress").length } : {}),
+    ...(countInFlight ? { inFlight: inFlightOf(copies) } : {}),
     copiesOf(candidate) {
       const found = [...(byCopyOf.get(candidate.copyOf) ?? [])];
       const sameId = keepsIdentifier ? byId.get(candidate.source.id) : undefined;
@@ -40,6 +40,15 @@ export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[
       return found;
     },
   };
+}
+
+/**
+ * How many of `copies` are in flight, not counting `finished`: copies an event says finished (or failed, or were
+ * cancelled), which a listing read seconds later may still show in progress (DescribeSnapshots is eventually consistent).
+ */
+export function inFlightOf(copies: readonly SnapshotRecord[], finished: readonly string[] = []): number {
+  const done = new Set(finished.map((id) => id.toLowerCase()));
+  return copies.filter((c) => c.state === "in-progress" && !done.has(c.id.toLowerCase())).length;
 }
 
 /**

@@ -1,4 +1,5 @@
-// Matches backups to what the DR region already holds: a live copy means done; a failed copy is deleted and replaced.
+// Matches backups to what the DR region already holds: a live copy means done; a failed copy is deleted and replaced,
+// or (a refill: replacing failed copies is the sweep's, once per sweep interval) left for the sweep.
 import type { KindClients } from "../kinds/clients";
 import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
@@ -14,15 +15,23 @@ export interface Matched {
   /** Backups whose failed copy could not be deleted: failed, not started. */
   failed: CopyOutcome[];
   replaced: ReplacedCopy[];
+  /** Backups whose only DR copies failed, left alone (replaceFailed false): deferred to the sweep. */
+  leftFailed: CopyOutcome[];
 }
 
-export async function matchExisting(dr: KindClients, index: DrIndex, candidates: readonly Candidate[], concurrency: number): Promise<Matched> {
-  const matched: Matched = { toStart: [], copied: [], failed: [], replaced: [] };
+/** What the DR region's failed copies get: deleted and replaced (sweep, event run), or left for the sweep (refill). */
+export interface MatchOptions {
+  replaceFailed: boolean;
+}
+
+export async function matchExisting(dr: KindClients, index: DrIndex, candidates: readonly Candidate[], concurrency: number, options: MatchOptions = { replaceFailed: true }): Promise<Matched> {
+  const matched: Matched = { toStart: [], copied: [], failed: [], replaced: [], leftFailed: [] };
   const replacing: { candidate: Candidate; broken: SnapshotRecord[] }[] = [];
   for (const candidate of candidates) {
     const copies = index.copiesOf(candidate);
     const live = copies.find((c) => c.state !== "failed");
     if (live !== undefined) matched.copied.push({ candidate, copy: live });
+    else if (copies.length > 0 && !options.replaceFailed) matched.leftFailed.push(leftForSweep(candidate, copies));
     else if (copies.length > 0) replacing.push({ candidate, broken: copies });
     else matched.toStart.push(candidate);
   }
@@ -54,4 +63,20 @@ export async function matchExisting(dr: KindClients, index: DrIndex, candidates:
     }
   });
   return matched;
+}
+
+/**
+ * A backup whose failed DR copies a refill leaves alone: a copy failing for a lasting reason (the DR key unusable, the
+ * source unreadable) would otherwise be deleted and copied again at each of its failure events, every few minutes.
+ */
+function leftForSweep(candidate: Candidate, broken: readonly SnapshotRecord[]): CopyOutcome {
+  return {
+    kind: candidate.source.kind,
+    source: candidate.source.id,
+    ...(candidate.source.arn ? { sourceArn: candidate.source.arn } : {}),
+    plan: candidate.plan.name,
+    status: "deferred",
+    expires: isoSeconds(candidate.expires),
+    reason: `its DR copy ${broken.map((c) => c.id).join(", ")} failed; the sweep replaces failed copies`,
+  };
 }

@@ -70,7 +70,11 @@ export function failureLines(manifest: CopyManifest): string[] {
   ];
 }
 
-/** The metrics of each plan the run concerned: counts for every plan with an outcome, plus DR lag on sweeps. */
+/**
+ * The metrics of each plan the run concerned: counts for every plan with an outcome, plus DR lag on sweeps. A refill
+ * publishes no CopiesDeferred: it runs once per finished copy and would count the whole queue again each time (the
+ * sweeps and event runs that deferred those copies counted them), so the metric keeps meaning "deferred by a run".
+ */
 export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]): MetricSet[] {
   const plans = [...(manifest.trigger === "sweep" ? copyPlans : []), ...manifest.copies.filter((c) => c.status !== "ignored").flatMap((c) => (c.plan === undefined ? [] : [c.plan]))];
   return [...new Set(plans)].sort().map((plan) => {
@@ -83,7 +87,7 @@ export function planMetrics(manifest: CopyManifest, copyPlans: readonly string[]
       {
         CopiesStarted: count("started"),
         CopiesSkipped: count("skipped"),
-        CopiesDeferred: count("deferred"),
+        ...(manifest.trigger === "refill" ? {} : { CopiesDeferred: count("deferred") }),
         CopiesFailed: count("failed"),
         CopiesUnencrypted: mine.filter((c) => c.status === "started" && c.unencrypted === true).length,
         ...(age === undefined ? {} : { OldestUncopiedAgeSeconds: age }),

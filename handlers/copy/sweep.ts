@@ -1,13 +1,14 @@
 // The sweep: every completed backup of a copy-enabled plan that has no live DR copy (a lost event, a deferred copy, a
 // failed copy, which is deleted first) is started within the limits, oldest first; and the DR lag is measured.
-// A refill (handlers/copy/refill.ts) runs the same start logic for one kind, without the lag.
+// A refill (handlers/copy/refill.ts) runs the same start logic for one kind, without the lag, leaving failed copies
+// to the sweep and not counting the copies its event says finished.
 import type { SnapshotKind } from "../catalog";
 import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
-import { readDr, type DrIndex } from "./dr-copies";
+import { inFlightOf, readDr, type DrIndex } from "./dr-copies";
 import { drLagSeconds } from "./lag";
-import { matchExisting, type Matched } from "./existing";
+import { matchExisting, type MatchOptions, type Matched } from "./existing";
 import { startWithinLimits } from "./limiter";
 import { startCopy } from "./start-copy";
 import type { Candidate, CopySettings, SnapshotRecord } from "./types";
@@ -26,12 +27,19 @@ export function copiedKinds(settings: CopySettings): SnapshotKind[] {
   return [...new Set(plans.flatMap((p) => p.resources.map((r) => copyKind(r).snapshotKind)))].sort();
 }
 
+/** How startKinds treats the DR region's copies: the sweep's way, or a refill's. */
+export interface StartOptions extends MatchOptions {
+  /** DR copies an event says finished (or failed, or were cancelled): not in flight, whatever the listing still says. */
+  finished: readonly string[];
+}
+
 /**
  * The sweep's start logic for `kinds`: list each kind's backups in the primary region and copies in the DR region
  * (counting ours in flight), replace failed copies, and start the rest within limit minus in flight, oldest first.
- * A refill runs it for one kind; `perKind[i]` is undefined when kind i could not be listed (a problem of the run).
+ * A refill runs it for one kind with its own options; `perKind[i]` is undefined when kind i could not be listed (a
+ * problem of the run).
  */
-export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Date, kinds: readonly SnapshotKind[]): Promise<{ work: Work; perKind: (KindFound | undefined)[] }> {
+export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Date, kinds: readonly SnapshotKind[], options: StartOptions = { replaceFailed: true, finished: [] }): Promise<{ work: Work; perKind: (KindFound | undefined)[] }> {
   const work = emptyWork();
   const planNames = settings.plans.filter((p) => p.copyToDr).map((p) => p.name);
   const classify = classifier(settings.stackTag, settings.plans, now);
@@ -46,11 +54,11 @@ export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Da
         work.problems.push({ what: `listing ${kind} backups in ${settings.primaryRegion} and copies in ${settings.drRegion}`, error: describeError(error) });
         return undefined;
       }
-      work.inFlight[kind] = index.inFlight ?? 0; // always counted (readDr without copyOf lists every copy)
+      work.inFlight[kind] = inFlightOf(index.copies, options.finished); // readDr without copyOf lists every copy
       // Backups not (or no longer) to be copied are left out silently: a backup past its DR retention would otherwise
       // be copied again after cleanup deleted its copy.
       const candidates = backups.map((b) => classify.classify(b)).filter(isCandidate);
-      return { kind, candidates, matched: await matchExisting(deps.dr, index, candidates, settings.concurrency) };
+      return { kind, candidates, matched: await matchExisting(deps.dr, index, candidates, settings.concurrency, options) };
     }),
   );
 
@@ -58,7 +66,7 @@ export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Da
   for (const found of perKind) {
     if (found === undefined) continue;
     work.replaced.push(...found.matched.replaced);
-    work.copies.push(...found.matched.failed);
+    work.copies.push(...found.matched.failed, ...found.matched.leftFailed);
     work.live.push(...liveLockableCopies(found.matched.copied));
     toStart.push(...found.matched.toStart);
   }

@@ -8,6 +8,9 @@
 // Both come from the region the copy is made in, naming the copy (detail.SourceIdentifier, detail.SourceArn); a DR copy
 // keeps the backup's identifier, so the rules match only identifiers with the backups' prefix.
 //
+// The table has no event for a DB snapshot copy that fails (RDS-EVENT-0059 is the copy starting): a failed DB snapshot
+// copy starts no refill, and the place it held is refilled by the next sweep (which also replaces the failed copy).
+//
 // DB cluster snapshots: the same page's table "DB cluster snapshot events" lists no copy event (only creation, export
 // and automated-snapshot events), so the aurora kind declares none and its deferred copies start at the next sweep.
 import { RDS_SNAPSHOT_PREFIX } from "../catalog";

@@ -1,6 +1,6 @@
 // Acceptance (issue 20, item 4): a backup run longer than one invocation, driven step by step with the time Lambda
 // leaves each invocation: one snapshot set per source and one manifest, a killed invocation retried with the same
-// cursor, and the run's deadline.
+// cursor, the run's deadline, and snapshot locks placed within the invocation's time.
 import { expect } from "chai";
 import { stepBackup, type BackupDeps } from "../../handlers/backup/run";
 import type { BackupManifest } from "../../handlers/backup/report";
@@ -9,6 +9,8 @@ import { FakeAws } from "../helpers/aws-fake";
 import { fakeClients } from "../helpers/aws-clients";
 import { backups, manifests, notifications } from "../helpers/aws-inspect";
 import { backupDeps, backupSettings, type Recorded } from "../helpers/backup-setup";
+import { setLockClock } from "../helpers/aws-fake-lock";
+import { AwsFault } from "../helpers/aws-wire";
 import { buildFleet, goldSources, type Fleet } from "../helpers/backup-fleet";
 import { finished, invocationClock, killableClients, unfinished, until, virtualClock } from "../helpers/run-steps";
 
@@ -129,6 +131,70 @@ describe("backup past one invocation (cursor)", () => {
     expect(listed(manifest as BackupManifest)).to.deep.equal(allListed());
     const [message] = notifications(fake.region());
     expect(message.subject).to.match(/^backup-dr backup FAILED/);
+  });
+
+  it("with snapshot locks on, each source's locks are part of its work: no AWS call once an invocation's time is up, each snapshot locked once", async () => {
+    // One source at a time, so the calls' costs add up as the invocation's time does: each handled call costs 5 s
+    // of an invocation that starts with 160 s (the 60 s margin plus about 20 calls), a stand-in for thousands of calls.
+    const COST_MS = 5_000;
+    const BUDGET_MS = 160_000;
+    setLockClock(fake.region(), clock.now);
+    const settings = backupSettings({ BACKUP_DR_SNAPSHOT_LOCK: "COMPLIANCE", BACKUP_DR_CONCURRENCY: "1" });
+    let base = 0;
+    const remainingMs = () => BUDGET_MS - (fake.handled().length - base) * COST_MS;
+    const spent: number[] = [];
+    const step = async (event: unknown) => {
+      base = fake.handled().length;
+      const answer = await stepBackup(deps(remainingMs), settings, event);
+      spent.push(fake.handled().length - base);
+      return answer;
+    };
+
+    let answer = await step(EVENT);
+    while (!answer.done) answer = await step({ cursor: answer.cursor });
+    const { manifest } = answer;
+
+    expect(spent.length).to.be.at.least(3);
+    // Every call an invocation made was over before its time was: the last one ends with remainingMs >= 0.
+    for (const [i, calls] of spent.entries()) expect(BUDGET_MS - calls * COST_MS, `invocation ${i + 1}`).to.be.at.least(0);
+    expectOneSetPerSource();
+    const ebs = backups(fake.region(), RUN).filter((b) => b.kind === "ec2").map((b) => b.id).sort();
+    expect(fake.handled("LockSnapshot").map((c) => c.params.get("SnapshotId")).sort()).to.deep.equal(ebs);
+    expect(manifest.counts).to.deep.equal({ created: goldSources(fleet).length, skipped: fleet.goldSkipped.size, failed: 0 });
+    expect(manifest.sources.flatMap((o) => o.locks ?? []).map((l) => `${l.snapshotId} ${l.status}`).sort()).to.deep.equal(ebs.map((id) => `${id} locked`));
+  });
+
+  it("a later invocation's listing failure of a kind the run already finished is no failure of the run", async () => {
+    const settings = backupSettings();
+    const time = invocationClock([6]);
+    const first = unfinished(await stepBackup(deps(time.remainingMs), settings, EVENT));
+    // Every aurora source (the first kind) ended in invocation 1.
+    expect(first.cursor.after).to.match(/^ec2\//);
+    fake.permanent = (call) => (call.action === "DescribeDBClusters" ? new AwsFault("AccessDenied", 403, "not authorized to perform rds:DescribeDBClusters") : undefined);
+
+    time.next();
+    const { manifest } = finished(await stepBackup(deps(time.remainingMs), settings, { cursor: first.cursor }));
+    expect(manifest.selectionFailures).to.deep.equal([]);
+    expect(manifest.counts).to.deep.equal({ created: goldSources(fleet).length, skipped: fleet.goldSkipped.size, failed: 0 });
+    expect(listed(manifest)).to.deep.equal(allListed());
+    expectOneSetPerSource();
+  });
+
+  it("a later invocation's listing failure of a kind with work left after the cursor still fails the run", async () => {
+    const settings = backupSettings();
+    const time = invocationClock([6]);
+    const first = unfinished(await stepBackup(deps(time.remainingMs), settings, EVENT));
+    expect(first.cursor.after).to.match(/^ec2\//);
+    // DB instances cannot be listed any more: the rds kind (after the cursor) fails, and so does the aurora listing
+    // (it reads the writers' instance classes), a kind the run already finished.
+    fake.permanent = (call) => (call.action === "DescribeDBInstances" ? new AwsFault("AccessDenied", 403, "not authorized to perform rds:DescribeDBInstances") : undefined);
+
+    time.next();
+    const error = await stepBackup(deps(time.remainingMs), settings, { cursor: first.cursor }).then(() => undefined, (e: unknown) => e);
+    expect(error).to.have.property("name", "RunFailedError");
+    const manifest = manifests(fake.region()).get(KEY);
+    expect(manifest?.selectionFailures.map((f) => f.kind)).to.deep.equal(["rds"]);
+    expect(String((error as Error).message)).to.include("listing rds resources").and.not.include("listing aurora resources");
   });
 
   it("a rerun of an old slot counts its deadline from its own start, not from the slot", async () => {

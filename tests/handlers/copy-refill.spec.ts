@@ -6,7 +6,7 @@ import { expect } from "chai";
 import { TAG_COPY_OF } from "../../handlers/catalog";
 import { runCopy } from "../../handlers/copy/run";
 import { FakeAws } from "../helpers/aws-fake";
-import { finishCopies, type CopyableSnapshot } from "../helpers/aws-fake-copy";
+import { finishCopies, setCopyLimits, type CopyableSnapshot } from "../helpers/aws-fake-copy";
 import { manifests, notifications, sorted } from "../helpers/aws-inspect";
 import {
   addDbBackup,
@@ -71,7 +71,7 @@ describe("copy refill on DR copy-finished events", () => {
     expect(refill.manifestUri).to.match(/^s3:\/\/.+\/runs\/copy\/2026\/11\/20\/refill/);
     expect(refillManifests()).to.have.length(1);
     // The DR lag is the sweep's to measure: a refill publishes counts, never OldestUncopiedAgeSeconds.
-    expect(metricValues(refill.recorded, "gold")).to.include({ CopiesStarted: 2, CopiesDeferred: 4 });
+    expect(metricValues(refill.recorded, "gold")).to.include({ CopiesStarted: 2 });
     expect(metricValues(refill.recorded, "gold")).not.to.have.property("OldestUncopiedAgeSeconds");
     expect(refill.manifest.oldestUncopiedAgeSeconds).to.equal(undefined);
     expect(notifications(fake.region())).to.deep.equal([]);
@@ -98,18 +98,102 @@ describe("copy refill on DR copy-finished events", () => {
     expect(refillManifests()).to.deep.equal([]);
   });
 
-  it("a failed copy's event replaces the failed copy at once", async () => {
-    const backup = addEbsBackup(fake, { slot: day(1) }).id;
+  it("a failed copy's event frees its place for the oldest deferred copy and leaves the failed copy to the sweep", async () => {
+    const first = Array.from({ length: 20 }, () => addEbsBackup(fake, { slot: day(1) }).id);
     await run(SWEEP);
+    const deferred = addEbsBackup(fake, { slot: day(2) }).id;
     const [copy] = drEbs("pending");
     const failed = fake.region(DR).snapshots.get(copy);
     if (failed === undefined) throw new Error("no DR copy");
     failed.state = "error";
-    const { manifest, manifestUri } = await run(copyFinishedEvent(copy, "failed"));
-    expect(manifest.counts).to.include({ started: 1, replaced: 1 });
+    const failedOf = failed.tags[TAG_COPY_OF];
+    const { manifest } = await run(copyFinishedEvent(copy, "failed"));
     expect(manifest.event).to.deep.include({ result: "failed" });
-    expect(manifestUri).to.be.a("string");
-    expect(drCopies(fake).map((c) => [c.tags[TAG_COPY_OF], c.state])).to.deep.equal([[backup, "pending"]]);
+    expect(manifest.counts).to.include({ started: 1, replaced: 0, failed: 0 });
+    expect(manifest.copies.filter((c) => c.status === "started").map((c) => c.source)).to.deep.equal([deferred]);
+    // The failed copy is still there, its backup not copied again: replacing failed copies is the sweep's.
+    expect(manifest.replaced).to.deep.equal([]);
+    expect(fake.calls.filter((c) => c.action === "DeleteSnapshot")).to.deep.equal([]);
+    expect(drEbs("error")).to.deep.equal([copy]);
+    expect(manifest.copies.find((c) => c.source === failedOf)).to.deep.include({ status: "deferred", reason: `its DR copy ${copy} failed; the sweep replaces failed copies` });
+    expect(first).to.include(failedOf);
+  });
+
+  it("a copy that keeps failing is replaced at most once per sweep interval, however many refills its failures start", async () => {
+    addEbsBackup(fake, { slot: day(1) });
+    let now = NOW;
+    const runAt = (event: unknown) => runCopy(copyDeps(fake, () => now), copySettings(), event);
+    const failPending = () => {
+      const pending = [...fake.region(DR).snapshots.values()].find((s: CopyableSnapshot) => s.copiedFrom !== undefined && s.state === "pending");
+      if (pending === undefined) throw new Error("no DR copy in flight");
+      pending.state = "error"; // e.g. the DR key cannot be used: AWS emits copySnapshot failed
+      return pending.id;
+    };
+    await runAt(SWEEP);
+    // One sweep interval (30 minutes): the copy fails, and every refill its failure event starts (and redeliveries,
+    // and other copies' events) leaves it alone.
+    const failedId = failPending();
+    for (let i = 0; i < 10; i += 1) {
+      now = new Date(now.getTime() + 3 * 60_000);
+      const { manifest } = await runAt(copyFinishedEvent(failedId, "failed"));
+      expect(manifest.counts).to.include({ started: 0, replaced: 0 });
+    }
+    expect(copyCalls()).to.equal(1);
+    expect(refillManifests()).to.deep.equal([]);
+    // The next sweep replaces it once; its next failure waits for the sweep after.
+    const swept = await runAt(SWEEP);
+    expect(swept.manifest.counts).to.include({ started: 1, replaced: 1 });
+    const again = failPending();
+    const { manifest } = await runAt(copyFinishedEvent(again, "failed"));
+    expect(manifest.counts).to.include({ started: 0, replaced: 0 });
+    expect(copyCalls()).to.equal(2);
+    expect(refillManifests()).to.deep.equal([]);
+  });
+
+  it("does not count the copy its event names as in flight, though the DR listing still shows it pending", async () => {
+    Array.from({ length: 20 }, () => addEbsBackup(fake, { slot: day(1) }));
+    await run(SWEEP);
+    const newer = addEbsBackup(fake, { slot: day(2) }).id;
+    const older = addEbsBackup(fake, { slot: day(0) }).id;
+    // AWS finished the copy (its place is free: AWS accepts a 21st while it is listed), but DescribeSnapshots, read
+    // seconds later, still says pending (eventual consistency).
+    setCopyLimits(fake.region(DR), { ebs: 21 });
+    const [finished] = drEbs("pending");
+    const before = copyCalls();
+    const { manifest } = await run(copyFinishedEvent(finished));
+    expect(manifest.inFlight).to.deep.equal({ ebs: 19 });
+    expect(manifest.copies.filter((c) => c.status === "started").map((c) => c.source)).to.deep.equal([older]);
+    expect(manifest.copies.filter((c) => c.status === "deferred").map((c) => c.source)).to.deep.equal([newer]);
+    expect(copyCalls() - before).to.equal(1);
+    expect(manifest.counts).to.include({ started: 1, failed: 0 });
+  });
+
+  it("does not count the DB snapshot copy its RDS-EVENT-0060 names as in flight, though the DR listing still shows it copying", async () => {
+    const dbs = Array.from({ length: 3 }, (_, n) => addDbBackup(fake, "rds", { source: `orders-${n}` }).id);
+    const limits = { BACKUP_DR_MAX_RDS_COPIES: "2" };
+    const swept = await run(SWEEP, limits);
+    expect(swept.manifest.counts).to.include({ started: 2, deferred: 1 });
+    const [deferred] = swept.manifest.copies.filter((c) => c.status === "deferred").map((c) => c.source);
+    const [stillListed] = drCopies(fake).filter((c) => c.kind === "rds");
+    const { manifest } = await run(dbCopyFinishedEvent(stillListed.id), limits);
+    expect(manifest.inFlight).to.deep.equal({ rds: 1 });
+    expect(manifest.copies.map((c) => [c.source, c.status])).to.deep.equal([[deferred, "started"]]);
+    expect(sorted(drCopies(fake).filter((c) => c.kind === "rds").map((c) => c.id))).to.deep.equal(sorted(dbs));
+  });
+
+  it("a refill publishes no CopiesDeferred: the queue it leaves is the sweep's and event runs' to count, not once per finished copy", async () => {
+    Array.from({ length: 20 }, () => addEbsBackup(fake, { slot: day(1) }));
+    await run(SWEEP);
+    Array.from({ length: 5 }, () => addEbsBackup(fake, { slot: day(2) }));
+    finishCopies(fake.region(DR), 1);
+    const refill = await run(copyFinishedEvent(drEbs("completed")[0]));
+    expect(refill.manifest.counts).to.include({ started: 1, deferred: 4 });
+    const gold = metricValues(refill.recorded, "gold");
+    expect(gold).to.include({ CopiesStarted: 1, CopiesFailed: 0 });
+    expect(gold).not.to.have.property("CopiesDeferred");
+    // A sweep still counts the queue.
+    const swept = await run(SWEEP);
+    expect(metricValues(swept.recorded, "gold")).to.include({ CopiesDeferred: 4 });
   });
 
   it("RDS-EVENT-0060 (a DB snapshot copy finished) refills the DB snapshot kind only", async () => {

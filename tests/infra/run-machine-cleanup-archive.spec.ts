@@ -1,0 +1,118 @@
+// Acceptance (issue 20, item 4), end to end: the cleanup run machine as the program registers it (prod), run by the test
+// interpreter, its Task invoking the deployed cleanup archive against the fake AWS over HTTP (both regions, the cleanup
+// scenario of tests/helpers/cleanup-scenario.ts moved to the real clock). Five deletions an invocation (the time Lambda
+// leaves it), so the 22 expired snapshots take four turns; the second turn is killed after AWS deleted two (its answers
+// never come, it writes no part) and fails as Sandbox.Timedout, so the machine sends the same cursor again.
+import { expect } from "chai";
+import * as fs from "fs";
+import type { AslDefinition } from "../../infra/asl";
+import { RUN_FUNCTION_TIMEOUT_SECONDS } from "../../infra/run-machine";
+import { loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
+import { FakeAws, type FakeCall } from "../helpers/aws-fake";
+import { notifications } from "../helpers/aws-inspect";
+import { startKillableServer } from "../helpers/aws-killable-server";
+import { invokeIsolated } from "../helpers/aws-lambda-run";
+import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import { buildScenario, remaining, shiftScenarioToNow, survivors } from "../helpers/cleanup-scenario";
+import { DR, PRIMARY, cleanupEnv, cleanupManifests } from "../helpers/cleanup-setup";
+import { deployStack } from "../helpers/deploy";
+import { killedTurnDriver, startsPerTurn } from "../helpers/killed-turn";
+import { one, TYPE } from "../helpers/resources";
+import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
+
+const EVENT = { scheduledTime: "2026-11-22T03:30:00Z" };
+const MANIFEST = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.json";
+const part = (n: number) => MANIFEST.replace(".json", `.part-${n}.json`);
+/** Deletions an invocation starts before its time nears its end. */
+const PER_TURN = 5;
+const DELETES: Record<string, string> = { DeleteSnapshot: "SnapshotId", DeleteDBSnapshot: "DBSnapshotIdentifier", DeleteDBClusterSnapshot: "DBClusterSnapshotIdentifier" };
+
+/** `<region> <id>` of each delete call among `calls`, one entry a call. */
+const deletes = (calls: readonly FakeCall[]) => calls.flatMap((c) => (c.action in DELETES ? [`${c.region} ${c.params.get(DELETES[c.action]) ?? ""}`] : [])).sort();
+
+describe("cleanup run machine driving the deployed cleanup archive (prod): a long run with a killed turn", function () {
+  this.timeout(180_000);
+  let archive: LoadedArchive;
+  let definition: AslDefinition;
+
+  before(async () => {
+    const run = await deployStack("prod");
+    archive = await loadFunctionArchive(one(run.resources, TYPE.fn, "cleanup"));
+    definition = JSON.parse(String(one(run.resources, TYPE.machine, "cleanup-machine").inputs.definition)) as AslDefinition;
+  });
+
+  after(() => fs.rmSync(archive.dir, { recursive: true, force: true }));
+
+  it("takes four turns, retries the killed one with the same cursor, deletes each expired snapshot once and keeps every other", async () => {
+    const fake = new FakeAws();
+    const scenario = buildScenario(fake);
+    shiftScenarioToNow(fake, EVENT.scheduledTime, [PRIMARY, DR]);
+
+    const server = await startFakeServer(fake);
+    const killable = await startKillableServer(fake, (handled) => deletes(handled).length >= 2);
+    const driver = killedTurnDriver({ entry: archive.handler, serverUrl: server.url, killable, killTurn: 2, functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS, context: startsPerTurn("cleanup", PER_TURN) });
+    const invoke: Invoke = (resource, payload, call) => {
+      expect(resource).to.match(/:function:cleanup$/);
+      return driver.invoke(resource, payload, call);
+    };
+    let abandoned: string | undefined;
+    const run = () =>
+      invokeIsolated({ ...cleanupEnv({ BACKUP_DR_NOTIFY_ON: "always" }), ...fakeEndpointEnv(server, PRIMARY) }, async () => {
+        try {
+          return await runStateMachine(definition, EVENT, { invoke, name: "cleanup-long-run", startTime: new Date() });
+        } finally {
+          abandoned = await driver.finish();
+        }
+      });
+    let outcome: Awaited<ReturnType<typeof run>>;
+    try {
+      outcome = await run();
+    } finally {
+      await killable.close();
+      await server.close();
+    }
+    const result = outcome.result;
+    if (result === undefined) throw new Error(`the run threw: ${String(outcome.error)}`);
+
+    expect([result.status, result.error, result.cause]).to.deep.equal(["SUCCEEDED", undefined, undefined]);
+    expect(result.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
+      [1, undefined],
+      [1, "Sandbox.Timedout"],
+      [2, undefined],
+      [1, undefined],
+      [1, undefined],
+    ]);
+    const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; deleted: number } });
+    expect(events[0]).to.deep.equal(EVENT);
+    expect(events[2]).to.deep.equal(events[1]);
+    expect(events.slice(1).map((e) => [e.cursor?.invocation, e.cursor?.deleted])).to.deep.equal([
+      [1, PER_TURN],
+      [1, PER_TURN],
+      [2, 2 * PER_TURN],
+      [3, 3 * PER_TURN],
+    ]);
+
+    // The killed turn deleted two (AWS acted, no answer came), then never answered.
+    expect(deletes(killable.handled)).to.have.length(2);
+    expect(abandoned).to.equal("threw");
+
+    // Each expired snapshot deleted by exactly one call across the turns; every other one untouched.
+    expect(deletes(fake.handled())).to.deep.equal([...scenario.deletable].sort());
+    expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
+
+    // One manifest beside the three parts, one notification.
+    const stored = cleanupManifests(fake);
+    expect([...stored.keys()].sort()).to.deep.equal([MANIFEST, part(1), part(2), part(3)].sort());
+    const manifest = stored.get(MANIFEST);
+    expect(manifest).to.deep.include({ invocations: 4, parts: [part(1), part(2), part(3)], deadlineStop: false });
+    // What it lists as deleted was deleted by a turn that answered; with the killed turn's two, that is every expired
+    // snapshot. (Open defect: the manifest lists those two as deferred, their outcome in part 1, since no later turn
+    // lists them again, and the cursor's `deleted` leaves them out, so maxDeletionsPerRun does not count them.)
+    const listed = (status: string) => (manifest?.snapshots ?? []).filter((o) => o.status === status).map((o) => `${o.region} ${o.id}`).sort();
+    const answeredDeletes = deletes(fake.handled()).filter((d) => !deletes(killable.handled).includes(d));
+    expect(listed("deleted")).to.deep.equal(answeredDeletes);
+    expect([...listed("deleted"), ...deletes(killable.handled)].sort()).to.deep.equal([...scenario.deletable].sort());
+    expect(manifest?.counts).to.deep.include({ kept: 68, failed: 0, wouldDelete: 0 });
+    expect(notifications(fake.region(PRIMARY))).to.have.length(1);
+  });
+});
