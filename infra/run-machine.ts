@@ -1,9 +1,11 @@
 // The run state machine's definition (Amazon States Language), built from code: a pure function of the function's ARN.
 // It drives one run of the backup or the cleanup function across as many invocations as the run needs, following the
 // continuation contract of handlers/lib/cursor.ts: the first turn sends the execution's input (the schedule's
-// `{plan, scheduledTime}` or `{scheduledTime}`, or a person's), each later turn `{cursor}` of the previous answer.
+// `{plan, scheduledTime}` or `{scheduledTime}`, or a person's) wrapped with the execution's start time
+// (handlers/lib/run-envelope.ts: a manual run's time, the same on every retry), each later turn `{cursor}` of the
+// previous answer.
 //
-//   Invoke -> Answered: done true  -> Finished (Succeed: the output is the last answer, the run's result)
+//   Pin ({input, executionStartTime}) -> Invoke -> Answered: done true  -> Finished (Succeed: the output is the last answer, the run's result)
 //                       done false -> TurnsLeft: cursor.invocation >= RUN_MAX_TURNS -> TooManyTurns (Fail)
 //                                                else -> NextTurn ({cursor}) -> Invoke
 //                       no done, or not true/false -> NotAnAnswer (Fail)
@@ -14,6 +16,7 @@
 // repeated cursor safe (backup skips what this run already backed up, cleanup decides again from what is left).
 import { EXECUTION_EVENTS, HISTORY_EVENTS, MAX_HISTORY_EVENTS, TASK_RETRY, catchAll, lambdaInvokeResource, type AslDefinition, type AslRetrier, type AslState } from "./asl";
 import { MAX_INVOCATIONS } from "../handlers/lib/cursor-input";
+import { RUN_ENVELOPE } from "../handlers/lib/run-envelope";
 
 /** The functions whose runs the machine drives (their manifests go under runs/<purpose>/). */
 export type RunPurpose = "backup" | "cleanup";
@@ -23,6 +26,7 @@ export const RUN_FUNCTION_TIMEOUT_SECONDS = 900;
 
 /** The state names. */
 export const RUN_STATE = {
+  pin: "Pin",
   invoke: "Invoke",
   answered: "Answered",
   turnsLeft: "TurnsLeft",
@@ -71,11 +75,14 @@ export const RUN_HISTORY_SHARE = 0.9;
 
 const events = (...types: Array<AslState["Type"]>) => types.reduce((n, t) => n + HISTORY_EVENTS[t], 0);
 
-/** The history events of a run of `turns` invocations, retries not counted: every turn but the last goes round the loop. */
+/**
+ * The history events of a run of `turns` invocations, retries not counted: the Pin, then every turn but the last goes
+ * round the loop.
+ */
 export function runHistoryEvents(turns: number): number {
   if (!Number.isInteger(turns) || turns < 1) throw new Error(`turns must be a positive whole number, got ${turns}`);
   const loop = events("Task", "Choice", "Choice", "Pass");
-  return EXECUTION_EVENTS + (turns - 1) * loop + events("Task", "Choice", "Succeed");
+  return EXECUTION_EVENTS + events("Pass") + (turns - 1) * loop + events("Task", "Choice", "Succeed");
 }
 
 /**
@@ -107,12 +114,18 @@ export function runMachineDefinition(functionArn: string, options: RunMachineOpt
   const manifests = `runs/${purpose}/ of the primary vault`;
   return {
     Comment: `backup-dr ${purpose} run: invoke the ${purpose} function until it answers done, each turn with the cursor of the previous answer (handlers/lib/cursor.ts)`,
-    StartAt: S.invoke,
+    StartAt: S.pin,
     TimeoutSeconds: timeoutSeconds,
     States: {
+      [S.pin]: {
+        Type: "Pass",
+        Comment: "The first turn's event: the execution's input and its start, a manual run's time (handlers/lib/run-envelope.ts), the same on every retry.",
+        Parameters: { [`${RUN_ENVELOPE.input}.$`]: "$", [`${RUN_ENVELOPE.startTime}.$`]: "$$.Execution.StartTime" },
+        Next: S.invoke,
+      },
       [S.invoke]: {
         Type: "Task",
-        Comment: "One turn of the run: the execution's input first, then {cursor}; the output is the function's answer.",
+        Comment: "One turn of the run: the Pin's envelope first, then {cursor}; the output is the function's answer.",
         Resource: lambdaInvokeResource(functionArn),
         TimeoutSeconds: functionTimeoutSeconds + TURN_TIMEOUT_MARGIN_SECONDS,
         Parameters: { FunctionName: functionArn, "Payload.$": "$" },

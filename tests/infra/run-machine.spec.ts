@@ -44,7 +44,7 @@ describe("run state machine definition (backup and cleanup)", () => {
     for (const state of Object.values(definition.States)) for (const next of successors(state)) expect(definition.States, next).to.have.property(next);
   });
 
-  it("has one Task: the function through the optimized integration, sent the state's data whole (the input, then {cursor})", () => {
+  it("starts with the Pin (the input and the execution's start), then one Task: the function through the optimized integration, sent the state's data whole (the Pin's envelope, then {cursor})", () => {
     const all = tasks(definition);
     expect(all.map(([n]) => n)).to.deep.equal([RUN_STATE.invoke]);
     const [, invoke] = all[0];
@@ -54,7 +54,13 @@ describe("run state machine definition (backup and cleanup)", () => {
       OutputPath: "$.Payload",
       TimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS + TURN_TIMEOUT_MARGIN_SECONDS,
     });
-    expect(definition.StartAt).to.equal(RUN_STATE.invoke);
+    expect(definition.StartAt).to.equal(RUN_STATE.pin);
+    expect(definition.States[RUN_STATE.pin]).to.deep.equal({
+      Type: "Pass",
+      Comment: definition.States[RUN_STATE.pin].Comment,
+      Parameters: { "input.$": "$", "executionStartTime.$": "$$.Execution.StartTime" },
+      Next: RUN_STATE.invoke,
+    });
     expect(definition.States[RUN_STATE.nextTurn]).to.deep.include({ Type: "Pass", Parameters: { "cursor.$": "$.cursor" }, Next: RUN_STATE.invoke });
   });
 
@@ -117,7 +123,8 @@ describe("run state machine definition (backup and cleanup)", () => {
     expect(RUN_MAX_TURNS).to.equal(MAX_INVOCATIONS);
     // A 1,440-minute deadline at one turn per 15-minute invocation, counting from the first: 97 turns.
     expect(RUN_MAX_TURNS).to.be.greaterThan(1440 / 15 + 1);
-    expect(runHistoryEvents(1)).to.equal(2 + 5 + 2 + 2);
+    // The execution, the Pin, the Task, the Choice, the Succeed.
+    expect(runHistoryEvents(1)).to.equal(2 + 2 + 5 + 2 + 2);
     expect(() => runHistoryEvents(0)).to.throw("turns");
   });
 

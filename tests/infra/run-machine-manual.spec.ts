@@ -1,0 +1,50 @@
+// A manual backup run ({"plan": "gold"}, no scheduledTime) driven by the real run machine (infra/run-machine.ts, run
+// by tests/helpers/state-machine-run.ts) and the real backup function against the fake AWS: the first turn is killed
+// mid-way and the machine retries it after the function's timeout. The run's time is pinned once per execution (the
+// machine's start), so the retry is the same run: one snapshot set per source, all under one run id.
+import { expect } from "chai";
+import { stepBackup } from "../../handlers/backup/run";
+import { RUN_FUNCTION_TIMEOUT_SECONDS, runMachineDefinition, runMachineTimeoutSeconds } from "../../infra/run-machine";
+import { FakeAws } from "../helpers/aws-fake";
+import { fakeClients } from "../helpers/aws-clients";
+import { backups } from "../helpers/aws-inspect";
+import { backupDeps, backupSettings } from "../helpers/backup-setup";
+import { buildFleet, goldSources } from "../helpers/backup-fleet";
+import { killableClients, until, virtualClock } from "../helpers/run-steps";
+import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
+
+const FUNCTION_ARN = "arn:aws:lambda:us-east-1:123456789012:function:backup";
+const START = new Date("2026-11-22T11:01:10.250Z");
+
+describe("run machine: a manual backup run whose first turn is killed and retried", () => {
+  it("makes one snapshot set per source, all under the run id of the execution's start", async () => {
+    const fake = new FakeAws();
+    const fleet = buildFleet(fake);
+    const settings = backupSettings();
+    const definition = runMachineDefinition(FUNCTION_ARN, { purpose: "backup", timeoutSeconds: runMachineTimeoutSeconds(120, RUN_FUNCTION_TIMEOUT_SECONDS), functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS });
+    // The killed attempt held the turn until the function's timeout: every later call is 15 minutes later than the
+    // interpreter's clock (which moves only by the retry's backoff), so the retry runs 15.5 minutes after the start.
+    let lateMs = 0;
+    const invoke: Invoke = async (_resource, payload, call) => {
+      const clock = virtualClock(new Date(call.now.getTime() + lateMs));
+      if (lateMs === 0) {
+        const victim = killableClients(fake, () => fake.handled("CreateSnapshots").length >= 2);
+        void stepBackup({ ...backupDeps(victim.clients, clock.now), sleep: clock.sleep }, settings, payload);
+        await until(victim.killed);
+        lateMs = RUN_FUNCTION_TIMEOUT_SECONDS * 1000;
+        throw Object.assign(new Error("Task timed out after 900.00 seconds"), { name: "Sandbox.Timedout" });
+      }
+      return stepBackup({ ...backupDeps(fakeClients(fake), clock.now), sleep: clock.sleep }, settings, payload);
+    };
+    const run = await runStateMachine(definition, { plan: "gold" }, { invoke, startTime: START });
+    expect(run.status).to.equal("SUCCEEDED");
+    expect(run.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
+      [1, "Sandbox.Timedout"],
+      [2, undefined],
+    ]);
+    expect(fake.handled("CreateSnapshots")).to.have.length(fleet.gold.ec2.size);
+    const made = backups(fake.region());
+    expect([...new Set(made.map((b) => b.tags["backup-dr:run"]))]).to.deep.equal(["gold@2026-11-22T11:01:00Z/manual"]);
+    for (const source of goldSources(fleet)) expect(made.filter((b) => b.source === source), source).to.have.length(fleet.gold.ec2.get(source)?.length ?? 1);
+  });
+});
