@@ -2,7 +2,7 @@
 // the continuation contract (handlers/lib/cursor.ts): a three-turn run, a killed turn retried with the same cursor, the
 // handler's RunFailedError failing the execution without a retry, answers outside the contract, and the turns guard.
 import { expect } from "chai";
-import { runFailedError, malformedEventError } from "../../handlers/lib/errors";
+import { invalidScheduleError, invalidSettingError, malformedEventError, missingSettingError, runFailedError, unknownPlanError } from "../../handlers/lib/errors";
 import { MAX_HISTORY_EVENTS } from "../../infra/asl";
 import { RUN_FUNCTION_TIMEOUT_SECONDS, RUN_MAX_TURNS, RUN_STATE, runMachineDefinition, runMachineTimeoutSeconds } from "../../infra/run-machine";
 import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
@@ -91,6 +91,36 @@ describe("run state machine, run by the test interpreter", () => {
       const { invoke, events } = stub([named(error, "no answer"), RESULT]);
       const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
       expect([run.status, events]).to.deep.equal(["SUCCEEDED", [FIRST, FIRST]]);
+    });
+  }
+
+  for (const error of ["Runtime.OutOfMemory", "Runtime.ExitError", "InternalError", "SlowDown", "TimeoutError"]) {
+    it(`a turn that failed with ${error} (out of memory, a crash, an S3 error writing the part) is sent again with the same cursor, and the run goes on`, async () => {
+      const { invoke, events } = stub([unfinished(1), named(error, "the turn failed"), unfinished(2), RESULT]);
+      const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+      expect([run.status, run.output]).to.deep.equal(["SUCCEEDED", RESULT]);
+      expect(events).to.deep.equal([FIRST, { cursor: cursor(1) }, { cursor: cursor(1) }, { cursor: cursor(2) }]);
+    });
+  }
+
+  it("a turn failing every time with an error of its own fails the run after 3 retries, each with the same cursor", async () => {
+    const { invoke, events } = stub([unfinished(1), named("Runtime.OutOfMemory", "Runtime exited with error: signal: killed")]);
+    const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "BackupRunFailed"]);
+    expect(events.slice(1)).to.deep.equal(Array(4).fill({ cursor: cursor(1) }));
+  });
+
+  const final: Array<[string, Error]> = [
+    ["UnknownPlanError", unknownPlanError("platinum", ["gold"])],
+    ["MissingSettingError", missingSettingError("BACKUP_DR_PLANS")],
+    ["InvalidSettingError", invalidSettingError("BACKUP_DR_CONCURRENCY", "1-50")],
+    ["InvalidScheduleError", invalidScheduleError("cron(x)", "not a cron")],
+  ];
+  for (const [name, error] of final) {
+    it(`the handler's ${name} (a refusal a retry cannot change) goes to the Fail state without a retry`, async () => {
+      const { invoke, events } = stub([error]);
+      const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+      expect([run.status, run.error, events.length, run.invocations.map((i) => i.error)]).to.deep.equal(["FAILED", "BackupRunFailed", 1, [name]]);
     });
   }
 
