@@ -101,7 +101,9 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
     ]);
     expect(result.invocations[2].at.getTime() - result.invocations[1].at.getTime()).to.equal(KILLED_TURN_RETRY.IntervalSeconds * 1000);
     const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; after: string } });
-    expect(events[0]).to.deep.equal(EVENT);
+    // The first turn gets the execution input in the run envelope, with the execution start time pinned (infra/run-machine.ts Pin).
+    expect(events[0]).to.have.property("input").that.deep.equals(EVENT);
+    expect(events[0]).to.have.property("executionStartTime").that.is.a("string");
     expect(events[2]).to.deep.equal(events[1]);
     expect(events.slice(1).map((e) => e.cursor?.invocation)).to.deep.equal([1, 1, 2, 3]);
     const output = result.output as { done: boolean; runId: string; manifest: string; counts: { created: number; skipped: number; failed: number } };

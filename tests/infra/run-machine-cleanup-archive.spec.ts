@@ -83,7 +83,9 @@ describe("cleanup run machine driving the deployed cleanup archive (prod): a lon
       [1, undefined],
     ]);
     const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; deleted: number } });
-    expect(events[0]).to.deep.equal(EVENT);
+    // The first turn gets the execution input in the run envelope, with the execution start time pinned (infra/run-machine.ts Pin).
+    expect(events[0]).to.have.property("input").that.deep.equals(EVENT);
+    expect(events[0]).to.have.property("executionStartTime").that.is.a("string");
     expect(events[2]).to.deep.equal(events[1]);
     expect(events.slice(1).map((e) => [e.cursor?.invocation, e.cursor?.deleted])).to.deep.equal([
       [1, PER_TURN],
