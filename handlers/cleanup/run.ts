@@ -18,7 +18,7 @@ import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { cleanupRunId, parseCleanupEvent } from "./event";
 import { listRegion, type RegionListResult } from "./list";
-import { acceptCleanupPart, mergeRegions, mergeSnapshots, type CleanupPart } from "./parts";
+import { acceptCleanupPart, mergeRegions, mergeSnapshots, partChanges, type CleanupPart } from "./parts";
 import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
 import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
@@ -132,7 +132,7 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   const key = manifestKey("cleanup", request.slot, runId);
 
   if (stop === "time") {
-    const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: sortedOutcomes };
+    const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: partChanges(sortedOutcomes) };
     const partKey = await writePart(deps.s3, settings.vaultBucket, key, cursor, part);
     const deleted = deletedBefore + sortedOutcomes.filter((o) => o.status === "deleted").length;
     const base = nextBase(cursor, { runId, slot: isoSeconds(request.slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
