@@ -17,6 +17,7 @@ import { nextBase, readParts, writePart } from "../lib/run-parts";
 import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { cleanupRunId, parseCleanupEvent } from "./event";
+import { goneSince, intentKey, readIntent, writeIntent } from "./intent";
 import { listRegion, type RegionListResult } from "./list";
 import { acceptCleanupPart, mergeRegions, mergeSnapshots, partChanges, type CleanupPart } from "./parts";
 import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
@@ -92,18 +93,34 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   const policy = { stackTag: settings.stackTag, minAgeDays: settings.minAgeDays, maxDeleteFraction: settings.maxDeleteFraction, maxDeletions: settings.maxDeletions };
   deps.log.info(cursor === undefined ? "cleanup run started" : "cleanup run continued", { runId, dryRun, regions: regionNames, ...policy, invocation, deletedBefore, deadline: isoSeconds(deadline) });
 
+  const key = manifestKey("cleanup", request.slot, runId);
+  // What a killed earlier attempt of this turn recorded before deleting (intent.ts): what of it is gone, it deleted.
+  const intentAt = intentKey(key, cursor);
+  const recorded = dryRun ? [] : await readIntent(deps.s3, settings.vaultBucket, intentAt, runId);
   const listed: RegionListResult[] = await Promise.all(regionNames.map((region) => listRegion(region, deps.regionClients(region), settings.stackTag)));
+  const earlier = goneSince(recorded, listed.map((l) => l.listing));
+  if (earlier.length > 0) deps.log.warn("an earlier attempt of this invocation deleted snapshots before it stopped; they count toward maxDeletionsPerRun", { runId, invocation, deleted: earlier.length, intent: intentAt });
   const decidedAt = deps.now();
   const plan = decideCleanup(
     listed.map((l) => l.listing),
     decidedAt,
     policy,
-    deletedBefore,
+    deletedBefore + earlier.length,
   );
 
-  const outcomes: SnapshotOutcome[] = plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason));
+  const outcomes: SnapshotOutcome[] = [...earlier, ...plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason))];
   const toDelete = plan.decisions.filter((d) => d.verdict === "delete");
   let stop: StopCause | undefined;
+  // A first turn's record is the run's (a retried first turn has no cursor to name its own): emptied when it ends.
+  const emptyRunIntent = cursor === undefined && (recorded.length > 0 || (!dryRun && toDelete.length > 0));
+  const emptyIntent = async (): Promise<void> => {
+    if (!emptyRunIntent) return;
+    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: [] }).catch((error: unknown) => deps.log.warn("the run's intent record was not emptied; a later rerun of the slot counts its deletions as its own", { runId, intent: intentAt, error: describeError(error) }));
+  };
+  if (!dryRun && toDelete.length > 0) {
+    const intent = mergeSnapshots([recorded, toDelete.map((d) => outcomeOf(d, "deleted", "expired"))]);
+    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: intent });
+  }
   if (dryRun) {
     outcomes.push(...toDelete.map((d) => outcomeOf(d, "would-delete", "expired; dry run")));
   } else {
@@ -129,11 +146,11 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
     const mine = sortedOutcomes.filter((o) => o.region === r.region);
     return { ...r, role: i === 0 ? "primary" : "dr", counts: countOutcomes(mine, failures.length + (r.massDeletionStop ? 1 : 0)), manualSnapshots, listingFailures: failures };
   });
-  const key = manifestKey("cleanup", request.slot, runId);
 
   if (stop === "time") {
     const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: partChanges(sortedOutcomes) };
     const partKey = await writePart(deps.s3, settings.vaultBucket, key, cursor, part);
+    await emptyIntent();
     const deleted = deletedBefore + sortedOutcomes.filter((o) => o.status === "deleted").length;
     const base = nextBase(cursor, { runId, slot: isoSeconds(request.slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
     deps.log.info("cleanup run goes on in the next invocation", { runId, invocation, deleted, part: partKey, left: sortedOutcomes.filter((o) => o.reason === NEXT_INVOCATION).length });
@@ -166,21 +183,25 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   };
   const failures = [...failureLines(manifest), ...read.problems];
 
-  await finishRun(
-    { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
-    {
-      function: "cleanup",
-      runId,
-      manifest,
-      bucket: settings.vaultBucket,
-      key: cleanupChangedSomething(manifest) ? key : undefined,
-      metrics: regionMetrics(mergedRegions),
-      failures,
-      notifyOn: settings.notifyOn,
-      topicArn: settings.topicArn,
-      message: (uri, problems) => notification(manifest, uri, [...failures, ...problems]),
-      summary: { runId, dryRun, counts: manifest.counts, deadlineStop: manifest.deadlineStop, invocations: invocation },
-    },
-  );
+  try {
+    await finishRun(
+      { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
+      {
+        function: "cleanup",
+        runId,
+        manifest,
+        bucket: settings.vaultBucket,
+        key: cleanupChangedSomething(manifest) ? key : undefined,
+        metrics: regionMetrics(mergedRegions),
+        failures,
+        notifyOn: settings.notifyOn,
+        topicArn: settings.topicArn,
+        message: (uri, problems) => notification(manifest, uri, [...failures, ...problems]),
+        summary: { runId, dryRun, counts: manifest.counts, deadlineStop: manifest.deadlineStop, invocations: invocation },
+      },
+    );
+  } finally {
+    await emptyIntent();
+  }
   return { done: true, manifest };
 }
