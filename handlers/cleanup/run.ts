@@ -64,6 +64,9 @@ function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: strin
 /** What one invocation comes to: the run finished (its manifest), or the cursor to go on with. */
 export type CleanupStep = { done: true; manifest: CleanupManifest } | Unfinished<CleanupCursor>;
 
+/** The reason of a deletion not made because its intent record (intent.ts) could not be written. */
+const NOT_RECORDED = "expired; not deleted, the intent record could not be written (a deletion must be counted even if the invocation is stopped)";
+
 /** The reason of a deletion left for the run's next invocation. */
 const NEXT_INVOCATION = "expired; deferred to the run's next invocation, the Lambda time limit came near";
 
@@ -117,15 +120,21 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
     if (!emptyRunIntent) return;
     await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: [] }).catch((error: unknown) => deps.log.warn("the run's intent record was not emptied; a later rerun of the slot counts its deletions as its own", { runId, intent: intentAt, error: describeError(error) }));
   };
+  // No deletion without its record: a vault that cannot take it fails each deletion of this invocation instead.
+  let unrecorded: ReturnType<typeof describeError> | undefined;
   if (!dryRun && toDelete.length > 0) {
     const intent = mergeSnapshots([recorded, toDelete.map((d) => outcomeOf(d, "deleted", "expired"))]);
-    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: intent });
+    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: intent }).catch((error: unknown) => {
+      unrecorded = describeError(error);
+      deps.log.error("the intent record was not written; nothing is deleted in this invocation", { runId, intent: intentAt, error: unrecorded });
+    });
   }
   if (dryRun) {
     outcomes.push(...toDelete.map((d) => outcomeOf(d, "would-delete", "expired; dry run")));
   } else {
     const paces = new Map(regionNames.map((r) => [r, deps.paceDeletes?.(r) ?? unpaced]));
     const settled = await settleWithConcurrency(toDelete, settings.concurrency, async (d): Promise<SnapshotOutcome> => {
+      if (unrecorded !== undefined) return outcomeOf(d, "failed", NOT_RECORDED, { error: unrecorded });
       stop ??= stopCause(deps, deadline);
       if (stop !== undefined) return outcomeOf(d, "deferred", stop === "time" ? NEXT_INVOCATION : `expired; deferred, ${deadlineReason(deadline)}`);
       const result = await deleteSnapshot(deps.regionClients(d.region), d, paces.get(d.region) ?? unpaced);
