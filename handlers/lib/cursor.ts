@@ -14,7 +14,8 @@
 //     A later invocation (or a retry of a lost or killed one, with the same cursor) lists again and backs up the
 //     sources after it; a source already backed up in this run is found by its run id tag and skipped (as on any rerun).
 //   - cleanup: each invocation lists both regions again and decides again; what an earlier one deleted is gone.
-//     `deleted` counts toward the run's maxDeletionsPerRun.
+//     `deleted` counts toward the run's maxDeletionsPerRun. Before deleting, an invocation records what it is about
+//     to delete (handlers/cleanup/intent.ts), so a retry of a killed one counts and reports what that one deleted.
 // The run's deadline (backup-dr:pacing.runDeadlineMinutes after the slot, or after the first invocation's start when
 // that is later: a rerun of an old slot) bounds the whole run: past it, an
 // invocation starts nothing new, reports the rest as deferred and finishes the run (done: true).
