@@ -9,7 +9,7 @@ import type { RunCursorBase } from "../lib/cursor";
 import { partKey } from "../lib/cursor";
 import { errorName } from "../lib/errors";
 import { writeManifest } from "../lib/manifest";
-import type { RegionListing, SnapshotOutcome } from "./types";
+import type { ListingFailure, RegionListing, SnapshotOutcome } from "./types";
 
 /** What the record holds: the run, and the outcome each snapshot will have once deleted. */
 export interface CleanupIntent {
@@ -51,8 +51,20 @@ export async function writeIntent(s3: S3Client, bucket: string, key: string, int
   await writeManifest(s3, bucket, key, intent);
 }
 
-/** Of what an earlier attempt recorded, what is gone from the listings: deleted by that attempt. */
-export function goneSince(recorded: readonly SnapshotOutcome[], listings: readonly RegionListing[]): SnapshotOutcome[] {
+/** What an earlier attempt's record comes to now. */
+export interface EarlierAttempt {
+  /** Recorded and no longer listed: deleted by that attempt (reported `deleted`). */
+  gone: SnapshotOutcome[];
+  /** Recorded, of a kind whose listing failed in its region now: maybe deleted; counted toward the cap, not reported. */
+  unknown: number;
+}
+
+/** Of what an earlier attempt recorded, what is gone from the listings (deleted by that attempt) and what cannot be told. */
+export function earlierAttempt(recorded: readonly SnapshotOutcome[], listings: readonly RegionListing[], failures: readonly ListingFailure[]): EarlierAttempt {
   const listed = new Set(listings.flatMap((l) => l.snapshots.map((s) => `${l.region}\u0000${s.kind}\u0000${s.id}`)));
-  return recorded.filter((o) => !listed.has(`${o.region}\u0000${o.kind}\u0000${o.id}`)).map((o) => ({ ...o, status: "deleted", reason: KILLED_ATTEMPT }));
+  const failed = new Set(failures.map((f) => `${f.region}\u0000${f.listing}`));
+  const notListed = recorded.filter((o) => !listed.has(`${o.region}\u0000${o.kind}\u0000${o.id}`));
+  const unknown = notListed.filter((o) => failed.has(`${o.region}\u0000${o.kind}`));
+  const gone = notListed.filter((o) => !failed.has(`${o.region}\u0000${o.kind}`)).map((o): SnapshotOutcome => ({ ...o, status: "deleted", reason: KILLED_ATTEMPT }));
+  return { gone, unknown: unknown.length };
 }

@@ -17,7 +17,7 @@ import { nextBase, readParts, writePart } from "../lib/run-parts";
 import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { cleanupRunId, parseCleanupEvent } from "./event";
-import { goneSince, intentKey, readIntent, writeIntent } from "./intent";
+import { earlierAttempt, intentKey, readIntent, writeIntent } from "./intent";
 import { listRegion, type RegionListResult } from "./list";
 import { acceptCleanupPart, mergeRegions, mergeSnapshots, partChanges, type CleanupPart } from "./parts";
 import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
@@ -101,17 +101,21 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   const intentAt = intentKey(key, cursor);
   const recorded = dryRun ? [] : await readIntent(deps.s3, settings.vaultBucket, intentAt, runId);
   const listed: RegionListResult[] = await Promise.all(regionNames.map((region) => listRegion(region, deps.regionClients(region), settings.stackTag)));
-  const earlier = goneSince(recorded, listed.map((l) => l.listing));
-  if (earlier.length > 0) deps.log.warn("an earlier attempt of this invocation deleted snapshots before it stopped; they count toward maxDeletionsPerRun", { runId, invocation, deleted: earlier.length, intent: intentAt });
+  const earlier = earlierAttempt(
+    recorded,
+    listed.map((l) => l.listing),
+    listed.flatMap((l) => l.failures),
+  );
+  if (earlier.gone.length + earlier.unknown > 0) deps.log.warn("an earlier attempt of this invocation deleted snapshots before it stopped; they count toward maxDeletionsPerRun", { runId, invocation, deleted: earlier.gone.length, unknown: earlier.unknown, intent: intentAt });
   const decidedAt = deps.now();
   const plan = decideCleanup(
     listed.map((l) => l.listing),
     decidedAt,
     policy,
-    deletedBefore + earlier.length,
+    deletedBefore + earlier.gone.length + earlier.unknown,
   );
 
-  const outcomes: SnapshotOutcome[] = [...earlier, ...plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason))];
+  const outcomes: SnapshotOutcome[] = [...earlier.gone, ...plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason))];
   const toDelete = plan.decisions.filter((d) => d.verdict === "delete");
   let stop: StopCause | undefined;
   // A first turn's record is the run's (a retried first turn has no cursor to name its own): emptied when it ends.

@@ -3,12 +3,15 @@
 // maxDeletionsPerRun and are in the manifest (the intent record each invocation writes before deleting).
 import { expect } from "chai";
 import type { HttpHandler } from "@smithy/core/protocols";
+import type { SnapshotKind } from "../../handlers/catalog";
+import { earlierAttempt, KILLED_ATTEMPT } from "../../handlers/cleanup/intent";
 import { stepCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
+import type { RegionListing, SnapshotOutcome } from "../../handlers/cleanup/types";
 import { createClients, type AwsClients } from "../../handlers/lib/clients";
 import { FakeAws } from "../helpers/aws-fake";
 import { fastRetryStrategy, TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { fakeRequestHandler } from "../helpers/aws-transport";
-import { NOW, PRIMARY, cleanupDeps, cleanupManifests, cleanupSettings } from "../helpers/cleanup-setup";
+import { DR, NOW, PRIMARY, cleanupDeps, cleanupManifests, cleanupSettings } from "../helpers/cleanup-setup";
 import { buildScenario } from "../helpers/cleanup-scenario";
 import { finished, invocationClock, unfinished, until } from "../helpers/run-steps";
 
@@ -85,5 +88,20 @@ describe("cleanup: an invocation killed after deleting, retried", () => {
     expect(deleteCalls()).to.equal(8);
     const rerun = finished(await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, EVENT));
     expect(rerun.manifest.counts.deleted).to.equal(deleteCalls() - 8);
+  });
+});
+
+describe("cleanup: what an earlier attempt's intent record comes to", () => {
+  const recorded = (region: string, kind: SnapshotKind, id: string): SnapshotOutcome => ({ region, kind, id, status: "deleted", reason: "expired" });
+  const listing = (region: string, ids: string[]): RegionListing => ({ region, snapshots: ids.map((id) => ({ kind: "ebs", id, state: "completed", tags: {} })) });
+
+  it("gone and listed fine: deleted by it; still listed: not; its kind's listing failed: counted, not reported", () => {
+    const earlier = earlierAttempt(
+      [recorded(PRIMARY, "ebs", "snap-1"), recorded(PRIMARY, "ebs", "snap-2"), recorded(PRIMARY, "rds", "db-1"), recorded(DR, "ebs", "snap-3")],
+      [listing(PRIMARY, ["snap-2"]), listing(DR, [])],
+      [{ region: PRIMARY, listing: "rds", error: { name: "AccessDenied", message: "no" } }],
+    );
+    expect(earlier.gone.map((o) => `${o.region} ${o.id} ${o.status} ${o.reason}`)).to.deep.equal([`${PRIMARY} snap-1 deleted ${KILLED_ATTEMPT}`, `${DR} snap-3 deleted ${KILLED_ATTEMPT}`]);
+    expect(earlier.unknown).to.equal(1);
   });
 });
