@@ -29,7 +29,7 @@ function cursor(n: number) {
     startedAt: "2026-11-22T06:00:05.000Z",
     deadline: "2026-11-22T08:00:00Z",
     invocation: n,
-    parts: Array.from({ length: n }, (_, i) => `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-${i + 1}.json`),
+    parts: Array.from({ length: n }, (_, i) => `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-${i + 1}-20261122T060005000Z.json`),
     plan: "gold",
     scheduled: true,
     after: `ec2/i-${String(n * 1000).padStart(4, "0")}`,
