@@ -2,7 +2,9 @@
 //
 // Event: { "plan": "gold", "scheduledTime": "2026-11-22T06:00:00Z" } starts a run. scheduledTime is EventBridge
 // Scheduler's <aws.scheduler.scheduled-time>; when absent (manual run) the current time, to the minute, is the slot.
-// { "cursor": {...} } (alone) continues a run where an earlier invocation stopped (handlers/lib/cursor.ts).
+// { "cursor": {...} } (alone) continues a run where an earlier invocation stopped (handlers/lib/cursor.ts). The run
+// machine's first event wraps either with the execution's start, { "input": {...}, "executionStartTime": "..." }
+// (handlers/lib/run-envelope.ts): a manual run's slot is then that start, so a retried first turn is the same run.
 //
 // Result: { "done": true, runId, plan, slot, tier, expires, counts, manifest } when the run finished (its one
 // manifest, metrics and notification); { "done": false, "cursor": {...}, "part": "s3://..." } when the Lambda's

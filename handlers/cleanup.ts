@@ -5,8 +5,10 @@
 // <aws.scheduler.scheduled-time>: names the run and its manifest; the rules always use the real clock);
 // { "dryRun": true } for a manual preview (report only, whatever BACKUP_DR_DRY_RUN says; "dryRun": false never
 // overrides a configured dry run); {} runs now; { "cursor": {...} } (alone) continues a run where an earlier
-// invocation stopped (handlers/lib/cursor.ts). Anything else (unknown field, wrong type, malformed time or cursor
-// field, a cursor of another function) is a MalformedEventError before any AWS call.
+// invocation stopped (handlers/lib/cursor.ts). The run machine's first event wraps any of these with the execution's
+// start, { "input": {...}, "executionStartTime": "..." } (handlers/lib/run-envelope.ts): a run without scheduledTime
+// takes its slot from it, so a retried first turn is the same run. Anything else (unknown field, wrong type, malformed
+// time or cursor field, a cursor of another function) is a MalformedEventError before any AWS call.
 //
 // Result: { "done": true, runId, dryRun, counts, regions, deadlineStop, manifest? } when the run finished (its one
 // manifest, metrics and notification); { "done": false, "cursor": {...}, "part": "s3://..." } when the Lambda's time

@@ -45,7 +45,7 @@ export function functionBaseStatements(a: FunctionBaseArgs): PolicyStatement[] {
 
 /**
  * A run longer than one invocation reads back the parts its earlier invocations wrote (handlers/lib/cursor.ts partKey:
- * `<manifest>.part-<n>.json` beside the manifest) to merge them into its one manifest: GetObject of those keys only,
+ * `<manifest>.part-<n>-<stamp>.json` beside the manifest; cleanup also reads its `.intent.json` records there) to merge them into its one manifest: GetObject of those keys only,
  * under the function's own `runs/<manifestFolder>/` (decrypting with the key of the base statements).
  */
 export function runPartStatements(vaultArn: string, manifestFolder: string): PolicyStatement[] {

@@ -5,7 +5,7 @@
 import * as aws from "@pulumi/aws";
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { functionNamed, refersTo, type FunctionView } from "./lib/functions";
-import { COPY_FUNCTION, DR_KEY, DR_PROVIDER, PRIMARY_PROVIDER, PROVIDER_TYPE } from "./lib/names";
+import { COPY_FUNCTION, DR_KEY, DR_PROVIDER, PRIMARY_PROVIDER, PROVIDER_TYPE, RUN_ENVELOPE } from "./lib/names";
 import { planBoundProblems } from "./lib/plan-bounds";
 import { plansOrSkip, readPlans } from "./lib/plans";
 import { awsProviders, ofClass, providerRegion, regionOf } from "./lib/resources";
@@ -36,26 +36,47 @@ export const drDistinctRegions: StackValidationPolicy = {
   },
 };
 
+type StateView = { Type?: unknown; Resource?: unknown; Parameters?: Record<string, unknown>; Next?: unknown };
+
 /**
- * Whether a state machine's definition starts by invoking the function with the execution's input whole (its first
- * state a `lambda:invoke` Task of the function with `"Payload.$": "$"`): the backup's run machine, which then goes on
- * with the function's cursor until the run is done (infra/run-machine.ts).
+ * Whether a state machine's definition starts by invoking the function with the execution's input whole: its first
+ * state a `lambda:invoke` Task of the function with `"Payload.$": "$"`, or a Pass wrapping the input whole with the
+ * execution's start (RUN_ENVELOPE, nothing else) whose next state is that Task. The backup's run machine does the
+ * latter, then goes on with the function's cursor until the run is done (infra/run-machine.ts).
  */
 function machineStartsFunction(definition: unknown, fn: FunctionView): boolean {
   if (typeof definition !== "string") return false;
   try {
-    const parsed = JSON.parse(definition) as { StartAt?: unknown; States?: Record<string, { Type?: unknown; Resource?: unknown; Parameters?: Record<string, unknown> }> };
-    const first = typeof parsed.StartAt === "string" ? parsed.States?.[parsed.StartAt] : undefined;
-    return (
-      first?.Type === "Task" &&
-      typeof first.Resource === "string" &&
-      /^arn:[a-z-]+:states:::lambda:invoke$/.test(first.Resource) &&
-      refersTo(first.Parameters?.FunctionName, fn) &&
-      first.Parameters?.["Payload.$"] === "$"
-    );
+    const parsed = JSON.parse(definition) as { StartAt?: unknown; States?: Record<string, StateView> };
+    const stateAt = (name: unknown): StateView | undefined => (typeof name === "string" && parsed.States !== undefined && Object.hasOwn(parsed.States, name) ? parsed.States[name] : undefined);
+    const first = stateAt(parsed.StartAt);
+    return invokesWithInput(first, fn) || (wrapsInput(first) && invokesWithInput(stateAt(first?.Next), fn));
   } catch {
     return false;
   }
+}
+
+/** A `lambda:invoke` Task of the function sending it the state's input whole. */
+function invokesWithInput(state: StateView | undefined, fn: FunctionView): boolean {
+  return (
+    state?.Type === "Task" &&
+    typeof state.Resource === "string" &&
+    /^arn:[a-z-]+:states:::lambda:invoke$/.test(state.Resource) &&
+    refersTo(state.Parameters?.FunctionName, fn) &&
+    state.Parameters?.["Payload.$"] === "$"
+  );
+}
+
+/** A Pass whose output is exactly the run envelope: the input whole and the execution's start. */
+function wrapsInput(state: StateView | undefined): boolean {
+  if (state?.Type !== "Pass") return false;
+  const parameters = state.Parameters ?? {};
+  return (
+    Object.keys(parameters).length === 2 &&
+    parameters[`${RUN_ENVELOPE.input}.$`] === "$" &&
+    parameters[`${RUN_ENVELOPE.startTime}.$`] === "$$.Execution.StartTime" &&
+    !["InputPath", "ResultPath", "OutputPath"].some((path) => path in state)
+  );
 }
 
 /** What a schedule's target must be to run the function: the function itself, or a state machine starting it with the input. */
@@ -80,7 +101,7 @@ function schedulesFor(resources: PolicyResource[], backup: FunctionView, plan: s
 
 export const drPlanSchedules: StackValidationPolicy = {
   name: "dr-plan-schedules",
-  description: "Every backup plan has a schedule expression within the plan bounds and an enabled EventBridge Scheduler schedule that runs the backup function for it (directly, or through a state machine whose first state invokes it with the schedule's input).",
+  description: "Every backup plan has a schedule expression within the plan bounds and an enabled EventBridge Scheduler schedule that runs the backup function for it (directly, or through a state machine whose first state invokes it with the schedule's input, or wraps that input with the execution's start for the invoke that follows).",
   enforcementLevel: "mandatory",
   validateStack: (args, reportViolation) => {
     const read = readPlans(args.resources);

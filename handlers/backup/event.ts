@@ -1,16 +1,21 @@
 // Validates the invocation event before any AWS call: `{ "plan": "gold", "scheduledTime": "2026-11-22T06:00:00Z" }`
-// starts a run, `{ "cursor": {...} }` continues one (handlers/lib/cursor.ts; every field checked).
+// starts a run, `{ "cursor": {...} }` continues one (handlers/lib/cursor.ts; every field checked). The run machine's
+// first event wraps either with the execution's start (handlers/lib/run-envelope.ts): a manual run's time.
 import { MAX_CLOCK_SKEW_MS } from "../../policies/lib/bounds";
 import type { BackupCursor } from "../lib/cursor";
 import { cursorBase, cursorBoolean, cursorFieldError, cursorFields, cursorSlot } from "../lib/cursor-input";
 import { malformedEventError, unknownPlanError } from "../lib/errors";
 import { describeInput, INSTANT_RULE, listSome, parseInstant } from "../lib/event-input";
+import { openRunEnvelope } from "../lib/run-envelope";
 import { isoSeconds, manualRunIdFor, runIdFor } from "../lib/run-id";
 import type { BackupPlan } from "./types";
 
 export interface BackupRequest {
   plan: BackupPlan;
-  /** The scheduled slot, to the minute: the scheduled time, or now when the event has none (manual run). */
+  /**
+   * The scheduled slot, to the minute: the scheduled time; when the event has none (manual run), the run machine's
+   * execution start (the envelope's), else now.
+   */
   slot: Date;
   /** False when the event has no scheduledTime: a manual run, whose run id is never a scheduled slot's. */
   scheduled: boolean;
@@ -21,7 +26,8 @@ export interface BackupRequest {
 const EVENT_KEYS = ["plan", "scheduledTime"];
 const CURSOR_KEYS = ["plan", "scheduled", "after"];
 
-export function parseBackupEvent(event: unknown, plans: readonly BackupPlan[], now: Date): BackupRequest {
+export function parseBackupEvent(received: unknown, plans: readonly BackupPlan[], now: Date): BackupRequest {
+  const { event, pinned } = openRunEnvelope(received, now);
   if (typeof event !== "object" || event === null || Array.isArray(event)) {
     throw malformedEventError(`Expected an event object like {"plan":"gold","scheduledTime":"2026-11-22T06:00:00Z"}, got ${describeInput(event)}`);
   }
@@ -33,7 +39,7 @@ export function parseBackupEvent(event: unknown, plans: readonly BackupPlan[], n
   if (unknown.length > 0) throw malformedEventError(`Unknown event field(s) ${listSome(unknown)}; allowed: plan, scheduledTime (or cursor alone)`);
   const { plan: planName, scheduledTime } = fields;
   const plan = planNamed(planName, plans, `Event field "plan"`);
-  const time = scheduledTime === undefined ? now : scheduledInstant(scheduledTime, now);
+  const time = scheduledTime === undefined ? (pinned ?? now) : scheduledInstant(scheduledTime, now);
   return { plan, slot: new Date(Math.floor(time.getTime() / 60_000) * 60_000), scheduled: scheduledTime !== undefined };
 }
 

@@ -5,12 +5,22 @@ import { isPartOf, mergeOutcomes } from "../lib/run-parts";
 import { countOutcomes, deadlineDeferred, type RegionReport } from "./report";
 import type { SnapshotOutcome } from "./types";
 
-/** What an unfinished cleanup invocation writes: the rules' clock, its regions as it found them, every snapshot's outcome. */
+/**
+ * What an unfinished cleanup invocation writes: the rules' clock, its regions as it found them (with its counts), and
+ * the outcomes of what it changed or tried to (deleted, failed, would-delete; partChanges). Kept and deferred
+ * snapshots are still there for the finishing invocation to list and decide again, so its own outcomes cover them:
+ * a part stays small however many snapshots the regions hold.
+ */
 export interface CleanupPart extends PartHeader {
   function: "cleanup";
   decidedAt: string;
   regions: RegionReport[];
   snapshots: SnapshotOutcome[];
+}
+
+/** The outcomes a part keeps: what the invocation changed or tried to, never what it kept or left for later. */
+export function partChanges(outcomes: readonly SnapshotOutcome[]): SnapshotOutcome[] {
+  return outcomes.filter((o) => o.status !== "kept" && o.status !== "deferred");
 }
 
 /** A part read back, when it is one of this run's. */

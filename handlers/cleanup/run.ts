@@ -17,8 +17,9 @@ import { nextBase, readParts, writePart } from "../lib/run-parts";
 import { decideCleanup } from "./decide";
 import { deleteSnapshot } from "./delete";
 import { cleanupRunId, parseCleanupEvent } from "./event";
+import { earlierAttempt, intentKey, readIntent, writeIntent } from "./intent";
 import { listRegion, type RegionListResult } from "./list";
-import { acceptCleanupPart, mergeRegions, mergeSnapshots, type CleanupPart } from "./parts";
+import { acceptCleanupPart, mergeRegions, mergeSnapshots, partChanges, type CleanupPart } from "./parts";
 import { cleanupChangedSomething, countOutcomes, deadlineDeferred, failureLines, notification, regionMetrics, sumCounts, type CleanupManifest, type RegionReport } from "./report";
 import type { CleanupSettings, Decision, SnapshotOutcome } from "./types";
 
@@ -63,6 +64,9 @@ function outcomeOf(d: Decision, status: SnapshotOutcome["status"], reason: strin
 /** What one invocation comes to: the run finished (its manifest), or the cursor to go on with. */
 export type CleanupStep = { done: true; manifest: CleanupManifest } | Unfinished<CleanupCursor>;
 
+/** The reason of a deletion not made because its intent record (intent.ts) could not be written. */
+const NOT_RECORDED = "expired; not deleted, the intent record could not be written (a deletion must be counted even if the invocation is stopped)";
+
 /** The reason of a deletion left for the run's next invocation. */
 const NEXT_INVOCATION = "expired; deferred to the run's next invocation, the Lambda time limit came near";
 
@@ -92,23 +96,49 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   const policy = { stackTag: settings.stackTag, minAgeDays: settings.minAgeDays, maxDeleteFraction: settings.maxDeleteFraction, maxDeletions: settings.maxDeletions };
   deps.log.info(cursor === undefined ? "cleanup run started" : "cleanup run continued", { runId, dryRun, regions: regionNames, ...policy, invocation, deletedBefore, deadline: isoSeconds(deadline) });
 
+  const key = manifestKey("cleanup", request.slot, runId);
+  // What a killed earlier attempt of this turn recorded before deleting (intent.ts): what of it is gone, it deleted.
+  const intentAt = intentKey(key, cursor);
+  const recorded = dryRun ? [] : await readIntent(deps.s3, settings.vaultBucket, intentAt, runId);
   const listed: RegionListResult[] = await Promise.all(regionNames.map((region) => listRegion(region, deps.regionClients(region), settings.stackTag)));
+  const earlier = earlierAttempt(
+    recorded,
+    listed.map((l) => l.listing),
+    listed.flatMap((l) => l.failures),
+  );
+  if (earlier.gone.length + earlier.unknown > 0) deps.log.warn("an earlier attempt of this invocation deleted snapshots before it stopped; they count toward maxDeletionsPerRun", { runId, invocation, deleted: earlier.gone.length, unknown: earlier.unknown, intent: intentAt });
   const decidedAt = deps.now();
   const plan = decideCleanup(
     listed.map((l) => l.listing),
     decidedAt,
     policy,
-    deletedBefore,
+    deletedBefore + earlier.gone.length + earlier.unknown,
   );
 
-  const outcomes: SnapshotOutcome[] = plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason));
+  const outcomes: SnapshotOutcome[] = [...earlier.gone, ...plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason))];
   const toDelete = plan.decisions.filter((d) => d.verdict === "delete");
   let stop: StopCause | undefined;
+  // A first turn's record is the run's (a retried first turn has no cursor to name its own): emptied when it ends.
+  const emptyRunIntent = cursor === undefined && (recorded.length > 0 || (!dryRun && toDelete.length > 0));
+  const emptyIntent = async (): Promise<void> => {
+    if (!emptyRunIntent) return;
+    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: [] }).catch((error: unknown) => deps.log.warn("the run's intent record was not emptied; a later rerun of the slot counts its deletions as its own", { runId, intent: intentAt, error: describeError(error) }));
+  };
+  // No deletion without its record: a vault that cannot take it fails each deletion of this invocation instead.
+  let unrecorded: ReturnType<typeof describeError> | undefined;
+  if (!dryRun && toDelete.length > 0) {
+    const intent = mergeSnapshots([recorded, toDelete.map((d) => outcomeOf(d, "deleted", "expired"))]);
+    await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: intent }).catch((error: unknown) => {
+      unrecorded = describeError(error);
+      deps.log.error("the intent record was not written; nothing is deleted in this invocation", { runId, intent: intentAt, error: unrecorded });
+    });
+  }
   if (dryRun) {
     outcomes.push(...toDelete.map((d) => outcomeOf(d, "would-delete", "expired; dry run")));
   } else {
     const paces = new Map(regionNames.map((r) => [r, deps.paceDeletes?.(r) ?? unpaced]));
     const settled = await settleWithConcurrency(toDelete, settings.concurrency, async (d): Promise<SnapshotOutcome> => {
+      if (unrecorded !== undefined) return outcomeOf(d, "failed", NOT_RECORDED, { error: unrecorded });
       stop ??= stopCause(deps, deadline);
       if (stop !== undefined) return outcomeOf(d, "deferred", stop === "time" ? NEXT_INVOCATION : `expired; deferred, ${deadlineReason(deadline)}`);
       const result = await deleteSnapshot(deps.regionClients(d.region), d, paces.get(d.region) ?? unpaced);
@@ -129,11 +159,11 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
     const mine = sortedOutcomes.filter((o) => o.region === r.region);
     return { ...r, role: i === 0 ? "primary" : "dr", counts: countOutcomes(mine, failures.length + (r.massDeletionStop ? 1 : 0)), manualSnapshots, listingFailures: failures };
   });
-  const key = manifestKey("cleanup", request.slot, runId);
 
   if (stop === "time") {
-    const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: sortedOutcomes };
+    const part: CleanupPart = { function: "cleanup", runId, invocation, startedAt: started.toISOString(), finishedAt: deps.now().toISOString(), decidedAt: decidedAt.toISOString(), regions, snapshots: partChanges(sortedOutcomes) };
     const partKey = await writePart(deps.s3, settings.vaultBucket, key, cursor, part);
+    await emptyIntent();
     const deleted = deletedBefore + sortedOutcomes.filter((o) => o.status === "deleted").length;
     const base = nextBase(cursor, { runId, slot: isoSeconds(request.slot), startedAt: started.toISOString(), deadline: isoSeconds(deadline) }, partKey);
     deps.log.info("cleanup run goes on in the next invocation", { runId, invocation, deleted, part: partKey, left: sortedOutcomes.filter((o) => o.reason === NEXT_INVOCATION).length });
@@ -166,21 +196,25 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   };
   const failures = [...failureLines(manifest), ...read.problems];
 
-  await finishRun(
-    { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
-    {
-      function: "cleanup",
-      runId,
-      manifest,
-      bucket: settings.vaultBucket,
-      key: cleanupChangedSomething(manifest) ? key : undefined,
-      metrics: regionMetrics(mergedRegions),
-      failures,
-      notifyOn: settings.notifyOn,
-      topicArn: settings.topicArn,
-      message: (uri, problems) => notification(manifest, uri, [...failures, ...problems]),
-      summary: { runId, dryRun, counts: manifest.counts, deadlineStop: manifest.deadlineStop, invocations: invocation },
-    },
-  );
+  try {
+    await finishRun(
+      { s3: deps.s3, sns: deps.sns, log: deps.log, publishMetrics: deps.publishMetrics },
+      {
+        function: "cleanup",
+        runId,
+        manifest,
+        bucket: settings.vaultBucket,
+        key: cleanupChangedSomething(manifest) ? key : undefined,
+        metrics: regionMetrics(mergedRegions),
+        failures,
+        notifyOn: settings.notifyOn,
+        topicArn: settings.topicArn,
+        message: (uri, problems) => notification(manifest, uri, [...failures, ...problems]),
+        summary: { runId, dryRun, counts: manifest.counts, deadlineStop: manifest.deadlineStop, invocations: invocation },
+      },
+    );
+  } finally {
+    await emptyIntent();
+  }
   return { done: true, manifest };
 }

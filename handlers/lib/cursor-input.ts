@@ -66,7 +66,7 @@ export function cursorCount(fields: Record<string, unknown>, field: string, min:
 /**
  * The fields every cursor has, given the run id the function's own fields make: the run id must be it, the start not
  * before the slot (less the clock skew allowed), the deadline after the slot and the start by at most the longest
- * deadline setting, and the parts exactly the run's parts 1..invocation.
+ * deadline setting, and the parts exactly this execution's parts 1..invocation (keys named for its start).
  */
 export function cursorBase(fields: Record<string, unknown>, fn: CursorFunction, slot: Date, runId: string): RunCursorBase {
   if (fields.runId !== runId) throw cursorFieldError("runId", fields.runId, `the run id of the cursor's other fields, "${runId}"`);
@@ -81,10 +81,10 @@ export function cursorBase(fields: Record<string, unknown>, fn: CursorFunction, 
   const from = Math.max(slot.getTime(), Date.parse(startedAt));
   const deadline = instant("deadline", `${INSTANT_RULE}, after the slot and the run's start by at most ${RUN_DEADLINE_MINUTES.max} minutes`, (at) => at.getTime() > from && at.getTime() <= from + RUN_DEADLINE_MINUTES.max * 60_000);
   const invocation = cursorCount(fields, "invocation", 1, MAX_INVOCATIONS);
-  const expected = Array.from({ length: invocation }, (_, i) => partKey(manifestKey(fn, slot, runId), i + 1));
+  const expected = Array.from({ length: invocation }, (_, i) => partKey(manifestKey(fn, slot, runId), i + 1, startedAt));
   const { parts } = fields;
   if (!Array.isArray(parts) || parts.length !== expected.length || parts.some((key, i) => key !== expected[i])) {
-    throw cursorFieldError("parts", parts, `the keys of the run's parts 1 to ${invocation} (the invocation count), in order: ${expected[0]}${invocation > 1 ? ", ..." : ""}`);
+    throw cursorFieldError("parts", parts, `the keys of the run's parts 1 to ${invocation} (the invocation count) named for its startedAt, in order: ${expected[0]}${invocation > 1 ? ", ..." : ""}`);
   }
   return { runId, slot: isoSeconds(slot), startedAt, deadline, invocation, parts: expected };
 }

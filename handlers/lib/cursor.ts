@@ -2,7 +2,7 @@
 //
 // A slot's run may need more than one Lambda invocation (10,000 snapshot creates at AWS's 5 a second take 33 minutes;
 // a Lambda runs 15). An invocation stops starting work when its own time nears its end, writes what it did as a
-// *part* (`<manifest key without .json>.part-<n>.json`, in the run's manifest folder) and answers
+// *part* (`<manifest key without .json>.part-<n>-<execution's start>.json`, in the run's manifest folder) and answers
 // `{ "done": false, "cursor": {...} }`. Invoking the function with `{ "cursor": {...} }` (alone: the cursor names its
 // plan and slot) goes on where it stopped. The invocation that finishes answers `{ "done": true, ... }` and writes
 // the run's one manifest, which merges every part (a later invocation's outcome for a source replaces an earlier
@@ -14,7 +14,8 @@
 //     A later invocation (or a retry of a lost or killed one, with the same cursor) lists again and backs up the
 //     sources after it; a source already backed up in this run is found by its run id tag and skipped (as on any rerun).
 //   - cleanup: each invocation lists both regions again and decides again; what an earlier one deleted is gone.
-//     `deleted` counts toward the run's maxDeletionsPerRun.
+//     `deleted` counts toward the run's maxDeletionsPerRun. Before deleting, an invocation records what it is about
+//     to delete (handlers/cleanup/intent.ts), so a retry of a killed one counts and reports what that one deleted.
 // The run's deadline (backup-dr:pacing.runDeadlineMinutes after the slot, or after the first invocation's start when
 // that is later: a rerun of an old slot) bounds the whole run: past it, an
 // invocation starts nothing new, reports the rest as deferred and finishes the run (done: true).
@@ -77,7 +78,17 @@ export type Finished<R> = R & { done: true };
 
 export type Continued<R, C extends RunCursor> = Finished<R> | Unfinished<C>;
 
-/** The key of a run's n-th part, beside its manifest: `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-2.json`. */
-export function partKey(manifestKey: string, n: number): string {
-  return manifestKey.replace(/\.json$/, `.part-${n}.json`);
+/**
+ * The key of a run's n-th part, beside its manifest, named for the execution that writes it (its first invocation's
+ * start, to the millisecond): `runs/backup/2026/11/22/gold-2026-11-22T11-00-00Z.part-2-20261122T110012345Z.json`. Two
+ * executions of one slot (a scheduler retry, a person's rerun while the first still runs) so never overwrite each
+ * other's parts; a retry of one turn (same cursor) writes the same key again.
+ */
+export function partKey(manifestKey: string, n: number, startedAt: string): string {
+  return manifestKey.replace(/\.json$/, `.part-${n}-${executionStamp(startedAt)}.json`);
+}
+
+/** An execution's start as it appears in its part keys: `20261122T110012345Z` (UTC, to the millisecond). */
+export function executionStamp(startedAt: string): string {
+  return new Date(startedAt).toISOString().replace(/[-:.]/g, "");
 }

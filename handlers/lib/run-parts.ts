@@ -17,9 +17,12 @@ export interface PartHeader {
   finishedAt: string;
 }
 
-/** Writes this invocation's part (the next of the cursor, or the first); resolves with its key. */
+/**
+ * Writes this invocation's part (the next of the cursor, or the first) at a key named for the execution's start (the
+ * cursor's startedAt; the first invocation's own start); resolves with its key.
+ */
 export async function writePart(s3: S3Client, bucket: string, manifestKey: string, previous: RunCursorBase | undefined, part: PartHeader): Promise<string> {
-  const key = partKey(manifestKey, (previous?.invocation ?? 0) + 1);
+  const key = partKey(manifestKey, (previous?.invocation ?? 0) + 1, previous?.startedAt ?? part.startedAt);
   await writeManifest(s3, bucket, key, part);
   return key;
 }

@@ -23,6 +23,11 @@ export const DRILL_FUNCTIONS = ["primary-drill", "dr-drill"] as const;
 export const DRILL_MACHINES = DRILL_FUNCTIONS.map((f) => `${f}-machine`);
 /** The backup's and the cleanup's run machines (resource names, infra/run-machine.ts): not restore machines. */
 export const RUN_MACHINES = [`${BACKUP_FUNCTION}-machine`, `${CLEANUP_FUNCTION}-machine`];
+/**
+ * The run machine's first event (handlers/lib/run-envelope.ts RUN_ENVELOPE): its first state, a Pass, wraps the
+ * execution's input whole with the execution's start before the Task invokes the function with it.
+ */
+export const RUN_ENVELOPE = { input: "input", startTime: "executionStartTime" } as const;
 /** The names only a drill's restores carry (handlers/restore/naming.ts DRILL_NAME_PREFIX): RDS tags and deletes of the drill role stay under them. */
 export const DRILL_NAME_PREFIX = "drill-";
 /** The tags a drill's deletes must be conditioned on (handlers/catalog.ts TAG_DRILL_ID; TAG_STACK below). */

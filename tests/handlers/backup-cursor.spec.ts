@@ -50,7 +50,7 @@ describe("backup past one invocation (cursor)", () => {
     const shared = deps(time.remainingMs);
 
     const first = unfinished(await stepBackup(shared, settings, EVENT));
-    expect(first.part).to.equal(`s3://backup-dr-test-vault/${KEY.replace(".json", ".part-1.json")}`);
+    expect(first.part).to.equal(`s3://backup-dr-test-vault/${KEY.replace(".json", ".part-1-20261122T110100000Z.json")}`);
     expect(first.cursor).to.deep.include({ function: "backup", runId: RUN, plan: "gold", scheduled: true, slot: SLOT, invocation: 1, deadline: "2026-11-22T13:01:00Z" });
     // Unfinished invocations publish nothing and send nothing; their outcomes are in the part.
     expect(shared.recorded.metrics).to.deep.equal([]);
@@ -60,7 +60,7 @@ describe("backup past one invocation (cursor)", () => {
     time.next();
     const second = unfinished(await stepBackup(shared, settings, { cursor: first.cursor }));
     expect(second.cursor).to.deep.include({ invocation: 2, startedAt: first.cursor.startedAt, deadline: first.cursor.deadline });
-    expect(second.cursor.parts).to.deep.equal([...first.cursor.parts, KEY.replace(".json", ".part-2.json")]);
+    expect(second.cursor.parts).to.deep.equal([...first.cursor.parts, KEY.replace(".json", ".part-2-20261122T110100000Z.json")]);
     expect(second.cursor.after > first.cursor.after).to.be.true;
 
     time.next();
@@ -95,7 +95,7 @@ describe("backup past one invocation (cursor)", () => {
     void stepBackup(deps(undefined, victim.clients), settings, { cursor: first.cursor });
     await until(victim.killed);
     expect(fake.handled("CreateSnapshots").length).to.be.at.least(createsBefore + 2);
-    expect(manifests(fake.region()).has(KEY.replace(".json", ".part-2.json"))).to.be.false;
+    expect(manifests(fake.region()).has(KEY.replace(".json", ".part-2-20261122T110100000Z.json"))).to.be.false;
 
     // Step Functions retries the turn with the same cursor.
     const { manifest } = finished(await stepBackup(deps(), settings, { cursor: first.cursor }));

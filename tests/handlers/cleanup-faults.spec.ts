@@ -115,11 +115,17 @@ describe("cleanup under faults", () => {
     expect(deps.recorded.metrics.filter((m) => m.dimensions.Kind === "rds").map((m) => m.dimensions.Region)).to.deep.equal([DR]);
   });
 
-  it("a manifest that cannot be written fails the run after the deletions, and the message says so", async () => {
+  it("a vault that cannot be written: nothing is deleted (no deletion without its intent record), the run fails and the message says so", async () => {
     fake.permanent = (call) => (call.action === "PutObject" ? new AwsFault("AccessDenied", 403, "Access Denied") : undefined);
-    const error = await rejection(runCleanup(cleanupDeps(fake), cleanupSettings(), EVENT));
+    const before = remaining(fake, scenario);
+    const deps = cleanupDeps(fake);
+    const error = await rejection(runCleanup(deps, cleanupSettings(), EVENT));
     expect(error.message).to.include(`writing the manifest s3://backup-dr-test-vault/${KEY}: AccessDenied`);
-    expect(remaining(fake, scenario)).to.deep.equal(survivors(scenario));
+    // Each of the 22 expired snapshots is a failure naming the refused write, and the manifest one more.
+    expect(error.message).to.include("finished with 23 failures: us-east-1 aurora bdr-gold-cl-a-10: AccessDenied: Access Denied;");
+    expect(deps.recorded.logs.filter((l) => l.message === "the intent record was not written; nothing is deleted in this invocation")).to.have.length(1);
+    expect(fake.handled().filter((c) => c.action.startsWith("Delete"))).to.deep.equal([]);
+    expect(remaining(fake, scenario)).to.deep.equal(before);
     expect(notifications(fake.region(PRIMARY))[0].message).to.include("writing the manifest");
   });
 });

@@ -9,7 +9,7 @@ import { backupDeps, backupSettings } from "../helpers/backup-setup";
 import { buildFleet } from "../helpers/backup-fleet";
 import { NOW, cleanupDeps, cleanupSettings, prepareVault } from "../helpers/cleanup-setup";
 
-const BACKUP_PART = "runs/backup/2026/11/22/gold-2026-11-22T11-00-00Z.part-1.json";
+const BACKUP_PART = "runs/backup/2026/11/22/gold-2026-11-22T11-00-00Z.part-1-20261122T110004120Z.json";
 const BACKUP = {
   function: "backup",
   runId: "gold@2026-11-22T11:00:00Z",
@@ -22,7 +22,7 @@ const BACKUP = {
   scheduled: true,
   after: "ec2/i-0123456789abcdef0",
 };
-const CLEANUP_PART = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.part-1.json";
+const CLEANUP_PART = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.part-1-20261122T033001000Z.json";
 const CLEANUP = {
   function: "cleanup",
   runId: "cleanup@2026-11-22T03:30:00Z",
@@ -38,7 +38,7 @@ const CLEANUP = {
 type Case = [what: string, change: Record<string, unknown>, field: string];
 
 /** Every field of both cursors, each broken in one or more ways. */
-const BASE_CASES = (part: string): Case[] => [
+const BASE_CASES = (part: string, startedAt: string): Case[] => [
   ["runId of another run", { runId: "gold@2026-11-22T05:00:00Z" }, "runId"],
   ["runId missing", { runId: undefined }, "runId"],
   ["slot not an instant", { slot: "yesterday" }, "slot"],
@@ -55,11 +55,13 @@ const BASE_CASES = (part: string): Case[] => [
   ["parts not a list", { parts: part }, "parts"],
   ["parts fewer than the invocations", { invocation: 2 }, "parts"],
   ["parts naming another object", { parts: ["runs/backup/2026/11/22/other.json"] }, "parts"],
+  ["parts of another execution of the run (named for another start)", { parts: [part.replace(/-\d{8}T\d{9}Z\.json$/, "-20261122T120000000Z.json")] }, "parts"],
+  ["startedAt of another execution than its parts", { startedAt: new Date(Date.parse(startedAt) + 1).toISOString() }, "parts"],
   ["function missing", { function: undefined }, "function"],
 ];
 
 const BACKUP_CASES: Case[] = [
-  ...BASE_CASES(BACKUP_PART),
+  ...BASE_CASES(BACKUP_PART, BACKUP.startedAt),
   ["plan not text", { plan: 7 }, "plan"],
   ["scheduled not a boolean", { scheduled: "yes" }, "scheduled"],
   ["scheduled false for a scheduled run id", { scheduled: false }, "runId"],
@@ -69,7 +71,7 @@ const BACKUP_CASES: Case[] = [
 ];
 
 const CLEANUP_CASES: Case[] = [
-  ...BASE_CASES(CLEANUP_PART),
+  ...BASE_CASES(CLEANUP_PART, CLEANUP.startedAt),
   ["dryRun not a boolean", { dryRun: "false" }, "dryRun"],
   ["dryRun for a real run's id", { dryRun: true, deleted: 0 }, "runId"],
   ["deleted negative", { deleted: -1 }, "deleted"],

@@ -1,4 +1,5 @@
 // Settings, environment, dependencies and Lambda context for running the cleanup function against the fake AWS.
+import type { CleanupIntent } from "../../handlers/cleanup/intent";
 import type { Context } from "aws-lambda";
 import type { CleanupDeps } from "../../handlers/cleanup/run";
 import type { CleanupManifest } from "../../handlers/cleanup/report";
@@ -81,10 +82,16 @@ export function cleanupContext(remainingMs: () => number = () => 900_000): Conte
   return lambdaContext("cleanup", remainingMs);
 }
 
-/** The cleanup manifests in the vault, by key. */
+/** The cleanup manifests and parts in the vault, by key (not the intent records). */
 export function cleanupManifests(fake: FakeAws): Map<string, CleanupManifest> {
   const objects = fake.region(PRIMARY).buckets.get(CLEANUP_BUCKET) ?? new Map<string, string>();
-  return new Map([...objects].filter(([key]) => key.startsWith("runs/cleanup/")).map(([key, body]) => [key, JSON.parse(body) as CleanupManifest]));
+  return new Map([...objects].filter(([key]) => key.startsWith("runs/cleanup/") && !key.endsWith(".intent.json")).map(([key, body]) => [key, JSON.parse(body) as CleanupManifest]));
+}
+
+/** The intent records (handlers/cleanup/intent.ts) the cleanup wrote, by key: what each invocation was about to delete. */
+export function cleanupIntents(fake: FakeAws): Map<string, CleanupIntent> {
+  const objects = fake.region(PRIMARY).buckets.get(CLEANUP_BUCKET) ?? new Map<string, string>();
+  return new Map([...objects].filter(([key]) => key.startsWith("runs/cleanup/") && key.endsWith(".intent.json")).map(([key, body]) => [key, JSON.parse(body) as CleanupIntent]));
 }
 
 /** Every snapshot id the region holds, of every kind. */

@@ -5,6 +5,7 @@
 // sends the same cursor again. The run still ends with one snapshot set per instance, one manifest, three parts and one
 // notification.
 import { expect } from "chai";
+import { partKey } from "../../handlers/lib/cursor";
 import * as fs from "fs";
 import type { AslDefinition } from "../../infra/asl";
 import { KILLED_TURN_RETRY, RUN_FUNCTION_TIMEOUT_SECONDS } from "../../infra/run-machine";
@@ -24,7 +25,6 @@ const INSTANCES = 12;
 const PER_TURN = 3;
 const EVENT = { plan: "gold", scheduledTime: "2026-11-22T05:00:00Z" };
 const MANIFEST = "runs/backup/2026/11/22/gold-2026-11-22T05-00-00Z.json";
-const part = (n: number) => MANIFEST.replace(".json", `.part-${n}.json`);
 
 interface Outcome {
   source: string;
@@ -100,8 +100,13 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
       [1, undefined],
     ]);
     expect(result.invocations[2].at.getTime() - result.invocations[1].at.getTime()).to.equal(KILLED_TURN_RETRY.IntervalSeconds * 1000);
-    const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; after: string } });
-    expect(events[0]).to.deep.equal(EVENT);
+    const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; after: string; startedAt: string } });
+    // Part keys carry the execution's start (handlers/lib/cursor.ts partKey), as its cursor names it.
+    const startedAt = events[1].cursor?.startedAt ?? "";
+    const part = (n: number) => partKey(MANIFEST, n, startedAt);
+    // The first turn gets the execution input in the run envelope, with the execution start time pinned (infra/run-machine.ts Pin).
+    expect(events[0]).to.have.property("input").that.deep.equals(EVENT);
+    expect(events[0]).to.have.property("executionStartTime").that.is.a("string");
     expect(events[2]).to.deep.equal(events[1]);
     expect(events.slice(1).map((e) => e.cursor?.invocation)).to.deep.equal([1, 1, 2, 3]);
     const output = result.output as { done: boolean; runId: string; manifest: string; counts: { created: number; skipped: number; failed: number } };

@@ -2,7 +2,7 @@
 // the continuation contract (handlers/lib/cursor.ts): a three-turn run, a killed turn retried with the same cursor, the
 // handler's RunFailedError failing the execution without a retry, answers outside the contract, and the turns guard.
 import { expect } from "chai";
-import { runFailedError, malformedEventError } from "../../handlers/lib/errors";
+import { invalidScheduleError, invalidSettingError, malformedEventError, missingSettingError, runFailedError, unknownPlanError } from "../../handlers/lib/errors";
 import { MAX_HISTORY_EVENTS } from "../../infra/asl";
 import { RUN_FUNCTION_TIMEOUT_SECONDS, RUN_MAX_TURNS, RUN_STATE, runMachineDefinition, runMachineTimeoutSeconds } from "../../infra/run-machine";
 import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
@@ -12,6 +12,9 @@ const definition = (purpose: "backup" | "cleanup") =>
   runMachineDefinition(FUNCTION_ARN, { purpose, timeoutSeconds: runMachineTimeoutSeconds(120, RUN_FUNCTION_TIMEOUT_SECONDS), functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS });
 const START = new Date("2026-11-22T06:00:05.000Z");
 const INPUT = { plan: "gold", scheduledTime: "2026-11-22T06:00:00Z" };
+/** The first turn's event: the execution's input with the execution's start (handlers/lib/run-envelope.ts). */
+const envelope = (input: unknown) => ({ input, executionStartTime: START.toISOString() });
+const FIRST = envelope(INPUT);
 
 function named(name: string, message: string): Error {
   return Object.assign(new Error(message), { name });
@@ -26,7 +29,7 @@ function cursor(n: number) {
     startedAt: "2026-11-22T06:00:05.000Z",
     deadline: "2026-11-22T08:00:00Z",
     invocation: n,
-    parts: Array.from({ length: n }, (_, i) => `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-${i + 1}.json`),
+    parts: Array.from({ length: n }, (_, i) => `runs/backup/2026/11/22/gold-2026-11-22T06-00-00Z.part-${i + 1}-20261122T060005000Z.json`),
     plan: "gold",
     scheduled: true,
     after: `ec2/i-${String(n * 1000).padStart(4, "0")}`,
@@ -49,12 +52,13 @@ function stub(answers: ReadonlyArray<unknown>): { invoke: Invoke; events: unknow
 const unfinished = (n: number) => ({ done: false, cursor: cursor(n), part: `s3://vault/${cursor(n).parts[n - 1]}` });
 
 describe("run state machine, run by the test interpreter", () => {
-  it("a three-turn run: the input first, then each previous answer's {cursor}; ends Succeeded with the last answer", async () => {
+  it("a three-turn run: the input with the execution's start first, then each previous answer's {cursor}; ends Succeeded with the last answer", async () => {
     const { invoke, events } = stub([unfinished(1), unfinished(2), RESULT]);
     const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
     expect([run.status, run.output]).to.deep.equal(["SUCCEEDED", RESULT]);
-    expect(events).to.deep.equal([INPUT, { cursor: cursor(1) }, { cursor: cursor(2) }]);
+    expect(events).to.deep.equal([FIRST, { cursor: cursor(1) }, { cursor: cursor(2) }]);
     expect(run.transitions.map((t) => t.state)).to.deep.equal([
+      RUN_STATE.pin,
       ...[RUN_STATE.invoke, RUN_STATE.answered, RUN_STATE.turnsLeft, RUN_STATE.nextTurn],
       ...[RUN_STATE.invoke, RUN_STATE.answered, RUN_STATE.turnsLeft, RUN_STATE.nextTurn],
       ...[RUN_STATE.invoke, RUN_STATE.answered, RUN_STATE.finished],
@@ -65,7 +69,7 @@ describe("run state machine, run by the test interpreter", () => {
     const done = { done: true, runId: "cleanup/2026-11-22T04:15:00Z", deleted: 12 };
     const { invoke, events } = stub([done]);
     const run = await runStateMachine(definition("cleanup"), { scheduledTime: "2026-11-22T04:15:00Z" }, { invoke, startTime: START });
-    expect([run.status, run.output, events]).to.deep.equal(["SUCCEEDED", done, [{ scheduledTime: "2026-11-22T04:15:00Z" }]]);
+    expect([run.status, run.output, events]).to.deep.equal(["SUCCEEDED", done, [envelope({ scheduledTime: "2026-11-22T04:15:00Z" })]]);
   });
 
   it("a turn killed at the function's timeout (Sandbox.Timedout) is sent again with the same cursor, and the run goes on", async () => {
@@ -73,7 +77,7 @@ describe("run state machine, run by the test interpreter", () => {
     const { invoke, events } = stub([unfinished(1), killed, unfinished(2), RESULT]);
     const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
     expect(run.status).to.equal("SUCCEEDED");
-    expect(events).to.deep.equal([INPUT, { cursor: cursor(1) }, { cursor: cursor(1) }, { cursor: cursor(2) }]);
+    expect(events).to.deep.equal([FIRST, { cursor: cursor(1) }, { cursor: cursor(1) }, { cursor: cursor(2) }]);
     expect(run.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
       [1, undefined],
       [1, "Sandbox.Timedout"],
@@ -86,7 +90,37 @@ describe("run state machine, run by the test interpreter", () => {
     it(`retries a turn that failed with ${error}, with the same event`, async () => {
       const { invoke, events } = stub([named(error, "no answer"), RESULT]);
       const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
-      expect([run.status, events]).to.deep.equal(["SUCCEEDED", [INPUT, INPUT]]);
+      expect([run.status, events]).to.deep.equal(["SUCCEEDED", [FIRST, FIRST]]);
+    });
+  }
+
+  for (const error of ["Runtime.OutOfMemory", "Runtime.ExitError", "InternalError", "SlowDown", "TimeoutError"]) {
+    it(`a turn that failed with ${error} (out of memory, a crash, an S3 error writing the part) is sent again with the same cursor, and the run goes on`, async () => {
+      const { invoke, events } = stub([unfinished(1), named(error, "the turn failed"), unfinished(2), RESULT]);
+      const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+      expect([run.status, run.output]).to.deep.equal(["SUCCEEDED", RESULT]);
+      expect(events).to.deep.equal([FIRST, { cursor: cursor(1) }, { cursor: cursor(1) }, { cursor: cursor(2) }]);
+    });
+  }
+
+  it("a turn failing every time with an error of its own fails the run after 3 retries, each with the same cursor", async () => {
+    const { invoke, events } = stub([unfinished(1), named("Runtime.OutOfMemory", "Runtime exited with error: signal: killed")]);
+    const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+    expect([run.status, run.error]).to.deep.equal(["FAILED", "BackupRunFailed"]);
+    expect(events.slice(1)).to.deep.equal(Array(4).fill({ cursor: cursor(1) }));
+  });
+
+  const final: Array<[string, Error]> = [
+    ["UnknownPlanError", unknownPlanError("platinum", ["gold"])],
+    ["MissingSettingError", missingSettingError("BACKUP_DR_PLANS")],
+    ["InvalidSettingError", invalidSettingError("BACKUP_DR_CONCURRENCY", "1-50")],
+    ["InvalidScheduleError", invalidScheduleError("cron(x)", "not a cron")],
+  ];
+  for (const [name, error] of final) {
+    it(`the handler's ${name} (a refusal a retry cannot change) goes to the Fail state without a retry`, async () => {
+      const { invoke, events } = stub([error]);
+      const run = await runStateMachine(definition("backup"), INPUT, { invoke, startTime: START });
+      expect([run.status, run.error, events.length, run.invocations.map((i) => i.error)]).to.deep.equal(["FAILED", "BackupRunFailed", 1, [name]]);
     });
   }
 

@@ -1,11 +1,13 @@
 // The run state machine's definition (infra/run-machine.ts): valid States Language, every state reachable, every Task
-// retried on the Lambda service's errors, throttling and a killed turn (never on the handler's own errors) and caught
-// to a Fail, the loop on done with the cursor, its timeouts and its history budget.
+// retried on the Lambda service's errors, throttling, a killed turn and any other error (never on the handlers' final
+// errors) and caught to a Fail, the loop on done with the cursor, its timeouts and its history budget.
 import { expect } from "chai";
 import { LAMBDA_SERVICE_ERRORS, MAX_HISTORY_EVENTS, THROTTLING_ERRORS, type AslDefinition } from "../../infra/asl";
 import { MAX_INVOCATIONS } from "../../handlers/lib/cursor-input";
+import { invalidScheduleError, invalidSettingError, malformedEventError, missingSettingError, runFailedError, unknownPlanError } from "../../handlers/lib/errors";
 import {
   KILLED_TURN_ERRORS,
+  RUN_FINAL_ERRORS,
   RUN_FUNCTION_TIMEOUT_SECONDS,
   RUN_HISTORY_SHARE,
   RUN_MACHINE_MARGIN_MINUTES,
@@ -44,7 +46,7 @@ describe("run state machine definition (backup and cleanup)", () => {
     for (const state of Object.values(definition.States)) for (const next of successors(state)) expect(definition.States, next).to.have.property(next);
   });
 
-  it("has one Task: the function through the optimized integration, sent the state's data whole (the input, then {cursor})", () => {
+  it("starts with the Pin (the input and the execution's start), then one Task: the function through the optimized integration, sent the state's data whole (the Pin's envelope, then {cursor})", () => {
     const all = tasks(definition);
     expect(all.map(([n]) => n)).to.deep.equal([RUN_STATE.invoke]);
     const [, invoke] = all[0];
@@ -54,18 +56,30 @@ describe("run state machine definition (backup and cleanup)", () => {
       OutputPath: "$.Payload",
       TimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS + TURN_TIMEOUT_MARGIN_SECONDS,
     });
-    expect(definition.StartAt).to.equal(RUN_STATE.invoke);
+    expect(definition.StartAt).to.equal(RUN_STATE.pin);
+    expect(definition.States[RUN_STATE.pin]).to.deep.equal({
+      Type: "Pass",
+      Comment: definition.States[RUN_STATE.pin].Comment,
+      Parameters: { "input.$": "$", "executionStartTime.$": "$$.Execution.StartTime" },
+      Next: RUN_STATE.invoke,
+    });
     expect(definition.States[RUN_STATE.nextTurn]).to.deep.include({ Type: "Pass", Parameters: { "cursor.$": "$.cursor" }, Next: RUN_STATE.invoke });
   });
 
-  it("retries the Lambda service's errors, throttling, and a killed or unanswered turn, with backoff; never States.ALL nor the handler's own errors", () => {
+  it("never retries the handlers' final errors, then retries the Lambda service's errors, throttling, a killed turn, and any other error (States.ALL, last), with backoff", () => {
     const [[, invoke]] = tasks(definition);
-    const retried = invoke.Retry.flatMap((r) => r.ErrorEquals);
-    expect(retried).to.include.members([...LAMBDA_SERVICE_ERRORS, ...THROTTLING_ERRORS, ...KILLED_TURN_ERRORS]);
+    const [final, ...retried] = invoke.Retry;
+    expect(final).to.deep.include({ ErrorEquals: RUN_FINAL_ERRORS, MaxAttempts: 0 });
+    // Each is the name of one of handlers/lib/errors.ts's factories.
+    const made = [runFailedError("r", []), malformedEventError("m"), unknownPlanError("p", []), missingSettingError("S"), invalidSettingError("S", "x"), invalidScheduleError("e", "x")];
+    expect(RUN_FINAL_ERRORS).to.deep.equal(made.map((e) => e.name));
+    expect(retried.flatMap((r) => r.ErrorEquals)).to.include.members([...LAMBDA_SERVICE_ERRORS, ...THROTTLING_ERRORS, ...KILLED_TURN_ERRORS]);
     expect(KILLED_TURN_ERRORS).to.deep.equal(["Sandbox.Timedout", "Lambda.Unknown", "States.Timeout"]);
     expect(LAMBDA_SERVICE_ERRORS).to.include("Lambda.ClientExecutionTimeoutException");
-    for (const never of ["States.ALL", "States.TaskFailed", "RunFailedError", "MalformedEventError", "UnknownPlanError"]) expect(retried).to.not.include(never);
-    for (const r of invoke.Retry) {
+    // States.ALL must be alone and last (States Language); the final errors come before it, so they are never retried.
+    expect(retried[retried.length - 1]).to.deep.equal({ ErrorEquals: ["States.ALL"], IntervalSeconds: 30, MaxAttempts: 3, BackoffRate: 2 });
+    for (const r of invoke.Retry.slice(0, -1)) expect(r.ErrorEquals).to.not.include("States.ALL");
+    for (const r of retried) {
       expect(r.BackoffRate).to.be.greaterThan(1);
       expect(r.MaxAttempts).to.be.greaterThan(1);
       expect(r.IntervalSeconds).to.be.greaterThan(0);
@@ -101,10 +115,10 @@ describe("run state machine definition (backup and cleanup)", () => {
     for (const name of [RUN_STATE.notAnAnswer, RUN_STATE.tooManyTurns]) expect(definition.States[name].Type, name).to.equal("Fail");
   });
 
-  it("times out after the deadline, one more turn with every retry of a killed turn, and the margin", () => {
+  it("times out after the deadline, one more turn with every retry of a killed or failed turn, and the margin", () => {
     expect(definition.TimeoutSeconds).to.equal(timeoutSeconds);
-    // 120 minutes, then 4 attempts of up to 900 + 60 s, then 30 minutes.
-    expect(runMachineTimeoutSeconds(120, 900)).to.equal(120 * 60 + 4 * 960 + RUN_MACHINE_MARGIN_MINUTES * 60);
+    // 120 minutes, then 7 attempts of up to 900 + 60 s (the first, 3 killed, 3 failed otherwise), then 30 minutes.
+    expect(runMachineTimeoutSeconds(120, 900)).to.equal(120 * 60 + 7 * 960 + RUN_MACHINE_MARGIN_MINUTES * 60);
     expect(runMachineTimeoutSeconds(1440, 900)).to.be.greaterThan(1440 * 60);
     expect(() => runMachineTimeoutSeconds(0, 900)).to.throw("deadlineMinutes");
     expect(() => runMachineTimeoutSeconds(120, 1.5)).to.throw("functionTimeoutSeconds");
@@ -117,7 +131,8 @@ describe("run state machine definition (backup and cleanup)", () => {
     expect(RUN_MAX_TURNS).to.equal(MAX_INVOCATIONS);
     // A 1,440-minute deadline at one turn per 15-minute invocation, counting from the first: 97 turns.
     expect(RUN_MAX_TURNS).to.be.greaterThan(1440 / 15 + 1);
-    expect(runHistoryEvents(1)).to.equal(2 + 5 + 2 + 2);
+    // The execution, the Pin, the Task, the Choice, the Succeed.
+    expect(runHistoryEvents(1)).to.equal(2 + 2 + 5 + 2 + 2);
     expect(() => runHistoryEvents(0)).to.throw("turns");
   });
 

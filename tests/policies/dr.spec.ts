@@ -3,6 +3,7 @@
 import { expect } from "chai";
 import { drCopyCoverage, drDistinctRegions, drPlanSchedules } from "../../policies/dr";
 import { drEveryPlanCopies, drMinimumRetention, drVaultLockMode } from "../../policies/dr-strict";
+import { runMachineDefinition } from "../../infra/run-machine";
 import type { StackResource } from "../../tools/policy-check/model";
 import { ACCOUNT, check, json, provider, replace, resource, urnOf, withProps } from "./harness";
 
@@ -137,6 +138,34 @@ describe("policies: DR invariants", () => {
       for (const firstState of [{ Parameters: { FunctionName: other, "Payload.$": "$" } }, { Parameters: { FunctionName: BACKUP_ARN, Payload: { plan: "gold" } } }, { Type: "Pass" }]) {
         expect(await check(drPlanSchedules, withMachine(firstState)), JSON.stringify(firstState)).to.have.length(PLANS.length);
       }
+    });
+
+    it("accepts the run machine's start: a Pin wrapping the input whole with the execution's start, then the invoke (infra/run-machine.ts)", async () => {
+      const machineArn = `arn:aws:states:us-east-1:${ACCOUNT}:stateMachine:backup-machine`;
+      const PIN = { Type: "Pass", Parameters: { "input.$": "$", "executionStartTime.$": "$$.Execution.StartTime" }, Next: "Invoke" };
+      const withPin = (pin: Record<string, unknown>, invoke: Record<string, unknown> = {}) => {
+        const states = { Pin: pin, Invoke: { Type: "Task", Resource: "arn:aws:states:::lambda:invoke", Parameters: { FunctionName: BACKUP_ARN, "Payload.$": "$" }, End: true, ...invoke } };
+        const primary = stack().find((r) => r.name === "primary");
+        const machine = resource("aws:sfn/stateMachine:StateMachine", "backup-machine", { definition: json({ StartAt: "Pin", States: states }) }, { ...(primary === undefined ? {} : { provider: primary }), computed: { arn: machineArn } });
+        return [...stack().map((r) => (r.type === T.schedule ? withProps(r, { target: { ...(r.inputs.target as object), arn: machineArn } }) : r)), machine];
+      };
+      expect(await check(drPlanSchedules, withPin(PIN))).to.deep.equal([]);
+      // The real definition passes too.
+      const real = runMachineDefinition(BACKUP_ARN, { purpose: "backup", timeoutSeconds: 9000, functionTimeoutSeconds: 900 });
+      expect(real.StartAt).to.equal("Pin");
+      expect(real.States.Pin).to.deep.include({ Parameters: PIN.Parameters, Next: "Invoke" });
+      // A Pass that drops or replaces the input, or adds to it, or leads to another function's invoke, does not.
+      const other = `arn:aws:lambda:us-east-1:${ACCOUNT}:function:copy`;
+      const refused: [Record<string, unknown>, Record<string, unknown>?][] = [
+        [{ ...PIN, Parameters: { "input.$": "$.plan", "executionStartTime.$": "$$.Execution.StartTime" } }],
+        [{ ...PIN, Parameters: { input: { plan: "gold" }, "executionStartTime.$": "$$.Execution.StartTime" } }],
+        [{ ...PIN, Parameters: { ...PIN.Parameters, extra: 1 } }],
+        [{ ...PIN, OutputPath: "$.executionStartTime" }],
+        [{ ...PIN, Next: "Nowhere" }],
+        [PIN, { Parameters: { FunctionName: other, "Payload.$": "$" } }],
+        [PIN, { Parameters: { FunctionName: BACKUP_ARN, "Payload.$": "$.input" } }],
+      ];
+      for (const [pin, invoke] of refused) expect(await check(drPlanSchedules, withPin(pin, invoke)), JSON.stringify([pin, invoke])).to.have.length(PLANS.length);
     });
 
     it("reports plans out of the bounds the config and the functions enforce (#13)", async () => {

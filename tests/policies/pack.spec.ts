@@ -7,6 +7,7 @@ import { expect } from "chai";
 import { TAG_DRILL_ID, TAG_ENVIRONMENT, TAG_REPLICA_OF, TAG_STACK } from "../../handlers/catalog";
 import { drillEnvironment, drillName } from "../../infra/drill";
 import { PLANS_SETTING } from "../../handlers/plan";
+import { RUN_ENVELOPE } from "../../handlers/lib/run-envelope";
 import { ALLOW_NO_DR_COPY_SETTING } from "../../infra/backup";
 import { cleanupEnvironment } from "../../infra/cleanup";
 import { parseConfig } from "../../infra/config";
@@ -89,6 +90,7 @@ describe("policy pack", () => {
   it("names what the program names", () => {
     expect([names.TAG_STACK, names.TAG_ENVIRONMENT, names.TAG_REPLICA_OF]).to.deep.equal([TAG_STACK, TAG_ENVIRONMENT, TAG_REPLICA_OF]);
     expect(names.PLANS_VARIABLE).to.equal(PLANS_SETTING);
+    expect(names.RUN_ENVELOPE).to.deep.equal(RUN_ENVELOPE);
     expect(names.ALLOW_NO_DR_COPY_VARIABLE).to.equal(ALLOW_NO_DR_COPY_SETTING);
     // Each valve variable carries the backup-dr:cleanup setting of the same name.
     const config = parseConfig(stackValues("prod"), { project: "backup-dr", stack: "prod" });
