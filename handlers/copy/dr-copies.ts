@@ -53,16 +53,13 @@ export function inFlightOf(copies: readonly SnapshotRecord[], finished: readonly
 
 /**
  * Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups).
- * `countInFlight` false (an event run whose limit is the kind's most, AWS's own): the copies in flight are not read, so
- * the region is read once; AWS's refusal, which counts every copy in flight, ours or not, then bounds the run.
+ * Every run counts our copies in flight (a kind whose filters cannot ask for both in one request reads them with a
+ * second, parallel request): a refused copy call draws on the copy bucket and would be made by every event that
+ * arrives while the places are full (issue 20: at most 1.1 copy calls per copy made). `countInFlight` false is left
+ * for callers that only need the copies of some backups.
  */
 export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[], countInFlight = true): Promise<DrIndex> {
   return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf, countInFlight), stackTag, countInFlight);
-}
-
-/** Whether a run must count its copies in flight itself: its limit of the kind is below the most AWS accepts. */
-export function mustCountInFlight(kind: SnapshotKind, limit: number): boolean {
-  return limit < copyKind(kind).copyLimit.max;
 }
 
 /** Deletes a (failed) DR copy; one already gone counts as deleted. */

@@ -1,11 +1,12 @@
 // An event run: the snapshots one completion event names are read in the primary region (their tags decide whether
 // they are ours), matched against the DR region, and copied within the room the DR region has. The DR region is read
-// once: the copies of these backups; the copies in flight are counted too only when the kind's limit is set below
-// AWS's own (else AWS's first refusal stops the kind, handlers/copy/limiter.ts).
+// for the copies of these backups and for our copies in flight (EBS: two filtered requests side by side), so an event
+// that arrives while the places are full defers its copies without a refused call (AWS's refusal still stops the kind
+// when copies that are not ours fill it, handlers/copy/limiter.ts).
 import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
-import { mustCountInFlight, readDr, type DrIndex } from "./dr-copies";
+import { readDr, type DrIndex } from "./dr-copies";
 import type { CopyRequest } from "./event";
 import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
@@ -53,7 +54,7 @@ export async function copyForEvent(deps: CopyDeps, settings: CopySettings, reque
 
   let index: DrIndex;
   try {
-    index = await readDr(deps.dr, kind, settings.stackTag, candidates.map((c) => c.copyOf), mustCountInFlight(kind, settings.limits[kind]));
+    index = await readDr(deps.dr, kind, settings.stackTag, candidates.map((c) => c.copyOf));
   } catch (error) {
     // Without knowing what the DR region holds, a copy could be a duplicate: none is started.
     for (const c of candidates) work.copies.push({ kind, source: c.source.id, plan: c.plan.name, status: "failed", error: describeError(error), reason: `reading ${kind} copies in ${settings.drRegion}` });

@@ -78,6 +78,8 @@ export async function backupScenario(sources: number, options: BackupOptions): P
     const duplicated = instances.filter((id) => (sets.get(id) ?? 0) > 1).length;
     const counts = bench.countBy();
     const creates = counts.CreateSnapshots ?? 0;
+    // Every EC2 attempt (creates, tags, listings, throttled retries): the API the issue's "calls per instance" meters.
+    const ec2Calls = Object.values(bench.countBy((c) => c.service === "ec2")).reduce((sum, n) => sum + n, 0);
     const throttled = bench.calls.filter((c) => c.code === "RequestLimitExceeded").length;
     const floorSeconds = Math.max(0, sources - 100) / 5;
     const notes = [`${throttled} attempts throttled`, ...failureNotes(report)];
@@ -90,7 +92,7 @@ export async function backupScenario(sources: number, options: BackupOptions): P
       options.acceptance === "speed"
         ? [
             { name: "time <= 1.15x the floor (N-100)/5 s", pass: ratio(seconds, floorSeconds) <= 1.15, measured: `${fixed(ratio(seconds, floorSeconds))}x`, correctness: false },
-            { name: "<= 1.05 CreateSnapshots calls per instance", pass: creates / sources <= 1.05, measured: fixed(creates / sources, 3), correctness: false },
+            { name: "<= 1.05 EC2 calls per instance (every EC2 action, throttled attempts included)", pass: ec2Calls / sources <= 1.05, measured: `${fixed(ec2Calls / sources, 3)} (CreateSnapshots ${fixed(creates / sources, 3)})`, correctness: false },
           ]
         : [
             {

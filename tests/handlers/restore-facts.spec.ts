@@ -107,6 +107,30 @@ describe("restore facts in the catalog", () => {
     }
   });
 
+  it("an instance with one volume gets its device facts with the create: no CreateTags call (issue 20: EC2 calls per instance)", async () => {
+    const instance = region.addInstance("running", gold);
+    await backup();
+    expect(fake.calls.filter((c) => c.action === "CreateTags")).to.deep.equal([]);
+    const [snapshot] = [...region.snapshots.values()];
+    expect(readCatalog(snapshot.tags).volume).to.deep.equal({ device: instance.volumes[0].device, root: true });
+  });
+
+  it("a volume attached between the listing and the create does not keep the listed volume's device facts", async () => {
+    const instance = region.addInstance("running", gold);
+    const attached = { id: "vol-0000000000000late", device: "/dev/sdz", tags: {} };
+    fake.permanent = (call) => {
+      if (call.action === "CreateSnapshots" && !instance.volumes.includes(attached)) instance.volumes.push(attached);
+      return undefined;
+    };
+    const result = await backup();
+    expect(result.counts.failed).to.equal(0);
+    const snapshots = [...region.snapshots.values()];
+    expect(snapshots).to.have.length(2);
+    const byVolume = new Map(snapshots.map((s) => [s.volumeId, readCatalog(s.tags).volume]));
+    expect(byVolume.get(instance.volumes[0].id)).to.deep.equal({ device: instance.volumes[0].device, root: true });
+    expect(byVolume.get(attached.id)).to.equal(undefined);
+  });
+
   it("when tagging the devices fails, the set stays made and its outcome says the device facts are missing", async () => {
     const instance = region.addInstance("running", gold, [{}, {}]);
     fake.permanent = (call) => (call.action === "CreateTags" ? new AwsFault("UnauthorizedOperation", 403, "not allowed") : undefined);
