@@ -5,6 +5,7 @@ import { describeError } from "../lib/errors";
 import { settleWithConcurrency } from "../lib/pool";
 import { isoSeconds } from "../lib/run-id";
 import { deleteCopy, type DrIndex } from "./dr-copies";
+import { deferred } from "./limiter";
 import type { Candidate, CopyOutcome, ReplacedCopy, SnapshotRecord } from "./types";
 
 export interface Matched {
@@ -70,13 +71,5 @@ export async function matchExisting(dr: KindClients, index: DrIndex, candidates:
  * source unreadable) would otherwise be deleted and copied again at each of its failure events, every few minutes.
  */
 function leftForSweep(candidate: Candidate, broken: readonly SnapshotRecord[]): CopyOutcome {
-  return {
-    kind: candidate.source.kind,
-    source: candidate.source.id,
-    ...(candidate.source.arn ? { sourceArn: candidate.source.arn } : {}),
-    plan: candidate.plan.name,
-    status: "deferred",
-    expires: isoSeconds(candidate.expires),
-    reason: `its DR copy ${broken.map((c) => c.id).join(", ")} failed; the sweep replaces failed copies`,
-  };
+  return deferred(candidate, `its DR copy ${broken.map((c) => c.id).join(", ")} failed; the sweep replaces failed copies`);
 }

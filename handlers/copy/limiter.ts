@@ -24,7 +24,8 @@ export function oldestFirst(a: Candidate, b: Candidate): number {
   return a.slot.getTime() - b.slot.getTime() || (a.source.created?.getTime() ?? 0) - (b.source.created?.getTime() ?? 0) || a.source.id.localeCompare(b.source.id);
 }
 
-function deferred(candidate: Candidate, reason: string): CopyOutcome {
+/** A candidate's outcome when its copy waits for a later run, with the reason. */
+export function deferred(candidate: Candidate, reason: string): CopyOutcome {
   return {
     kind: candidate.source.kind,
     source: candidate.source.id,

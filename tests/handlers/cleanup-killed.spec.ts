@@ -2,7 +2,6 @@
 // (the same cursor, or the same event for a first turn): the deletions the killed attempt made count toward
 // maxDeletionsPerRun and are in the manifest (the intent record each invocation writes before deleting).
 import { expect } from "chai";
-import type { HttpHandler } from "@smithy/core/protocols";
 import type { SnapshotKind } from "../../handlers/catalog";
 import { earlierAttempt, KILLED_ATTEMPT } from "../../handlers/cleanup/intent";
 import { stepCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
@@ -10,10 +9,9 @@ import type { RegionListing, SnapshotOutcome } from "../../handlers/cleanup/type
 import { createClients, type AwsClients } from "../../handlers/lib/clients";
 import { FakeAws } from "../helpers/aws-fake";
 import { fastRetryStrategy, TEST_CREDENTIALS } from "../helpers/aws-clients";
-import { fakeRequestHandler } from "../helpers/aws-transport";
 import { DR, NOW, PRIMARY, cleanupDeps, cleanupManifests, cleanupSettings } from "../helpers/cleanup-setup";
 import { buildScenario } from "../helpers/cleanup-scenario";
-import { finished, invocationClock, unfinished, until } from "../helpers/run-steps";
+import { finished, invocationClock, killableHandler, unfinished, until } from "../helpers/run-steps";
 
 const EVENT = { scheduledTime: "2026-11-22T03:30:00Z" };
 const KEY = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.json";
@@ -23,28 +21,14 @@ const LATER = new Date(NOW.getTime() + 16 * 60_000);
 /** Deps of an invocation Lambda kills once AWS has handled `after` delete calls in all: no later answer ever comes. */
 function killedAfter(fake: FakeAws, after: number): { deps: CleanupDeps; killed: () => boolean } {
   const deletes = () => fake.handled().filter((c) => DELETES.includes(c.action)).length;
-  const inner = fakeRequestHandler(fake);
-  let killed = false;
-  const never = () => new Promise<never>(() => undefined);
-  const requestHandler: HttpHandler = {
-    ...inner,
-    async handle(request, options) {
-      if (killed) return never();
-      const answer = await inner.handle(request, options);
-      if (killed || deletes() >= after) {
-        killed = true;
-        return never();
-      }
-      return answer;
-    },
-  };
+  const { requestHandler, killed } = killableHandler(fake, () => deletes() >= after);
   const clients = new Map<string, AwsClients>();
   const regionClients = (region: string): AwsClients => {
     const made = clients.get(region) ?? createClients(region, { requestHandler, retryStrategy: () => fastRetryStrategy(), credentials: TEST_CREDENTIALS });
     clients.set(region, made);
     return made;
   };
-  return { deps: { ...cleanupDeps(fake), regionClients, s3: regionClients(PRIMARY).s3, sns: regionClients(PRIMARY).sns }, killed: () => killed };
+  return { deps: { ...cleanupDeps(fake), regionClients, s3: regionClients(PRIMARY).s3, sns: regionClients(PRIMARY).sns }, killed };
 }
 
 describe("cleanup: an invocation killed after deleting, retried", () => {

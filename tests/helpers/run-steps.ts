@@ -41,6 +41,13 @@ export function invocationClock(budgets: readonly number[]): { remainingMs: () =
  * written and nothing is answered; the abandoned invocation's promise stays pending.
  */
 export function killableClients(fake: FakeAws, kill: () => boolean): { clients: AwsClients; killed: () => boolean } {
+  const { requestHandler, killed } = killableHandler(fake, kill);
+  const clients = createClients(REGION, { requestHandler, retryStrategy: () => fastRetryStrategy(), credentials: TEST_CREDENTIALS });
+  return { clients, killed };
+}
+
+/** The request handler of an invocation Lambda kills (see killableClients), for clients of any region. */
+export function killableHandler(fake: FakeAws, kill: () => boolean): { requestHandler: HttpHandler; killed: () => boolean } {
   const inner = fakeRequestHandler(fake);
   let killed = false;
   const never = () => new Promise<never>(() => undefined);
@@ -56,8 +63,7 @@ export function killableClients(fake: FakeAws, kill: () => boolean): { clients: 
       return answer;
     },
   };
-  const clients = createClients(REGION, { requestHandler, retryStrategy: () => fastRetryStrategy(), credentials: TEST_CREDENTIALS });
-  return { clients, killed: () => killed };
+  return { requestHandler, killed: () => killed };
 }
 
 /** Resolves once `done()` holds, letting other work run between looks (no timers). */
