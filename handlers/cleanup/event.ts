@@ -19,6 +19,11 @@ export interface CleanupRequest {
   dryRun: boolean;
   /** The event continues a run: where it stopped. */
   cursor?: CleanupCursor;
+  /**
+   * The run machine's execution start (the envelope's), scheduled run or not: the same on every retry of the first
+   * turn and different for each execution, so it names the first turn's intent record (intent.ts).
+   */
+  execution?: Date;
 }
 
 const EVENT_KEYS = ["scheduledTime", "dryRun"];
@@ -46,7 +51,7 @@ export function parseCleanupEvent(received: unknown, now: Date): CleanupRequest 
     if (parsed === undefined) throw malformedEventError(`Event field "scheduledTime" must be ${INSTANT_RULE}, such as 2026-11-22T03:30:00Z, got ${describeInput(scheduledTime)}`);
     time = parsed;
   }
-  return { slot: new Date(Math.floor(time.getTime() / 60_000) * 60_000), dryRun: dryRun === true };
+  return { slot: new Date(Math.floor(time.getTime() / 60_000) * 60_000), dryRun: dryRun === true, ...(pinned === undefined ? {} : { execution: pinned }) };
 }
 
 /** A cleanup cursor: a dry run has deleted nothing; the run id is the slot's (and the dry run's). */

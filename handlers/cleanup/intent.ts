@@ -1,9 +1,11 @@
 // The cleanup's intent record: before an invocation deletes, it writes the snapshots it is about to delete to the
 // vault, at a key its retry will read again (the same cursor's next part key, `.intent.json`; a first turn, which has
-// no cursor, the run's `<manifest>.part-1.intent.json`). A retried turn (Lambda killed the first attempt after AWS
-// deleted some: no part, no answer) reads it first: what it names and is no longer listed was deleted by the killed
-// attempt, so it counts toward maxDeletionsPerRun and is reported `deleted`. A first turn that ends normally empties
-// the run's record, so a later rerun of the slot does not count that run's deletions as its own.
+// no cursor: under the run machine, its execution's `<manifest>.part-1-<execution start>.intent.json`, else the run's
+// `<manifest>.part-1.intent.json`). A retried turn (Lambda killed the first attempt after AWS deleted some, or its
+// answer was lost) reads it first: what it names and is no longer listed was deleted by the earlier attempt, so it
+// counts toward maxDeletionsPerRun and is reported `deleted`. An execution's record is never read by another
+// execution; the run's record (a bare event, invoked by hand) is emptied when its first turn ends normally, so a
+// later rerun of the slot does not count that run's deletions as its own.
 import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import type { RunCursorBase } from "../lib/cursor";
 import { partKey } from "../lib/cursor";
@@ -23,9 +25,10 @@ export interface CleanupIntent {
 /** The reason of a deletion a killed earlier attempt of this invocation made. */
 export const KILLED_ATTEMPT = "expired; deleted by an earlier attempt of this invocation (stopped before it answered): recorded as about to be deleted, no longer listed";
 
-/** Where the record of the invocation after `cursor` (the first: no cursor) is. */
-export function intentKey(manifestKey: string, cursor: RunCursorBase | undefined): string {
-  const part = cursor === undefined ? manifestKey.replace(/\.json$/, ".part-1.json") : partKey(manifestKey, cursor.invocation + 1, cursor.startedAt);
+/** Where the record of the invocation after `cursor` (the first: no cursor; `execution`, the run machine's start) is. */
+export function intentKey(manifestKey: string, cursor: RunCursorBase | undefined, execution?: Date): string {
+  const first = execution === undefined ? manifestKey.replace(/\.json$/, ".part-1.json") : partKey(manifestKey, 1, execution.toISOString());
+  const part = cursor === undefined ? first : partKey(manifestKey, cursor.invocation + 1, cursor.startedAt);
   return part.replace(/\.json$/, ".intent.json");
 }
 

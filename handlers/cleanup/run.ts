@@ -98,7 +98,7 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
 
   const key = manifestKey("cleanup", request.slot, runId);
   // What a killed earlier attempt of this turn recorded before deleting (intent.ts): what of it is gone, it deleted.
-  const intentAt = intentKey(key, cursor);
+  const intentAt = intentKey(key, cursor, request.execution);
   const recorded = dryRun ? [] : await readIntent(deps.s3, settings.vaultBucket, intentAt, runId);
   const listed: RegionListResult[] = await Promise.all(regionNames.map((region) => listRegion(region, deps.regionClients(region), settings.stackTag)));
   const earlier = earlierAttempt(
@@ -118,8 +118,9 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   const outcomes: SnapshotOutcome[] = [...earlier.gone, ...plan.decisions.filter((d) => d.verdict !== "delete").map((d) => outcomeOf(d, d.verdict === "defer" ? "deferred" : "kept", d.reason))];
   const toDelete = plan.decisions.filter((d) => d.verdict === "delete");
   let stop: StopCause | undefined;
-  // A first turn's record is the run's (a retried first turn has no cursor to name its own): emptied when it ends.
-  const emptyRunIntent = cursor === undefined && (recorded.length > 0 || (!dryRun && toDelete.length > 0));
+  // A bare first turn's record is the run's (it has no cursor or execution to name its own): emptied when it ends. An
+  // execution's is its own, kept for a retry whose earlier attempt ended but was not heard.
+  const emptyRunIntent = cursor === undefined && request.execution === undefined && (recorded.length > 0 || (!dryRun && toDelete.length > 0));
   const emptyIntent = async (): Promise<void> => {
     if (!emptyRunIntent) return;
     await writeIntent(deps.s3, settings.vaultBucket, intentAt, { function: "cleanup", runId, invocation, snapshots: [] }).catch((error: unknown) => deps.log.warn("the run's intent record was not emptied; a later rerun of the slot counts its deletions as its own", { runId, intent: intentAt, error: describeError(error) }));

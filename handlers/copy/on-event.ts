@@ -1,6 +1,6 @@
 // An event run: the snapshots one completion event names are read in the primary region (their tags decide whether
 // they are ours), matched against the DR region, and copied within the room the DR region has. The DR region is read
-// for the copies of these backups and for our copies in flight (EBS: two filtered requests side by side), so an event
+// for the copies of these backups and for our copies in flight (two filtered requests side by side where a kind needs them), so an event
 // that arrives while the places are full defers its copies without a refused call (AWS's refusal still stops the kind
 // when copies that are not ours fill it, handlers/copy/limiter.ts).
 import { copyKind } from "../kinds/registry";

@@ -3,7 +3,7 @@
 // maxDeletionsPerRun and are in the manifest (the intent record each invocation writes before deleting).
 import { expect } from "chai";
 import type { SnapshotKind } from "../../handlers/catalog";
-import { earlierAttempt, KILLED_ATTEMPT } from "../../handlers/cleanup/intent";
+import { earlierAttempt, intentKey, KILLED_ATTEMPT } from "../../handlers/cleanup/intent";
 import { stepCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
 import type { RegionListing, SnapshotOutcome } from "../../handlers/cleanup/types";
 import { createClients, type AwsClients } from "../../handlers/lib/clients";
@@ -15,6 +15,9 @@ import { finished, invocationClock, killableHandler, unfinished, until } from ".
 
 const EVENT = { scheduledTime: "2026-11-22T03:30:00Z" };
 const KEY = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.json";
+/** The run machine's first event: the schedule's input and the execution's start (handlers/lib/run-envelope.ts). */
+const envelope = (executionStartTime: string) => ({ input: EVENT, executionStartTime });
+const ENVELOPE = envelope("2026-11-22T03:30:01.123Z");
 const DELETES = ["DeleteSnapshot", "DeleteDBSnapshot", "DeleteDBClusterSnapshot"];
 const LATER = new Date(NOW.getTime() + 16 * 60_000);
 
@@ -72,6 +75,42 @@ describe("cleanup: an invocation killed after deleting, retried", () => {
     expect(deleteCalls()).to.equal(8);
     const rerun = finished(await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, EVENT));
     expect(rerun.manifest.counts.deleted).to.equal(deleteCalls() - 8);
+  });
+});
+
+describe("cleanup: a first turn under the run machine whose answer was lost, retried with the same envelope", () => {
+  let fake: FakeAws;
+  const deleteCalls = () => fake.handled().filter((c) => DELETES.includes(c.action)).length;
+  beforeEach(() => {
+    fake = new FakeAws();
+    buildScenario(fake);
+  });
+
+  it("a first turn that ended (its answer lost): the retry counts its deletions, the cap holds", async () => {
+    const settings = cleanupSettings({ BACKUP_DR_MAX_DELETIONS: "8" });
+    finished(await stepCleanup(cleanupDeps(fake), settings, ENVELOPE));
+    expect(deleteCalls()).to.equal(8);
+    const retry = finished(await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, ENVELOPE));
+    expect(deleteCalls()).to.equal(8);
+    expect(retry.manifest.counts.deleted).to.equal(8);
+  });
+
+  it("an unfinished first turn whose cursor was lost: the cap holds over the rest of the run", async () => {
+    const settings = cleanupSettings({ BACKUP_DR_MAX_DELETIONS: "8" });
+    unfinished(await stepCleanup(cleanupDeps(fake, { remainingMs: invocationClock([5]).remainingMs }), settings, ENVELOPE));
+    let step = await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, ENVELOPE);
+    while (!step.done) step = await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, { cursor: step.cursor });
+    expect(deleteCalls()).to.equal(8);
+    expect(step.manifest.counts.deleted).to.equal(8);
+  });
+
+  it("another execution of the slot (another start) counts none of the first's deletions; the record is the execution's", async () => {
+    const settings = cleanupSettings({ BACKUP_DR_MAX_DELETIONS: "8" });
+    finished(await stepCleanup(cleanupDeps(fake), settings, ENVELOPE));
+    const second = finished(await stepCleanup(cleanupDeps(fake, { now: () => LATER }), settings, envelope("2026-11-22T03:45:00.000Z")));
+    expect(second.manifest.counts.deleted).to.equal(deleteCalls() - 8);
+    expect(intentKey(KEY, undefined, new Date("2026-11-22T03:30:01.123Z"))).to.equal(KEY.replace(/\.json$/, ".part-1-20261122T033001123Z.intent.json"));
+    expect(intentKey(KEY, undefined)).to.equal(KEY.replace(/\.json$/, ".part-1.intent.json"));
   });
 });
 
