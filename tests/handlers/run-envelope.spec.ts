@@ -23,14 +23,16 @@ describe("the run machine's first event (envelope with the execution's start)", 
   });
 
   it("a manual cleanup run ({} or a preview) takes the execution's start as its slot", () => {
-    expect(parseCleanupEvent(envelope({}), RETRY)).to.deep.equal({ slot: new Date("2026-11-22T11:01:00Z"), dryRun: false });
-    expect(parseCleanupEvent(envelope({ dryRun: true }), RETRY)).to.deep.equal({ slot: new Date("2026-11-22T11:01:00Z"), dryRun: true });
+    // The execution's start also names the first turn's intent record (handlers/cleanup/intent.ts).
+    expect(parseCleanupEvent(envelope({}), RETRY)).to.deep.equal({ slot: new Date("2026-11-22T11:01:00Z"), dryRun: false, execution: new Date(START) });
+    expect(parseCleanupEvent(envelope({ dryRun: true }), RETRY)).to.deep.equal({ slot: new Date("2026-11-22T11:01:00Z"), dryRun: true, execution: new Date(START) });
   });
 
   it("a scheduled time wins over the execution's start (the schedule's slot)", () => {
     const backup = parseBackupEvent(envelope({ plan: "gold", scheduledTime: "2026-11-22T06:00:00Z" }), plans, RETRY);
     expect([backup.slot.toISOString(), backup.scheduled]).to.deep.equal(["2026-11-22T06:00:00.000Z", true]);
-    expect(parseCleanupEvent(envelope({ scheduledTime: "2026-11-22T03:30:00Z" }), RETRY).slot.toISOString()).to.equal("2026-11-22T03:30:00.000Z");
+    const scheduled = parseCleanupEvent(envelope({ scheduledTime: "2026-11-22T03:30:00Z" }), RETRY);
+    expect([scheduled.slot.toISOString(), scheduled.execution?.toISOString()]).to.deep.equal(["2026-11-22T03:30:00.000Z", START]);
   });
 
   it("a bare event (a person's aws lambda invoke) is timed by the function's clock, as before", () => {
