@@ -4,10 +4,15 @@
 // invocation is abandoned, never answering. Its retry runs in a new sandbox (the per-container cache cleared) with the
 // wall clock moved on by the function's timeout and the retry's interval, as the killed turn's claims would have aged.
 import type { Context } from "aws-lambda";
+import { expect } from "chai";
 import { resetContainer } from "../../handlers/lib/container";
+import type { AslDefinition } from "../../infra/asl";
+import { KILLED_TURN_RETRY } from "../../infra/run-machine";
 import type { KillableServer } from "./aws-killable-server";
+import { invokeIsolated } from "./aws-lambda-run";
+import { fakeEndpointEnv, type FakeServer } from "./aws-transport";
 import { lambdaContext } from "./lambda-context";
-import type { Invoke } from "./state-machine-run";
+import { runStateMachine, type Invoke, type RunResult } from "./state-machine-run";
 import { shiftWallClock } from "./wall-clock";
 
 export type Entry = (event: unknown, context: Context) => Promise<unknown>;
@@ -82,4 +87,56 @@ export function killedTurnDriver(options: KilledTurnOptions): KilledTurnDriver {
       return abandoned;
     },
   };
+}
+
+export interface KilledRunArgs {
+  definition: AslDefinition;
+  input: unknown;
+  /** The function's name: every Task must invoke it. */
+  fn: "backup" | "cleanup";
+  env: Record<string, string | undefined>;
+  region: string;
+  server: FakeServer;
+  killable: KillableServer;
+  driver: KilledTurnDriver;
+}
+
+/**
+ * Runs the machine with its Task invoking the deployed archive through the driver, inside the function's environment
+ * pointed at the fake; closes both servers. Asserts the shape both long-run specs share: Succeeded, four turns, the
+ * second killed (Sandbox.Timedout) and retried once, after the killed turn's retry interval.
+ */
+export async function runWithKilledTurn(args: KilledRunArgs): Promise<{ result: RunResult; abandoned: string | undefined }> {
+  const invoke: Invoke = (resource, payload, call) => {
+    expect(resource).to.match(new RegExp(`:function:${args.fn}$`));
+    return args.driver.invoke(resource, payload, call);
+  };
+  let abandoned: string | undefined;
+  const run = () =>
+    invokeIsolated({ ...args.env, ...fakeEndpointEnv(args.server, args.region) }, async () => {
+      try {
+        return await runStateMachine(args.definition, args.input, { invoke, name: `${args.fn}-long-run`, startTime: new Date() });
+      } finally {
+        abandoned = await args.driver.finish();
+      }
+    });
+  let outcome: Awaited<ReturnType<typeof run>>;
+  try {
+    outcome = await run();
+  } finally {
+    await args.killable.close();
+    await args.server.close();
+  }
+  const result = outcome.result;
+  if (result === undefined) throw new Error(`the run threw: ${String(outcome.error)}`);
+  expect([result.status, result.error, result.cause]).to.deep.equal(["SUCCEEDED", undefined, undefined]);
+  expect(result.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
+    [1, undefined],
+    [1, "Sandbox.Timedout"],
+    [2, undefined],
+    [1, undefined],
+    [1, undefined],
+  ]);
+  expect(result.invocations[2].at.getTime() - result.invocations[1].at.getTime()).to.equal(KILLED_TURN_RETRY.IntervalSeconds * 1000);
+  return { result, abandoned };
 }

@@ -8,17 +8,15 @@ import { expect } from "chai";
 import { partKey } from "../../handlers/lib/cursor";
 import * as fs from "fs";
 import type { AslDefinition } from "../../infra/asl";
-import { KILLED_TURN_RETRY, RUN_FUNCTION_TIMEOUT_SECONDS } from "../../infra/run-machine";
+import { RUN_FUNCTION_TIMEOUT_SECONDS } from "../../infra/run-machine";
 import { loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artifact/archive";
 import { FakeAws, REGION } from "../helpers/aws-fake";
 import { backups, notifications } from "../helpers/aws-inspect";
 import { startKillableServer } from "../helpers/aws-killable-server";
-import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import { startFakeServer } from "../helpers/aws-transport";
 import { deployStack } from "../helpers/deploy";
 import { one, TYPE } from "../helpers/resources";
-import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
-import { killedTurnDriver, startsPerTurn } from "../helpers/killed-turn";
+import { killedTurnDriver, runWithKilledTurn, startsPerTurn } from "../helpers/killed-turn";
 
 const INSTANCES = 12;
 /** Sources an invocation starts before its time nears its end (each start asks how much time is left). */
@@ -67,39 +65,9 @@ describe("backup run machine driving the deployed backup archive (prod): a long 
     const server = await startFakeServer(fake);
     const killable = await startKillableServer(fake, (handled) => handled.filter((c) => c.action === "CreateSnapshots").length >= 2);
     const driver = killedTurnDriver({ entry: archive.handler, serverUrl: server.url, killable, killTurn: 2, functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS, context: startsPerTurn("backup", PER_TURN) });
-    const invoke: Invoke = (resource, payload, call) => {
-      expect(resource).to.match(/:function:backup$/);
-      return driver.invoke(resource, payload, call);
-    };
-    let abandoned: string | undefined;
-    const run = () =>
-      invokeIsolated({ ...env, ...fakeEndpointEnv(server, REGION) }, async () => {
-        try {
-          return await runStateMachine(definition, EVENT, { invoke, name: "backup-long-run", startTime: new Date() });
-        } finally {
-          abandoned = await driver.finish();
-        }
-      });
-    let outcome: Awaited<ReturnType<typeof run>>;
-    try {
-      outcome = await run();
-    } finally {
-      await killable.close();
-      await server.close();
-    }
-    const result = outcome.result;
-    if (result === undefined) throw new Error(`the run threw: ${String(outcome.error)}`);
+    const { result, abandoned } = await runWithKilledTurn({ definition, input: EVENT, fn: "backup", env, region: REGION, server, killable, driver });
 
     // The execution: four turns and one retry of the killed turn with the same cursor.
-    expect([result.status, result.error, result.cause]).to.deep.equal(["SUCCEEDED", undefined, undefined]);
-    expect(result.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
-      [1, undefined],
-      [1, "Sandbox.Timedout"],
-      [2, undefined],
-      [1, undefined],
-      [1, undefined],
-    ]);
-    expect(result.invocations[2].at.getTime() - result.invocations[1].at.getTime()).to.equal(KILLED_TURN_RETRY.IntervalSeconds * 1000);
     const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; after: string; startedAt: string } });
     // Part keys carry the execution's start (handlers/lib/cursor.ts partKey), as its cursor names it.
     const startedAt = events[1].cursor?.startedAt ?? "";

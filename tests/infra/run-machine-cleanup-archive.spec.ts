@@ -12,14 +12,12 @@ import { loadFunctionArchive, type LoadedArchive } from "../../tools/bench-artif
 import { FakeAws, type FakeCall } from "../helpers/aws-fake";
 import { notifications } from "../helpers/aws-inspect";
 import { startKillableServer } from "../helpers/aws-killable-server";
-import { invokeIsolated } from "../helpers/aws-lambda-run";
-import { fakeEndpointEnv, startFakeServer } from "../helpers/aws-transport";
+import { startFakeServer } from "../helpers/aws-transport";
 import { buildScenario, remaining, shiftScenarioToNow, survivors } from "../helpers/cleanup-scenario";
 import { DR, PRIMARY, cleanupEnv, cleanupManifests } from "../helpers/cleanup-setup";
 import { deployStack } from "../helpers/deploy";
-import { killedTurnDriver, startsPerTurn } from "../helpers/killed-turn";
+import { killedTurnDriver, runWithKilledTurn, startsPerTurn } from "../helpers/killed-turn";
 import { one, TYPE } from "../helpers/resources";
-import { runStateMachine, type Invoke } from "../helpers/state-machine-run";
 
 const EVENT = { scheduledTime: "2026-11-22T03:30:00Z" };
 const MANIFEST = "runs/cleanup/2026/11/22/cleanup-2026-11-22T03-30-00Z.json";
@@ -51,37 +49,8 @@ describe("cleanup run machine driving the deployed cleanup archive (prod): a lon
     const server = await startFakeServer(fake);
     const killable = await startKillableServer(fake, (handled) => deletes(handled).length >= 2);
     const driver = killedTurnDriver({ entry: archive.handler, serverUrl: server.url, killable, killTurn: 2, functionTimeoutSeconds: RUN_FUNCTION_TIMEOUT_SECONDS, context: startsPerTurn("cleanup", PER_TURN) });
-    const invoke: Invoke = (resource, payload, call) => {
-      expect(resource).to.match(/:function:cleanup$/);
-      return driver.invoke(resource, payload, call);
-    };
-    let abandoned: string | undefined;
-    const run = () =>
-      invokeIsolated({ ...cleanupEnv({ BACKUP_DR_NOTIFY_ON: "always" }), ...fakeEndpointEnv(server, PRIMARY) }, async () => {
-        try {
-          return await runStateMachine(definition, EVENT, { invoke, name: "cleanup-long-run", startTime: new Date() });
-        } finally {
-          abandoned = await driver.finish();
-        }
-      });
-    let outcome: Awaited<ReturnType<typeof run>>;
-    try {
-      outcome = await run();
-    } finally {
-      await killable.close();
-      await server.close();
-    }
-    const result = outcome.result;
-    if (result === undefined) throw new Error(`the run threw: ${String(outcome.error)}`);
+    const { result, abandoned } = await runWithKilledTurn({ definition, input: EVENT, fn: "cleanup", env: cleanupEnv({ BACKUP_DR_NOTIFY_ON: "always" }), region: PRIMARY, server, killable, driver });
 
-    expect([result.status, result.error, result.cause]).to.deep.equal(["SUCCEEDED", undefined, undefined]);
-    expect(result.invocations.map((i) => [i.attempt, i.error])).to.deep.equal([
-      [1, undefined],
-      [1, "Sandbox.Timedout"],
-      [2, undefined],
-      [1, undefined],
-      [1, undefined],
-    ]);
     const events = result.invocations.map((i) => i.payload as { cursor?: { invocation: number; deleted: number; startedAt: string } });
     // Part keys carry the execution's start (handlers/lib/cursor.ts partKey), as its cursor names it.
     const startedAt = events[1].cursor?.startedAt ?? "";
