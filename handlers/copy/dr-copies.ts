@@ -11,13 +11,11 @@ export interface DrIndex {
   kind: SnapshotKind;
   /** Copies this stack made (stack tag and copy-of tag). */
   copies: SnapshotRecord[];
-  /** Of those, the ones still being copied: they count against the limit. Undefined: not counted (see readDr). */
-  inFlight?: number;
   /** The DR snapshots that are (or block) a copy of the backup: same copy-of, or, where a copy keeps it, the same identifier. */
   copiesOf(candidate: Candidate): SnapshotRecord[];
 }
 
-export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string, countInFlight = true): DrIndex {
+export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[], stackTag: string): DrIndex {
   const unique = [...new Map(listed.map((r) => [r.id, r])).values()];
   const byCopyOf = new Map<string, SnapshotRecord[]>();
   const copies: SnapshotRecord[] = [];
@@ -32,7 +30,6 @@ export function indexCopies(kind: SnapshotKind, listed: readonly SnapshotRecord[
   return {
     kind,
     copies,
-    ...(countInFlight ? { inFlight: inFlightOf(copies) } : {}),
     copiesOf(candidate) {
       const found = [...(byCopyOf.get(candidate.copyOf) ?? [])];
       const sameId = keepsIdentifier ? byId.get(candidate.source.id) : undefined;
@@ -52,14 +49,13 @@ export function inFlightOf(copies: readonly SnapshotRecord[], finished: readonly
 }
 
 /**
- * Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups).
- * Every run counts our copies in flight (a kind whose filters cannot ask for both in one request reads them with a
- * second, parallel request): a refused copy call draws on the copy bucket and would be made by every event that
- * arrives while the places are full (issue 20: at most 1.1 copy calls per copy made). `countInFlight` false is left
- * for callers that only need the copies of some backups.
+ * Everything of one kind in the DR region that the index needs (with `copyOf`, at least the copies of those backups,
+ * and every copy of ours in flight). Every run counts those (inFlightOf): a refused copy call draws on the copy bucket
+ * and would be made by every event that arrives while the places are full (issue 20: at most 1.1 copy calls per copy
+ * made), where the extra listing a kind may need draws on its larger describe bucket.
  */
-export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[], countInFlight = true): Promise<DrIndex> {
-  return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf, countInFlight), stackTag, countInFlight);
+export async function readDr(clients: KindClients, kind: SnapshotKind, stackTag: string, copyOf?: readonly string[]): Promise<DrIndex> {
+  return indexCopies(kind, await copyKind(kind).listCopies(clients, stackTag, copyOf), stackTag);
 }
 
 /** Deletes a (failed) DR copy; one already gone counts as deleted. */

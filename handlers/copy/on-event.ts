@@ -6,7 +6,7 @@
 import { copyKind } from "../kinds/registry";
 import { describeError } from "../lib/errors";
 import { classifier, isCandidate } from "./classify";
-import { readDr, type DrIndex } from "./dr-copies";
+import { inFlightOf, readDr, type DrIndex } from "./dr-copies";
 import type { CopyRequest } from "./event";
 import { matchExisting } from "./existing";
 import { startWithinLimits } from "./limiter";
@@ -60,7 +60,7 @@ export async function copyForEvent(deps: CopyDeps, settings: CopySettings, reque
     for (const c of candidates) work.copies.push({ kind, source: c.source.id, plan: c.plan.name, status: "failed", error: describeError(error), reason: `reading ${kind} copies in ${settings.drRegion}` });
     return work;
   }
-  if (index.inFlight !== undefined) work.inFlight[kind] = index.inFlight;
+  work.inFlight[kind] = inFlightOf(index.copies);
   const matched = await matchExisting(deps.dr, index, candidates, settings.concurrency);
   work.replaced.push(...matched.replaced);
   work.copies.push(...matched.failed);

@@ -54,7 +54,7 @@ export async function startKinds(deps: CopyDeps, settings: CopySettings, now: Da
         work.problems.push({ what: `listing ${kind} backups in ${settings.primaryRegion} and copies in ${settings.drRegion}`, error: describeError(error) });
         return undefined;
       }
-      work.inFlight[kind] = inFlightOf(index.copies, options.finished); // readDr without copyOf lists every copy
+      work.inFlight[kind] = inFlightOf(index.copies, options.finished);
       // Backups not (or no longer) to be copied are left out silently: a backup past its DR retention would otherwise
       // be copied again after cleanup deleted its copy.
       const candidates = backups.map((b) => classify.classify(b)).filter(isCandidate);

@@ -55,12 +55,11 @@ export function listEbsBackups(ec2: EC2Client, stackTag: string, plans: readonly
 
 /**
  * EBS copies of ours in the DR region: of the given backups plus every one still pending (or all, when no ids). EC2's
- * filters cannot say "of these or pending" in one request, so without `inFlight` only the copies of the backups are read.
+ * filters cannot say "of these or pending" in one request, so that is two requests side by side.
  */
-export async function ebsCopies(ec2: EC2Client, stackTag: string, copyOf?: readonly string[], inFlight = true): Promise<SnapshotRecord[]> {
+export async function ebsCopies(ec2: EC2Client, stackTag: string, copyOf?: readonly string[]): Promise<SnapshotRecord[]> {
   const ours = [{ Name: `tag:${TAG_STACK}`, Values: [stackTag] }];
   if (copyOf === undefined) return describeEbsSnapshots(ec2, [...ours, { Name: "tag-key", Values: [TAG_COPY_OF] }]);
-  if (!inFlight) return copyOf.length === 0 ? [] : describeEbsSnapshots(ec2, ours, { Name: `tag:${TAG_COPY_OF}`, Values: [...copyOf] });
   const [of, pending] = await Promise.all([
     copyOf.length === 0 ? Promise.resolve([]) : describeEbsSnapshots(ec2, ours, { Name: `tag:${TAG_COPY_OF}`, Values: [...copyOf] }),
     describeEbsSnapshots(ec2, [...ours, { Name: "tag-key", Values: [TAG_COPY_OF] }, { Name: "status", Values: ["pending"] }]),

@@ -39,7 +39,7 @@ export const ec2Kind: Kind = {
     listBackups: (clients, stackTag, plans) => listEbsBackups(clients.ec2, stackTag, plans),
     readBackups: (clients, ids) => describeEbsSnapshots(clients.ec2, [], { Name: "snapshot-id", Values: [...ids] }),
     notOursById: () => undefined,
-    listCopies: (clients, stackTag, copyOf, inFlight) => ebsCopies(clients.ec2, stackTag, copyOf, inFlight),
+    listCopies: (clients, stackTag, copyOf) => ebsCopies(clients.ec2, stackTag, copyOf),
     // A copy gets a new snapshot id, so nothing is ever "already there".
     copyExists: [],
     copySourceBusy: ["IncorrectState"],

@@ -139,9 +139,9 @@ export interface CopyKind extends KindBase, KindDeletes {
   notOursById(id: string): string | undefined;
   /**
    * The DR region's snapshots the copy index needs: this stack's copies (all; or of the given backups, plus every one
-   * in flight unless `inFlight` is false: then a kind that can may leave those out and read the region once).
+   * in flight, which the run counts against the limit).
    */
-  listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[], inFlight?: boolean): Promise<SnapshotRecord[]>;
+  listCopies(clients: KindClients, stackTag: string, copyOf?: readonly string[]): Promise<SnapshotRecord[]>;
   /** Error names of a copy refused because the DR identifier is taken: a copy of the backup exists (or is being deleted). */
   readonly copyExists: readonly string[];
   /** Error names of a copy refused because the backup is not in a state AWS copies from: the sweep retries. */
