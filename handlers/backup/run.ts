@@ -105,7 +105,7 @@ export async function stepBackup(deps: BackupDeps, settings: BackupSettings, eve
 
   // The run's last invocation: what is left is deferred (the deadline passed), then every part merged into the manifest.
   const deferred = rest.map((item) => ("outcome" in item ? item.outcome : deferredOutcome(item, deadline)));
-  const read = cursor === undefined ? { parts: [], problems: [] } : await readParts(deps.clients.s3, settings.vaultBucket, cursor.parts, (value) => (isPartOf(value, "backup", run.runId, "sources") && Array.isArray(value.selectionFailures) ? (value as unknown as BackupPart) : undefined));
+  const read = await readParts(deps.clients.s3, settings.vaultBucket, cursor?.parts ?? [], (value) => (isPartOf(value, "backup", run.runId, "sources") && Array.isArray(value.selectionFailures) ? (value as unknown as BackupPart) : undefined));
   const manifest = buildManifest({
     run,
     timezone: plan.timezone,

@@ -6,11 +6,11 @@
 // counts toward maxDeletionsPerRun and is reported `deleted`. An execution's record is never read by another
 // execution; the run's record (a bare event, invoked by hand) is emptied when its first turn ends normally, so a
 // later rerun of the slot does not count that run's deletions as its own.
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { RunCursorBase } from "../lib/cursor";
 import { partKey } from "../lib/cursor";
 import { errorName } from "../lib/errors";
-import { writeManifest } from "../lib/manifest";
+import { readJson, writeManifest } from "../lib/manifest";
 import type { ListingFailure, RegionListing, SnapshotOutcome } from "./types";
 
 /** What the record holds: the run, and the outcome each snapshot will have once deleted. */
@@ -39,8 +39,7 @@ export function intentKey(manifestKey: string, cursor: RunCursorBase | undefined
  */
 export async function readIntent(s3: S3Client, bucket: string, key: string, runId: string): Promise<SnapshotOutcome[]> {
   try {
-    const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-    const value: unknown = JSON.parse((await object.Body?.transformToString()) ?? "");
+    const value = await readJson(s3, bucket, key);
     const intent = typeof value === "object" && value !== null ? (value as Partial<CleanupIntent>) : {};
     return intent.function === "cleanup" && intent.runId === runId && Array.isArray(intent.snapshots) ? intent.snapshots : [];
   } catch (error) {

@@ -172,7 +172,7 @@ export async function stepCleanup(deps: CleanupDeps, settings: CleanupSettings, 
   }
 
   // The run's last invocation: every part merged into the one manifest.
-  const read = cursor === undefined ? { parts: [], problems: [] } : await readParts(deps.s3, settings.vaultBucket, cursor.parts, acceptCleanupPart(runId));
+  const read = await readParts(deps.s3, settings.vaultBucket, cursor?.parts ?? [], acceptCleanupPart(runId));
   const snapshots = mergeSnapshots([...read.parts.map((p) => p.snapshots), sortedOutcomes]);
   const mergedRegions = mergeRegions([...read.parts.map((p) => p.regions), regions], snapshots);
   const finished = deps.now();

@@ -1,11 +1,11 @@
 // The parts of a run longer than one invocation (handlers/lib/cursor.ts): each unfinished invocation writes what it
 // did as a part beside the run's manifest; the finishing invocation reads them back and merges them into the one
 // manifest. Parts are JSON in the vault (Object Lock keeps each for the lock period: one a Lambda's 15 minutes).
-import { GetObjectCommand, type S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
 import type { RunCursorBase } from "./cursor";
 import { partKey } from "./cursor";
 import { describeError } from "./errors";
-import { writeManifest } from "./manifest";
+import { readJson, writeManifest } from "./manifest";
 
 /** What every part says of itself. */
 export interface PartHeader {
@@ -47,8 +47,7 @@ export async function readParts<P extends PartHeader>(s3: S3Client, bucket: stri
   const result: ReadParts<P> = { parts: [], problems: [] };
   for (const key of keys) {
     try {
-      const object = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-      const value: unknown = JSON.parse((await object.Body?.transformToString()) ?? "");
+      const value = await readJson(s3, bucket, key);
       const part = typeof value === "object" && value !== null && !Array.isArray(value) ? accept(value as Record<string, unknown>) : undefined;
       if (part === undefined) result.problems.push(`reading the part s3://${bucket}/${key}: not a part of this run; its outcomes are missing from the manifest`);
       else result.parts.push(part);
