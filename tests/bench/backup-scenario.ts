@@ -4,13 +4,10 @@
 import { stepBackup, type BackupDeps } from "../../handlers/backup/run";
 import { readBackupSettings } from "../../handlers/backup/settings";
 import { TAG_SOURCE } from "../../handlers/catalog";
-import { watchPacedCalls } from "../../handlers/kinds/clients";
-import type { AwsClients } from "../../handlers/lib/clients";
-import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
 import { BenchAws } from "./bench-aws";
 import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
-import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
+import { fixed, perSource, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
 const SLOT = "2026-11-22T06:00:00Z";
@@ -44,16 +41,8 @@ export async function backupScenario(sources: number, options: BackupOptions): P
       BACKUP_DR_TOPIC_ARN: `arn:aws:sns:${REGION}:${ACCOUNT_ID}:${TOPIC}`,
     });
 
-    // One set of clients and one pace per container, as the Lambda entry keeps them (handlers/backup.ts).
-    const containers = new WeakMap<Container, { clients: AwsClients; pace: Pace }>();
-    const ofContainer = (container: Container) => {
-      const existing = containers.get(container);
-      if (existing) return existing;
-      const clients = bench.clients(container, REGION);
-      const created = { clients, pace: watchPacedCalls(clients, tokenBucket(settings.snapshotRate.perSecond, settings.snapshotRate.burst, clock)) };
-      containers.set(container, created);
-      return created;
-    };
+    const paced = bench.pacedClients(settings.snapshotRate);
+    const ofContainer = (container: Container) => paced(container, REGION);
     const started = clock.now();
     const report = await clock.drive(
       driveRun(
@@ -106,7 +95,7 @@ export async function backupScenario(sources: number, options: BackupOptions): P
     return {
       scenario: "backup",
       sources,
-      callsPerSource: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / sources])),
+      callsPerSource: perSource(counts, sources),
       seconds,
       floorSeconds,
       invocations: report.invocations,

@@ -3,7 +3,10 @@
 // its answer. Each Lambda container gets its own handler: a killed invocation's calls never answer (frozen), as
 // when Lambda stops a timed-out function.
 import type { HttpHandler, HttpRequest } from "@smithy/core/protocols";
+import { watchPacedCalls } from "../../handlers/kinds/clients";
 import { createClients, type AwsClients } from "../../handlers/lib/clients";
+import { tokenBucket, type Pace } from "../../handlers/lib/pace";
+import type { SnapshotRate } from "../../handlers/lib/snapshot-rate";
 import { FakeAws, type FakeReply } from "../helpers/aws-fake";
 import { TEST_CREDENTIALS } from "../helpers/aws-clients";
 import { seededRandom } from "../helpers/aws-faults";
@@ -88,6 +91,24 @@ export class BenchAws {
   /** A container's clients of a region: the handlers' own factory, the SDK's standard retry (backoff on the virtual clock). */
   clients(container: Container, region: string): AwsClients {
     return createClients(region, { requestHandler: this.handler(container), credentials: TEST_CREDENTIALS });
+  }
+
+  /**
+   * Clients and one pace of the snapshot calls per container and region, made once each, as the Lambda entries keep
+   * them (handlers/backup.ts, cleanup.ts): the pace on the virtual clock, told of AWS's throttling by the clients.
+   */
+  pacedClients(rate: SnapshotRate): (container: Container, region: string) => { clients: AwsClients; pace: Pace } {
+    const containers = new WeakMap<Container, Map<string, { clients: AwsClients; pace: Pace }>>();
+    return (container, region) => {
+      const regions = containers.get(container) ?? new Map<string, { clients: AwsClients; pace: Pace }>();
+      containers.set(container, regions);
+      const existing = regions.get(region);
+      if (existing) return existing;
+      const clients = this.clients(container, region);
+      const created = { clients, pace: watchPacedCalls(clients, tokenBucket(rate.perSecond, rate.burst, this.clock)) };
+      regions.set(region, created);
+      return created;
+    };
   }
 
   /** Attempts by action (optionally of one service and only those matching). */

@@ -6,14 +6,11 @@
 // ones expired. So candidates are 10/12 of the stack's backups: the mass-deletion stop is set to 0.9 for the run.
 import { stepCleanup, type CleanupDeps } from "../../handlers/cleanup/run";
 import { readCleanupSettings } from "../../handlers/cleanup/settings";
-import { watchPacedCalls } from "../../handlers/kinds/clients";
-import type { AwsClients } from "../../handlers/lib/clients";
-import { tokenBucket, type Pace } from "../../handlers/lib/pace";
 import { ACCOUNT_ID, REGION } from "../helpers/aws-fake";
 import { catalogTags } from "../helpers/cleanup-scenario";
 import { BenchAws } from "./bench-aws";
-import { driveRun, failureNotes, quietLog, type Container } from "../../tools/bench/invocation";
-import { fixed, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
+import { driveRun, failureNotes, quietLog } from "../../tools/bench/invocation";
+import { fixed, perSource, ratio, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
 const NOW = "2026-11-22T03:30:00Z";
@@ -67,18 +64,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
       BACKUP_DR_MAX_DELETE_FRACTION: "0.9",
     });
 
-    // Clients and one pace per region and container, as the Lambda entry keeps them (handlers/cleanup.ts).
-    const containers = new WeakMap<Container, Map<string, { clients: AwsClients; pace: Pace }>>();
-    const ofContainer = (container: Container, region: string) => {
-      const regions = containers.get(container) ?? new Map<string, { clients: AwsClients; pace: Pace }>();
-      containers.set(container, regions);
-      const existing = regions.get(region);
-      if (existing) return existing;
-      const clients = bench.clients(container, region);
-      const created = { clients, pace: watchPacedCalls(clients, tokenBucket(settings.snapshotRate.perSecond, settings.snapshotRate.burst, clock)) };
-      regions.set(region, created);
-      return created;
-    };
+    const ofContainer = bench.pacedClients(settings.snapshotRate);
     const started = clock.now();
     const report = await clock.drive(
       driveRun(clock, { scheduledTime: NOW }, (container, event, remainingMs) => {
@@ -127,7 +113,7 @@ export async function cleanupScenario(expired: number): Promise<ScenarioResult> 
     return {
       scenario: "cleanup",
       sources: expired,
-      callsPerSource: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / expired])),
+      callsPerSource: perSource(counts, expired),
       seconds,
       floorSeconds,
       invocations: report.invocations,

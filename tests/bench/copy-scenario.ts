@@ -15,7 +15,7 @@ import { DR, PRIMARY, addEbsBackup, copyEnv, multiVolumeEvent } from "../helpers
 import { VAULT_BUCKET } from "../helpers/backup-fleet";
 import { BenchAws } from "./bench-aws";
 import { invoke, quietLog, type Container } from "../../tools/bench/invocation";
-import { fixed, type Check, type ScenarioResult } from "../../tools/bench/result";
+import { fixed, perSource, type Check, type ScenarioResult } from "../../tools/bench/result";
 import { VirtualClock } from "../../tools/bench/virtual-clock";
 
 /** AWS's EBS copies in flight per destination region, and how long the benchmark's copies take. */
@@ -165,7 +165,7 @@ export async function copyScenario(backups: number): Promise<ScenarioResult> {
     return {
       scenario: "copy",
       sources: backups,
-      callsPerSource: Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / backups])),
+      callsPerSource: perSource(counts, backups),
       seconds,
       floorSeconds,
       slotUtilisation: utilisation,

@@ -37,3 +37,5 @@ export interface ScenarioResult {
 
 export const ratio = (measured: number, floor: number): number => (floor > 0 ? measured / floor : 0);
 export const fixed = (n: number, digits = 2): string => n.toFixed(digits);
+/** Each count divided by the scenario's sources. */
+export const perSource = (counts: Record<string, number>, sources: number): Record<string, number> => Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, v / sources]));
